@@ -1,0 +1,160 @@
+import DataLoader from 'dataloader';
+import type { EntityManager, Knex } from '@mikro-orm/knex';
+import { toConnection, type ConnectionShape } from '../common/connection.type';
+import { decodeCursor, toPage } from '../common/pagination';
+import { Customer, CustomerMetrics, Event, Order } from '../entities';
+
+/** One customer's page of orders or events: newest first, keyset on (time, id). */
+export interface ActivityPageKey {
+  customerId: number;
+  first: number;
+  after?: string | null;
+  /** Events only: keep events of this name. */
+  name?: string | null;
+}
+
+interface ActivitySource<T> {
+  table: 'orders' | 'events';
+  timeColumn: 'ordered_at' | 'occurred_at';
+  entity: typeof Order | typeof Event;
+  time(node: T): Date;
+}
+
+const ORDERS: ActivitySource<Order> = {
+  table: 'orders',
+  timeColumn: 'ordered_at',
+  entity: Order,
+  time: (order) => order.orderedAt,
+};
+const EVENTS: ActivitySource<Event> = {
+  table: 'events',
+  timeColumn: 'occurred_at',
+  entity: Event,
+  time: (event) => event.occurredAt,
+};
+
+/** Keys that differ only by customer share one statement. */
+function groupKey(key: ActivityPageKey): string {
+  return JSON.stringify([key.first, key.after ?? null, key.name ?? null]);
+}
+
+/**
+ * Loads the first page of orders (or events) of many customers in one
+ * statement per distinct (first, after, name): a window function numbers each
+ * customer's rows newest first and the outer query keeps `first + 1` of them.
+ */
+function activityPageLoader<T extends Order | Event>(em: EntityManager, source: ActivitySource<T>, counts: DataLoader<string, number>) {
+  return new DataLoader<ActivityPageKey, ConnectionShape<T>, string>(
+    async (keys) => {
+      const groups = new Map<string, ActivityPageKey[]>();
+      for (const key of keys) {
+        const group = groupKey(key);
+        groups.set(group, [...(groups.get(group) ?? []), key]);
+      }
+      const results = new Map<string, ConnectionShape<T>>();
+      for (const [group, members] of groups) {
+        const { first, after, name } = members[0];
+        const customerIds = [...new Set(members.map((member) => member.customerId))];
+        const rowsByCustomer = await fetchPages(em, source, customerIds, first, after ?? null, name ?? null);
+        for (const customerId of customerIds) {
+          const rows = rowsByCustomer.get(customerId) ?? [];
+          const page = toPage(rows, first);
+          const countKey = JSON.stringify([customerId, name ?? null]);
+          results.set(
+            pageCacheKey({ customerId, first, after, name }),
+            toConnection(page, (node) => [source.time(node).getTime(), node.id], Boolean(after), () => counts.load(countKey)),
+          );
+        }
+      }
+      return keys.map((key) => results.get(pageCacheKey(key))!);
+    },
+    { cacheKeyFn: pageCacheKey },
+  );
+}
+
+function pageCacheKey(key: ActivityPageKey): string {
+  return JSON.stringify([key.customerId, key.first, key.after ?? null, key.name ?? null]);
+}
+
+async function fetchPages<T extends Order | Event>(
+  em: EntityManager,
+  source: ActivitySource<T>,
+  customerIds: number[],
+  first: number,
+  after: string | null,
+  name: string | null,
+): Promise<Map<number, T[]>> {
+  const byCustomer = new Map<number, T[]>();
+  if (first === 0 || customerIds.length === 0) return byCustomer;
+  const knex = em.getKnex();
+  const inner = knex(source.table)
+    .select(
+      '*',
+      knex.raw(`row_number() over (partition by customer_id order by ${source.timeColumn} desc, id desc) as page_row`),
+    )
+    .whereIn('customer_id', customerIds);
+  if (name !== null) inner.where('name', name);
+  if (after !== null) {
+    const [time, id] = decodeCursor(after, 2);
+    inner.whereRaw(`(${source.timeColumn}, id) < (?, ?)`, [time, id] as Knex.Value[]);
+  }
+  const rows: Array<Record<string, unknown>> = await knex
+    .select('*')
+    .from(inner.as('numbered'))
+    .where('page_row', '<=', first + 1)
+    .orderBy([{ column: 'customer_id' }, { column: 'page_row' }]);
+  for (const row of rows) {
+    delete row.page_row;
+    const node = em.map(source.entity as never, row as never) as T;
+    const customerId = Number(row.customer_id);
+    byCustomer.set(customerId, [...(byCustomer.get(customerId) ?? []), node]);
+  }
+  return byCustomer;
+}
+
+/** Counts of orders or events per customer (and event name), one grouped statement per batch. */
+function activityCountLoader(em: EntityManager, table: 'orders' | 'events') {
+  return new DataLoader<string, number>(async (keys) => {
+    const parsed = keys.map((key) => JSON.parse(key) as [number, string | null]);
+    const counts = new Map<string, number>();
+    const byName = new Map<string | null, number[]>();
+    for (const [customerId, name] of parsed) byName.set(name, [...(byName.get(name) ?? []), customerId]);
+    for (const [name, customerIds] of byName) {
+      const query = em
+        .getKnex()(table)
+        .select('customer_id')
+        .count({ n: '*' })
+        .whereIn('customer_id', customerIds)
+        .groupBy('customer_id');
+      if (name !== null) query.where('name', name);
+      for (const row of (await query) as Array<{ customer_id: number | string; n: number | string }>) {
+        counts.set(JSON.stringify([Number(row.customer_id), name]), Number(row.n));
+      }
+    }
+    return keys.map((key) => counts.get(key) ?? 0);
+  });
+}
+
+export interface CustomerLoaders {
+  customerById: DataLoader<number, Customer | null>;
+  metricsByCustomerId: DataLoader<number, CustomerMetrics | null>;
+  ordersPage: DataLoader<ActivityPageKey, ConnectionShape<Order>, string>;
+  eventsPage: DataLoader<ActivityPageKey, ConnectionShape<Event>, string>;
+}
+
+export function createCustomerLoaders(em: EntityManager): CustomerLoaders {
+  return {
+    customerById: new DataLoader(async (ids) => {
+      const found = await em.find(Customer, { id: { $in: [...ids] } });
+      const byId = new Map(found.map((customer) => [customer.id, customer]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    metricsByCustomerId: new DataLoader(async (ids) => {
+      const found = await em.find(CustomerMetrics, { customer: { $in: [...ids] } });
+      const byId = new Map(found.map((metrics) => [metrics.customer.id, metrics]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    ordersPage: activityPageLoader<Order>(em, ORDERS, activityCountLoader(em, 'orders')),
+    eventsPage: activityPageLoader<Event>(em, EVENTS, activityCountLoader(em, 'events')),
+  };
+}

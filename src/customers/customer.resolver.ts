@@ -1,0 +1,85 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { pageSize } from '../common/pagination';
+import { DateTimeScalar } from '../common/scalars';
+import type { Customer, Event, Order } from '../entities';
+import type { RequestContext } from '../server/context';
+import { ageAt, findCustomer, listCustomers } from './customer.service';
+import {
+  CustomerConnection,
+  CustomerOrderInput,
+  CustomerType,
+  CustomerValueType,
+  EventConnection,
+  EventType,
+  OrderConnection,
+  OrderType,
+} from './customer.types';
+
+@Resolver(() => CustomerType)
+export class CustomerResolver {
+  @Query(() => CustomerType, { nullable: true, description: 'One customer, by id or by externalId (exactly one).' })
+  customer(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { nullable: true }) id?: string,
+    @Arg('externalId', () => String, { nullable: true }) externalId?: string,
+  ): Promise<Customer | null> {
+    return findCustomer(ctx.em, { id, externalId });
+  }
+
+  @Query(() => CustomerConnection, { description: 'All customers, a page at a time (keyset pagination).' })
+  customers(
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { nullable: true, description: 'Default 50, at most 500.' }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('orderBy', () => CustomerOrderInput, { nullable: true }) orderBy?: CustomerOrderInput,
+  ) {
+    return listCustomers(ctx.em, { first: pageSize(first), after, orderBy });
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'Whole years at asOf (default now).' })
+  age(@Root() customer: Customer, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date): number | null {
+    return customer.birthDate ? ageAt(customer.birthDate, asOf ?? ctx.now) : null;
+  }
+
+  @FieldResolver(() => CustomerValueType, { nullable: true, description: 'Null until metrics were computed.' })
+  async value(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.metricsByCustomerId.load(customer.id);
+  }
+
+  @FieldResolver(() => OrderConnection, { description: 'Newest first.' })
+  orders(
+    @Root() customer: Customer,
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    return ctx.loaders.ordersPage.load({ customerId: customer.id, first: pageSize(first), after });
+  }
+
+  @FieldResolver(() => EventConnection, { description: 'Newest first; `name` keeps only events of that name.' })
+  events(
+    @Root() customer: Customer,
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('name', () => String, { nullable: true }) name?: string,
+  ) {
+    return ctx.loaders.eventsPage.load({ customerId: customer.id, first: pageSize(first), after, name });
+  }
+}
+
+@Resolver(() => OrderType)
+export class OrderResolver {
+  @FieldResolver(() => CustomerType)
+  async customer(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.customerById.load(order.customer.id);
+  }
+}
+
+@Resolver(() => EventType)
+export class EventResolver {
+  @FieldResolver(() => CustomerType)
+  async customer(@Root() event: Event, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.customerById.load(event.customer.id);
+  }
+}

@@ -1,0 +1,130 @@
+import type { EntityManager, Knex } from '@mikro-orm/knex';
+import type { ConnectionShape } from '../common/connection.type';
+import { toConnection } from '../common/connection.type';
+import { badUserInput } from '../common/errors';
+import { SortDirection } from '../common/graphql-enums';
+import { decodeCursor, toPage } from '../common/pagination';
+import { Customer } from '../entities';
+import { CustomerOrderField } from './customer.types';
+
+export interface CustomerOrdering {
+  field: CustomerOrderField;
+  direction: SortDirection;
+  scoreModel?: string | null;
+}
+
+export const DEFAULT_CUSTOMER_ORDER: CustomerOrdering = {
+  field: CustomerOrderField.CREATED_AT,
+  direction: SortDirection.ASC,
+};
+
+/** A sort key column: a SQL expression over `c` (customers) and `m` (customer_metrics). */
+interface SortColumn {
+  sql: string;
+  numeric: boolean;
+}
+
+/** Below any real value, so customers without metrics sort first ascending and last descending. */
+const MISSING_NUMBER = -9007199254740991;
+
+const SORT_COLUMNS: Record<Exclude<CustomerOrderField, CustomerOrderField.SCORE>, SortColumn[]> = {
+  [CustomerOrderField.CREATED_AT]: [{ sql: 'c.created_at', numeric: true }],
+  [CustomerOrderField.NAME]: [
+    { sql: "coalesce(c.last_name, '')", numeric: false },
+    { sql: "coalesce(c.first_name, '')", numeric: false },
+  ],
+  [CustomerOrderField.LIFETIME_REVENUE]: [{ sql: `coalesce(m.lifetime_revenue, ${MISSING_NUMBER})`, numeric: true }],
+  [CustomerOrderField.LAST_ORDER_AT]: [{ sql: `coalesce(m.last_order_at, ${MISSING_NUMBER})`, numeric: true }],
+};
+
+export async function findCustomer(
+  em: EntityManager,
+  by: { id?: string | null; externalId?: string | null },
+): Promise<Customer | null> {
+  const hasId = by.id !== undefined && by.id !== null;
+  const hasExternalId = by.externalId !== undefined && by.externalId !== null;
+  if (hasId === hasExternalId) throw badUserInput('give exactly one of id or externalId', hasId ? 'externalId' : 'id');
+  if (hasId) {
+    const id = parseId(by.id!, 'id');
+    return id === null ? null : em.findOne(Customer, { id });
+  }
+  return em.findOne(Customer, { externalId: by.externalId! });
+}
+
+/** Ids are positive integers; anything else names no customer. */
+export function parseId(raw: string, path: string): number | null {
+  if (!/^\d{1,15}$/.test(raw)) {
+    if (/^\s*$/.test(raw)) throw badUserInput(`${path} must not be empty`, path);
+    return null;
+  }
+  return Number(raw);
+}
+
+function sortColumns(ordering: CustomerOrdering): SortColumn[] {
+  if (ordering.field === CustomerOrderField.SCORE) {
+    // Scores only exist for a scoring model; none can be resolved here.
+    if (!ordering.scoreModel) throw badUserInput('ordering by SCORE needs scoreModel', 'orderBy.scoreModel');
+    throw badUserInput(`unknown scoring model "${ordering.scoreModel}"`, 'orderBy.scoreModel');
+  }
+  return SORT_COLUMNS[ordering.field];
+}
+
+/**
+ * A page of all customers in the given order, by keyset: the cursor holds the
+ * sort values and the id of the last row, and the next page starts strictly
+ * after it, so pages stay stable while customers are inserted.
+ */
+export async function listCustomers(
+  em: EntityManager,
+  args: { first: number; after?: string | null; orderBy?: CustomerOrdering | null },
+): Promise<ConnectionShape<Customer>> {
+  const ordering = args.orderBy ?? DEFAULT_CUSTOMER_ORDER;
+  const columns = sortColumns(ordering);
+  const knex = em.getKnex();
+  const descending = ordering.direction === SortDirection.DESC;
+  const query = knex
+    .select('c.*', ...columns.map((column, i) => knex.raw(`${column.sql} as sort_${i}`)))
+    .from('customers as c')
+    .leftJoin('customer_metrics as m', 'm.customer_id', 'c.id');
+  if (args.after) {
+    const key = decodeCursor(args.after, columns.length + 1);
+    const expressions = [...columns.map((column) => column.sql), 'c.id'].join(', ');
+    const placeholders = key.map(() => '?').join(', ');
+    query.whereRaw(`(${expressions}) ${descending ? '<' : '>'} (${placeholders})`, key as Knex.Value[]);
+  }
+  for (const column of columns) query.orderByRaw(`${column.sql} ${descending ? 'desc' : 'asc'}`);
+  query.orderBy('c.id', descending ? 'desc' : 'asc').limit(args.first + 1);
+
+  const rows: Array<Record<string, unknown>> = args.first === 0 ? [] : await query;
+  const page = toPage(rows, args.first);
+  const keys = new Map<Customer, Array<string | number | null>>();
+  const customers = page.items.map((row) => {
+    const customer = em.map(Customer, row);
+    keys.set(customer, [
+      ...columns.map((column, i) => (column.numeric ? Number(row[`sort_${i}`]) : String(row[`sort_${i}`]))),
+      customer.id,
+    ]);
+    return customer;
+  });
+  return toConnection(
+    { items: customers, hasNextPage: page.hasNextPage },
+    (customer) => keys.get(customer)!,
+    Boolean(args.after),
+    () => countCustomers(em),
+  );
+}
+
+export async function countCustomers(em: EntityManager): Promise<number> {
+  const [row] = await em.getKnex()('customers').count({ n: '*' });
+  return Number(row.n);
+}
+
+/** Whole years between the birth date and `asOf` (the last birthday counts on its day). */
+export function ageAt(birthDate: Date, asOf: Date): number {
+  let years = asOf.getUTCFullYear() - birthDate.getUTCFullYear();
+  const beforeBirthday =
+    asOf.getUTCMonth() < birthDate.getUTCMonth() ||
+    (asOf.getUTCMonth() === birthDate.getUTCMonth() && asOf.getUTCDate() < birthDate.getUTCDate());
+  if (beforeBirthday) years -= 1;
+  return years;
+}

@@ -1,0 +1,69 @@
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { SqliteDriver } from '@mikro-orm/sqlite';
+import type { Options } from '@mikro-orm/core';
+import type { DatabaseTarget } from '../config';
+import { ENTITIES } from '../entities';
+import { postgresqlMigrations } from '../migrations/postgresql';
+import { sqliteMigrations } from '../migrations/sqlite';
+
+export const MIGRATIONS_TABLE = 'schema_migrations';
+
+/** Where each dialect's versioned migrations live (used when creating a new one). */
+export const MIGRATION_FOLDERS = {
+  sqlite: 'src/migrations/sqlite',
+  postgresql: 'src/migrations/postgresql',
+} as const;
+
+export interface OrmOptions {
+  /** Log every SQL statement through this function (statement-count tests, debugging). */
+  onQuery?: (sql: string) => void;
+}
+
+/**
+ * MikroORM options for one store. Both dialects share the entities; each has
+ * its own committed migrations because their DDL differs.
+ */
+export function ormOptions(target: DatabaseTarget, options: OrmOptions = {}): Options {
+  const common: Options = {
+    entities: ENTITIES,
+    extensions: [Migrator],
+    // Identity is never shared between requests: each request forks its own EntityManager.
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    debug: options.onQuery ? ['query'] : false,
+    logger: options.onQuery ? (message: string) => options.onQuery!(message) : () => undefined,
+    colors: false,
+  };
+  if (target.dialect === 'sqlite') {
+    return {
+      ...common,
+      driver: SqliteDriver,
+      dbName: target.path,
+      migrations: {
+        tableName: MIGRATIONS_TABLE,
+        path: MIGRATION_FOLDERS.sqlite,
+        migrationsList: sqliteMigrations,
+        transactional: true,
+        allOrNothing: true,
+        snapshot: false,
+        emit: 'ts',
+      },
+    };
+  }
+  return {
+    ...common,
+    driver: PostgreSqlDriver,
+    clientUrl: target.url,
+    pool: { min: 0, max: 10 },
+    migrations: {
+      tableName: MIGRATIONS_TABLE,
+      path: MIGRATION_FOLDERS.postgresql,
+      migrationsList: postgresqlMigrations,
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      emit: 'ts',
+    },
+  };
+}

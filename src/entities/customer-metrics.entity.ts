@@ -1,0 +1,64 @@
+import { Entity, Enum, Index, OneToOne, Property } from '@mikro-orm/core';
+import { EpochMillisType } from '../db/epoch-millis.type';
+import { Customer } from './customer.entity';
+import { RfmSegment } from './enums';
+
+/**
+ * The materialised value of one customer (1:1), written in bulk by a metrics
+ * refresh. Value criteria read this table; `computedAt` says how fresh it is.
+ */
+@Entity({ tableName: 'customer_metrics' })
+export class CustomerMetrics {
+  @OneToOne(() => Customer, { primary: true, owner: true, deleteRule: 'cascade' })
+  customer!: Customer;
+
+  @Index()
+  @Property({ type: 'integer' })
+  orderCount!: number;
+
+  @Index()
+  @Property({ type: 'double' })
+  lifetimeRevenue!: number;
+
+  @Property({ type: 'double', nullable: true })
+  averageOrderValue?: number | null;
+
+  @Property({ type: EpochMillisType, nullable: true })
+  firstOrderAt?: Date | null;
+
+  @Index()
+  @Property({ type: EpochMillisType, nullable: true })
+  lastOrderAt?: Date | null;
+
+  @Property({ type: 'integer', nullable: true })
+  daysSinceLastOrder?: number | null;
+
+  @Property({ type: 'integer', nullable: true })
+  recencyScore?: number | null;
+
+  @Property({ type: 'integer', nullable: true })
+  frequencyScore?: number | null;
+
+  @Property({ type: 'integer', nullable: true })
+  monetaryScore?: number | null;
+
+  @Index()
+  @Enum({ items: () => RfmSegment, nullable: true })
+  rfmSegment?: RfmSegment | null;
+
+  @Property({ type: 'double', nullable: true })
+  probabilityAlive?: number | null;
+
+  @Property({ type: 'double', nullable: true })
+  expectedPurchases90d?: number | null;
+
+  @Property({ type: 'double', nullable: true })
+  predictedLifetimeValue?: number | null;
+
+  /** The `asOf` the metrics were computed for. */
+  @Property({ type: EpochMillisType })
+  asOf!: Date;
+
+  @Property({ type: EpochMillisType })
+  computedAt!: Date;
+}

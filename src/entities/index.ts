@@ -1,0 +1,46 @@
+import { ApiKey } from './api-key.entity';
+import { CustomerAttribute } from './customer-attribute.entity';
+import { CustomerInterest } from './customer-interest.entity';
+import { CustomerMetrics } from './customer-metrics.entity';
+import { Customer } from './customer.entity';
+import { Event } from './event.entity';
+import { OrderCategory } from './order-category.entity';
+import { Order } from './order.entity';
+import { Persona } from './persona.entity';
+import { ScoringModel, ScoringRule } from './scoring-model.entity';
+import { Segment, SegmentReference } from './segment.entity';
+import { ValueModelRun } from './value-model.entity';
+
+export const ENTITIES = [
+  Customer,
+  CustomerInterest,
+  CustomerAttribute,
+  Order,
+  OrderCategory,
+  Event,
+  CustomerMetrics,
+  ValueModelRun,
+  Segment,
+  SegmentReference,
+  Persona,
+  ScoringModel,
+  ScoringRule,
+  ApiKey,
+];
+
+export {
+  ApiKey,
+  Customer,
+  CustomerAttribute,
+  CustomerInterest,
+  CustomerMetrics,
+  Event,
+  Order,
+  OrderCategory,
+  Persona,
+  ScoringModel,
+  ScoringRule,
+  Segment,
+  SegmentReference,
+  ValueModelRun,
+};

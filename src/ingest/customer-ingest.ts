@@ -1,0 +1,322 @@
+import type { Knex } from '@mikro-orm/knex';
+import { insertRows, jsonText, jsonValue, millis, bool, selectWhereIn, chunks } from '../db/batch';
+import { Gender, LifecycleStage } from '../entities/enums';
+import { BatchTally, type IngestResult } from './ingest-result';
+import {
+  INGEST_LIMITS,
+  ItemProblem,
+  flatObject,
+  optionalInstant,
+  optionalText,
+  requireEnum,
+  requireText,
+  tagList,
+  type FlatValue,
+} from './ingest.validation';
+
+/** Everything an integrator can set on a customer, in stored form. */
+export interface CustomerState {
+  email: string | null;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  birthDate: Date | null;
+  gender: Gender | null;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  postalCode: string | null;
+  companyName: string | null;
+  industry: string | null;
+  companySize: number | null;
+  jobTitle: string | null;
+  jobFunction: string | null;
+  lifecycleStage: LifecycleStage;
+  acquisitionSource: string | null;
+  interests: string[];
+  emailOptIn: boolean;
+  smsOptIn: boolean;
+  attributes: Record<string, FlatValue>;
+  lastVerifiedAt: Date | null;
+  /** When the relationship began: given by the integrator (imports) or the time of the first upsert. */
+  createdAt: Date;
+}
+
+/** A new customer: a lead, opted out, no interests, no attributes (API.md). */
+export const NEW_CUSTOMER: Readonly<Omit<CustomerState, 'createdAt'>> = Object.freeze({
+  email: null,
+  phone: null,
+  firstName: null,
+  lastName: null,
+  birthDate: null,
+  gender: null,
+  country: null,
+  region: null,
+  city: null,
+  postalCode: null,
+  companyName: null,
+  industry: null,
+  companySize: null,
+  jobTitle: null,
+  jobFunction: null,
+  lifecycleStage: LifecycleStage.LEAD,
+  acquisitionSource: null,
+  interests: [],
+  emailOptIn: false,
+  smsOptIn: false,
+  attributes: {},
+  lastVerifiedAt: null,
+});
+
+export type CustomerPatch = Partial<CustomerState>;
+
+/** The raw fields of one item, as GraphQL or a generator hands them over. */
+export type CustomerItem = { externalId: unknown } & { [K in keyof CustomerState]?: unknown };
+
+const TEXT_FIELDS: Array<[keyof CustomerState, number]> = [
+  ['phone', INGEST_LIMITS.phone],
+  ['firstName', INGEST_LIMITS.text],
+  ['lastName', INGEST_LIMITS.text],
+  ['region', INGEST_LIMITS.text],
+  ['city', INGEST_LIMITS.text],
+  ['postalCode', INGEST_LIMITS.postalCode],
+  ['companyName', INGEST_LIMITS.text],
+  ['industry', INGEST_LIMITS.text],
+  ['jobTitle', INGEST_LIMITS.text],
+  ['jobFunction', INGEST_LIMITS.text],
+  ['acquisitionSource', INGEST_LIMITS.text],
+];
+
+/** Checks one item and turns it into a patch: only the fields it names. */
+export function customerPatch(item: CustomerItem): { externalId: string; patch: CustomerPatch } {
+  const externalId = requireText(item.externalId, 'externalId', INGEST_LIMITS.externalId);
+  const patch: Record<string, unknown> = {};
+  const given = (field: keyof CustomerState) => Object.prototype.hasOwnProperty.call(item, field) && item[field] !== undefined;
+
+  for (const [field, max] of TEXT_FIELDS) if (given(field)) patch[field] = optionalText(item[field], field, max);
+  if (given('email')) {
+    const email = optionalText(item.email, 'email', INGEST_LIMITS.email);
+    if (email && !/^[^\s@]+@[^\s@]+$/.test(email)) throw new ItemProblem('email', 'email is not an e-mail address');
+    patch.email = email;
+  }
+  if (given('country')) {
+    const country = optionalText(item.country, 'country', 2);
+    if (country && !/^[A-Za-z]{2}$/.test(country)) throw new ItemProblem('country', 'country must be an ISO 3166-1 alpha-2 code');
+    patch.country = country ? country.toUpperCase() : country;
+  }
+  if (given('birthDate')) {
+    const birthDate = optionalInstant(item.birthDate, 'birthDate');
+    if (birthDate && birthDate.getTime() > Date.now()) throw new ItemProblem('birthDate', 'birthDate is in the future');
+    patch.birthDate = birthDate;
+  }
+  if (given('createdAt')) {
+    if (item.createdAt === null) throw new ItemProblem('createdAt', 'createdAt cannot be cleared');
+    patch.createdAt = optionalInstant(item.createdAt, 'createdAt');
+  }
+  if (given('lastVerifiedAt')) patch.lastVerifiedAt = optionalInstant(item.lastVerifiedAt, 'lastVerifiedAt');
+  if (given('gender')) patch.gender = item.gender === null ? null : requireEnum(item.gender, Gender, 'gender');
+  if (given('companySize')) {
+    const size = item.companySize;
+    if (size !== null && (typeof size !== 'number' || !Number.isInteger(size) || size < 0)) {
+      throw new ItemProblem('companySize', 'companySize must be a whole number of employees, 0 or more');
+    }
+    patch.companySize = size;
+  }
+  if (given('lifecycleStage')) {
+    patch.lifecycleStage =
+      item.lifecycleStage === null ? NEW_CUSTOMER.lifecycleStage : requireEnum(item.lifecycleStage, LifecycleStage, 'lifecycleStage');
+  }
+  if (given('interests')) patch.interests = item.interests === null ? [] : tagList(item.interests, 'interests', INGEST_LIMITS.tags);
+  for (const field of ['emailOptIn', 'smsOptIn'] as const) {
+    if (!given(field)) continue;
+    const value = item[field];
+    if (value !== null && typeof value !== 'boolean') throw new ItemProblem(field, `${field} must be true or false`);
+    patch[field] = value === null ? false : value;
+  }
+  if (given('attributes')) patch.attributes = item.attributes === null ? {} : flatObject(item.attributes, 'attributes');
+  return { externalId, patch: patch as CustomerPatch };
+}
+
+function canonical(value: unknown): string {
+  if (value instanceof Date) return `d${value.getTime()}`;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const sorted = Object.keys(value as object)
+      .sort()
+      .map((key) => [key, (value as Record<string, unknown>)[key]]);
+    return JSON.stringify(sorted);
+  }
+  return JSON.stringify(value ?? null);
+}
+
+function sameState(a: CustomerState, b: CustomerState): boolean {
+  return (Object.keys(COLUMN) as Array<keyof CustomerState>).every((field) => canonical(a[field]) === canonical(b[field]));
+}
+
+const COLUMN: Record<keyof CustomerState, string> = {
+  email: 'email',
+  phone: 'phone',
+  firstName: 'first_name',
+  lastName: 'last_name',
+  birthDate: 'birth_date',
+  gender: 'gender',
+  country: 'country',
+  region: 'region',
+  city: 'city',
+  postalCode: 'postal_code',
+  companyName: 'company_name',
+  industry: 'industry',
+  companySize: 'company_size',
+  jobTitle: 'job_title',
+  jobFunction: 'job_function',
+  lifecycleStage: 'lifecycle_stage',
+  acquisitionSource: 'acquisition_source',
+  interests: 'interests',
+  emailOptIn: 'email_opt_in',
+  smsOptIn: 'sms_opt_in',
+  attributes: 'attributes',
+  lastVerifiedAt: 'last_verified_at',
+  createdAt: 'created_at',
+};
+
+function stateFromRow(row: Record<string, unknown>): CustomerState {
+  const date = (value: unknown) => (millis(value) === null ? null : new Date(millis(value)!));
+  return {
+    email: row.email as string | null,
+    phone: row.phone as string | null,
+    firstName: row.first_name as string | null,
+    lastName: row.last_name as string | null,
+    birthDate: date(row.birth_date),
+    gender: row.gender as Gender | null,
+    country: row.country as string | null,
+    region: row.region as string | null,
+    city: row.city as string | null,
+    postalCode: row.postal_code as string | null,
+    companyName: row.company_name as string | null,
+    industry: row.industry as string | null,
+    companySize: row.company_size === null ? null : Number(row.company_size),
+    jobTitle: row.job_title as string | null,
+    jobFunction: row.job_function as string | null,
+    lifecycleStage: row.lifecycle_stage as LifecycleStage,
+    acquisitionSource: row.acquisition_source as string | null,
+    interests: jsonValue<string[]>(row.interests),
+    emailOptIn: bool(row.email_opt_in),
+    smsOptIn: bool(row.sms_opt_in),
+    attributes: jsonValue<Record<string, FlatValue>>(row.attributes),
+    lastVerifiedAt: date(row.last_verified_at),
+    createdAt: date(row.created_at)!,
+  };
+}
+
+function rowFromState(externalId: string, state: CustomerState, updatedAt: number): Record<string, unknown> {
+  const row: Record<string, unknown> = { external_id: externalId, updated_at: updatedAt };
+  for (const field of Object.keys(COLUMN) as Array<keyof CustomerState>) {
+    const value = state[field];
+    row[COLUMN[field]] =
+      value instanceof Date ? value.getTime() : field === 'interests' || field === 'attributes' ? jsonText(value) : value;
+  }
+  return row;
+}
+
+interface Pending {
+  state: CustomerState;
+  isNew: boolean;
+  changed: boolean;
+  mirrorsChanged: boolean;
+}
+
+/**
+ * Inserts or patches customers by externalId, in one transaction. Items are
+ * applied in order (a later item for the same customer patches the earlier
+ * one); an item that changes nothing is a duplicate. The interest and
+ * attribute index tables are rewritten for customers whose lists changed.
+ */
+export async function upsertCustomers(knex: Knex, items: readonly CustomerItem[], now = new Date()): Promise<IngestResult> {
+  const tally = new BatchTally();
+  const valid: Array<{ index: number; externalId: string; patch: CustomerPatch }> = [];
+  items.forEach((item, index) => {
+    const checked = tally.check(index, item?.externalId, () => customerPatch(item));
+    if (checked) valid.push({ index, ...checked });
+  });
+  if (valid.length === 0) return tally.result();
+
+  await knex.transaction(async (trx) => {
+    const existing = await selectWhereIn<Record<string, unknown>>(
+      trx,
+      'customers',
+      ['*'],
+      'external_id',
+      valid.map((item) => item.externalId),
+      true,
+    );
+    const pending = new Map<string, Pending>();
+    for (const row of existing) {
+      pending.set(row.external_id as string, { state: stateFromRow(row), isNew: false, changed: false, mirrorsChanged: false });
+    }
+    for (const { externalId, patch } of valid) {
+      let entry = pending.get(externalId);
+      const created = !entry;
+      if (!entry) {
+        entry = { state: { ...NEW_CUSTOMER, createdAt: now }, isNew: true, changed: true, mirrorsChanged: true };
+        pending.set(externalId, entry);
+      }
+      const next: CustomerState = { ...entry.state, ...patch };
+      if (!created && sameState(entry.state, next)) {
+        tally.duplicates += 1;
+        continue;
+      }
+      if (canonical(next.interests) !== canonical(entry.state.interests) || canonical(next.attributes) !== canonical(entry.state.attributes)) {
+        entry.mirrorsChanged = true;
+      }
+      entry.state = next;
+      entry.changed = true;
+      tally.accepted += 1;
+    }
+
+    const changed = [...pending.entries()].filter(([, entry]) => entry.changed);
+    const stamp = now.getTime();
+    const rows = changed.map(([externalId, entry]) => rowFromState(externalId, entry.state, stamp));
+    const updatable = Object.values(COLUMN).concat('updated_at');
+    for (const part of chunks(rows)) await trx('customers').insert(part).onConflict('external_id').merge(updatable);
+
+    const mirrored = changed.filter(([, entry]) => entry.mirrorsChanged);
+    if (mirrored.length > 0) await rewriteMirrors(trx, mirrored);
+  });
+  return tally.result();
+}
+
+/** Rewrites the interest and attribute rows of the given customers from their state. */
+async function rewriteMirrors(trx: Knex.Transaction, customers: Array<[string, Pending]>): Promise<void> {
+  const ids = await selectWhereIn<{ id: number | string; external_id: string }>(
+    trx,
+    'customers',
+    ['id', 'external_id'],
+    'external_id',
+    customers.map(([externalId]) => externalId),
+  );
+  const idOf = new Map(ids.map((row) => [row.external_id, Number(row.id)]));
+  const customerIds = [...idOf.values()];
+  for (const part of chunks(customerIds)) {
+    await trx('customer_interests').whereIn('customer_id', part).delete();
+    await trx('customer_attributes').whereIn('customer_id', part).delete();
+  }
+  const interests: Array<Record<string, unknown>> = [];
+  const attributes: Array<Record<string, unknown>> = [];
+  for (const [externalId, { state }] of customers) {
+    const customerId = idOf.get(externalId)!;
+    for (const tag of state.interests) interests.push({ customer_id: customerId, tag });
+    for (const [key, value] of Object.entries(state.attributes)) attributes.push(attributeRow(customerId, key, value));
+  }
+  await insertRows(trx, 'customer_interests', interests);
+  await insertRows(trx, 'customer_attributes', attributes);
+}
+
+function attributeRow(customerId: number, key: string, value: FlatValue): Record<string, unknown> {
+  return {
+    customer_id: customerId,
+    key,
+    value_type: typeof value,
+    string_value: typeof value === 'string' ? value : null,
+    number_value: typeof value === 'number' ? value : null,
+    bool_value: typeof value === 'boolean' ? value : null,
+  };
+}

@@ -1,0 +1,37 @@
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { badUserInput } from '../common/errors';
+import type { RequestContext } from '../server/context';
+import { recordEvents, recordOrders } from './activity-ingest';
+import { upsertCustomers } from './customer-ingest';
+import { CustomerInput, EventInput, IngestResultType, OrderInput } from './ingest.types';
+import { INGEST_LIMITS } from './ingest.validation';
+
+function checkBatch(items: unknown[], argument: string): void {
+  if (items.length > INGEST_LIMITS.batch) {
+    throw badUserInput(`a batch holds at most ${INGEST_LIMITS.batch} items (got ${items.length})`, argument);
+  }
+}
+
+/** Plain objects keep "left out" (absent) apart from "explicit null". */
+const plain = <T extends object>(items: T[]) => items.map((item) => ({ ...item }) as Record<string, unknown>);
+
+@Resolver()
+export class IngestResolver {
+  @Mutation(() => IngestResultType, { description: 'Insert or patch customers by externalId (at most 5,000 a call).' })
+  upsertCustomers(@Ctx() ctx: RequestContext, @Arg('customers', () => [CustomerInput]) customers: CustomerInput[]) {
+    checkBatch(customers, 'customers');
+    return upsertCustomers(ctx.em.getKnex(), plain(customers) as never, new Date());
+  }
+
+  @Mutation(() => IngestResultType, { description: 'Record orders, idempotent by externalId (at most 5,000 a call).' })
+  recordOrders(@Ctx() ctx: RequestContext, @Arg('orders', () => [OrderInput]) orders: OrderInput[]) {
+    checkBatch(orders, 'orders');
+    return recordOrders(ctx.em.getKnex(), plain(orders), ctx.settings.defaultCurrency, new Date());
+  }
+
+  @Mutation(() => IngestResultType, { description: 'Record interaction events, idempotent by externalId (at most 5,000 a call).' })
+  recordEvents(@Ctx() ctx: RequestContext, @Arg('events', () => [EventInput]) events: EventInput[]) {
+    checkBatch(events, 'events');
+    return recordEvents(ctx.em.getKnex(), plain(events), new Date());
+  }
+}

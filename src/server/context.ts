@@ -1,0 +1,19 @@
+import type { EntityManager } from '@mikro-orm/knex';
+import { createCustomerLoaders, type CustomerLoaders } from '../customers/customer.loaders';
+import type { Database } from '../db/database';
+import type { Settings } from '../config';
+
+/** What every resolver of one request sees. Nothing here outlives the request. */
+export interface RequestContext {
+  /** A forked EntityManager: its identity map belongs to this request only. */
+  em: EntityManager;
+  loaders: CustomerLoaders;
+  settings: Settings;
+  /** The request's notion of "now", the default `asOf`. */
+  now: Date;
+}
+
+export function createRequestContext(db: Database, settings: Settings): RequestContext {
+  const em = db.fork();
+  return { em, loaders: createCustomerLoaders(em), settings, now: new Date() };
+}

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { CustomerResolver, EventResolver, OrderResolver } from '../customers/customer.resolver';
+import { IngestResolver } from '../ingest/ingest.resolver';
+import { DateTimeScalar } from '../common/scalars';
+
+export const RESOLVERS = [CustomerResolver, OrderResolver, EventResolver, IngestResolver] as const;
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The executable schema, built once from the resolver classes (code-first). */
+export function buildAppSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: [...RESOLVERS] as unknown as [Function, ...Function[]],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    validate: false,
+    emitSchemaFile: false,
+  });
+  return built;
+}
