@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { parseDatabaseUrl, type DatabaseTarget, type Settings } from '../../src/config';
+import { openDatabase, type Database } from '../../src/db/database';
+import type { OrmOptions } from '../../src/db/orm-config';
+
+/**
+ * Tests run on SQLite unless TEST_DATABASE_URL names a PostgreSQL server
+ * (postgres://user@host:port/db): then every test file gets a database of its
+ * own, created from that one's server and dropped afterwards.
+ */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? '';
+export const ON_POSTGRES = TEST_DATABASE_URL.startsWith('postgres');
+
+export interface TestDatabase {
+  db: Database;
+  target: DatabaseTarget;
+  settings: Settings;
+  /** Closes and deletes the database. */
+  drop(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function createTestTarget(): Promise<{ target: DatabaseTarget; url: string; remove(): Promise<void> }> {
+  counter += 1;
+  if (!ON_POSTGRES) {
+    const folder = mkdtempSync(join(tmpdir(), 'segments-test-'));
+    const path = join(folder, 'test.sqlite');
+    return {
+      target: { dialect: 'sqlite', path },
+      url: `sqlite:${path}`,
+      remove: async () => rmSync(folder, { recursive: true, force: true }),
+    };
+  }
+  const name = `segments_t${process.pid}_${counter}_${Date.now() % 100000}`;
+  const admin = new Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return {
+    target: parseDatabaseUrl(url.toString()),
+    url: url.toString(),
+    remove: async () => {
+      const client = new Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+export async function createTestDatabase(options: OrmOptions = {}): Promise<TestDatabase> {
+  const { target, remove } = await createTestTarget();
+  const db = await openDatabase(target, options);
+  return {
+    db,
+    target,
+    settings: { port: 0, database: target, demoData: false, production: false, defaultCurrency: 'EUR' },
+    drop: async () => {
+      await db.close();
+      await remove();
+    },
+  };
+}
