@@ -31,7 +31,7 @@ export async function openDatabase(target: DatabaseTarget, options: OrmOptions =
   }
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init({ ...ormOptions(target, options), connect: false });
+    orm = await MikroORM.init({ ...ormOptions(target), connect: false });
   } catch (error) {
     throw new DatabaseError(`cannot set up ${where}: ${firstLine(error)}`);
   }
@@ -39,6 +39,11 @@ export async function openDatabase(target: DatabaseTarget, options: OrmOptions =
   if (!check.ok) {
     await orm.close(true).catch(() => undefined);
     throw new DatabaseError(`cannot reach ${where}: ${firstLine(check.error ?? check.reason)}`);
+  }
+  if (options.onQuery) {
+    // Entity queries and direct query-builder queries all pass through knex.
+    const onQuery = options.onQuery;
+    (orm.em as EntityManager).getKnex().on('query', (query: { sql: string }) => onQuery(query.sql));
   }
   try {
     if (target.dialect === 'sqlite') await tuneSqlite(orm);

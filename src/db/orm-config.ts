@@ -16,7 +16,7 @@ export const MIGRATION_FOLDERS = {
 } as const;
 
 export interface OrmOptions {
-  /** Log every SQL statement through this function (statement-count tests, debugging). */
+  /** Called with every SQL statement sent to the database (statement-count tests, debugging). */
   onQuery?: (sql: string) => void;
 }
 
@@ -24,15 +24,14 @@ export interface OrmOptions {
  * MikroORM options for one store. Both dialects share the entities; each has
  * its own committed migrations because their DDL differs.
  */
-export function ormOptions(target: DatabaseTarget, options: OrmOptions = {}): Options {
+export function ormOptions(target: DatabaseTarget): Options {
   const common: Options = {
     entities: ENTITIES,
     extensions: [Migrator],
     // Identity is never shared between requests: each request forks its own EntityManager.
     allowGlobalContext: false,
     forceUtcTimezone: true,
-    debug: options.onQuery ? ['query'] : false,
-    logger: options.onQuery ? (message: string) => options.onQuery!(message) : () => undefined,
+    debug: false,
     colors: false,
   };
   if (target.dialect === 'sqlite') {

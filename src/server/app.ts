@@ -3,7 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
+import express, { type ErrorRequestHandler } from 'express';
 import type { Settings } from '../config';
 import type { Database } from '../db/database';
 import { createRequestContext, type RequestContext } from './context';
@@ -31,6 +31,10 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     schema: await buildAppSchema(),
     formatError: makeErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
+    // Callers authenticate with a bearer header, never a cookie, so a forged
+    // cross-site request carries no credentials: CSRF prevention would only
+    // stop plain GET queries, which GraphQL over HTTP allows.
+    csrfPrevention: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
     logger: { debug: () => undefined, info: () => undefined, warn: logger.warn, error: logger.error },
   });
@@ -52,6 +56,8 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     expressMiddleware(apollo, { context: async () => createRequestContext(db, settings) }),
   );
 
+  expressApp.use(httpErrorHandler(logger));
+
   return {
     httpServer,
     apollo,
@@ -64,5 +70,27 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
         });
       }),
     stop: () => apollo.stop(),
+  };
+}
+
+/**
+ * Errors raised before GraphQL runs (unreadable or oversized bodies) answer
+ * as GraphQL-shaped JSON with a status, never Express's HTML page with a stack.
+ */
+function httpErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const reply = (status: number, code: string, message: string) =>
+      res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    if (error?.type === 'entity.parse.failed') return reply(400, 'BAD_REQUEST', 'the request body is not valid JSON');
+    if (error?.type === 'entity.too.large') return reply(413, 'BAD_REQUEST', `the request body is larger than ${MAX_BODY}`);
+    if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {
+      return reply(error.status, 'BAD_REQUEST', 'the request could not be read');
+    }
+    logger.error('unexpected HTTP error:', error);
+    return reply(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
   };
 }

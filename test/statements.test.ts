@@ -1,0 +1,87 @@
+import { recordEvents, recordOrders } from '../src/ingest/activity-ingest';
+import { upsertCustomers } from '../src/ingest/customer-ingest';
+import { startTestServer, type TestServer } from './support/server';
+
+/**
+ * Every relation goes through a per-request DataLoader: the number of SQL
+ * statements of a customer page must not grow with the page size.
+ */
+let server: TestServer;
+const statements: string[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ onQuery: (sql) => statements.push(sql) });
+  const knex = server.db.fork().getKnex();
+  const customers = Array.from({ length: 60 }, (_, i) => ({ externalId: `S${i}` }));
+  await upsertCustomers(knex, customers);
+  const day = (c: number, k: number) => new Date(Date.UTC(2026, 0, 1 + k, c % 24));
+  await recordOrders(
+    knex,
+    customers.flatMap((c, ci) => Array.from({ length: 5 }, (_, k) => ({ externalId: `${c.externalId}-o${k}`, customerExternalId: c.externalId, orderedAt: day(ci, k), amount: 10 + k }))),
+    'EUR',
+  );
+  await recordEvents(
+    knex,
+    customers.flatMap((c, ci) => Array.from({ length: 5 }, (_, k) => ({ externalId: `${c.externalId}-e${k}`, customerExternalId: c.externalId, name: k % 2 ? 'page_viewed' : 'message_sent', occurredAt: day(ci, k) }))),
+  );
+});
+afterAll(async () => server.stop());
+
+const PAGE = `query($first: Int) {
+  customers(first: $first) {
+    totalCount
+    edges { node {
+      externalId
+      value { orderCount }
+      orders(first: 3) { totalCount edges { node { amount orderedAt customer { externalId } } } }
+      events(first: 3) { totalCount edges { node { name occurredAt customer { externalId } } } }
+      sent: events(first: 2, name: "message_sent") { totalCount edges { node { name } } }
+    } }
+  }
+}`;
+
+async function statementsFor(first: number): Promise<{ count: number; body: any }> {
+  statements.length = 0;
+  const { body } = await server.post(PAGE, { first });
+  expect(body.errors).toBeUndefined();
+  return { count: statements.filter((line) => /\b(select|insert|update|delete)\b/i.test(line)).length, body };
+}
+
+test('a page of 50 customers with orders(first: 3) and events(first: 3) costs as many statements as a page of 5', async () => {
+  const small = await statementsFor(5);
+  const large = await statementsFor(50);
+  expect(large.body.data.customers.edges).toHaveLength(50);
+  expect(small.body.data.customers.edges).toHaveLength(5);
+  expect(large.count).toBe(small.count);
+  console.log(`statements for a page of 5: ${small.count}, of 50: ${large.count}`);
+  // customers + count + metrics + 3 pages + 3 counts + customers of orders and events (one loader, one batch)
+  expect(large.count).toBeGreaterThanOrEqual(9);
+  expect(large.count).toBeLessThanOrEqual(10);
+});
+
+test('the relation pages are right: newest first, three each, with their totals', async () => {
+  const { body } = await statementsFor(50);
+  const node = body.data.customers.edges.find((edge: any) => edge.node.externalId === 'S7').node;
+  expect(node.orders.totalCount).toBe(5);
+  expect(node.orders.edges.map((edge: any) => edge.node.amount)).toEqual([14, 13, 12]);
+  expect(node.orders.edges[0].node.customer.externalId).toBe('S7');
+  expect(node.events.totalCount).toBe(5);
+  expect(node.sent.totalCount).toBe(3);
+  expect(node.sent.edges).toHaveLength(2);
+  expect(node.value).toBeNull();
+});
+
+test('first defaults to 50', async () => {
+  const { body } = await server.post('{ customers { edges { node { id } } pageInfo { hasNextPage } } }');
+  expect(body.data.customers.edges).toHaveLength(50);
+  expect(body.data.customers.pageInfo.hasNextPage).toBe(true);
+});
+
+test('order pages continue after their cursor', async () => {
+  const first = await server.post('{ customer(externalId: "S3") { orders(first: 2) { edges { node { amount } } pageInfo { endCursor hasNextPage } } } }');
+  const { endCursor, hasNextPage } = first.body.data.customer.orders.pageInfo;
+  expect(hasNextPage).toBe(true);
+  const next = await server.post(`{ customer(externalId: "S3") { orders(first: 10, after: "${endCursor}") { edges { node { amount } } pageInfo { hasNextPage } } } }`);
+  expect(next.body.data.customer.orders.edges.map((edge: any) => edge.node.amount)).toEqual([12, 11, 10]);
+  expect(next.body.data.customer.orders.pageInfo.hasNextPage).toBe(false);
+});
