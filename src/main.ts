@@ -8,6 +8,7 @@ import { loadDemoDataIfEmpty } from '../seeds/demo';
 async function main(): Promise<void> {
   const settings = loadSettings();
   const db = await openDatabase(settings.database);
+  if (db.appliedMigrations.length) console.log(`applied migrations: ${db.appliedMigrations.join(', ')}`);
   if (settings.demoData) await loadDemoDataIfEmpty(db, (line) => console.log(line));
   const app = await createApp(db, settings);
   const port = await app.listen(settings.port);

@@ -11,6 +11,8 @@ export class DatabaseError extends Error {}
 export interface Database {
   orm: MikroORM;
   target: DatabaseTarget;
+  /** Migrations applied by this start, oldest first. */
+  appliedMigrations: string[];
   /** A fresh EntityManager (knex flavoured) for one unit of work. */
   fork(): EntityManager;
   close(): Promise<void>;
@@ -45,9 +47,10 @@ export async function openDatabase(target: DatabaseTarget, options: OrmOptions =
     const onQuery = options.onQuery;
     (orm.em as EntityManager).getKnex().on('query', (query: { sql: string }) => onQuery(query.sql));
   }
+  let appliedMigrations: string[];
   try {
     if (target.dialect === 'sqlite') await tuneSqlite(orm);
-    await orm.getMigrator().up();
+    appliedMigrations = (await orm.getMigrator().up()).map((migration) => migration.name);
   } catch (error) {
     await orm.close(true).catch(() => undefined);
     throw new DatabaseError(`cannot migrate ${where}: ${firstLine(error)}`);
@@ -55,6 +58,7 @@ export async function openDatabase(target: DatabaseTarget, options: OrmOptions =
   return {
     orm,
     target,
+    appliedMigrations,
     fork: () => orm.em.fork() as EntityManager,
     close: () => orm.close(true),
   };

@@ -46,6 +46,7 @@ export function ormOptions(target: DatabaseTarget): Options {
         transactional: true,
         allOrNothing: true,
         snapshot: false,
+        silent: true,
         emit: 'ts',
       },
     };
@@ -62,6 +63,7 @@ export function ormOptions(target: DatabaseTarget): Options {
       transactional: true,
       allOrNothing: true,
       snapshot: false,
+      silent: true,
       emit: 'ts',
     },
   };

@@ -35,6 +35,8 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     // cross-site request carries no credentials: CSRF prevention would only
     // stop plain GET queries, which GraphQL over HTTP allows.
     csrfPrevention: false,
+    // main.ts owns shutdown (drain HTTP, then close the database); Apollo must not race it.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
     logger: { debug: () => undefined, info: () => undefined, warn: logger.warn, error: logger.error },
   });
