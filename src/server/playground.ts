@@ -56,7 +56,14 @@ function page(tabs: Tab[], endpoint: string): string {
   const tabs = JSON.parse(document.getElementById('examples').textContent);
   const fetcher = GraphiQL.createFetcher({ url: ${scriptJson(endpoint)} });
   ReactDOM.createRoot(document.getElementById('playground')).render(
-    React.createElement(GraphiQL, { fetcher, defaultTabs: tabs.length ? tabs : undefined, defaultEditorToolbarTabs: 'variables' })
+    React.createElement(GraphiQL, {
+      fetcher,
+      defaultTabs: tabs.length ? tabs : undefined,
+      // The editors start from these props; without them the first tab's variables would be blank.
+      query: tabs.length ? tabs[0].query : undefined,
+      variables: tabs.length ? tabs[0].variables : undefined,
+      defaultEditorToolbarTabs: 'variables',
+    })
   );
 </script>
 </body>
