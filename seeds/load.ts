@@ -3,7 +3,8 @@ import { recordEvents, recordOrders } from '../src/ingest/activity-ingest';
 import { upsertCustomers } from '../src/ingest/customer-ingest';
 import type { IngestResult } from '../src/ingest/ingest-result';
 import { INGEST_LIMITS } from '../src/ingest/ingest.validation';
-import { generateCustomer, type GeneratorOptions } from './generator';
+import type { Knex } from '@mikro-orm/knex';
+import { generateCustomer, type GeneratedCustomer, type GeneratorOptions } from './generator';
 
 export interface LoadOptions extends GeneratorOptions {
   customers: number;
@@ -28,6 +29,20 @@ function mustAccept(what: string, result: IngestResult): void {
   }
 }
 
+/** Stores generated customers with their orders and events; any rejection is a generator bug and fails loudly. */
+export async function storeGenerated(knex: Knex, generated: GeneratedCustomer[]): Promise<{ orders: number; events: number }> {
+  mustAccept('customers', await upsertCustomers(knex, generated.map((g) => g.customer)));
+  const orders = generated.flatMap((g) => g.orders);
+  const events = generated.flatMap((g) => g.events);
+  for (let i = 0; i < orders.length; i += INGEST_LIMITS.batch) {
+    mustAccept('orders', await recordOrders(knex, orders.slice(i, i + INGEST_LIMITS.batch), 'EUR'));
+  }
+  for (let i = 0; i < events.length; i += INGEST_LIMITS.batch) {
+    mustAccept('events', await recordEvents(knex, events.slice(i, i + INGEST_LIMITS.batch)));
+  }
+  return { orders: orders.length, events: events.length };
+}
+
 /**
  * Generates a synthetic base and stores it through the ingestion services, so
  * generated data obeys exactly the rules integrators' data does.
@@ -42,17 +57,9 @@ export async function loadSyntheticBase(db: Database, options: LoadOptions): Pro
     const to = Math.min(options.customers, from + CUSTOMERS_PER_ROUND);
     const generated = [];
     for (let index = from; index < to; index++) generated.push(generateCustomer(index, options));
-    mustAccept('customers', await upsertCustomers(knex, generated.map((g) => g.customer)));
-    const roundOrders = generated.flatMap((g) => g.orders);
-    const roundEvents = generated.flatMap((g) => g.events);
-    for (let i = 0; i < roundOrders.length; i += INGEST_LIMITS.batch) {
-      mustAccept('orders', await recordOrders(knex, roundOrders.slice(i, i + INGEST_LIMITS.batch), 'EUR'));
-    }
-    for (let i = 0; i < roundEvents.length; i += INGEST_LIMITS.batch) {
-      mustAccept('events', await recordEvents(knex, roundEvents.slice(i, i + INGEST_LIMITS.batch)));
-    }
-    orders += roundOrders.length;
-    events += roundEvents.length;
+    const stored = await storeGenerated(knex, generated);
+    orders += stored.orders;
+    events += stored.events;
     const now = Date.now();
     if (options.onProgress && (now - lastReport > 2000 || to === options.customers)) {
       lastReport = now;

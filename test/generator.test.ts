@@ -1,6 +1,8 @@
 import { Channel, MESSAGE_SENT } from '../src/entities/enums';
 import { customerPatch } from '../src/ingest/customer-ingest';
+import { DemoSeeder } from '../seeds/DemoSeeder';
 import { generateCustomer } from '../seeds/generator';
+import { createTestDatabase } from './support/database';
 
 const options = { seed: 7, until: new Date(Date.UTC(2026, 10, 1)) };
 const base = Array.from({ length: 3000 }, (_, i) => generateCustomer(i, options));
@@ -46,4 +48,18 @@ test('purchases are heavy-tailed, seasonal and categorised; events cover every c
   expect(events.some((event) => event.name === MESSAGE_SENT)).toBe(true);
   const monthAgo = options.until.getTime() - 30 * 86_400_000;
   expect(events.filter((event) => (event.occurredAt as Date).getTime() >= monthAgo).length).toBeGreaterThan(events.length * 0.05);
+});
+
+test('the MikroORM demo seeder stores the first demo customers with their history', async () => {
+  const { db, drop } = await createTestDatabase();
+  try {
+    await db.orm.getSeeder().seed(DemoSeeder);
+    const knex = db.fork().getKnex();
+    const [{ n }] = await knex('customers').count({ n: '*' });
+    expect(Number(n)).toBe(DemoSeeder.customers);
+    const [{ orders }] = await knex('orders').count({ orders: '*' });
+    expect(Number(orders)).toBeGreaterThan(DemoSeeder.customers / 2);
+  } finally {
+    await drop();
+  }
 });

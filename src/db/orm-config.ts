@@ -1,4 +1,5 @@
 import { Migrator } from '@mikro-orm/migrations';
+import { SeedManager } from '@mikro-orm/seeder';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
 import type { Options } from '@mikro-orm/core';
@@ -27,7 +28,7 @@ export interface OrmOptions {
 export function ormOptions(target: DatabaseTarget): Options {
   const common: Options = {
     entities: ENTITIES,
-    extensions: [Migrator],
+    extensions: [Migrator, SeedManager],
     // Identity is never shared between requests: each request forks its own EntityManager.
     allowGlobalContext: false,
     forceUtcTimezone: true,
