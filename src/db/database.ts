@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
-import type { Knex } from '@mikro-orm/knex';
 import { redact, type DatabaseTarget } from '../config';
 import { ormOptions, type OrmOptions } from './orm-config';
 
@@ -75,10 +74,6 @@ async function tuneSqlite(orm: MikroORM): Promise<void> {
   await connection.execute('pragma busy_timeout = 5000');
   await connection.execute('pragma foreign_keys = on');
   await connection.execute('pragma synchronous = normal');
-}
-
-export function knexOf(em: EntityManager): Knex {
-  return em.getKnex();
 }
 
 function firstLine(error: unknown): string {

@@ -33,6 +33,3 @@ export class EpochMillisType extends Type<Date | null | undefined, number | null
     return 'bigint';
   }
 }
-
-export const toEpochMillis = (date: Date): number => date.getTime();
-export const fromEpochMillis = (value: number | string): Date => new Date(Number(value));

@@ -1,5 +1,3 @@
-import { Channel, Gender, LifecycleStage } from '../entities/enums';
-
 /** Limits of one ingestion call and of each value, documented in the README. */
 export const INGEST_LIMITS = {
   batch: 5000,
@@ -109,7 +107,3 @@ export function flatObject(value: unknown, field: string): Record<string, FlatVa
   }
   return flat;
 }
-
-export const CHANNELS = Channel;
-export const GENDERS = Gender;
-export const LIFECYCLE_STAGES = LifecycleStage;
