@@ -1,0 +1,237 @@
+import type { FilterDialect } from './dialect';
+import { matchString } from './evaluate';
+import { and, FALSE, likeLiteral, not, or, placeholders, sql, template, TRUE, type Sql } from './sql';
+import type {
+  AttributeFilter,
+  DateTimeFilter,
+  EventCriterion,
+  FloatFilter,
+  IntFilter,
+  PurchaseCriterion,
+  SegmentFilter,
+  StringFilter,
+  TagFilter,
+} from './types';
+import { IDENTITY_STRING_FIELDS, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
+import { ageCutoff, windowInterval, withinLastDays, type Interval } from './window';
+
+/**
+ * Compiles a filter into one SQL predicate over the customer row `c`: bound
+ * values only, two-valued (every atom is TRUE or FALSE, never NULL, so `not`
+ * is the exact complement), behaviour measured live against orders and events
+ * at or before `asOf`. It means exactly what `evaluate` means.
+ */
+export interface CompileContext {
+  asOf: Date;
+  dialect: FilterDialect;
+  /** Saved filters of referenced segments (validated: known and acyclic). */
+  segmentFilter(id: string): SegmentFilter;
+}
+
+/** A positive test on a possibly-NULL expression: NULL (missing) makes it FALSE. */
+const present = (expression: Sql, test: Sql): Sql => template('($ is not null and $)', expression, test);
+
+/** `expression operator ?` with the value bound. */
+const compare = (expression: Sql, operator: string, value: string | number | boolean): Sql => ({
+  text: `${expression.text} ${operator} ?`,
+  bindings: [...expression.bindings, value],
+});
+
+function compileString(expression: Sql, filter: StringFilter, dialect: FilterDialect): Sql {
+  const parts: Sql[] = [];
+  if (filter.eq != null) parts.push(present(expression, compare(expression, '=', filter.eq)));
+  if (filter.ne != null) parts.push(not(present(expression, compare(expression, '=', filter.ne))));
+  if (filter.in != null) parts.push(filter.in.length ? present(expression, template('$ in ($)', expression, placeholders(filter.in))) : FALSE);
+  if (filter.notIn != null) parts.push(filter.notIn.length ? not(present(expression, template('$ in ($)', expression, placeholders(filter.notIn)))) : TRUE);
+  const like = (pattern: string) =>
+    present(expression, template("$ like $ escape '\\'", dialect.foldCase(expression), dialect.foldCase(sql('?', pattern))));
+  if (filter.contains != null) parts.push(like(`%${likeLiteral(filter.contains)}%`));
+  if (filter.startsWith != null) parts.push(like(`${likeLiteral(filter.startsWith)}%`));
+  if (filter.isNull != null) parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
+  return and(parts);
+}
+
+function compileNumber(expression: Sql, filter: IntFilter | FloatFilter): Sql {
+  const parts: Sql[] = [];
+  const test = (operator: string, value: number) => present(expression, compare(expression, operator, value));
+  if (filter.eq != null) parts.push(test('=', filter.eq));
+  if (filter.ne != null) parts.push(not(test('=', filter.ne)));
+  if (filter.gt != null) parts.push(test('>', filter.gt));
+  if (filter.gte != null) parts.push(test('>=', filter.gte));
+  if (filter.lt != null) parts.push(test('<', filter.lt));
+  if (filter.lte != null) parts.push(test('<=', filter.lte));
+  if ('in' in filter && filter.in != null) parts.push(filter.in.length ? present(expression, template('$ in ($)', expression, placeholders(filter.in))) : FALSE);
+  if (filter.isNull != null) parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
+  return and(parts);
+}
+
+function compileInterval(expression: Sql, interval: Interval): Sql {
+  const parts = [present(expression, compare(expression, '<=', interval.to))];
+  if (interval.from !== null) parts.push(compare(expression, '>=', interval.from));
+  return and(parts);
+}
+
+function compileDate(expression: Sql, filter: DateTimeFilter, asOf: Date): Sql {
+  const parts: Sql[] = [];
+  if (filter.before != null) parts.push(present(expression, compare(expression, '<', filter.before.getTime())));
+  if (filter.after != null) parts.push(present(expression, compare(expression, '>', filter.after.getTime())));
+  const within = withinLastDays(filter, asOf);
+  if (within) parts.push(compileInterval(expression, within));
+  if (filter.isNull != null) parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
+  return and(parts);
+}
+
+/** Age in whole years at asOf, as ranges of birth dates (see ageCutoff). */
+function compileAge(filter: IntFilter, asOf: Date): Sql {
+  const birth = 'c.birth_date';
+  const atLeast = (years: number) => sql(`(${birth} is not null and ${birth} < ?)`, ageCutoff(asOf, years));
+  const atMost = (years: number) => sql(`(${birth} is not null and ${birth} >= ?)`, ageCutoff(asOf, years + 1));
+  const exactly = (years: number) => and([atLeast(years), atMost(years)]);
+  const parts: Sql[] = [];
+  if (filter.eq != null) parts.push(exactly(filter.eq));
+  if (filter.ne != null) parts.push(not(exactly(filter.ne)));
+  if (filter.gt != null) parts.push(atLeast(filter.gt + 1));
+  if (filter.gte != null) parts.push(atLeast(filter.gte));
+  if (filter.lt != null) parts.push(atMost(filter.lt - 1));
+  if (filter.lte != null) parts.push(atMost(filter.lte));
+  if (filter.in != null) parts.push(or(filter.in.map(exactly)));
+  if (filter.isNull != null) parts.push(sql(filter.isNull ? `(${birth} is null)` : `(${birth} is not null)`));
+  return and(parts);
+}
+
+function compileTags(filter: TagFilter): Sql {
+  const having = (tags: string[]) =>
+    template('exists (select 1 from customer_interests ci where ci.customer_id = c.id and ci.tag in ($))', placeholders(tags));
+  const parts: Sql[] = [];
+  if (filter.hasAny != null) parts.push(filter.hasAny.length ? having(filter.hasAny) : FALSE);
+  if (filter.hasAll != null) parts.push(and(filter.hasAll.map((tag) => having([tag]))));
+  if (filter.hasNone != null) parts.push(filter.hasNone.length ? not(having(filter.hasNone)) : TRUE);
+  return and(parts);
+}
+
+function customerAttribute(key: string, type: string, column: string): Sql {
+  return sql(`(select ca.${column} from customer_attributes ca where ca.customer_id = c.id and ca.key = ? and ca.value_type = '${type}')`, key);
+}
+
+function compileCustomerAttribute(filter: AttributeFilter, dialect: FilterDialect): Sql {
+  const parts: Sql[] = [];
+  if (filter.string != null) parts.push(compileString(customerAttribute(filter.key, 'string', 'string_value'), filter.string, dialect));
+  if (filter.number != null) parts.push(compileNumber(customerAttribute(filter.key, 'number', 'number_value'), filter.number));
+  if (filter.bool != null) {
+    parts.push(
+      sql("exists (select 1 from customer_attributes ca where ca.customer_id = c.id and ca.key = ? and ca.value_type = 'boolean' and ca.bool_value = ?)", filter.key, filter.bool),
+    );
+  }
+  if (filter.exists != null) {
+    const exists = sql('exists (select 1 from customer_attributes ca where ca.customer_id = c.id and ca.key = ?)', filter.key);
+    parts.push(filter.exists ? exists : not(exists));
+  }
+  return and(parts);
+}
+
+function compileJsonAttribute(column: string, filter: AttributeFilter, dialect: FilterDialect): Sql {
+  const parts: Sql[] = [];
+  if (filter.string != null) parts.push(compileString(dialect.jsonString(column, filter.key), filter.string, dialect));
+  if (filter.number != null) parts.push(compileNumber(dialect.jsonNumber(column, filter.key), filter.number));
+  if (filter.bool != null) {
+    const stored = dialect.jsonBoolean(column, filter.key);
+    parts.push(present(stored, compare(stored, '=', filter.bool ? 1 : 0)));
+  }
+  if (filter.exists != null) parts.push(filter.exists ? dialect.jsonHasKey(column, filter.key) : not(dialect.jsonHasKey(column, filter.key)));
+  return and(parts);
+}
+
+/** The rows of `table` (alias `t`) of this customer inside the window and matching `conditions`. */
+function activityRows(table: string, timeColumn: string, interval: Interval, conditions: Sql[]): Sql {
+  const window = [sql(`t.${timeColumn} <= ?`, interval.to)];
+  if (interval.from !== null) window.push(sql(`t.${timeColumn} >= ?`, interval.from));
+  return template(`from ${table} t where t.customer_id = c.id and $`, and([...window, ...conditions]));
+}
+
+/** A count filter, with the `{ gte: 1 }` default as an EXISTS. */
+function compileCount(rows: Sql, count: IntFilter | null | undefined): Sql {
+  if (count == null) return template('exists (select 1 $)', rows);
+  return compileNumber(template('(select count(*) $)', rows), count);
+}
+
+function compileEvent(criterion: EventCriterion, context: CompileContext): Sql {
+  const conditions: Sql[] = [];
+  if (criterion.name != null) conditions.push(sql('t.name = ?', criterion.name));
+  if (criterion.channel != null) conditions.push(criterion.channel.length ? template('t.channel in ($)', placeholders(criterion.channel)) : FALSE);
+  for (const property of criterion.properties ?? []) conditions.push(compileJsonAttribute('t.properties', property, context.dialect));
+  const rows = activityRows('events', 'occurred_at', windowInterval(criterion.within, context.asOf), conditions);
+  return compileCount(rows, criterion.count);
+}
+
+function compilePurchase(criterion: PurchaseCriterion, context: CompileContext): Sql {
+  const conditions: Sql[] = [];
+  if (criterion.category != null) {
+    const matching = template(
+      'exists (select 1 from order_categories oc where oc.order_id = t.id and $)',
+      compileString(sql('oc.category'), criterion.category, context.dialect),
+    );
+    // An order without categories has a missing category: only negative operators hold on it.
+    const uncategorised = matchString(null, criterion.category)
+      ? [sql('not exists (select 1 from order_categories oc where oc.order_id = t.id)')]
+      : [];
+    conditions.push(or([matching, ...uncategorised]));
+  }
+  if (criterion.channel != null) conditions.push(criterion.channel.length ? template('t.channel in ($)', placeholders(criterion.channel)) : FALSE);
+  if (criterion.orderAmount != null) conditions.push(compileNumber(sql('t.amount'), criterion.orderAmount));
+  const rows = activityRows('orders', 'ordered_at', windowInterval(criterion.within, context.asOf), conditions);
+  const parts: Sql[] = [];
+  if (criterion.count == null && criterion.totalAmount == null) parts.push(compileCount(rows, null));
+  if (criterion.count != null) parts.push(compileCount(rows, criterion.count));
+  if (criterion.totalAmount != null) parts.push(compileNumber(template('coalesce((select sum(t.amount) $), 0)', rows), criterion.totalAmount));
+  return and(parts);
+}
+
+const metric = (column: string) => sql(`(select m.${column} from customer_metrics m where m.customer_id = c.id)`);
+
+export function compileFilter(filter: SegmentFilter, context: CompileContext): Sql {
+  const parts: Sql[] = [];
+  if (filter.and != null) parts.push(and(filter.and.map((part) => compileFilter(part, context))));
+  if (filter.or != null) parts.push(or(filter.or.map((part) => compileFilter(part, context))));
+  if (filter.not != null) parts.push(not(compileFilter(filter.not, context)));
+  const identity = filter.identity;
+  if (identity != null) {
+    for (const [field, column] of Object.entries(IDENTITY_STRING_FIELDS) as Array<[keyof typeof IDENTITY_STRING_FIELDS, string]>) {
+      const stringFilter = identity[field];
+      if (stringFilter != null) parts.push(compileString(sql(`c.${column}`), stringFilter, context.dialect));
+    }
+    if (identity.age != null) parts.push(compileAge(identity.age, context.asOf));
+    if (identity.companySize != null) parts.push(compileNumber(sql('c.company_size'), identity.companySize));
+    if (identity.gender != null) parts.push(identity.gender.length ? present(sql('c.gender'), template('c.gender in ($)', placeholders(identity.gender))) : FALSE);
+    if (identity.lifecycleStage != null) {
+      parts.push(identity.lifecycleStage.length ? template('c.lifecycle_stage in ($)', placeholders(identity.lifecycleStage)) : FALSE);
+    }
+    if (identity.interests != null) parts.push(compileTags(identity.interests));
+    if (identity.emailOptIn != null) parts.push(sql('c.email_opt_in = ?', identity.emailOptIn));
+    if (identity.smsOptIn != null) parts.push(sql('c.sms_opt_in = ?', identity.smsOptIn));
+    if (identity.createdAt != null) parts.push(compileDate(sql('c.created_at'), identity.createdAt, context.asOf));
+    if (identity.lastVerifiedAt != null) parts.push(compileDate(sql('c.last_verified_at'), identity.lastVerifiedAt, context.asOf));
+    for (const attribute of identity.attributes ?? []) parts.push(compileCustomerAttribute(attribute, context.dialect));
+  }
+  const value = filter.value;
+  if (value != null) {
+    for (const [field, column] of Object.entries(VALUE_INT_FIELDS) as Array<[keyof typeof VALUE_INT_FIELDS, string]>) {
+      const numberFilter = value[field];
+      if (numberFilter != null) parts.push(compileNumber(metric(column), numberFilter));
+    }
+    for (const [field, column] of Object.entries(VALUE_FLOAT_FIELDS) as Array<[keyof typeof VALUE_FLOAT_FIELDS, string]>) {
+      const numberFilter = value[field];
+      if (numberFilter != null) parts.push(compileNumber(metric(column), numberFilter));
+    }
+    if (value.rfmSegment != null) {
+      parts.push(value.rfmSegment.length ? present(metric('rfm_segment'), template('$ in ($)', metric('rfm_segment'), placeholders(value.rfmSegment))) : FALSE);
+    }
+    if (value.score != null) parts.push(FALSE);
+  }
+  if (filter.behaviour != null) {
+    if (filter.behaviour.event != null) parts.push(compileEvent(filter.behaviour.event, context));
+    if (filter.behaviour.purchase != null) parts.push(compilePurchase(filter.behaviour.purchase, context));
+  }
+  if (filter.inSegment != null) parts.push(compileFilter(context.segmentFilter(filter.inSegment), context));
+  if (filter.persona != null) parts.push(FALSE);
+  return and(parts);
+}

@@ -1,0 +1,45 @@
+import type { Sql } from './sql';
+import { sql, template } from './sql';
+
+/**
+ * The one place where SQLite and PostgreSQL differ for filters: reading a
+ * typed value out of a JSON object column, and folding the case of A–Z.
+ * Each reader yields NULL when the key is absent or holds another type.
+ */
+export interface FilterDialect {
+  name: 'sqlite' | 'postgresql';
+  jsonString(column: string, key: string): Sql;
+  jsonNumber(column: string, key: string): Sql;
+  jsonBoolean(column: string, key: string): Sql;
+  jsonHasKey(column: string, key: string): Sql;
+  /** Lower-cases the letters A–Z only, like SQLite's lower() and the evaluator's foldCase. */
+  foldCase(expression: Sql): Sql;
+}
+
+/** SQLite's JSON path for a key; keys are checked against [A-Za-z0-9_.-] so quoting is enough. */
+const path = (key: string) => `$."${key}"`;
+
+export const SQLITE_DIALECT: FilterDialect = {
+  name: 'sqlite',
+  jsonString: (column, key) => sql(`(case when json_type(${column}, ?) = 'text' then json_extract(${column}, ?) end)`, path(key), path(key)),
+  jsonNumber: (column, key) => sql(`(case when json_type(${column}, ?) in ('integer', 'real') then json_extract(${column}, ?) end)`, path(key), path(key)),
+  jsonBoolean: (column, key) =>
+    sql(`(case json_type(${column}, ?) when 'true' then 1 when 'false' then 0 end)`, path(key)),
+  jsonHasKey: (column, key) => sql(`(json_type(${column}, ?) is not null)`, path(key)),
+  foldCase: (expression) => template('lower($)', expression),
+};
+
+export const POSTGRESQL_DIALECT: FilterDialect = {
+  name: 'postgresql',
+  jsonString: (column, key) => sql(`(case when jsonb_typeof(${column} -> cast(? as text)) = 'string' then ${column} ->> cast(? as text) end)`, key, key),
+  jsonNumber: (column, key) =>
+    sql(`(case when jsonb_typeof(${column} -> cast(? as text)) = 'number' then cast(${column} ->> cast(? as text) as double precision) end)`, key, key),
+  jsonBoolean: (column, key) =>
+    sql(`(case when jsonb_typeof(${column} -> cast(? as text)) = 'boolean' then (case when ${column} ->> cast(? as text) = 'true' then 1 else 0 end) end)`, key, key),
+  jsonHasKey: (column, key) => sql(`(jsonb_typeof(${column} -> cast(? as text)) is not null)`, key),
+  foldCase: (expression) => template("translate($, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')", expression),
+};
+
+export function dialectFor(name: string): FilterDialect {
+  return name === 'postgresql' || name === 'pg' ? POSTGRESQL_DIALECT : SQLITE_DIALECT;
+}

@@ -1,0 +1,179 @@
+import { ageAt } from '../customers/customer.service';
+import type { CustomerFacts, FlatValue } from './facts';
+import type {
+  AttributeFilter,
+  DateTimeFilter,
+  EventCriterion,
+  FloatFilter,
+  IntFilter,
+  PurchaseCriterion,
+  SegmentFilter,
+  StringFilter,
+  TagFilter,
+} from './types';
+import { IDENTITY_STRING_FIELDS, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
+import { inInterval, windowInterval, withinLastDays } from './window';
+
+/**
+ * The reference evaluator: the meaning of a filter for one customer whose
+ * data is loaded, written to be obviously right rather than fast. It is the
+ * oracle the compiled SQL is tested against, and it powers `explain`.
+ *
+ * A missing value (null, absent attribute, no metrics) fails every positive
+ * operator; the negative ones (ne, notIn, isNull: true, hasNone) hold on it.
+ */
+export interface EvaluationContext {
+  asOf: Date;
+  /** The saved filter of a segment, for inSegment (already validated: known and acyclic). */
+  segmentFilter(id: string): SegmentFilter;
+}
+
+/** Case folding of contains/startsWith: the letters A–Z, the same on every database. */
+export function foldCase(text: string): string {
+  return text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+}
+
+export function matchString(value: string | null | undefined, filter: StringFilter): boolean {
+  const present = value !== null && value !== undefined;
+  const checks: boolean[] = [];
+  if (filter.eq != null) checks.push(present && value === filter.eq);
+  if (filter.ne != null) checks.push(!(present && value === filter.ne));
+  if (filter.in != null) checks.push(present && filter.in.includes(value));
+  if (filter.notIn != null) checks.push(!(present && filter.notIn.includes(value)));
+  if (filter.contains != null) checks.push(present && foldCase(value).includes(foldCase(filter.contains)));
+  if (filter.startsWith != null) checks.push(present && foldCase(value).startsWith(foldCase(filter.startsWith)));
+  if (filter.isNull != null) checks.push(filter.isNull ? !present : present);
+  return checks.every(Boolean);
+}
+
+export function matchNumber(value: number | null | undefined, filter: IntFilter | FloatFilter): boolean {
+  const present = value !== null && value !== undefined;
+  const checks: boolean[] = [];
+  if (filter.eq != null) checks.push(present && value === filter.eq);
+  if (filter.ne != null) checks.push(!(present && value === filter.ne));
+  if (filter.gt != null) checks.push(present && value > filter.gt);
+  if (filter.gte != null) checks.push(present && value >= filter.gte);
+  if (filter.lt != null) checks.push(present && value < filter.lt);
+  if (filter.lte != null) checks.push(present && value <= filter.lte);
+  if ('in' in filter && filter.in != null) checks.push(present && filter.in.includes(value));
+  if (filter.isNull != null) checks.push(filter.isNull ? !present : present);
+  return checks.every(Boolean);
+}
+
+export function matchDate(value: Date | null, filter: DateTimeFilter, asOf: Date): boolean {
+  const at = value?.getTime();
+  const present = at !== undefined;
+  const checks: boolean[] = [];
+  if (filter.before != null) checks.push(present && at < filter.before.getTime());
+  if (filter.after != null) checks.push(present && at > filter.after.getTime());
+  const within = withinLastDays(filter, asOf);
+  if (within) checks.push(present && inInterval(at, within));
+  if (filter.isNull != null) checks.push(filter.isNull ? !present : present);
+  return checks.every(Boolean);
+}
+
+export function matchTags(tags: string[], filter: TagFilter): boolean {
+  const checks: boolean[] = [];
+  if (filter.hasAny != null) checks.push(filter.hasAny.some((tag) => tags.includes(tag)));
+  if (filter.hasAll != null) checks.push(filter.hasAll.every((tag) => tags.includes(tag)));
+  if (filter.hasNone != null) checks.push(!filter.hasNone.some((tag) => tags.includes(tag)));
+  return checks.every(Boolean);
+}
+
+/** A value of another type than the operator's counts as missing. */
+export function matchAttribute(values: Record<string, FlatValue>, filter: AttributeFilter): boolean {
+  const has = Object.prototype.hasOwnProperty.call(values, filter.key);
+  const value = has ? values[filter.key] : undefined;
+  const checks: boolean[] = [];
+  if (filter.string != null) checks.push(matchString(typeof value === 'string' ? value : null, filter.string));
+  if (filter.number != null) checks.push(matchNumber(typeof value === 'number' ? value : null, filter.number));
+  if (filter.bool != null) checks.push(value === filter.bool);
+  if (filter.exists != null) checks.push(filter.exists === has);
+  return checks.every(Boolean);
+}
+
+function countMatches(count: number, filter: IntFilter | null | undefined): boolean {
+  return matchNumber(count, filter ?? { gte: 1 });
+}
+
+export function matchEvents(customer: CustomerFacts, criterion: EventCriterion, asOf: Date): boolean {
+  const interval = windowInterval(criterion.within, asOf);
+  const matching = customer.events.filter(
+    (event) =>
+      inInterval(event.occurredAt.getTime(), interval) &&
+      (criterion.name == null || event.name === criterion.name) &&
+      (criterion.channel == null || criterion.channel.includes(event.channel)) &&
+      (criterion.properties ?? []).every((property) => matchAttribute(event.properties, property)),
+  );
+  return countMatches(matching.length, criterion.count);
+}
+
+/** An order matches a category filter when one of its categories does; an order without categories has a missing category. */
+export function matchCategory(categories: string[], filter: StringFilter): boolean {
+  return categories.length === 0 ? matchString(null, filter) : categories.some((category) => matchString(category, filter));
+}
+
+export function matchPurchases(customer: CustomerFacts, criterion: PurchaseCriterion, asOf: Date): boolean {
+  const interval = windowInterval(criterion.within, asOf);
+  const matching = customer.orders.filter(
+    (order) =>
+      inInterval(order.orderedAt.getTime(), interval) &&
+      (criterion.category == null || matchCategory(order.categories, criterion.category)) &&
+      (criterion.channel == null || criterion.channel.includes(order.channel)) &&
+      (criterion.orderAmount == null || matchNumber(order.amount, criterion.orderAmount)),
+  );
+  const checks: boolean[] = [];
+  if (criterion.count == null && criterion.totalAmount == null) checks.push(matching.length >= 1);
+  if (criterion.count != null) checks.push(matchNumber(matching.length, criterion.count));
+  if (criterion.totalAmount != null) {
+    checks.push(matchNumber(matching.reduce((total, order) => total + order.amount, 0), criterion.totalAmount));
+  }
+  return checks.every(Boolean);
+}
+
+export function evaluate(customer: CustomerFacts, filter: SegmentFilter, context: EvaluationContext): boolean {
+  const checks: boolean[] = [];
+  if (filter.and != null) checks.push(filter.and.every((part) => evaluate(customer, part, context)));
+  if (filter.or != null) checks.push(filter.or.some((part) => evaluate(customer, part, context)));
+  if (filter.not != null) checks.push(!evaluate(customer, filter.not, context));
+  if (filter.identity != null) {
+    const identity = filter.identity;
+    for (const field of Object.keys(IDENTITY_STRING_FIELDS) as Array<keyof typeof IDENTITY_STRING_FIELDS>) {
+      const stringFilter = identity[field];
+      if (stringFilter != null) checks.push(matchString(customer[field], stringFilter));
+    }
+    if (identity.age != null) checks.push(matchNumber(customer.birthDate ? ageAt(customer.birthDate, context.asOf) : null, identity.age));
+    if (identity.companySize != null) checks.push(matchNumber(customer.companySize, identity.companySize));
+    if (identity.gender != null) checks.push(customer.gender !== null && identity.gender.includes(customer.gender));
+    if (identity.lifecycleStage != null) checks.push(identity.lifecycleStage.includes(customer.lifecycleStage));
+    if (identity.interests != null) checks.push(matchTags(customer.interests, identity.interests));
+    if (identity.emailOptIn != null) checks.push(customer.emailOptIn === identity.emailOptIn);
+    if (identity.smsOptIn != null) checks.push(customer.smsOptIn === identity.smsOptIn);
+    if (identity.createdAt != null) checks.push(matchDate(customer.createdAt, identity.createdAt, context.asOf));
+    if (identity.lastVerifiedAt != null) checks.push(matchDate(customer.lastVerifiedAt, identity.lastVerifiedAt, context.asOf));
+    for (const attribute of identity.attributes ?? []) checks.push(matchAttribute(customer.attributes, attribute));
+  }
+  if (filter.value != null) {
+    const value = filter.value;
+    const metrics = customer.metrics;
+    for (const field of Object.keys(VALUE_INT_FIELDS) as Array<keyof typeof VALUE_INT_FIELDS>) {
+      const numberFilter = value[field];
+      if (numberFilter != null) checks.push(matchNumber(metrics ? metrics[field] : null, numberFilter));
+    }
+    for (const field of Object.keys(VALUE_FLOAT_FIELDS) as Array<keyof typeof VALUE_FLOAT_FIELDS>) {
+      const numberFilter = value[field];
+      if (numberFilter != null) checks.push(matchNumber(metrics ? metrics[field] : null, numberFilter));
+    }
+    if (value.rfmSegment != null) checks.push(metrics?.rfmSegment != null && value.rfmSegment.includes(metrics.rfmSegment));
+    // Scores need a scoring model; validation refuses the criterion until one exists.
+    if (value.score != null) checks.push(false);
+  }
+  if (filter.behaviour != null) {
+    if (filter.behaviour.event != null) checks.push(matchEvents(customer, filter.behaviour.event, context.asOf));
+    if (filter.behaviour.purchase != null) checks.push(matchPurchases(customer, filter.behaviour.purchase, context.asOf));
+  }
+  if (filter.inSegment != null) checks.push(evaluate(customer, context.segmentFilter(filter.inSegment), context));
+  // Personas need persona assignment; validation refuses the criterion until one exists.
+  if (filter.persona != null) checks.push(false);
+  return checks.every(Boolean);
+}

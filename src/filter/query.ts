@@ -1,0 +1,29 @@
+import type { Knex } from '@mikro-orm/knex';
+import { compileFilter } from './compile';
+import { dialectFor } from './dialect';
+import type { Sql } from './sql';
+import type { PreparedFilter } from './validate';
+
+/** The predicate of a prepared filter over `customers as c`, for this database and instant. */
+export function filterPredicate(knex: Knex, prepared: PreparedFilter, asOf: Date): Sql {
+  const dialect = dialectFor(knex.client.config.client === 'pg' ? 'postgresql' : 'sqlite');
+  return compileFilter(prepared.filter, {
+    asOf,
+    dialect,
+    segmentFilter: (id) => prepared.segments.get(id)!,
+  });
+}
+
+/** Ids of the customers a filter selects, in one statement (tests and the reference comparison). */
+export async function matchingCustomerIds(knex: Knex, prepared: PreparedFilter, asOf: Date): Promise<number[]> {
+  const predicate = filterPredicate(knex, prepared, asOf);
+  const rows: Array<{ id: number | string }> = await knex('customers as c').select('c.id').whereRaw(predicate.text, predicate.bindings).orderBy('c.id');
+  return rows.map((row) => Number(row.id));
+}
+
+/** How many customers a filter selects: one statement, nothing loaded into the process. */
+export async function countMatching(knex: Knex, prepared: PreparedFilter, asOf: Date): Promise<number> {
+  const predicate = filterPredicate(knex, prepared, asOf);
+  const [row] = await knex('customers as c').count({ n: '*' }).whereRaw(predicate.text, predicate.bindings);
+  return Number(row.n);
+}

@@ -1,0 +1,178 @@
+import type { Channel, Gender, LifecycleStage, RfmSegment } from '../entities/enums';
+
+/**
+ * The segment filter language of API.md, as plain data (no GraphQL here):
+ * the same shape arrives from GraphQL inputs and from saved segments' JSON.
+ * Every field that is set must hold; {} matches everyone.
+ */
+export interface SegmentFilter {
+  and?: SegmentFilter[] | null;
+  or?: SegmentFilter[] | null;
+  not?: SegmentFilter | null;
+  identity?: IdentityFilter | null;
+  value?: ValueFilter | null;
+  behaviour?: BehaviourFilter | null;
+  inSegment?: string | null;
+  persona?: string | null;
+}
+
+export interface StringFilter {
+  eq?: string | null;
+  ne?: string | null;
+  in?: string[] | null;
+  notIn?: string[] | null;
+  contains?: string | null;
+  startsWith?: string | null;
+  isNull?: boolean | null;
+}
+
+export interface IntFilter {
+  eq?: number | null;
+  ne?: number | null;
+  gt?: number | null;
+  gte?: number | null;
+  lt?: number | null;
+  lte?: number | null;
+  in?: number[] | null;
+  isNull?: boolean | null;
+}
+
+export interface FloatFilter {
+  eq?: number | null;
+  ne?: number | null;
+  gt?: number | null;
+  gte?: number | null;
+  lt?: number | null;
+  lte?: number | null;
+  isNull?: boolean | null;
+}
+
+export interface DateTimeFilter {
+  before?: Date | null;
+  after?: Date | null;
+  withinLastDays?: number | null;
+  isNull?: boolean | null;
+}
+
+export interface TagFilter {
+  hasAny?: string[] | null;
+  hasAll?: string[] | null;
+  hasNone?: string[] | null;
+}
+
+export interface AttributeFilter {
+  key: string;
+  string?: StringFilter | null;
+  number?: FloatFilter | null;
+  bool?: boolean | null;
+  exists?: boolean | null;
+}
+
+export interface IdentityFilter {
+  email?: StringFilter | null;
+  age?: IntFilter | null;
+  gender?: Gender[] | null;
+  country?: StringFilter | null;
+  region?: StringFilter | null;
+  city?: StringFilter | null;
+  postalCode?: StringFilter | null;
+  companyName?: StringFilter | null;
+  industry?: StringFilter | null;
+  companySize?: IntFilter | null;
+  jobTitle?: StringFilter | null;
+  jobFunction?: StringFilter | null;
+  lifecycleStage?: LifecycleStage[] | null;
+  acquisitionSource?: StringFilter | null;
+  interests?: TagFilter | null;
+  emailOptIn?: boolean | null;
+  smsOptIn?: boolean | null;
+  createdAt?: DateTimeFilter | null;
+  lastVerifiedAt?: DateTimeFilter | null;
+  attributes?: AttributeFilter[] | null;
+}
+
+export interface ScoreFilter {
+  model: string;
+  gte?: number | null;
+  lte?: number | null;
+}
+
+export interface ValueFilter {
+  rfmSegment?: RfmSegment[] | null;
+  recencyScore?: IntFilter | null;
+  frequencyScore?: IntFilter | null;
+  monetaryScore?: IntFilter | null;
+  orderCount?: IntFilter | null;
+  lifetimeRevenue?: FloatFilter | null;
+  averageOrderValue?: FloatFilter | null;
+  daysSinceLastOrder?: IntFilter | null;
+  probabilityAlive?: FloatFilter | null;
+  expectedPurchases90d?: FloatFilter | null;
+  predictedLifetimeValue?: FloatFilter | null;
+  score?: ScoreFilter | null;
+}
+
+export interface TimeWindow {
+  lastDays?: number | null;
+  fromDaysAgo?: number | null;
+  toDaysAgo?: number | null;
+  from?: Date | null;
+  to?: Date | null;
+}
+
+export interface EventCriterion {
+  name?: string | null;
+  channel?: Channel[] | null;
+  properties?: AttributeFilter[] | null;
+  within?: TimeWindow | null;
+  count?: IntFilter | null;
+}
+
+export interface PurchaseCriterion {
+  category?: StringFilter | null;
+  channel?: Channel[] | null;
+  orderAmount?: FloatFilter | null;
+  within?: TimeWindow | null;
+  count?: IntFilter | null;
+  totalAmount?: FloatFilter | null;
+}
+
+export interface BehaviourFilter {
+  event?: EventCriterion | null;
+  purchase?: PurchaseCriterion | null;
+}
+
+/** Identity columns filtered with a StringFilter, and their SQL column. */
+export const IDENTITY_STRING_FIELDS = {
+  email: 'email',
+  country: 'country',
+  region: 'region',
+  city: 'city',
+  postalCode: 'postal_code',
+  companyName: 'company_name',
+  industry: 'industry',
+  jobTitle: 'job_title',
+  jobFunction: 'job_function',
+  acquisitionSource: 'acquisition_source',
+} as const;
+
+export type IdentityStringField = keyof typeof IDENTITY_STRING_FIELDS;
+
+/** Value criteria and their customer_metrics column. */
+export const VALUE_INT_FIELDS = {
+  recencyScore: 'recency_score',
+  frequencyScore: 'frequency_score',
+  monetaryScore: 'monetary_score',
+  orderCount: 'order_count',
+  daysSinceLastOrder: 'days_since_last_order',
+} as const;
+
+export const VALUE_FLOAT_FIELDS = {
+  lifetimeRevenue: 'lifetime_revenue',
+  averageOrderValue: 'average_order_value',
+  probabilityAlive: 'probability_alive',
+  expectedPurchases90d: 'expected_purchases90d',
+  predictedLifetimeValue: 'predicted_lifetime_value',
+} as const;
+
+export const DAY_MS = 86_400_000;
