@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/knex';
+import { dialectName } from './dialect-name';
 
 /**
  * Rows per multi-row INSERT and values per IN list. Kept well under SQLite's
@@ -24,7 +25,8 @@ export async function selectWhereIn<R>(
   const rows: R[] = [];
   for (const part of chunks([...new Set(values)])) {
     const query = db(table).select(columns).whereIn(column, part);
-    if (lockForUpdate && db.client.config.client !== 'sqlite3') query.forUpdate();
+    // SQLite has no row locks (its writer lock covers the transaction).
+    if (lockForUpdate && dialectName(db) === 'postgresql') query.forUpdate();
     rows.push(...((await query) as R[]));
   }
   return rows;

@@ -1,12 +1,13 @@
 import type { Knex } from '@mikro-orm/knex';
 import { compileFilter } from './compile';
+import { dialectName } from '../db/dialect-name';
 import { dialectFor } from './dialect';
 import type { Sql } from './sql';
 import type { PreparedFilter } from './validate';
 
 /** The predicate of a prepared filter over `customers as c`, for this database and instant. */
 export function filterPredicate(knex: Knex, prepared: PreparedFilter, asOf: Date): Sql {
-  const dialect = dialectFor(knex.client.config.client === 'pg' ? 'postgresql' : 'sqlite');
+  const dialect = dialectFor(dialectName(knex));
   return compileFilter(prepared.filter, {
     asOf,
     dialect,
