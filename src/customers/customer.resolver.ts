@@ -3,6 +3,9 @@ import { pageSize } from '../common/pagination';
 import { DateTimeScalar } from '../common/scalars';
 import type { Customer, Event, Order } from '../entities';
 import type { RequestContext } from '../server/context';
+import { filterPredicate } from '../filter/query';
+import { SegmentFilterInput } from '../segments/filter.inputs';
+import { prepareRequestFilter } from '../segments/filter.service';
 import { ageAt, findCustomer, listCustomers } from './customer.service';
 import {
   CustomerConnection,
@@ -27,13 +30,19 @@ export class CustomerResolver {
   }
 
   @Query(() => CustomerConnection, { description: 'All customers, a page at a time (keyset pagination).' })
-  customers(
+  async customers(
     @Ctx() ctx: RequestContext,
     @Arg('first', () => Int, { nullable: true, description: 'Default 50, at most 500.' }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('orderBy', () => CustomerOrderInput, { nullable: true }) orderBy?: CustomerOrderInput,
+    @Arg('filter', () => SegmentFilterInput, { nullable: true, description: 'Only customers matching this filter.' }) filter?: SegmentFilterInput,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: 'Evaluate the filter as of this instant (default now).' }) asOf?: Date,
   ) {
-    return listCustomers(ctx.em, { first: pageSize(first), after, orderBy });
+    const size = pageSize(first);
+    if (!filter) return listCustomers(ctx.em, { first: size, after, orderBy });
+    const prepared = await prepareRequestFilter(ctx.em, filter);
+    const where = filterPredicate(ctx.em.getKnex(), prepared, asOf ?? ctx.now);
+    return listCustomers(ctx.em, { first: size, after, orderBy, where });
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'Whole years at asOf (default now).' })

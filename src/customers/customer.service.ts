@@ -5,6 +5,7 @@ import { badUserInput } from '../common/errors';
 import { SortDirection } from '../common/graphql-enums';
 import { decodeCursor, toPage } from '../common/pagination';
 import { Customer } from '../entities';
+import type { Sql } from '../filter/sql';
 import { CustomerOrderField } from './customer.types';
 
 export interface CustomerOrdering {
@@ -76,7 +77,7 @@ function sortColumns(ordering: CustomerOrdering): SortColumn[] {
  */
 export async function listCustomers(
   em: EntityManager,
-  args: { first: number; after?: string | null; orderBy?: CustomerOrdering | null },
+  args: { first: number; after?: string | null; orderBy?: CustomerOrdering | null; where?: Sql },
 ): Promise<ConnectionShape<Customer>> {
   const ordering = args.orderBy ?? DEFAULT_CUSTOMER_ORDER;
   const columns = sortColumns(ordering);
@@ -86,6 +87,7 @@ export async function listCustomers(
     .select('c.*', ...columns.map((column, i) => knex.raw(`${column.sql} as sort_${i}`)))
     .from('customers as c')
     .leftJoin('customer_metrics as m', 'm.customer_id', 'c.id');
+  if (args.where) query.whereRaw(args.where.text, args.where.bindings);
   if (args.after) {
     const key = decodeCursor(args.after, columns.length + 1);
     const expressions = [...columns.map((column) => column.sql), 'c.id'].join(', ');
@@ -110,12 +112,15 @@ export async function listCustomers(
     { items: customers, hasNextPage: page.hasNextPage },
     (customer) => keys.get(customer)!,
     Boolean(args.after),
-    () => countCustomers(em),
+    () => countCustomers(em, args.where),
   );
 }
 
-export async function countCustomers(em: EntityManager): Promise<number> {
-  const [row] = await em.getKnex()('customers').count({ n: '*' });
+/** How many customers (match the predicate): one statement, nothing loaded. */
+export async function countCustomers(em: EntityManager, where?: Sql): Promise<number> {
+  const query = em.getKnex()('customers as c').count({ n: '*' });
+  if (where) query.whereRaw(where.text, where.bindings);
+  const [row] = await query;
   return Number(row.n);
 }
 

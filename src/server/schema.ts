@@ -3,9 +3,10 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { CustomerResolver, EventResolver, OrderResolver } from '../customers/customer.resolver';
 import { IngestResolver } from '../ingest/ingest.resolver';
+import { SegmentPreviewResolver } from '../segments/preview.resolver';
 import { DateTimeScalar } from '../common/scalars';
 
-export const RESOLVERS = [CustomerResolver, OrderResolver, EventResolver, IngestResolver] as const;
+export const RESOLVERS = [CustomerResolver, OrderResolver, EventResolver, IngestResolver, SegmentPreviewResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -20,6 +20,21 @@ export type Scalars = {
   JSON: { input: Record<string, unknown>; output: Record<string, unknown>; }
 };
 
+/** Reads the value under key; a value of another type than the operator counts as missing. */
+export type AttributeFilter = {
+  bool?: InputMaybe<Scalars['Boolean']['input']>;
+  exists?: InputMaybe<Scalars['Boolean']['input']>;
+  key: Scalars['String']['input'];
+  number?: InputMaybe<FloatFilter>;
+  string?: InputMaybe<StringFilter>;
+};
+
+/** What they did, measured live against orders/events up to asOf. */
+export type BehaviourFilter = {
+  event?: InputMaybe<EventCriterion>;
+  purchase?: InputMaybe<PurchaseCriterion>;
+};
+
 export type Channel =
   | 'APP'
   | 'EMAIL'
@@ -180,6 +195,14 @@ export type CustomerValue = {
   rfmSegment?: Maybe<RfmSegment>;
 };
 
+/** before/after are strict; withinLastDays N is [asOf − N days, asOf]. */
+export type DateTimeFilter = {
+  after?: InputMaybe<Scalars['DateTime']['input']>;
+  before?: InputMaybe<Scalars['DateTime']['input']>;
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  withinLastDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type Event = {
   channel: Channel;
   customer: Customer;
@@ -195,6 +218,16 @@ export type EventConnection = {
   pageInfo: PageInfo;
   /** How many nodes the whole connection holds. */
   totalCount: Scalars['Int']['output'];
+};
+
+export type EventCriterion = {
+  channel?: InputMaybe<Array<Channel>>;
+  /** Default { gte: 1 }; { eq: 0 } = never. */
+  count?: InputMaybe<IntFilter>;
+  /** Omitted: any event. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  properties?: InputMaybe<Array<AttributeFilter>>;
+  within?: InputMaybe<TimeWindow>;
 };
 
 export type EventEdge = {
@@ -213,11 +246,46 @@ export type EventInput = {
   properties?: InputMaybe<Scalars['JSON']['input']>;
 };
 
+export type FloatFilter = {
+  eq?: InputMaybe<Scalars['Float']['input']>;
+  gt?: InputMaybe<Scalars['Float']['input']>;
+  gte?: InputMaybe<Scalars['Float']['input']>;
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  lt?: InputMaybe<Scalars['Float']['input']>;
+  lte?: InputMaybe<Scalars['Float']['input']>;
+  ne?: InputMaybe<Scalars['Float']['input']>;
+};
+
 export type Gender =
   | 'FEMALE'
   | 'MALE'
   | 'OTHER'
   | 'UNKNOWN';
+
+/** Who they are. */
+export type IdentityFilter = {
+  acquisitionSource?: InputMaybe<StringFilter>;
+  /** Whole years at asOf. */
+  age?: InputMaybe<IntFilter>;
+  attributes?: InputMaybe<Array<AttributeFilter>>;
+  city?: InputMaybe<StringFilter>;
+  companyName?: InputMaybe<StringFilter>;
+  companySize?: InputMaybe<IntFilter>;
+  country?: InputMaybe<StringFilter>;
+  createdAt?: InputMaybe<DateTimeFilter>;
+  email?: InputMaybe<StringFilter>;
+  emailOptIn?: InputMaybe<Scalars['Boolean']['input']>;
+  gender?: InputMaybe<Array<Gender>>;
+  industry?: InputMaybe<StringFilter>;
+  interests?: InputMaybe<TagFilter>;
+  jobFunction?: InputMaybe<StringFilter>;
+  jobTitle?: InputMaybe<StringFilter>;
+  lastVerifiedAt?: InputMaybe<DateTimeFilter>;
+  lifecycleStage?: InputMaybe<Array<LifecycleStage>>;
+  postalCode?: InputMaybe<StringFilter>;
+  region?: InputMaybe<StringFilter>;
+  smsOptIn?: InputMaybe<Scalars['Boolean']['input']>;
+};
 
 /** Why one item of a batch was not stored. */
 export type IngestError = {
@@ -236,6 +304,17 @@ export type IngestResult = {
   /** Items already stored exactly so (replays); nothing changed. */
   duplicates: Scalars['Int']['output'];
   rejected: Array<IngestError>;
+};
+
+export type IntFilter = {
+  eq?: InputMaybe<Scalars['Int']['input']>;
+  gt?: InputMaybe<Scalars['Int']['input']>;
+  gte?: InputMaybe<Scalars['Int']['input']>;
+  in?: InputMaybe<Array<Scalars['Int']['input']>>;
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  lt?: InputMaybe<Scalars['Int']['input']>;
+  lte?: InputMaybe<Scalars['Int']['input']>;
+  ne?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** LEAD → PROSPECT → QUALIFIED → CUSTOMER, or CHURNED. */
@@ -313,11 +392,26 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+export type PurchaseCriterion = {
+  /** Orders having a matching category. */
+  category?: InputMaybe<StringFilter>;
+  channel?: InputMaybe<Array<Channel>>;
+  /** Default { gte: 1 }; { eq: 0 } = never bought. */
+  count?: InputMaybe<IntFilter>;
+  /** Per-order amount. */
+  orderAmount?: InputMaybe<FloatFilter>;
+  /** Sum of the amounts of such orders (0 for none). */
+  totalAmount?: InputMaybe<FloatFilter>;
+  within?: InputMaybe<TimeWindow>;
+};
+
 export type Query = {
   /** One customer, by id or by externalId (exactly one). */
   customer?: Maybe<Customer>;
   /** All customers, a page at a time (keyset pagination). */
   customers: CustomerConnection;
+  /** Size and sample of a filter, evaluated as of asOf (default now); one statement per figure. */
+  evaluateSegment: SegmentPreview;
 };
 
 
@@ -329,8 +423,16 @@ export type QueryCustomerArgs = {
 
 export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
+  filter?: InputMaybe<SegmentFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CustomerOrder>;
+};
+
+
+export type QueryEvaluateSegmentArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
+  filter: SegmentFilter;
 };
 
 export type RfmSegment =
@@ -346,9 +448,86 @@ export type RfmSegment =
   | 'POTENTIAL_LOYALIST'
   | 'PROMISING';
 
+export type ScoreFilter = {
+  gte?: InputMaybe<Scalars['Int']['input']>;
+  lte?: InputMaybe<Scalars['Int']['input']>;
+  model: Scalars['ID']['input'];
+};
+
+/** Every field that is set must hold (AND); {} matches everyone. */
+export type SegmentFilter = {
+  and?: InputMaybe<Array<SegmentFilter>>;
+  behaviour?: InputMaybe<BehaviourFilter>;
+  identity?: InputMaybe<IdentityFilter>;
+  /** Members of another saved segment (composition). */
+  inSegment?: InputMaybe<Scalars['ID']['input']>;
+  not?: InputMaybe<SegmentFilter>;
+  or?: InputMaybe<Array<SegmentFilter>>;
+  /** Customers assigned to that persona. */
+  persona?: InputMaybe<Scalars['ID']['input']>;
+  value?: InputMaybe<ValueFilter>;
+};
+
+/** What a filter selects, before it is saved. */
+export type SegmentPreview = {
+  /** The first members by creation date (default 10, at most 500). */
+  sample: Array<Customer>;
+  /** size / number of customers, 0 on an empty base. */
+  shareOfBase: Scalars['Float']['output'];
+  size: Scalars['Int']['output'];
+};
+
+
+/** What a filter selects, before it is saved. */
+export type SegmentPreviewSampleArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type SortDirection =
   | 'ASC'
   | 'DESC';
+
+/** eq/ne/in/notIn are exact; contains/startsWith ignore the case of A–Z and take wildcards literally. */
+export type StringFilter = {
+  contains?: InputMaybe<Scalars['String']['input']>;
+  eq?: InputMaybe<Scalars['String']['input']>;
+  in?: InputMaybe<Array<Scalars['String']['input']>>;
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  ne?: InputMaybe<Scalars['String']['input']>;
+  notIn?: InputMaybe<Array<Scalars['String']['input']>>;
+  startsWith?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type TagFilter = {
+  hasAll?: InputMaybe<Array<Scalars['String']['input']>>;
+  hasAny?: InputMaybe<Array<Scalars['String']['input']>>;
+  hasNone?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** Exactly one style: lastDays | fromDaysAgo+toDaysAgo | from/to; none = all history up to asOf. */
+export type TimeWindow = {
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  fromDaysAgo?: InputMaybe<Scalars['Int']['input']>;
+  lastDays?: InputMaybe<Scalars['Int']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+  toDaysAgo?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** What they are worth; reads the latest metrics refresh (no metrics: only negative operators hold). */
+export type ValueFilter = {
+  averageOrderValue?: InputMaybe<FloatFilter>;
+  daysSinceLastOrder?: InputMaybe<IntFilter>;
+  expectedPurchases90d?: InputMaybe<FloatFilter>;
+  frequencyScore?: InputMaybe<IntFilter>;
+  lifetimeRevenue?: InputMaybe<FloatFilter>;
+  monetaryScore?: InputMaybe<IntFilter>;
+  orderCount?: InputMaybe<IntFilter>;
+  predictedLifetimeValue?: InputMaybe<FloatFilter>;
+  probabilityAlive?: InputMaybe<FloatFilter>;
+  recencyScore?: InputMaybe<IntFilter>;
+  rfmSegment?: InputMaybe<Array<RfmSegment>>;
+  score?: InputMaybe<ScoreFilter>;
+};
 
 export type CustomerByExternalIdQueryVariables = Exact<{
   externalId: Scalars['String']['input'];
@@ -357,6 +536,14 @@ export type CustomerByExternalIdQueryVariables = Exact<{
 
 export type CustomerByExternalIdQuery = { customer?: { id: string, externalId: string, email?: string | null, phone?: string | null, firstName?: string | null, lastName?: string | null, birthDate?: string | null, age?: number | null, gender?: Gender | null, country?: string | null, region?: string | null, city?: string | null, postalCode?: string | null, companyName?: string | null, industry?: string | null, companySize?: number | null, jobTitle?: string | null, jobFunction?: string | null, lifecycleStage: LifecycleStage, acquisitionSource?: string | null, interests: Array<string>, emailOptIn: boolean, smsOptIn: boolean, attributes: Record<string, unknown>, createdAt: string, updatedAt: string, lastVerifiedAt?: string | null, value?: { orderCount: number, lifetimeRevenue: number, rfmSegment?: RfmSegment | null, computedAt: string } | null, events: { totalCount: number, edges: Array<{ node: { occurredAt: string, channel: Channel, properties: Record<string, unknown> } }> } } | null };
 
+export type LapsedOptedInBuyersQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type LapsedOptedInBuyersQuery = { customers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ node: { externalId: string, email?: string | null, lifecycleStage: LifecycleStage, orders: { edges: Array<{ node: { orderedAt: string, amount: number } }> } } }> } };
+
 export type CustomersPageQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
@@ -364,6 +551,13 @@ export type CustomersPageQueryVariables = Exact<{
 
 
 export type CustomersPageQuery = { customers: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, externalId: string, firstName?: string | null, lastName?: string | null, country?: string | null, city?: string | null, lifecycleStage: LifecycleStage, interests: Array<string>, attributes: Record<string, unknown>, orders: { totalCount: number, edges: Array<{ node: { orderedAt: string, amount: number, currency: string, channel: Channel, categories: Array<string> } }> }, events: { totalCount: number, edges: Array<{ node: { name: string, channel: Channel, occurredAt: string, properties: Record<string, unknown> } }> } } }> } };
+
+export type EvaluateCrossedSegmentQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type EvaluateCrossedSegmentQuery = { evaluateSegment: { size: number, shareOfBase: number, sample: Array<{ externalId: string, companyName?: string | null, jobTitle?: string | null, city?: string | null }> } };
 
 export type RecordEventsMutationVariables = Exact<{
   events: Array<EventInput> | EventInput;
@@ -396,7 +590,9 @@ export type UpsertCustomersMutation = { upsertCustomers: { accepted: number, dup
 
 
 export const CustomerByExternalIdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomerByExternalId"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"externalId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"externalId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"externalId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"age"}},{"kind":"Field","name":{"kind":"Name","value":"gender"}},{"kind":"Field","name":{"kind":"Name","value":"country"}},{"kind":"Field","name":{"kind":"Name","value":"region"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"postalCode"}},{"kind":"Field","name":{"kind":"Name","value":"companyName"}},{"kind":"Field","name":{"kind":"Name","value":"industry"}},{"kind":"Field","name":{"kind":"Name","value":"companySize"}},{"kind":"Field","name":{"kind":"Name","value":"jobTitle"}},{"kind":"Field","name":{"kind":"Name","value":"jobFunction"}},{"kind":"Field","name":{"kind":"Name","value":"lifecycleStage"}},{"kind":"Field","name":{"kind":"Name","value":"acquisitionSource"}},{"kind":"Field","name":{"kind":"Name","value":"interests"}},{"kind":"Field","name":{"kind":"Name","value":"emailOptIn"}},{"kind":"Field","name":{"kind":"Name","value":"smsOptIn"}},{"kind":"Field","name":{"kind":"Name","value":"attributes"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastVerifiedAt"}},{"kind":"Field","name":{"kind":"Name","value":"value"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orderCount"}},{"kind":"Field","name":{"kind":"Name","value":"lifetimeRevenue"}},{"kind":"Field","name":{"kind":"Name","value":"rfmSegment"}},{"kind":"Field","name":{"kind":"Name","value":"computedAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"events"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"5"}},{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"StringValue","value":"message_sent","block":false}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"properties"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CustomerByExternalIdQuery, CustomerByExternalIdQueryVariables>;
+export const LapsedOptedInBuyersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"LapsedOptedInBuyers"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"identity"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"emailOptIn"},"value":{"kind":"BooleanValue","value":true}}]}},{"kind":"ObjectField","name":{"kind":"Name","value":"behaviour"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"purchase"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"within"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"toDaysAgo"},"value":{"kind":"IntValue","value":"180"}}]}}]}}]}},{"kind":"ObjectField","name":{"kind":"Name","value":"not"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"behaviour"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"purchase"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"within"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"lastDays"},"value":{"kind":"IntValue","value":"180"}}]}}]}}]}}]}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"lifecycleStage"}},{"kind":"Field","name":{"kind":"Name","value":"orders"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orderedAt"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<LapsedOptedInBuyersQuery, LapsedOptedInBuyersQueryVariables>;
 export const CustomersPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomersPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"country"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"lifecycleStage"}},{"kind":"Field","name":{"kind":"Name","value":"interests"}},{"kind":"Field","name":{"kind":"Name","value":"attributes"}},{"kind":"Field","name":{"kind":"Name","value":"orders"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"3"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orderedAt"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"categories"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"events"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"3"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"properties"}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CustomersPageQuery, CustomersPageQueryVariables>;
+export const EvaluateCrossedSegmentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EvaluateCrossedSegment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"evaluateSegment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"identity"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"country"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"eq"},"value":{"kind":"StringValue","value":"FR","block":false}}]}},{"kind":"ObjectField","name":{"kind":"Name","value":"jobFunction"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"eq"},"value":{"kind":"StringValue","value":"purchasing","block":false}}]}},{"kind":"ObjectField","name":{"kind":"Name","value":"companyName"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"isNull"},"value":{"kind":"BooleanValue","value":false}}]}}]}},{"kind":"ObjectField","name":{"kind":"Name","value":"behaviour"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"event"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"name"},"value":{"kind":"StringValue","value":"message_opened","block":false}},{"kind":"ObjectField","name":{"kind":"Name","value":"channel"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"EMAIL"}]}},{"kind":"ObjectField","name":{"kind":"Name","value":"within"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"lastDays"},"value":{"kind":"IntValue","value":"30"}}]}}]}},{"kind":"ObjectField","name":{"kind":"Name","value":"purchase"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"within"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"lastDays"},"value":{"kind":"IntValue","value":"365"}}]}},{"kind":"ObjectField","name":{"kind":"Name","value":"totalAmount"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"gt"},"value":{"kind":"IntValue","value":"500"}}]}}]}}]}},{"kind":"ObjectField","name":{"kind":"Name","value":"not"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"behaviour"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"event"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"name"},"value":{"kind":"StringValue","value":"message_sent","block":false}},{"kind":"ObjectField","name":{"kind":"Name","value":"within"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"lastDays"},"value":{"kind":"IntValue","value":"7"}}]}},{"kind":"ObjectField","name":{"kind":"Name","value":"count"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"gte"},"value":{"kind":"IntValue","value":"3"}}]}}]}}]}}]}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"size"}},{"kind":"Field","name":{"kind":"Name","value":"shareOfBase"}},{"kind":"Field","name":{"kind":"Name","value":"sample"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"companyName"}},{"kind":"Field","name":{"kind":"Name","value":"jobTitle"}},{"kind":"Field","name":{"kind":"Name","value":"city"}}]}}]}}]}}]} as unknown as DocumentNode<EvaluateCrossedSegmentQuery, EvaluateCrossedSegmentQueryVariables>;
 export const RecordEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"events"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EventInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"events"},"value":{"kind":"Variable","name":{"kind":"Name","value":"events"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accepted"}},{"kind":"Field","name":{"kind":"Name","value":"duplicates"}},{"kind":"Field","name":{"kind":"Name","value":"rejected"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RecordEventsMutation, RecordEventsMutationVariables>;
 export const RecordOrdersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordOrders"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orders"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"OrderInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordOrders"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"orders"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orders"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accepted"}},{"kind":"Field","name":{"kind":"Name","value":"duplicates"}},{"kind":"Field","name":{"kind":"Name","value":"rejected"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RecordOrdersMutation, RecordOrdersMutationVariables>;
 export const CustomersByNameDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomersByName"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"field"},"value":{"kind":"EnumValue","value":"NAME"}},{"kind":"ObjectField","name":{"kind":"Name","value":"direction"},"value":{"kind":"EnumValue","value":"DESC"}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"companyName"}},{"kind":"Field","name":{"kind":"Name","value":"jobTitle"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CustomersByNameQuery, CustomersByNameQueryVariables>;

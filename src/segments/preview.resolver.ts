@@ -1,0 +1,43 @@
+import { Arg, Ctx, Field, Float, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { pageSize } from '../common/pagination';
+import { DateTimeScalar } from '../common/scalars';
+import { CustomerType } from '../customers/customer.types';
+import { countCustomers, listCustomers } from '../customers/customer.service';
+import { filterPredicate } from '../filter/query';
+import type { Sql } from '../filter/sql';
+import type { RequestContext } from '../server/context';
+import { SegmentFilterInput } from './filter.inputs';
+import { prepareRequestFilter } from './filter.service';
+
+@ObjectType('SegmentPreview', { description: 'What a filter selects, before it is saved.' })
+export class SegmentPreviewType {
+  @Field(() => Int)
+  size!: number;
+
+  @Field(() => Float, { description: 'size / number of customers, 0 on an empty base.' })
+  shareOfBase!: number;
+
+  /** The compiled predicate, for the sample. */
+  where!: Sql;
+}
+
+@Resolver(() => SegmentPreviewType)
+export class SegmentPreviewResolver {
+  @Query(() => SegmentPreviewType, { description: 'Size and sample of a filter, evaluated as of asOf (default now); one statement per figure.' })
+  async evaluateSegment(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => SegmentFilterInput) filter: SegmentFilterInput,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date,
+  ): Promise<SegmentPreviewType> {
+    const prepared = await prepareRequestFilter(ctx.em, filter);
+    const where = filterPredicate(ctx.em.getKnex(), prepared, asOf ?? ctx.now);
+    const [size, base] = await Promise.all([countCustomers(ctx.em, where), countCustomers(ctx.em)]);
+    return { size, shareOfBase: base === 0 ? 0 : size / base, where };
+  }
+
+  @FieldResolver(() => [CustomerType], { description: 'The first members by creation date (default 10, at most 500).' })
+  async sample(@Root() preview: SegmentPreviewType, @Ctx() ctx: RequestContext, @Arg('first', () => Int, { nullable: true }) first?: number) {
+    const connection = await listCustomers(ctx.em, { first: pageSize(first ?? 10), where: preview.where });
+    return connection.edges.map((edge) => edge.node);
+  }
+}
