@@ -15,7 +15,7 @@ import { AS_OF, baseArb, filterArb, type BaseCustomer } from './support/filter-a
  * orders or events, instants on window edges) × random filters of every
  * criterion kind up to depth 4, including composition through saved segments.
  */
-const BASES = Number(process.env.FILTER_BASES ?? 6);
+const BASES = Number(process.env.FILTER_BASES ?? 10);
 const FILTERS_PER_BASE = Number(process.env.FILTERS_PER_BASE ?? 400);
 
 let database: TestDatabase;

@@ -48,7 +48,8 @@ test('GraphiQL loads from the service alone, shows the examples as tabs, and run
   expect(examples.length).toBeGreaterThanOrEqual(5);
   await expect(page.locator('.graphiql-tab').count()).resolves.toBe(examples.length);
 
-  // The first tab is the first example (sorted by file name), with its variables.
+  // Each example opens with its variables: run the customer lookup.
+  await page.locator('.graphiql-tab', { hasText: 'CustomerByExternalId' }).click();
   await page.locator('.graphiql-execute-button').click();
   const result = page.locator('.result-window');
   await result.getByText('"externalId": "C0000001"').waitFor({ timeout: 20_000 });

@@ -6,6 +6,9 @@ import type { RequestContext } from '../server/context';
 import { filterPredicate } from '../filter/query';
 import { SegmentFilterInput } from '../segments/filter.inputs';
 import { prepareRequestFilter } from '../segments/filter.service';
+import { SegmentType } from '../segments/segment.types';
+import { ExplanationType } from '../segments/explain.types';
+import { explainCustomer } from '../segments/explain.service';
 import { ageAt, findCustomer, listCustomers } from './customer.service';
 import {
   CustomerConnection,
@@ -53,6 +56,22 @@ export class CustomerResolver {
   @FieldResolver(() => CustomerValueType, { nullable: true, description: 'Null until metrics were computed.' })
   async value(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
     return ctx.loaders.metricsByCustomerId.load(customer.id);
+  }
+
+  @FieldResolver(() => [SegmentType], { description: 'Saved segments the customer is in now.' })
+  segments(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.segmentsOfCustomer.load(customer.id);
+  }
+
+  @FieldResolver(() => ExplanationType, { description: 'Why the customer is in or out of a saved segment or a filter (exactly one), as of asOf.' })
+  explain(
+    @Root() customer: Customer,
+    @Ctx() ctx: RequestContext,
+    @Arg('segment', () => ID, { nullable: true }) segment?: string,
+    @Arg('filter', () => SegmentFilterInput, { nullable: true }) filter?: SegmentFilterInput,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date,
+  ) {
+    return explainCustomer(ctx.em, customer, { segment, filter, asOf: asOf ?? ctx.now });
   }
 
   @FieldResolver(() => OrderConnection, { description: 'Newest first.' })

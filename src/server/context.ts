@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { createCustomerLoaders, type CustomerLoaders } from '../customers/customer.loaders';
+import { createSegmentLoaders, type SegmentLoaders } from '../segments/segment.loaders';
 import type { Database } from '../db/database';
 import type { Settings } from '../config';
 
@@ -7,7 +8,7 @@ import type { Settings } from '../config';
 export interface RequestContext {
   /** A forked EntityManager: its identity map belongs to this request only. */
   em: EntityManager;
-  loaders: CustomerLoaders;
+  loaders: CustomerLoaders & SegmentLoaders;
   settings: Settings;
   /** The request's notion of "now", the default `asOf`. */
   now: Date;
@@ -15,5 +16,6 @@ export interface RequestContext {
 
 export function createRequestContext(db: Database, settings: Settings): RequestContext {
   const em = db.fork();
-  return { em, loaders: createCustomerLoaders(em), settings, now: new Date() };
+  const now = new Date();
+  return { em, loaders: { ...createCustomerLoaders(em), ...createSegmentLoaders(em, now) }, settings, now };
 }

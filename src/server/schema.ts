@@ -4,9 +4,10 @@ import { buildSchema } from 'type-graphql';
 import { CustomerResolver, EventResolver, OrderResolver } from '../customers/customer.resolver';
 import { IngestResolver } from '../ingest/ingest.resolver';
 import { SegmentPreviewResolver } from '../segments/preview.resolver';
+import { SegmentResolver } from '../segments/segment.resolver';
 import { DateTimeScalar } from '../common/scalars';
 
-export const RESOLVERS = [CustomerResolver, OrderResolver, EventResolver, IngestResolver, SegmentPreviewResolver] as const;
+export const RESOLVERS = [CustomerResolver, OrderResolver, EventResolver, IngestResolver, SegmentPreviewResolver, SegmentResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 
