@@ -50,6 +50,8 @@ test('GraphiQL loads from the service alone, shows the examples as tabs, and run
 
   // Each example opens with its variables: run the customer lookup.
   await page.locator('.graphiql-tab', { hasText: 'CustomerByExternalId' }).click();
+  await page.locator('.graphiql-query-editor', { hasText: 'query CustomerByExternalId' }).waitFor();
+  await page.locator('.graphiql-editor-tool', { hasText: 'C0000001' }).waitFor();
   await page.locator('.graphiql-execute-button').click();
   const result = page.locator('.result-window');
   await result.getByText('"externalId": "C0000001"').waitFor({ timeout: 20_000 });

@@ -54,13 +54,21 @@ function page(tabs: Tab[], endpoint: string): string {
 <script src="assets/graphiql.min.js"></script>
 <script>
   const tabs = JSON.parse(document.getElementById('examples').textContent);
-  const fetcher = GraphiQL.createFetcher({ url: ${scriptJson(endpoint)} });
+  const send = GraphiQL.createFetcher({ url: ${scriptJson(endpoint)} });
+  // After a tab switch GraphiQL can still send the previous tab's operation name;
+  // a name the document does not define is dropped so the tab's own operation runs.
+  const fetcher = (params, options) => {
+    const defined = [...(params.query || '').matchAll(/\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/g)].map((m) => m[1]);
+    if (params.operationName && !defined.includes(params.operationName)) {
+      params = { ...params, operationName: defined.length === 1 ? defined[0] : undefined };
+    }
+    return send(params, options);
+  };
   ReactDOM.createRoot(document.getElementById('playground')).render(
     React.createElement(GraphiQL, {
       fetcher,
       defaultTabs: tabs.length ? tabs : undefined,
-      // The editors start from these props; without them the first tab's variables would be blank.
-      query: tabs.length ? tabs[0].query : undefined,
+      // The variable editor starts from this prop; without it the first tab's variables would be blank.
       variables: tabs.length ? tabs[0].variables : undefined,
       defaultEditorToolbarTabs: 'variables',
     })
