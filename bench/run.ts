@@ -7,6 +7,9 @@
  * 2. A page of 50 customers with their 3 latest orders and events through
  *    GraphQL (DataLoaders) vs. hand-written SQL answering the same question,
  *    with the number of statements of each.
+ * 3. Five crossed segments through evaluateSegment vs. hand-written SQL (bench/filters.ts).
+ * With --existing, an existing base is used as it is (no loading, no ingestion figures):
+ *   npm run bench -- --existing --database sqlite:/tmp/big.sqlite --as-of 2026-11-01
  */
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
@@ -14,6 +17,7 @@ import { parseDatabaseUrl } from '../src/config';
 import { openDatabase, type Database } from '../src/db/database';
 import { createApp } from '../src/server/app';
 import { loadSyntheticBase } from '../seeds/load';
+import { benchFilters } from './filters';
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -105,6 +109,15 @@ async function main(): Promise<void> {
   const customers = Number(option('customers', '100000'));
   const url = option('database', 'sqlite:/tmp/segments-bench.sqlite');
   const target = parseDatabaseUrl(url);
+  const asOf = new Date(option('as-of', '2026-11-01T00:00:00Z'));
+  if (process.argv.includes('--existing')) {
+    const existing = await openDatabase(target);
+    console.log(`bench on the existing base at ${url}, as of ${asOf.toISOString()}`);
+    await customerPage(existing);
+    await benchFilters(existing, asOf);
+    await existing.close();
+    return;
+  }
   if (target.dialect === 'sqlite') for (const suffix of ['', '-wal', '-shm', '.copy', '.copy-wal', '.copy-shm']) rmSync(target.path + suffix, { force: true });
   const db = await openDatabase(target);
   const baselineTarget = target.dialect === 'sqlite' ? { dialect: 'sqlite' as const, path: `${target.path}.copy` } : target;
@@ -113,6 +126,7 @@ async function main(): Promise<void> {
   console.log(`bench on ${url}, ${customers.toLocaleString('en')} customers`);
   await ingestion(db, baseline, customers);
   await customerPage(db);
+  await benchFilters(db, asOf);
   await baseline.close();
   await db.close();
 }

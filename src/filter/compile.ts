@@ -1,6 +1,6 @@
 import type { FilterDialect } from './dialect';
-import { matchString } from './evaluate';
-import { and, FALSE, likeLiteral, not, or, placeholders, sql, template, TRUE, type Sql } from './sql';
+import { matchNumber, matchString } from './evaluate';
+import { and, FALSE, likeLiteral, not, notNull, or, placeholders, sql, template, TRUE, type Sql } from './sql';
 import type {
   AttributeFilter,
   DateTimeFilter,
@@ -29,7 +29,7 @@ export interface CompileContext {
 }
 
 /** A positive test on a possibly-NULL expression: NULL (missing) makes it FALSE. */
-const present = (expression: Sql, test: Sql): Sql => template('($ is not null and $)', expression, test);
+const present = (expression: Sql, test: Sql): Sql => (expression.notNull ? test : template('($ is not null and $)', expression, test));
 
 /** `expression operator ?` with the value bound. */
 const compare = (expression: Sql, operator: string, value: string | number | boolean): Sql => ({
@@ -109,21 +109,37 @@ function compileTags(filter: TagFilter): Sql {
   return and(parts);
 }
 
-function customerAttribute(key: string, type: string, column: string): Sql {
-  return sql(`(select ca.${column} from customer_attributes ca where ca.customer_id = c.id and ca.key = ? and ca.value_type = '${type}')`, key);
+/**
+ * A criterion on an optional value kept in a side table, as sets of customer
+ * ids (uncorrelated, so the side table's indexes serve it): customers whose
+ * present value passes, plus, when the criterion holds on a missing value,
+ * customers with no such value.
+ */
+function optionalValue(rows: (condition: Sql) => Sql, valueTest: Sql, holdsOnMissing: boolean): Sql {
+  const passing = template('c.id in ($)', rows(valueTest));
+  return holdsOnMissing ? or([passing, template('c.id not in ($)', rows(TRUE))]) : passing;
+}
+
+function attributeRows(key: string, type: string) {
+  return (condition: Sql): Sql => ({
+    text: `select ca.customer_id from customer_attributes ca where ca.key = ? and ca.value_type = '${type}' and ${condition.text}`,
+    bindings: [key, ...condition.bindings],
+  });
 }
 
 function compileCustomerAttribute(filter: AttributeFilter, dialect: FilterDialect): Sql {
   const parts: Sql[] = [];
-  if (filter.string != null) parts.push(compileString(customerAttribute(filter.key, 'string', 'string_value'), filter.string, dialect));
-  if (filter.number != null) parts.push(compileNumber(customerAttribute(filter.key, 'number', 'number_value'), filter.number));
-  if (filter.bool != null) {
-    parts.push(
-      sql("exists (select 1 from customer_attributes ca where ca.customer_id = c.id and ca.key = ? and ca.value_type = 'boolean' and ca.bool_value = ?)", filter.key, filter.bool),
-    );
+  if (filter.string != null) {
+    const test = compileString(notNull(sql('ca.string_value')), filter.string, dialect);
+    parts.push(optionalValue(attributeRows(filter.key, 'string'), test, matchString(null, filter.string)));
   }
+  if (filter.number != null) {
+    const test = compileNumber(notNull(sql('ca.number_value')), filter.number);
+    parts.push(optionalValue(attributeRows(filter.key, 'number'), test, matchNumber(null, filter.number)));
+  }
+  if (filter.bool != null) parts.push(template('c.id in ($)', attributeRows(filter.key, 'boolean')(sql('ca.bool_value = ?', filter.bool))));
   if (filter.exists != null) {
-    const exists = sql('exists (select 1 from customer_attributes ca where ca.customer_id = c.id and ca.key = ?)', filter.key);
+    const exists = sql('c.id in (select ca.customer_id from customer_attributes ca where ca.key = ?)', filter.key);
     parts.push(filter.exists ? exists : not(exists));
   }
   return and(parts);
@@ -150,8 +166,15 @@ function activityRows(table: string, timeColumn: string, interval: Interval, con
 
 /** A count filter, with the `{ gte: 1 }` default as an EXISTS. */
 function compileCount(rows: Sql, count: IntFilter | null | undefined): Sql {
-  if (count == null) return template('exists (select 1 $)', rows);
-  return compileNumber(template('(select count(*) $)', rows), count);
+  const exists = template('exists (select 1 $)', rows);
+  if (count == null) return exists;
+  const set = Object.entries(count).filter(([, value]) => value !== null && value !== undefined);
+  if (set.length === 1) {
+    const [[operator, value]] = set;
+    if ((operator === 'gte' && value === 1) || (operator === 'gt' && value === 0)) return exists;
+    if ((operator === 'eq' && value === 0) || (operator === 'lte' && value === 0) || (operator === 'lt' && value === 1)) return not(exists);
+  }
+  return compileNumber(notNull(template('(select count(*) $)', rows)), count);
 }
 
 function compileEvent(criterion: EventCriterion, context: CompileContext): Sql {
@@ -168,7 +191,7 @@ function compilePurchase(criterion: PurchaseCriterion, context: CompileContext):
   if (criterion.category != null) {
     const matching = template(
       'exists (select 1 from order_categories oc where oc.order_id = t.id and $)',
-      compileString(sql('oc.category'), criterion.category, context.dialect),
+      compileString(notNull(sql('oc.category')), criterion.category, context.dialect),
     );
     // An order without categories has a missing category: only negative operators hold on it.
     const uncategorised = matchString(null, criterion.category)
@@ -177,16 +200,22 @@ function compilePurchase(criterion: PurchaseCriterion, context: CompileContext):
     conditions.push(or([matching, ...uncategorised]));
   }
   if (criterion.channel != null) conditions.push(criterion.channel.length ? template('t.channel in ($)', placeholders(criterion.channel)) : FALSE);
-  if (criterion.orderAmount != null) conditions.push(compileNumber(sql('t.amount'), criterion.orderAmount));
+  if (criterion.orderAmount != null) conditions.push(compileNumber(notNull(sql('t.amount')), criterion.orderAmount));
   const rows = activityRows('orders', 'ordered_at', windowInterval(criterion.within, context.asOf), conditions);
   const parts: Sql[] = [];
   if (criterion.count == null && criterion.totalAmount == null) parts.push(compileCount(rows, null));
   if (criterion.count != null) parts.push(compileCount(rows, criterion.count));
-  if (criterion.totalAmount != null) parts.push(compileNumber(template('coalesce((select sum(t.amount) $), 0)', rows), criterion.totalAmount));
+  if (criterion.totalAmount != null) parts.push(compileNumber(notNull(template('coalesce((select sum(t.amount) $), 0)', rows)), criterion.totalAmount));
   return and(parts);
 }
 
-const metric = (column: string) => sql(`(select m.${column} from customer_metrics m where m.customer_id = c.id)`);
+/** Rows of customer_metrics where the column has a value, further narrowed by `condition`. */
+const metricRows = (column: string) => (condition: Sql) =>
+  template(`select m.customer_id from customer_metrics m where m.${column} is not null and $`, condition);
+
+function compileMetric(column: string, filter: IntFilter | FloatFilter): Sql {
+  return optionalValue(metricRows(column), compileNumber(notNull(sql(`m.${column}`)), filter), matchNumber(null, filter));
+}
 
 export function compileFilter(filter: SegmentFilter, context: CompileContext): Sql {
   const parts: Sql[] = [];
@@ -216,14 +245,14 @@ export function compileFilter(filter: SegmentFilter, context: CompileContext): S
   if (value != null) {
     for (const [field, column] of Object.entries(VALUE_INT_FIELDS) as Array<[keyof typeof VALUE_INT_FIELDS, string]>) {
       const numberFilter = value[field];
-      if (numberFilter != null) parts.push(compileNumber(metric(column), numberFilter));
+      if (numberFilter != null) parts.push(compileMetric(column, numberFilter));
     }
     for (const [field, column] of Object.entries(VALUE_FLOAT_FIELDS) as Array<[keyof typeof VALUE_FLOAT_FIELDS, string]>) {
       const numberFilter = value[field];
-      if (numberFilter != null) parts.push(compileNumber(metric(column), numberFilter));
+      if (numberFilter != null) parts.push(compileMetric(column, numberFilter));
     }
     if (value.rfmSegment != null) {
-      parts.push(value.rfmSegment.length ? present(metric('rfm_segment'), template('$ in ($)', metric('rfm_segment'), placeholders(value.rfmSegment))) : FALSE);
+      parts.push(value.rfmSegment.length ? template('c.id in ($)', metricRows('rfm_segment')(template('m.rfm_segment in ($)', placeholders(value.rfmSegment)))) : FALSE);
     }
     if (value.score != null) parts.push(FALSE);
   }

@@ -4,7 +4,12 @@ import type { Knex } from '@mikro-orm/knex';
 export interface Sql {
   text: string;
   bindings: Knex.Value[];
+  /** Known never to be NULL (counts, coalesced sums, NOT NULL columns): no presence test needed. */
+  notNull?: boolean;
 }
+
+/** Marks an expression as never NULL. */
+export const notNull = (expression: Sql): Sql => ({ ...expression, notNull: true });
 
 export const sql = (text: string, ...bindings: Knex.Value[]): Sql => ({ text, bindings });
 

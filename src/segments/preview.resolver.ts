@@ -31,8 +31,18 @@ export class SegmentPreviewResolver {
   ): Promise<SegmentPreviewType> {
     const prepared = await prepareRequestFilter(ctx.em, filter);
     const where = filterPredicate(ctx.em.getKnex(), prepared, asOf ?? ctx.now);
-    const [size, base] = await Promise.all([countCustomers(ctx.em, where), countCustomers(ctx.em)]);
-    return { size, shareOfBase: base === 0 ? 0 : size / base, where };
+    // Each figure is one statement, run only when asked for (size alone costs one).
+    let size: Promise<number> | undefined;
+    const preview = { where } as SegmentPreviewType;
+    Object.defineProperty(preview, 'size', { enumerable: true, get: () => (size ??= countCustomers(ctx.em, where)) });
+    Object.defineProperty(preview, 'shareOfBase', {
+      enumerable: true,
+      get: async () => {
+        const [members, base] = await Promise.all([(size ??= countCustomers(ctx.em, where)), countCustomers(ctx.em)]);
+        return base === 0 ? 0 : members / base;
+      },
+    });
+    return preview;
   }
 
   @FieldResolver(() => [CustomerType], { description: 'The first members by creation date (default 10, at most 500).' })
