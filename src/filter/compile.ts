@@ -28,8 +28,16 @@ export interface CompileContext {
   segmentFilter(id: string): SegmentFilter;
 }
 
-/** A positive test on a possibly-NULL expression: NULL (missing) makes it FALSE. */
-const present = (expression: Sql, test: Sql): Sql => (expression.notNull ? test : template('($ is not null and $)', expression, test));
+/**
+ * A positive test on a possibly-NULL expression: NULL (missing) makes it
+ * FALSE, never NULL. A plain column keeps `col is not null and …` so its index
+ * still serves; a computed expression (JSON read) is evaluated once, inside coalesce.
+ */
+function present(expression: Sql, test: Sql): Sql {
+  if (expression.notNull) return test;
+  if (/^[a-z]+\.[a-z_0-9]+$/.test(expression.text)) return template('($ is not null and $)', expression, test);
+  return template('coalesce($, 1 = 0)', test);
+}
 
 /** `expression operator ?` with the value bound. */
 const compare = (expression: Sql, operator: string, value: string | number | boolean): Sql => ({
@@ -43,8 +51,7 @@ function compileString(expression: Sql, filter: StringFilter, dialect: FilterDia
   if (filter.ne != null) parts.push(not(present(expression, compare(expression, '=', filter.ne))));
   if (filter.in != null) parts.push(filter.in.length ? present(expression, template('$ in ($)', expression, placeholders(filter.in))) : FALSE);
   if (filter.notIn != null) parts.push(filter.notIn.length ? not(present(expression, template('$ in ($)', expression, placeholders(filter.notIn)))) : TRUE);
-  const like = (pattern: string) =>
-    present(expression, template("$ like $ escape '\\'", dialect.foldCase(expression), dialect.foldCase(sql('?', pattern))));
+  const like = (pattern: string) => present(expression, dialect.likeIgnoringCase(expression, pattern));
   if (filter.contains != null) parts.push(like(`%${likeLiteral(filter.contains)}%`));
   if (filter.startsWith != null) parts.push(like(`${likeLiteral(filter.startsWith)}%`));
   if (filter.isNull != null) parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));

@@ -12,9 +12,11 @@ export interface FilterDialect {
   jsonNumber(column: string, key: string): Sql;
   jsonBoolean(column: string, key: string): Sql;
   jsonHasKey(column: string, key: string): Sql;
-  /** Lower-cases the letters A–Z only, like SQLite's lower() and the evaluator's foldCase. */
-  foldCase(expression: Sql): Sql;
+  /** `expression LIKE pattern`, ignoring the case of A–Z only (as the evaluator's foldCase), `\` escaping. */
+  likeIgnoringCase(expression: Sql, pattern: string): Sql;
 }
+
+const foldAscii = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 
 /** SQLite's JSON path for a key; keys are checked against [A-Za-z0-9_.-] so quoting is enough. */
 const path = (key: string) => `$."${key}"`;
@@ -26,7 +28,8 @@ export const SQLITE_DIALECT: FilterDialect = {
   jsonBoolean: (column, key) =>
     sql(`(case json_type(${column}, ?) when 'true' then 1 when 'false' then 0 end)`, path(key)),
   jsonHasKey: (column, key) => sql(`(json_type(${column}, ?) is not null)`, path(key)),
-  foldCase: (expression) => template('lower($)', expression),
+  // SQLite's LIKE already ignores the case of A–Z, and only of those letters.
+  likeIgnoringCase: (expression, pattern) => template("$ like $ escape '\\'", expression, sql('?', pattern)),
 };
 
 export const POSTGRESQL_DIALECT: FilterDialect = {
@@ -37,7 +40,11 @@ export const POSTGRESQL_DIALECT: FilterDialect = {
   jsonBoolean: (column, key) =>
     sql(`(case when jsonb_typeof(${column} -> cast(? as text)) = 'boolean' then (case when ${column} ->> cast(? as text) = 'true' then 1 else 0 end) end)`, key, key),
   jsonHasKey: (column, key) => sql(`(jsonb_typeof(${column} -> cast(? as text)) is not null)`, key),
-  foldCase: (expression) => template("translate($, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')", expression),
+  // ILIKE would fold every letter by the locale's rules; A–Z only is folded here, as on SQLite.
+  likeIgnoringCase: (expression, pattern) => ({
+    text: `translate(${expression.text}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') like ? escape '\\'`,
+    bindings: [...expression.bindings, foldAscii(pattern)],
+  }),
 };
 
 export function dialectFor(name: string): FilterDialect {
