@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
-import { bool, jsonValue, millis, selectWhereIn } from '../db/batch';
+import { jsonValue, millis, selectWhereIn } from '../db/batch';
+import { stateFromRow } from '../ingest/customer-ingest';
 import type { CustomerFacts, MetricsFacts } from './facts';
 
 const date = (value: unknown) => (millis(value) === null ? null : new Date(millis(value)!));
@@ -14,32 +15,7 @@ export async function loadCustomerFacts(knex: Knex, ids?: number[]): Promise<Cus
   const events = await selectWhereIn<Record<string, any>>(knex, 'events', ['*'], 'customer_id', customerIds);
   const facts = new Map<number, CustomerFacts>();
   for (const row of customers) {
-    facts.set(Number(row.id), {
-      id: Number(row.id),
-      email: row.email,
-      birthDate: date(row.birth_date),
-      gender: row.gender,
-      country: row.country,
-      region: row.region,
-      city: row.city,
-      postalCode: row.postal_code,
-      companyName: row.company_name,
-      industry: row.industry,
-      companySize: number(row.company_size),
-      jobTitle: row.job_title,
-      jobFunction: row.job_function,
-      lifecycleStage: row.lifecycle_stage,
-      acquisitionSource: row.acquisition_source,
-      interests: jsonValue(row.interests),
-      emailOptIn: bool(row.email_opt_in),
-      smsOptIn: bool(row.sms_opt_in),
-      attributes: jsonValue(row.attributes),
-      createdAt: date(row.created_at)!,
-      lastVerifiedAt: date(row.last_verified_at),
-      metrics: null,
-      orders: [],
-      events: [],
-    });
+    facts.set(Number(row.id), { ...stateFromRow(row), id: Number(row.id), metrics: null, orders: [], events: [] });
   }
   for (const row of metrics) {
     const metricsFacts: MetricsFacts = {

@@ -1,30 +1,11 @@
-import type { Channel, Gender, LifecycleStage, RfmSegment } from '../entities/enums';
+import type { Channel, RfmSegment } from '../entities/enums';
+import type { CustomerState } from '../ingest/customer-ingest';
 
 export type FlatValue = string | number | boolean;
 
-/** Everything the reference evaluator needs to know about one customer. */
-export interface CustomerFacts {
+/** Everything the reference evaluator needs to know about one customer: its identity as stored, value and history. */
+export interface CustomerFacts extends CustomerState {
   id: number;
-  email: string | null;
-  birthDate: Date | null;
-  gender: Gender | null;
-  country: string | null;
-  region: string | null;
-  city: string | null;
-  postalCode: string | null;
-  companyName: string | null;
-  industry: string | null;
-  companySize: number | null;
-  jobTitle: string | null;
-  jobFunction: string | null;
-  lifecycleStage: LifecycleStage;
-  acquisitionSource: string | null;
-  interests: string[];
-  emailOptIn: boolean;
-  smsOptIn: boolean;
-  attributes: Record<string, FlatValue>;
-  createdAt: Date;
-  lastVerifiedAt: Date | null;
   metrics: MetricsFacts | null;
   orders: OrderFacts[];
   events: EventFacts[];

@@ -178,7 +178,8 @@ const COLUMN: Record<keyof CustomerState, string> = {
   createdAt: 'created_at',
 };
 
-function stateFromRow(row: Record<string, unknown>): CustomerState {
+/** A stored customer row (either database) in its JS form. */
+export function stateFromRow(row: Record<string, unknown>): CustomerState {
   const date = (value: unknown) => (millis(value) === null ? null : new Date(millis(value)!));
   return {
     email: row.email as string | null,

@@ -7,7 +7,7 @@ import { filterFromJson } from '../filter/json';
 import type { SegmentFilter } from '../filter/types';
 import { FilterError, prepareFilter, type PreparedFilter } from '../filter/validate';
 import { databaseReferences, prepareRequestFilter } from './filter.service';
-import { findSegment } from './segment.service';
+import { findSegment, segmentNames } from './segment.service';
 
 /** Explains one customer's membership with the reference evaluator over its loaded data. */
 export async function explainCustomer(
@@ -33,8 +33,7 @@ export async function explainCustomer(
   }
   const knex = em.getKnex();
   const [facts] = await loadCustomerFacts(knex, [customer.id]);
-  const ids = [...prepared.segments.keys()].map(Number);
-  const names = new Map<string, string>(ids.length ? (await knex('segments').whereIn('id', ids).select('id', 'name')).map((row: any) => [String(row.id), row.name]) : []);
+  const names = await segmentNames(knex, prepared);
   const root = explainFilter(facts, prepared.filter, {
     asOf: args.asOf,
     segmentFilter: (id) => prepared.segments.get(id)!,

@@ -54,11 +54,16 @@ export function directReferences(filter: SegmentFilter): number[] {
   return [...ids];
 }
 
-async function definitionOf(knex: Knex, filter: SegmentFilter, prepared: PreparedFilter): Promise<string> {
+/** The names of the segments a prepared filter reaches, by id, for plain-words descriptions. */
+export async function segmentNames(knex: Knex, prepared: PreparedFilter): Promise<Map<string, string>> {
   const ids = [...prepared.segments.keys()].map(Number);
-  const names = new Map<string, string>(
-    ids.length ? (await knex('segments').whereIn('id', ids).select('id', 'name')).map((row: any) => [String(row.id), row.name]) : [],
-  );
+  if (ids.length === 0) return new Map();
+  const rows: Array<{ id: number | string; name: string }> = await knex('segments').whereIn('id', ids).select('id', 'name');
+  return new Map(rows.map((row) => [String(row.id), row.name]));
+}
+
+async function definitionOf(knex: Knex, filter: SegmentFilter, prepared: PreparedFilter): Promise<string> {
+  const names = await segmentNames(knex, prepared);
   return describeFilter(filter, { segmentName: (id) => names.get(id) });
 }
 
