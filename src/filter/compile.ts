@@ -164,24 +164,37 @@ function compileJsonAttribute(column: string, filter: AttributeFilter, dialect: 
   return and(parts);
 }
 
-/** The rows of `table` (alias `t`) of this customer inside the window and matching `conditions`. */
-function activityRows(table: string, timeColumn: string, interval: Interval, conditions: Sql[]): Sql {
+/** The conditions on rows `t` of orders or events: inside the window (never past asOf) and matching. */
+function activityConditions(timeColumn: string, interval: Interval, conditions: Sql[]): Sql {
   const window = [sql(`t.${timeColumn} <= ?`, interval.to)];
   if (interval.from !== null) window.push(sql(`t.${timeColumn} >= ?`, interval.from));
-  return template(`from ${table} t where t.customer_id = c.id and $`, and([...window, ...conditions]));
+  return and([...window, ...conditions]);
 }
 
-/** A count filter, with the `{ gte: 1 }` default as an EXISTS. */
-function compileCount(rows: Sql, count: IntFilter | null | undefined): Sql {
-  const exists = template('exists (select 1 $)', rows);
-  if (count == null) return exists;
-  const set = Object.entries(count).filter(([, value]) => value !== null && value !== undefined);
-  if (set.length === 1) {
-    const [[operator, value]] = set;
-    if ((operator === 'gte' && value === 1) || (operator === 'gt' && value === 0)) return exists;
-    if ((operator === 'eq' && value === 0) || (operator === 'lte' && value === 0) || (operator === 'lt' && value === 1)) return not(exists);
-  }
-  return compileNumber(notNull(template('(select count(*) $)', rows)), count);
+const isOnly = (filter: IntFilter, operator: string, value: number) => {
+  const set = Object.entries(filter).filter(([, v]) => v !== null && v !== undefined);
+  return set.length === 1 && set[0][0] === operator && set[0][1] === value;
+};
+
+/**
+ * Aggregate criteria on a customer's matching rows (a count, a total). "At
+ * least one" is an EXISTS; "none" its negation; anything else is the set of
+ * customers whose rows, grouped, pass the HAVING conditions — plus, when the
+ * criterion holds for no rows at all (count 0, total 0), the customers with
+ * none. Grouped sets are uncorrelated, so the database plans them once.
+ */
+function compileAggregate(table: string, rows: Sql, having: Sql[], holdsOnNone: boolean): Sql {
+  const exists = template(`exists (select 1 from ${table} t where t.customer_id = c.id and $)`, rows);
+  if (having.length === 0) return exists;
+  const passing = template(`c.id in (select t.customer_id from ${table} t where $ group by t.customer_id having $)`, rows, and(having));
+  return holdsOnNone ? or([passing, not(exists)]) : passing;
+}
+
+function compileCount(table: string, rows: Sql, count: IntFilter | null | undefined): Sql {
+  const exists = template(`exists (select 1 from ${table} t where t.customer_id = c.id and $)`, rows);
+  if (count == null || isOnly(count, 'gte', 1) || isOnly(count, 'gt', 0)) return exists;
+  if (isOnly(count, 'eq', 0) || isOnly(count, 'lte', 0) || isOnly(count, 'lt', 1)) return not(exists);
+  return compileAggregate(table, rows, [compileNumber(notNull(sql('count(*)')), count)], matchNumber(0, count));
 }
 
 function compileEvent(criterion: EventCriterion, context: CompileContext): Sql {
@@ -189,8 +202,8 @@ function compileEvent(criterion: EventCriterion, context: CompileContext): Sql {
   if (criterion.name != null) conditions.push(sql('t.name = ?', criterion.name));
   if (criterion.channel != null) conditions.push(criterion.channel.length ? template('t.channel in ($)', placeholders(criterion.channel)) : FALSE);
   for (const property of criterion.properties ?? []) conditions.push(compileJsonAttribute('t.properties', property, context.dialect));
-  const rows = activityRows('events', 'occurred_at', windowInterval(criterion.within, context.asOf), conditions);
-  return compileCount(rows, criterion.count);
+  const rows = activityConditions('occurred_at', windowInterval(criterion.within, context.asOf), conditions);
+  return compileCount('events', rows, criterion.count);
 }
 
 function compilePurchase(criterion: PurchaseCriterion, context: CompileContext): Sql {
@@ -208,12 +221,14 @@ function compilePurchase(criterion: PurchaseCriterion, context: CompileContext):
   }
   if (criterion.channel != null) conditions.push(criterion.channel.length ? template('t.channel in ($)', placeholders(criterion.channel)) : FALSE);
   if (criterion.orderAmount != null) conditions.push(compileNumber(notNull(sql('t.amount')), criterion.orderAmount));
-  const rows = activityRows('orders', 'ordered_at', windowInterval(criterion.within, context.asOf), conditions);
-  const parts: Sql[] = [];
-  if (criterion.count == null && criterion.totalAmount == null) parts.push(compileCount(rows, null));
-  if (criterion.count != null) parts.push(compileCount(rows, criterion.count));
-  if (criterion.totalAmount != null) parts.push(compileNumber(notNull(template('coalesce((select sum(t.amount) $), 0)', rows)), criterion.totalAmount));
-  return and(parts);
+  const rows = activityConditions('ordered_at', windowInterval(criterion.within, context.asOf), conditions);
+  // Neither count nor total: at least one such order.
+  if (criterion.totalAmount == null) return compileCount('orders', rows, criterion.count);
+  const having = [compileNumber(notNull(sql('sum(t.amount)')), criterion.totalAmount)];
+  if (criterion.count != null) having.push(compileNumber(notNull(sql('count(*)')), criterion.count));
+  // No orders: a count of 0 and a total of 0.
+  const holdsOnNone = matchNumber(0, criterion.totalAmount) && (criterion.count == null || matchNumber(0, criterion.count));
+  return compileAggregate('orders', rows, having, holdsOnNone);
 }
 
 /** Rows of customer_metrics where the column has a value, further narrowed by `condition`. */
