@@ -177,24 +177,18 @@ const isOnly = (filter: IntFilter, operator: string, value: number) => {
 };
 
 /**
- * Aggregate criteria on a customer's matching rows (a count, a total). "At
- * least one" is an EXISTS; "none" its negation; anything else is the set of
- * customers whose rows, grouped, pass the HAVING conditions — plus, when the
- * criterion holds for no rows at all (count 0, total 0), the customers with
- * none. Grouped sets are uncorrelated, so the database plans them once.
+ * Aggregates of a customer's matching rows, as correlated subqueries that
+ * run through the (customer_id, time) index for each customer left after the
+ * cheaper criteria. "At least one" is an EXISTS and "none" its negation; a
+ * count of no rows is 0 and a total of no orders is 0 (coalesce).
  */
-function compileAggregate(table: string, rows: Sql, having: Sql[], holdsOnNone: boolean): Sql {
-  const exists = template(`exists (select 1 from ${table} t where t.customer_id = c.id and $)`, rows);
-  if (having.length === 0) return exists;
-  const passing = template(`c.id in (select t.customer_id from ${table} t where $ group by t.customer_id having $)`, rows, and(having));
-  return holdsOnNone ? or([passing, not(exists)]) : passing;
-}
+const countOf = (table: string, rows: Sql) => notNull(template(`(select count(*) from ${table} t where t.customer_id = c.id and $)`, rows));
 
 function compileCount(table: string, rows: Sql, count: IntFilter | null | undefined): Sql {
   const exists = template(`exists (select 1 from ${table} t where t.customer_id = c.id and $)`, rows);
   if (count == null || isOnly(count, 'gte', 1) || isOnly(count, 'gt', 0)) return exists;
   if (isOnly(count, 'eq', 0) || isOnly(count, 'lte', 0) || isOnly(count, 'lt', 1)) return not(exists);
-  return compileAggregate(table, rows, [compileNumber(notNull(sql('count(*)')), count)], matchNumber(0, count));
+  return compileNumber(countOf(table, rows), count);
 }
 
 function compileEvent(criterion: EventCriterion, context: CompileContext): Sql {
@@ -224,11 +218,10 @@ function compilePurchase(criterion: PurchaseCriterion, context: CompileContext):
   const rows = activityConditions('ordered_at', windowInterval(criterion.within, context.asOf), conditions);
   // Neither count nor total: at least one such order.
   if (criterion.totalAmount == null) return compileCount('orders', rows, criterion.count);
-  const having = [compileNumber(notNull(sql('sum(t.amount)')), criterion.totalAmount)];
-  if (criterion.count != null) having.push(compileNumber(notNull(sql('count(*)')), criterion.count));
-  // No orders: a count of 0 and a total of 0.
-  const holdsOnNone = matchNumber(0, criterion.totalAmount) && (criterion.count == null || matchNumber(0, criterion.count));
-  return compileAggregate('orders', rows, having, holdsOnNone);
+  const total = notNull(template('coalesce((select sum(t.amount) from orders t where t.customer_id = c.id and $), 0)', rows));
+  const parts = [compileNumber(total, criterion.totalAmount)];
+  if (criterion.count != null) parts.push(compileCount('orders', rows, criterion.count));
+  return and(parts);
 }
 
 /** Rows of customer_metrics where the column has a value, further narrowed by `condition`. */
