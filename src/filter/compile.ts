@@ -17,9 +17,15 @@ import { ageCutoff, windowInterval, withinLastDays, type Interval } from './wind
 
 /**
  * Compiles a filter into one SQL predicate over the customer row `c`: bound
- * values only, two-valued (every atom is TRUE or FALSE, never NULL, so `not`
- * is the exact complement), behaviour measured live against orders and events
- * at or before `asOf`. It means exactly what `evaluate` means.
+ * values only, behaviour measured live against orders and events at or
+ * before `asOf`. It means exactly what `evaluate` means, `not` included.
+ *
+ * SQL's NULL must not leak into the answer. Under an even number of NOTs
+ * (positive polarity) a test that yields NULL on a missing value excludes the
+ * row just as FALSE would (AND/OR are monotone in Kleene logic), so the test is
+ * written plainly and indexes serve it. Under an odd number, NULL and FALSE
+ * differ, so the test is made two-valued. Conditions inside subqueries start
+ * positive again: EXISTS, IN and COUNT are two-valued.
  */
 export interface CompileContext {
   asOf: Date;
@@ -29,12 +35,13 @@ export interface CompileContext {
 }
 
 /**
- * A positive test on a possibly-NULL expression: NULL (missing) makes it
- * FALSE, never NULL. A plain column keeps `col is not null and …` so its index
- * still serves; a computed expression (JSON read) is evaluated once, inside coalesce.
+ * A positive test on a possibly-NULL expression. With positive polarity it
+ * stays as written; otherwise NULL (missing) is turned into FALSE: a plain
+ * column as `col is not null and …`, a computed expression (JSON read)
+ * evaluated once, inside coalesce.
  */
-function present(expression: Sql, test: Sql): Sql {
-  if (expression.notNull) return test;
+function present(expression: Sql, test: Sql, positive: boolean): Sql {
+  if (expression.notNull || positive) return test;
   if (/^[a-z]+\.[a-z_0-9]+$/.test(expression.text)) return template('($ is not null and $)', expression, test);
   return template('coalesce($, 1 = 0)', test);
 }
@@ -45,63 +52,68 @@ const compare = (expression: Sql, operator: string, value: string | number | boo
   bindings: [...expression.bindings, value],
 });
 
-function compileString(expression: Sql, filter: StringFilter, dialect: FilterDialect): Sql {
+function compileString(expression: Sql, filter: StringFilter, dialect: FilterDialect, positive = true): Sql {
   const parts: Sql[] = [];
-  if (filter.eq != null) parts.push(present(expression, compare(expression, '=', filter.eq)));
-  if (filter.ne != null) parts.push(not(present(expression, compare(expression, '=', filter.ne))));
-  if (filter.in != null) parts.push(filter.in.length ? present(expression, template('$ in ($)', expression, placeholders(filter.in))) : FALSE);
-  if (filter.notIn != null) parts.push(filter.notIn.length ? not(present(expression, template('$ in ($)', expression, placeholders(filter.notIn)))) : TRUE);
-  const like = (pattern: string) => present(expression, dialect.likeIgnoringCase(expression, pattern));
+  if (filter.eq != null) parts.push(present(expression, compare(expression, '=', filter.eq), positive));
+  if (filter.ne != null) parts.push(not(present(expression, compare(expression, '=', filter.ne), !positive)));
+  if (filter.in != null) parts.push(filter.in.length ? present(expression, template('$ in ($)', expression, placeholders(filter.in)), positive) : FALSE);
+  if (filter.notIn != null) {
+    parts.push(filter.notIn.length ? not(present(expression, template('$ in ($)', expression, placeholders(filter.notIn)), !positive)) : TRUE);
+  }
+  const like = (pattern: string) => present(expression, dialect.likeIgnoringCase(expression, pattern), positive);
   if (filter.contains != null) parts.push(like(`%${likeLiteral(filter.contains)}%`));
   if (filter.startsWith != null) parts.push(like(`${likeLiteral(filter.startsWith)}%`));
   if (filter.isNull != null) parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
   return and(parts);
 }
 
-function compileNumber(expression: Sql, filter: IntFilter | FloatFilter): Sql {
+function compileNumber(expression: Sql, filter: IntFilter | FloatFilter, positive = true): Sql {
   const parts: Sql[] = [];
-  const test = (operator: string, value: number) => present(expression, compare(expression, operator, value));
+  const test = (operator: string, value: number, polarity = positive) => present(expression, compare(expression, operator, value), polarity);
   if (filter.eq != null) parts.push(test('=', filter.eq));
-  if (filter.ne != null) parts.push(not(test('=', filter.ne)));
+  if (filter.ne != null) parts.push(not(test('=', filter.ne, !positive)));
   if (filter.gt != null) parts.push(test('>', filter.gt));
   if (filter.gte != null) parts.push(test('>=', filter.gte));
   if (filter.lt != null) parts.push(test('<', filter.lt));
   if (filter.lte != null) parts.push(test('<=', filter.lte));
-  if ('in' in filter && filter.in != null) parts.push(filter.in.length ? present(expression, template('$ in ($)', expression, placeholders(filter.in))) : FALSE);
+  if ('in' in filter && filter.in != null) {
+    parts.push(filter.in.length ? present(expression, template('$ in ($)', expression, placeholders(filter.in)), positive) : FALSE);
+  }
   if (filter.isNull != null) parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
   return and(parts);
 }
 
-function compileInterval(expression: Sql, interval: Interval): Sql {
-  const parts = [present(expression, compare(expression, '<=', interval.to))];
+function compileInterval(expression: Sql, interval: Interval, positive: boolean): Sql {
+  const parts = [present(expression, compare(expression, '<=', interval.to), positive)];
   if (interval.from !== null) parts.push(compare(expression, '>=', interval.from));
   return and(parts);
 }
 
-function compileDate(expression: Sql, filter: DateTimeFilter, asOf: Date): Sql {
+function compileDate(expression: Sql, filter: DateTimeFilter, asOf: Date, positive: boolean): Sql {
   const parts: Sql[] = [];
-  if (filter.before != null) parts.push(present(expression, compare(expression, '<', filter.before.getTime())));
-  if (filter.after != null) parts.push(present(expression, compare(expression, '>', filter.after.getTime())));
+  if (filter.before != null) parts.push(present(expression, compare(expression, '<', filter.before.getTime()), positive));
+  if (filter.after != null) parts.push(present(expression, compare(expression, '>', filter.after.getTime()), positive));
   const within = withinLastDays(filter, asOf);
-  if (within) parts.push(compileInterval(expression, within));
+  if (within) parts.push(compileInterval(expression, within, positive));
   if (filter.isNull != null) parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
   return and(parts);
 }
 
 /** Age in whole years at asOf, as ranges of birth dates (see ageCutoff). */
-function compileAge(filter: IntFilter, asOf: Date): Sql {
+function compileAge(filter: IntFilter, asOf: Date, positive: boolean): Sql {
   const birth = 'c.birth_date';
-  const atLeast = (years: number) => sql(`(${birth} is not null and ${birth} < ?)`, ageCutoff(asOf, years));
-  const atMost = (years: number) => sql(`(${birth} is not null and ${birth} >= ?)`, ageCutoff(asOf, years + 1));
-  const exactly = (years: number) => and([atLeast(years), atMost(years)]);
+  const born = sql(birth);
+  const atLeast = (years: number, polarity = positive) => present(born, sql(`${birth} < ?`, ageCutoff(asOf, years)), polarity);
+  const atMost = (years: number, polarity = positive) => present(born, sql(`${birth} >= ?`, ageCutoff(asOf, years + 1)), polarity);
+  const exactly = (years: number, polarity = positive) => and([atLeast(years, polarity), atMost(years, polarity)]);
   const parts: Sql[] = [];
   if (filter.eq != null) parts.push(exactly(filter.eq));
-  if (filter.ne != null) parts.push(not(exactly(filter.ne)));
+  if (filter.ne != null) parts.push(not(exactly(filter.ne, !positive)));
   if (filter.gt != null) parts.push(atLeast(filter.gt + 1));
   if (filter.gte != null) parts.push(atLeast(filter.gte));
   if (filter.lt != null) parts.push(atMost(filter.lt - 1));
   if (filter.lte != null) parts.push(atMost(filter.lte));
-  if (filter.in != null) parts.push(or(filter.in.map(exactly)));
+  if (filter.in != null) parts.push(or(filter.in.map((years) => exactly(years))));
   if (filter.isNull != null) parts.push(sql(filter.isNull ? `(${birth} is null)` : `(${birth} is not null)`));
   return and(parts);
 }
@@ -158,7 +170,7 @@ function compileJsonAttribute(column: string, filter: AttributeFilter, dialect: 
   if (filter.number != null) parts.push(compileNumber(dialect.jsonNumber(column, filter.key), filter.number));
   if (filter.bool != null) {
     const stored = dialect.jsonBoolean(column, filter.key);
-    parts.push(present(stored, compare(stored, '=', filter.bool ? 1 : 0)));
+    parts.push(present(stored, compare(stored, '=', filter.bool ? 1 : 0), true));
   }
   if (filter.exists != null) parts.push(filter.exists ? dialect.jsonHasKey(column, filter.key) : not(dialect.jsonHasKey(column, filter.key)));
   return and(parts);
@@ -232,28 +244,30 @@ function compileMetric(column: string, filter: IntFilter | FloatFilter): Sql {
   return optionalValue(metricRows(column), compileNumber(notNull(sql(`m.${column}`)), filter), matchNumber(null, filter));
 }
 
-export function compileFilter(filter: SegmentFilter, context: CompileContext): Sql {
+export function compileFilter(filter: SegmentFilter, context: CompileContext, positive = true): Sql {
   const parts: Sql[] = [];
-  if (filter.and != null) parts.push(and(filter.and.map((part) => compileFilter(part, context))));
-  if (filter.or != null) parts.push(or(filter.or.map((part) => compileFilter(part, context))));
-  if (filter.not != null) parts.push(not(compileFilter(filter.not, context)));
+  if (filter.and != null) parts.push(and(filter.and.map((part) => compileFilter(part, context, positive))));
+  if (filter.or != null) parts.push(or(filter.or.map((part) => compileFilter(part, context, positive))));
+  if (filter.not != null) parts.push(not(compileFilter(filter.not, context, !positive)));
   const identity = filter.identity;
   if (identity != null) {
     for (const [field, column] of Object.entries(IDENTITY_STRING_FIELDS) as Array<[keyof typeof IDENTITY_STRING_FIELDS, string]>) {
       const stringFilter = identity[field];
-      if (stringFilter != null) parts.push(compileString(sql(`c.${column}`), stringFilter, context.dialect));
+      if (stringFilter != null) parts.push(compileString(sql(`c.${column}`), stringFilter, context.dialect, positive));
     }
-    if (identity.age != null) parts.push(compileAge(identity.age, context.asOf));
-    if (identity.companySize != null) parts.push(compileNumber(sql('c.company_size'), identity.companySize));
-    if (identity.gender != null) parts.push(identity.gender.length ? present(sql('c.gender'), template('c.gender in ($)', placeholders(identity.gender))) : FALSE);
+    if (identity.age != null) parts.push(compileAge(identity.age, context.asOf, positive));
+    if (identity.companySize != null) parts.push(compileNumber(sql('c.company_size'), identity.companySize, positive));
+    if (identity.gender != null) {
+      parts.push(identity.gender.length ? present(sql('c.gender'), template('c.gender in ($)', placeholders(identity.gender)), positive) : FALSE);
+    }
     if (identity.lifecycleStage != null) {
       parts.push(identity.lifecycleStage.length ? template('c.lifecycle_stage in ($)', placeholders(identity.lifecycleStage)) : FALSE);
     }
     if (identity.interests != null) parts.push(compileTags(identity.interests));
     if (identity.emailOptIn != null) parts.push(sql('c.email_opt_in = ?', identity.emailOptIn));
     if (identity.smsOptIn != null) parts.push(sql('c.sms_opt_in = ?', identity.smsOptIn));
-    if (identity.createdAt != null) parts.push(compileDate(sql('c.created_at'), identity.createdAt, context.asOf));
-    if (identity.lastVerifiedAt != null) parts.push(compileDate(sql('c.last_verified_at'), identity.lastVerifiedAt, context.asOf));
+    if (identity.createdAt != null) parts.push(compileDate(sql('c.created_at'), identity.createdAt, context.asOf, positive));
+    if (identity.lastVerifiedAt != null) parts.push(compileDate(sql('c.last_verified_at'), identity.lastVerifiedAt, context.asOf, positive));
     for (const attribute of identity.attributes ?? []) parts.push(compileCustomerAttribute(attribute, context.dialect));
   }
   const value = filter.value;
@@ -275,7 +289,7 @@ export function compileFilter(filter: SegmentFilter, context: CompileContext): S
     if (filter.behaviour.event != null) parts.push(compileEvent(filter.behaviour.event, context));
     if (filter.behaviour.purchase != null) parts.push(compilePurchase(filter.behaviour.purchase, context));
   }
-  if (filter.inSegment != null) parts.push(compileFilter(context.segmentFilter(filter.inSegment), context));
+  if (filter.inSegment != null) parts.push(compileFilter(context.segmentFilter(filter.inSegment), context, positive));
   if (filter.persona != null) parts.push(FALSE);
   return and(parts);
 }
