@@ -119,8 +119,8 @@ function compileAge(filter: IntFilter, asOf: Date, positive: boolean): Sql {
 }
 
 function compileTags(filter: TagFilter): Sql {
-  const having = (tags: string[]) =>
-    template('exists (select 1 from customer_interests ci where ci.customer_id = c.id and ci.tag in ($))', placeholders(tags));
+  // Uncorrelated id sets, like attributes: the (tag, customer) index answers them once.
+  const having = (tags: string[]) => template('c.id in (select ci.customer_id from customer_interests ci where ci.tag in ($))', placeholders(tags));
   const parts: Sql[] = [];
   if (filter.hasAny != null) parts.push(filter.hasAny.length ? having(filter.hasAny) : FALSE);
   if (filter.hasAll != null) parts.push(and(filter.hasAll.map((tag) => having([tag]))));

@@ -40,10 +40,13 @@ export const POSTGRESQL_DIALECT: FilterDialect = {
   jsonBoolean: (column, key) =>
     sql(`(case when jsonb_typeof(${column} -> cast(? as text)) = 'boolean' then (case when ${column} ->> cast(? as text) = 'true' then 1 else 0 end) end)`, key, key),
   jsonHasKey: (column, key) => sql(`(jsonb_typeof(${column} -> cast(? as text)) is not null)`, key),
-  // ILIKE would fold every letter by the locale's rules; A–Z only is folded here, as on SQLite.
+  // ILIKE folds every letter by the locale's rules, a superset of A–Z folding: it
+  // narrows the rows cheaply first, then translate() keeps the A–Z-only meaning.
   likeIgnoringCase: (expression, pattern) => ({
-    text: `translate(${expression.text}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') like ? escape '\\'`,
-    bindings: [...expression.bindings, foldAscii(pattern)],
+    text:
+      `(${expression.text} ilike ? escape '\\' and ` +
+      `translate(${expression.text}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') like ? escape '\\')`,
+    bindings: [...expression.bindings, pattern, ...expression.bindings, foldAscii(pattern)],
   }),
 };
 
