@@ -196,23 +196,41 @@ const isOnly = (filter: IntFilter, operator: string, value: number) => {
  */
 const countOf = (table: string, rows: Sql) => notNull(template(`(select count(*) from ${table} t where t.customer_id = c.id and $)`, rows));
 
-function compileCount(table: string, rows: Sql, count: IntFilter | null | undefined): Sql {
+/**
+ * A count or total over a broad population, as the set of customers whose
+ * rows, grouped, pass the HAVING conditions — plus, when the criterion holds
+ * for no rows at all (count 0, total 0), the customers with none. The set is
+ * uncorrelated, so the database builds it once (see FilterDialect.groupBroadAggregates).
+ */
+function groupedAggregate(table: string, rows: Sql, having: Sql[], holdsOnNone: boolean): Sql {
+  const passing = template(`c.id in (select t.customer_id from ${table} t where $ group by t.customer_id having $)`, rows, and(having));
+  if (!holdsOnNone) return passing;
+  return or([passing, not(template(`exists (select 1 from ${table} t where t.customer_id = c.id and $)`, rows))]);
+}
+
+/** How aggregates of one criterion are written: grouped once, or per customer. */
+interface AggregateShape {
+  grouped: boolean;
+}
+
+function compileCount(table: string, rows: Sql, count: IntFilter | null | undefined, shape: AggregateShape): Sql {
   const exists = template(`exists (select 1 from ${table} t where t.customer_id = c.id and $)`, rows);
   if (count == null || isOnly(count, 'gte', 1) || isOnly(count, 'gt', 0)) return exists;
   if (isOnly(count, 'eq', 0) || isOnly(count, 'lte', 0) || isOnly(count, 'lt', 1)) return not(exists);
+  if (shape.grouped) return groupedAggregate(table, rows, [compileNumber(notNull(sql('count(*)')), count)], matchNumber(0, count));
   return compileNumber(countOf(table, rows), count);
 }
 
-function compileEvent(criterion: EventCriterion, context: CompileContext): Sql {
+function compileEvent(criterion: EventCriterion, context: CompileContext, shape: AggregateShape): Sql {
   const conditions: Sql[] = [];
   if (criterion.name != null) conditions.push(sql('t.name = ?', criterion.name));
   if (criterion.channel != null) conditions.push(criterion.channel.length ? template('t.channel in ($)', placeholders(criterion.channel)) : FALSE);
   for (const property of criterion.properties ?? []) conditions.push(compileJsonAttribute('t.properties', property, context.dialect));
   const rows = activityConditions('occurred_at', windowInterval(criterion.within, context.asOf), conditions);
-  return compileCount('events', rows, criterion.count);
+  return compileCount('events', rows, criterion.count, shape);
 }
 
-function compilePurchase(criterion: PurchaseCriterion, context: CompileContext): Sql {
+function compilePurchase(criterion: PurchaseCriterion, context: CompileContext, shape: AggregateShape): Sql {
   const conditions: Sql[] = [];
   if (criterion.category != null) {
     const matching = template(
@@ -229,11 +247,33 @@ function compilePurchase(criterion: PurchaseCriterion, context: CompileContext):
   if (criterion.orderAmount != null) conditions.push(compileNumber(notNull(sql('t.amount')), criterion.orderAmount));
   const rows = activityConditions('ordered_at', windowInterval(criterion.within, context.asOf), conditions);
   // Neither count nor total: at least one such order.
-  if (criterion.totalAmount == null) return compileCount('orders', rows, criterion.count);
+  if (criterion.totalAmount == null) return compileCount('orders', rows, criterion.count, shape);
+  if (shape.grouped) {
+    const having = [compileNumber(notNull(sql('sum(t.amount)')), criterion.totalAmount)];
+    if (criterion.count != null) having.push(compileNumber(notNull(sql('count(*)')), criterion.count));
+    // No orders: a count of 0 and a total of 0.
+    const holdsOnNone = matchNumber(0, criterion.totalAmount) && (criterion.count == null || matchNumber(0, criterion.count));
+    return groupedAggregate('orders', rows, having, holdsOnNone);
+  }
   const total = notNull(template('coalesce((select sum(t.amount) from orders t where t.customer_id = c.id and $), 0)', rows));
   const parts = [compileNumber(total, criterion.totalAmount)];
-  if (criterion.count != null) parts.push(compileCount('orders', rows, criterion.count));
+  if (criterion.count != null) parts.push(compileCount('orders', rows, criterion.count, shape));
   return and(parts);
+}
+
+/**
+ * Identity criteria that keep few customers (an exact value or list on a
+ * column with many distinct values): beside them, per-customer aggregates
+ * run for few rows and beat building a grouped set.
+ */
+const SELECTIVE_FIELDS = ['email', 'country', 'region', 'city', 'postalCode', 'companyName', 'industry', 'jobTitle', 'jobFunction'] as const;
+
+function narrowsPopulation(filter: SegmentFilter): boolean {
+  const identity = filter.identity;
+  if (!identity) return false;
+  const exact = (stringFilter: StringFilter | null | undefined) => stringFilter != null && (stringFilter.eq != null || stringFilter.in != null);
+  if (SELECTIVE_FIELDS.some((field) => exact(identity[field]))) return true;
+  return (identity.attributes ?? []).some((attribute) => exact(attribute.string) || attribute.number?.eq != null);
 }
 
 /** Rows of customer_metrics where the column has a value, further narrowed by `condition`. */
@@ -244,11 +284,14 @@ function compileMetric(column: string, filter: IntFilter | FloatFilter): Sql {
   return optionalValue(metricRows(column), compileNumber(notNull(sql(`m.${column}`)), filter), matchNumber(null, filter));
 }
 
-export function compileFilter(filter: SegmentFilter, context: CompileContext, positive = true): Sql {
+export function compileFilter(filter: SegmentFilter, context: CompileContext, positive = true, narrowed = false): Sql {
+  // Criteria of this node hold together, so a selective one narrows every other part (and what lies below).
+  const narrow = narrowed || narrowsPopulation(filter);
+  const shape: AggregateShape = { grouped: context.dialect.groupBroadAggregates && !narrow };
   const parts: Sql[] = [];
-  if (filter.and != null) parts.push(and(filter.and.map((part) => compileFilter(part, context, positive))));
-  if (filter.or != null) parts.push(or(filter.or.map((part) => compileFilter(part, context, positive))));
-  if (filter.not != null) parts.push(not(compileFilter(filter.not, context, !positive)));
+  if (filter.and != null) parts.push(and(filter.and.map((part) => compileFilter(part, context, positive, narrow))));
+  if (filter.or != null) parts.push(or(filter.or.map((part) => compileFilter(part, context, positive, narrow))));
+  if (filter.not != null) parts.push(not(compileFilter(filter.not, context, !positive, narrow)));
   const identity = filter.identity;
   if (identity != null) {
     for (const [field, column] of Object.entries(IDENTITY_STRING_FIELDS) as Array<[keyof typeof IDENTITY_STRING_FIELDS, string]>) {
@@ -286,10 +329,10 @@ export function compileFilter(filter: SegmentFilter, context: CompileContext, po
     if (value.score != null) parts.push(FALSE);
   }
   if (filter.behaviour != null) {
-    if (filter.behaviour.event != null) parts.push(compileEvent(filter.behaviour.event, context));
-    if (filter.behaviour.purchase != null) parts.push(compilePurchase(filter.behaviour.purchase, context));
+    if (filter.behaviour.event != null) parts.push(compileEvent(filter.behaviour.event, context, shape));
+    if (filter.behaviour.purchase != null) parts.push(compilePurchase(filter.behaviour.purchase, context, shape));
   }
-  if (filter.inSegment != null) parts.push(compileFilter(context.segmentFilter(filter.inSegment), context, positive));
+  if (filter.inSegment != null) parts.push(compileFilter(context.segmentFilter(filter.inSegment), context, positive, narrow));
   if (filter.persona != null) parts.push(FALSE);
   return and(parts);
 }

@@ -3,7 +3,8 @@ import { sql, template } from './sql';
 
 /**
  * The one place where SQLite and PostgreSQL differ for filters: reading a
- * typed value out of a JSON object column, and folding the case of A–Z.
+ * typed value out of a JSON object column, folding the case of A–Z, and the
+ * shape of aggregate criteria that each planner handles best.
  * Each reader yields NULL when the key is absent or holds another type.
  */
 export interface FilterDialect {
@@ -12,6 +13,11 @@ export interface FilterDialect {
   jsonNumber(column: string, key: string): Sql;
   jsonBoolean(column: string, key: string): Sql;
   jsonHasKey(column: string, key: string): Sql;
+  /**
+   * Whether counts and totals over a broad population (no selective identity
+   * criterion beside them) are better answered as one grouped set than per customer.
+   */
+  groupBroadAggregates: boolean;
   /** `expression LIKE pattern`, ignoring the case of A–Z only (as the evaluator's foldCase), `\` escaping. */
   likeIgnoringCase(expression: Sql, pattern: string): Sql;
 }
@@ -23,6 +29,8 @@ const path = (key: string) => `$."${key}"`;
 
 export const SQLITE_DIALECT: FilterDialect = {
   name: 'sqlite',
+  // SQLite answers per-customer aggregates through the (customer_id, time) index fast enough either way.
+  groupBroadAggregates: false,
   jsonString: (column, key) => sql(`(case when json_type(${column}, ?) = 'text' then json_extract(${column}, ?) end)`, path(key), path(key)),
   jsonNumber: (column, key) => sql(`(case when json_type(${column}, ?) in ('integer', 'real') then json_extract(${column}, ?) end)`, path(key), path(key)),
   jsonBoolean: (column, key) =>
@@ -34,6 +42,8 @@ export const SQLITE_DIALECT: FilterDialect = {
 
 export const POSTGRESQL_DIALECT: FilterDialect = {
   name: 'postgresql',
+  // PostgreSQL cannot decorrelate an aggregate subquery; over a broad population a hashed grouped set wins.
+  groupBroadAggregates: true,
   jsonString: (column, key) => sql(`(case when jsonb_typeof(${column} -> cast(? as text)) = 'string' then ${column} ->> cast(? as text) end)`, key, key),
   jsonNumber: (column, key) =>
     sql(`(case when jsonb_typeof(${column} -> cast(? as text)) = 'number' then cast(${column} ->> cast(? as text) as double precision) end)`, key, key),
