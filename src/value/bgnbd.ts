@@ -1,0 +1,80 @@
+import { hypergeometric2F1, logBeta, logGamma, logSumExp, nelderMead } from './special';
+
+/**
+ * The BG/NBD model of Fader, Hardie & Lee (2005), "Counting Your Customers the
+ * Easy Way". Per customer: x repeat purchase occasions, t_x the time of the
+ * last one and T the time since the first, both from the first occasion,
+ * in weeks. Parameters r, alpha (purchase rate) and a, b (dropout).
+ */
+export interface BgNbdParameters {
+  r: number;
+  alpha: number;
+  a: number;
+  b: number;
+}
+
+/** Customers with the same (x, t_x, T) share one term: `weight` of them. */
+export interface RepeatSummary {
+  x: number;
+  tx: number;
+  T: number;
+  weight: number;
+}
+
+/** ln L of one customer (the paper's equation 6, in logs so that large x stays finite). */
+export function bgnbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, x: number, tx: number, T: number): number {
+  const common = logGamma(r + x) - logGamma(r) + r * Math.log(alpha) + logBeta(a, b + x) - logBeta(a, b);
+  const alive = -(r + x) * Math.log(alpha + T);
+  const dropped = x > 0 ? Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx) : -Infinity;
+  return common + logSumExp(alive, dropped);
+}
+
+export function totalLogLikelihood(parameters: BgNbdParameters, customers: readonly RepeatSummary[]): number {
+  return customers.reduce((sum, c) => sum + c.weight * bgnbdLogLikelihood(parameters, c.x, c.tx, c.T), 0);
+}
+
+/** Identical (x, t_x, T) triples folded into one weighted entry (a million customers have far fewer distinct ones). */
+export function groupSummaries(customers: Iterable<{ x: number; tx: number; T: number }>): RepeatSummary[] {
+  const groups = new Map<string, RepeatSummary>();
+  for (const { x, tx, T } of customers) {
+    const key = `${x}|${tx}|${T}`;
+    const group = groups.get(key);
+    if (group) group.weight += 1;
+    else groups.set(key, { x, tx, T, weight: 1 });
+  }
+  return [...groups.values()];
+}
+
+/** Maximum-likelihood estimates (Nelder–Mead on the logs of the parameters, restarted until stable). */
+export function fitBgNbd(customers: readonly RepeatSummary[]): BgNbdParameters & { logLikelihood: number } {
+  const toParameters = (p: number[]): BgNbdParameters => ({ r: Math.exp(p[0]), alpha: Math.exp(p[1]), a: Math.exp(p[2]), b: Math.exp(p[3]) });
+  const objective = (p: number[]) => {
+    if (p.some((v) => Math.abs(v) > 30)) return Infinity;
+    const value = -totalLogLikelihood(toParameters(p), customers);
+    return Number.isFinite(value) ? value : Infinity;
+  };
+  let best = nelderMead(objective, [0, 0, 0, 0]);
+  for (let restart = 0; restart < 5; restart++) {
+    const again = nelderMead(objective, best.point, { step: 0.1 });
+    const improved = best.value - again.value > 1e-9;
+    best = again.value < best.value ? again : best;
+    if (!improved) break;
+  }
+  return { ...toParameters(best.point), logLikelihood: -best.value };
+}
+
+/** P(alive | x, t_x, T). */
+export function probabilityAlive({ r, alpha, a, b }: BgNbdParameters, x: number, tx: number, T: number): number {
+  if (x === 0) return 1;
+  const logRatio = Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
+  return 1 / (1 + Math.exp(logRatio));
+}
+
+/** E[Y(t) | x, t_x, T]: expected purchase occasions in the next t weeks (equation 10, with ₂F₁). */
+export function expectedPurchases({ r, alpha, a, b }: BgNbdParameters, t: number, x: number, tx: number, T: number): number {
+  if (t <= 0) return 0;
+  const hyper = hypergeometric2F1(r + x, b + x, a + b + x - 1, t / (alpha + T + t));
+  const numerator = ((a + b + x - 1) / (a - 1)) * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * hyper);
+  const dropped = x > 0 ? Math.exp(Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))) : 0;
+  return numerator / (1 + dropped);
+}

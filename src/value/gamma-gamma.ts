@@ -1,0 +1,46 @@
+import { logGamma, nelderMead } from './special';
+
+/**
+ * The Gamma-Gamma spend model (Fader, Hardie & Lee 2005, "RFM and CLV"): the
+ * value of a customer's repeat occasions varies around a customer-specific
+ * mean. Fitted on customers with x > 0 repeat occasions of mean value m > 0.
+ */
+export interface GammaGammaParameters {
+  p: number;
+  q: number;
+  v: number;
+}
+
+export interface SpendSummary {
+  x: number;
+  m: number;
+}
+
+export function gammaGammaLogLikelihood({ p, q, v }: GammaGammaParameters, x: number, m: number): number {
+  return (
+    logGamma(p * x + q) - logGamma(p * x) - logGamma(q) + q * Math.log(v) + (p * x - 1) * Math.log(m) + p * x * Math.log(x) - (p * x + q) * Math.log(v + x * m)
+  );
+}
+
+export function fitGammaGamma(customers: readonly SpendSummary[]): GammaGammaParameters {
+  const toParameters = (point: number[]) => ({ p: Math.exp(point[0]), q: Math.exp(point[1]), v: Math.exp(point[2]) });
+  const objective = (point: number[]) => {
+    if (point.some((value) => Math.abs(value) > 30)) return Infinity;
+    const parameters = toParameters(point);
+    const value = -customers.reduce((sum, c) => sum + gammaGammaLogLikelihood(parameters, c.x, c.m), 0);
+    return Number.isFinite(value) ? value : Infinity;
+  };
+  let best = nelderMead(objective, [0, 0, 0]);
+  for (let restart = 0; restart < 5; restart++) {
+    const again = nelderMead(objective, best.point, { step: 0.1 });
+    const improved = best.value - again.value > 1e-9;
+    best = again.value < best.value ? again : best;
+    if (!improved) break;
+  }
+  return toParameters(best.point);
+}
+
+/** E[M | x, m]: the expected value of a customer's future occasions (a weighted mean of the population and the customer). */
+export function expectedSpend({ p, q, v }: GammaGammaParameters, x: number, m: number): number {
+  return (p * (v + x * m)) / (p * x + q - 1);
+}

@@ -1,0 +1,93 @@
+/**
+ * Special functions the purchase-potential models need, written for
+ * numerical stability (logarithms throughout).
+ */
+
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+
+/** ln Γ(x) for x > 0 (Lanczos approximation, g = 7, about 15 significant digits). */
+export function logGamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z = x - 1;
+  let sum = LANCZOS[0];
+  for (let i = 1; i < 9; i++) sum += LANCZOS[i] / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+
+/** ln B(a, b). */
+export function logBeta(a: number, b: number): number {
+  return logGamma(a) + logGamma(b) - logGamma(a + b);
+}
+
+/** ln(e^a + e^b) without overflow. */
+export function logSumExp(a: number, b: number): number {
+  if (a === -Infinity) return b;
+  if (b === -Infinity) return a;
+  const high = Math.max(a, b);
+  return high + Math.log(Math.exp(a - high) + Math.exp(b - high));
+}
+
+/**
+ * The Gauss hypergeometric function ₂F₁(a, b; c; z) for 0 ≤ z < 1, by its
+ * power series (the terms shrink geometrically; stops at double precision).
+ */
+export function hypergeometric2F1(a: number, b: number, c: number, z: number): number {
+  if (z < 0 || z >= 1) throw new RangeError(`2F1 series needs 0 ≤ z < 1 (got ${z})`);
+  let term = 1;
+  let sum = 1;
+  for (let j = 0; j < 100_000; j++) {
+    term *= ((a + j) * (b + j)) / ((c + j) * (j + 1)) * z;
+    sum += term;
+    if (Math.abs(term) <= 1e-15 * Math.abs(sum)) return sum;
+  }
+  throw new Error('2F1 series did not converge');
+}
+
+/**
+ * Nelder–Mead minimisation: derivative-free, robust for the smooth
+ * likelihoods here once parameters are taken on a log scale.
+ */
+export function nelderMead(
+  f: (point: number[]) => number,
+  start: number[],
+  options: { step?: number; tolerance?: number; maxIterations?: number } = {},
+): { point: number[]; value: number; iterations: number } {
+  const n = start.length;
+  const step = options.step ?? 0.5;
+  const tolerance = options.tolerance ?? 1e-10;
+  const maxIterations = options.maxIterations ?? 20_000;
+  let simplex = [start, ...start.map((_, i) => start.map((v, j) => (i === j ? v + step : v)))].map((point) => ({ point, value: f(point) }));
+  let iterations = 0;
+  const combine = (a: number[], b: number[], t: number) => a.map((v, i) => v + t * (b[i] - v));
+  for (; iterations < maxIterations; iterations++) {
+    simplex.sort((p, q) => p.value - q.value);
+    const best = simplex[0];
+    const worst = simplex[n];
+    if (Math.abs(worst.value - best.value) <= tolerance * (Math.abs(best.value) + tolerance)) break;
+    const centroid = start.map((_, i) => simplex.slice(0, n).reduce((sum, p) => sum + p.point[i], 0) / n);
+    const reflected = combine(centroid, worst.point, -1);
+    const reflectedValue = f(reflected);
+    if (reflectedValue < best.value) {
+      const expanded = combine(centroid, worst.point, -2);
+      const expandedValue = f(expanded);
+      simplex[n] = expandedValue < reflectedValue ? { point: expanded, value: expandedValue } : { point: reflected, value: reflectedValue };
+    } else if (reflectedValue < simplex[n - 1].value) {
+      simplex[n] = { point: reflected, value: reflectedValue };
+    } else {
+      const outside = reflectedValue < worst.value;
+      const contracted = combine(centroid, outside ? reflected : worst.point, 0.5);
+      const contractedValue = f(contracted);
+      if (contractedValue < (outside ? reflectedValue : worst.value)) {
+        simplex[n] = { point: contracted, value: contractedValue };
+      } else {
+        simplex = simplex.map((p, i) => (i === 0 ? p : { point: combine(best.point, p.point, 0.5), value: f(combine(best.point, p.point, 0.5)) }));
+      }
+    }
+  }
+  simplex.sort((p, q) => p.value - q.value);
+  return { point: simplex[0].point, value: simplex[0].value, iterations };
+}
