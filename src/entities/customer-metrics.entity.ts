@@ -55,6 +55,21 @@ export class CustomerMetrics {
   @Property({ type: 'double', nullable: true })
   predictedLifetimeValue?: number | null;
 
+  /** Purchase occasions (distinct UTC days with an order) after the first: the models' x. */
+  @Property({ type: 'integer', nullable: true })
+  repeatOccasions?: number | null;
+
+  /** UTC day number (days since 1970-01-01) of the first and the last purchase occasion. */
+  @Property({ type: 'integer', nullable: true })
+  firstOccasionDay?: number | null;
+
+  @Property({ type: 'integer', nullable: true })
+  lastOccasionDay?: number | null;
+
+  /** Mean value of the repeat occasions (each the sum of that day's orders); null without repeats. */
+  @Property({ type: 'double', nullable: true })
+  repeatOccasionValue?: number | null;
+
   /** The `asOf` the metrics were computed for. */
   @Property({ type: EpochMillisType })
   asOf!: Date;

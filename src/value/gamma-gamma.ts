@@ -14,6 +14,8 @@ export interface GammaGammaParameters {
 export interface SpendSummary {
   x: number;
   m: number;
+  /** How many customers share this (x, m); default 1. */
+  weight?: number;
 }
 
 export function gammaGammaLogLikelihood({ p, q, v }: GammaGammaParameters, x: number, m: number): number {
@@ -27,7 +29,7 @@ export function fitGammaGamma(customers: readonly SpendSummary[]): GammaGammaPar
   const objective = (point: number[]) => {
     if (point.some((value) => Math.abs(value) > 30)) return Infinity;
     const parameters = toParameters(point);
-    const value = -customers.reduce((sum, c) => sum + gammaGammaLogLikelihood(parameters, c.x, c.m), 0);
+    const value = -customers.reduce((sum, c) => sum + (c.weight ?? 1) * gammaGammaLogLikelihood(parameters, c.x, c.m), 0);
     return Number.isFinite(value) ? value : Infinity;
   };
   let best = nelderMead(objective, [0, 0, 0]);

@@ -1,0 +1,137 @@
+import type { Knex } from '@mikro-orm/knex';
+import { chunks } from '../db/batch';
+import { expectedPurchases, fitBgNbd, probabilityAlive, type BgNbdParameters } from './bgnbd';
+import { fitGammaGamma, type GammaGammaParameters } from './gamma-gamma';
+import { quintileScoreSql, rfmSegmentSql } from './rfm';
+
+const DAY = 86_400_000;
+const WEEK_DAYS = 7;
+/** A month, in weeks, for the 12-month lifetime value. */
+const MONTH_WEEKS = 365.25 / 12 / WEEK_DAYS;
+const MONTHLY_DISCOUNT = 0.01;
+const NEXT_90_DAYS_WEEKS = 90 / WEEK_DAYS;
+
+/** The UTC day number of an epoch-millisecond column, floored (also before 1970). */
+const dayOf = (column: string) => `((${column} - (((${column} % ${DAY}) + ${DAY}) % ${DAY})) / ${DAY})`;
+
+export interface ValueModelFit {
+  computedAt: Date;
+  asOf: Date;
+  customers: number;
+  bgnbd: (BgNbdParameters & { logLikelihood: number }) | null;
+  gammaGamma: (GammaGammaParameters & { customers: number }) | null;
+}
+
+/**
+ * Recomputes every customer's value from the orders at or before asOf, set
+ * based: aggregates and window functions write customer_metrics, the models
+ * are fitted on grouped (x, t_x, T) triples, and predictions go back in bulk
+ * through a temporary table joined on those triples. One transaction: readers
+ * see the previous refresh until this one is complete.
+ */
+export async function refreshMetrics(knex: Knex, asOf: Date, now = new Date()): Promise<ValueModelFit> {
+  const at = asOf.getTime();
+  return knex.transaction(async (trx) => {
+    await trx('customer_metrics').delete();
+    await trx.raw(
+      `insert into customer_metrics (customer_id, order_count, lifetime_revenue, average_order_value, first_order_at, last_order_at,
+         days_since_last_order, repeat_occasions, first_occasion_day, last_occasion_day, repeat_occasion_value, as_of, computed_at)
+       select c.id, coalesce(o.n, 0), coalesce(o.revenue, 0), o.revenue / o.n, o.first_at, o.last_at,
+         (? - o.last_at) / ${DAY}, occ.x, occ.first_day, occ.last_day, occ.repeat_value, ?, ?
+       from customers c
+       left join (select customer_id, count(*) as n, sum(amount) as revenue, min(ordered_at) as first_at, max(ordered_at) as last_at
+                  from orders where ordered_at <= ? group by customer_id) o on o.customer_id = c.id
+       left join (select d.customer_id, count(*) - 1 as x, min(d.occasion_day) as first_day, max(d.occasion_day) as last_day,
+                    case when count(*) > 1
+                      then (sum(d.occasion_value) - sum(case when d.occasion_day = f.first_day then d.occasion_value else 0 end)) / (count(*) - 1)
+                    end as repeat_value
+                  from (select customer_id, ${dayOf('ordered_at')} as occasion_day, sum(amount) as occasion_value
+                        from orders where ordered_at <= ? group by customer_id, ${dayOf('ordered_at')}) d
+                  join (select customer_id, min(${dayOf('ordered_at')}) as first_day from orders where ordered_at <= ? group by customer_id) f
+                    on f.customer_id = d.customer_id
+                  group by d.customer_id) occ on occ.customer_id = c.id`,
+      [at, at, now.getTime(), at, at, at],
+    );
+
+    // RFM quintiles among customers with an order; ties share a score.
+    const segment = rfmSegmentSql('s.recency', 's.frequency');
+    await trx.raw(
+      `update customer_metrics set recency_score = s.recency, frequency_score = s.frequency, monetary_score = s.monetary, rfm_segment = ${segment.text}
+       from (select customer_id,
+               ${quintileScoreSql('r_rank', 'n')} as recency,
+               ${quintileScoreSql('f_rank', 'n')} as frequency,
+               ${quintileScoreSql('m_rank', 'n')} as monetary
+             from (select customer_id, count(*) over () as n,
+                     rank() over (order by days_since_last_order desc) as r_rank,
+                     rank() over (order by order_count) as f_rank,
+                     rank() over (order by lifetime_revenue) as m_rank
+                   from customer_metrics where order_count > 0) ranked) s
+       where customer_metrics.customer_id = s.customer_id`,
+      segment.bindings,
+    );
+
+    const triples: Array<{ x: number | string; first_day: number | string; last_day: number | string; weight: number | string }> = await trx.raw(
+      `select repeat_occasions as x, first_occasion_day as first_day, last_occasion_day as last_day, count(*) as weight
+       from customer_metrics where repeat_occasions is not null
+       group by repeat_occasions, first_occasion_day, last_occasion_day`,
+    ).then(rowsOf);
+    const weeks = (days: number) => days / WEEK_DAYS;
+    const summaries = triples.map((row) => ({
+      x: Number(row.x),
+      firstDay: Number(row.first_day),
+      lastDay: Number(row.last_day),
+      tx: weeks(Number(row.last_day) - Number(row.first_day)),
+      T: weeks((at - Number(row.first_day) * DAY) / DAY),
+      weight: Number(row.weight),
+    }));
+    const customers = summaries.reduce((sum, s) => sum + s.weight, 0);
+    const bgnbd = summaries.some((s) => s.x > 0) ? fitBgNbd(summaries) : null;
+
+    const spends: Array<{ x: number | string; m: number | string; weight: number | string }> = await trx.raw(
+      `select repeat_occasions as x, repeat_occasion_value as m, count(*) as weight from customer_metrics
+       where repeat_occasions > 0 and repeat_occasion_value > 0 group by repeat_occasions, repeat_occasion_value`,
+    ).then(rowsOf);
+    const spendSummaries = spends.map((row) => ({ x: Number(row.x), m: Number(row.m), weight: Number(row.weight) }));
+    const spenders = spendSummaries.reduce((sum, s) => sum + s.weight, 0);
+    const gammaGamma = spenders >= 2 ? { ...fitGammaGamma(spendSummaries), customers: spenders } : null;
+
+    if (bgnbd) {
+      await trx.raw('create temporary table value_predictions (x integer, first_day integer, last_day integer, p_alive double precision, e90 double precision, dp12 double precision)');
+      const rows = summaries.map((s) => {
+        const expected = (weeksAhead: number) => expectedPurchases(bgnbd, weeksAhead, s.x, s.tx, s.T);
+        let discounted = 0;
+        for (let month = 1; month <= 12; month++) {
+          discounted += (expected(month * MONTH_WEEKS) - expected((month - 1) * MONTH_WEEKS)) / Math.pow(1 + MONTHLY_DISCOUNT, month);
+        }
+        return { x: s.x, first_day: s.firstDay, last_day: s.lastDay, p_alive: probabilityAlive(bgnbd, s.x, s.tx, s.T), e90: expected(NEXT_90_DAYS_WEEKS), dp12: discounted };
+      });
+      for (const part of chunks(rows)) await trx('value_predictions').insert(part);
+      const spend = gammaGamma
+        ? // E[M | x, m] = p (v + x m) / (p x + q − 1), times the discounted expected occasions; parameters typed for PostgreSQL.
+          `((cast(? as double precision) * (cast(? as double precision) + v.x * coalesce(customer_metrics.repeat_occasion_value, 0)))
+             / (cast(? as double precision) * v.x + cast(? as double precision) - 1)) * v.dp12`
+        : 'null';
+      await trx.raw(
+        `update customer_metrics set probability_alive = v.p_alive, expected_purchases90d = v.e90, predicted_lifetime_value = ${spend}
+         from value_predictions v
+         where customer_metrics.repeat_occasions = v.x and customer_metrics.first_occasion_day = v.first_day and customer_metrics.last_occasion_day = v.last_day`,
+        gammaGamma ? [gammaGamma.p, gammaGamma.v, gammaGamma.p, gammaGamma.q] : [],
+      );
+      await trx.raw('drop table value_predictions');
+    }
+
+    await trx('value_models').insert({
+      computed_at: now.getTime(),
+      as_of: at,
+      customers,
+      bgnbd: bgnbd ? JSON.stringify(bgnbd) : null,
+      gamma_gamma: gammaGamma ? JSON.stringify(gammaGamma) : null,
+    });
+    return { computedAt: now, asOf, customers, bgnbd, gammaGamma };
+  });
+}
+
+/** knex.raw answers an array on SQLite and { rows } on PostgreSQL. */
+function rowsOf(result: unknown): any[] {
+  return Array.isArray(result) ? result : (result as { rows: any[] }).rows;
+}

@@ -1,0 +1,20 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { DateTimeScalar } from '../common/scalars';
+import { ValueModelRun } from '../entities';
+import type { RequestContext } from '../server/context';
+import { refreshMetrics } from './metrics.service';
+import { ValueModelType } from './value.types';
+
+@Resolver()
+export class ValueResolver {
+  @Query(() => ValueModelType, { nullable: true, description: 'The latest fit; null before the first refreshMetrics.' })
+  async valueModel(@Ctx() ctx: RequestContext): Promise<ValueModelType | null> {
+    const [latest] = await ctx.em.find(ValueModelRun, {}, { orderBy: { id: 'desc' }, limit: 1 });
+    return latest ? { computedAt: latest.computedAt, asOf: latest.asOf, customers: latest.customers, bgnbd: latest.bgnbd ?? null, gammaGamma: latest.gammaGamma ?? null } : null;
+  }
+
+  @Mutation(() => ValueModelType, { description: "Recomputes every customer's value from orders at or before asOf (default now), then refits the models." })
+  refreshMetrics(@Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date): Promise<ValueModelType> {
+    return refreshMetrics(ctx.em.getKnex(), asOf ?? ctx.now);
+  }
+}
