@@ -67,7 +67,7 @@ const PAGE = `query($after: String) { customers(first: 50, after: $after) { edge
 async function customerPage(db: Database): Promise<void> {
   let statements = 0;
   const counted = await openDatabase(db.target, { onQuery: () => (statements += 1) });
-  const app = await createApp(counted, { port: 0, database: db.target, demoData: false, production: false, defaultCurrency: 'EUR' }, console);
+  const app = await createApp(counted, { port: 0, database: db.target, demoData: false, production: false, defaultCurrency: 'EUR', metricsRefreshDelayMs: null }, console);
   const port = await app.listen(0, '127.0.0.1');
   const post = async (after: string | null) => {
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {

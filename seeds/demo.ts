@@ -1,6 +1,7 @@
 import type { Database } from '../src/db/database';
 import { countCustomers } from '../src/customers/customer.service';
 import { loadSyntheticBase } from './load';
+import { refreshMetrics } from '../src/value/metrics.service';
 
 export const DEMO_CUSTOMERS = 5000;
 export const DEMO_SEED = 42;
@@ -21,5 +22,8 @@ export async function loadDemoDataIfEmpty(db: Database, log: (line: string) => v
     onProgress: (line) => log(`  ${line}`),
   });
   log(`demo base loaded: ${summary.orders.toLocaleString('en')} orders, ${summary.events.toLocaleString('en')} events in ${summary.seconds.toFixed(1)} s`);
+  const started = Date.now();
+  await refreshMetrics(db.fork().getKnex(), new Date());
+  log(`customer value computed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return true;
 }

@@ -15,6 +15,8 @@ export interface Settings {
   production: boolean;
   /** Currency given to orders recorded without one (API.md: EUR). */
   defaultCurrency: string;
+  /** Quiet time after the last ingestion before metrics are refreshed; null: no automatic refresh. */
+  metricsRefreshDelayMs: number | null;
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +69,14 @@ function parseSwitch(name: string, raw: string | undefined, fallback: boolean): 
   throw new ConfigError(`${name} "${raw}" must be on or off`);
 }
 
+function parseDelay(raw: string | undefined): number | null {
+  if (raw === undefined || raw === '') return 10_000;
+  if (raw.trim().toLowerCase() === 'off') return null;
+  const delay = Number(raw);
+  if (!Number.isInteger(delay) || delay < 0) throw new ConfigError(`METRICS_REFRESH_DELAY_MS "${raw}" must be a whole number of milliseconds or off`);
+  return delay;
+}
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
     port: parsePort(env.PORT),
@@ -74,5 +84,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     demoData: parseSwitch('DEMO_DATA', env.DEMO_DATA, true),
     production: env.NODE_ENV === 'production',
     defaultCurrency: 'EUR',
+    metricsRefreshDelayMs: parseDelay(env.METRICS_REFRESH_DELAY_MS),
   };
 }

@@ -69,3 +69,28 @@ test('refreshMetrics scores recency, frequency and monetary value with ties, and
   const model = await server.post('{ valueModel { asOf customers } }');
   expect(model.body.data.valueModel).toEqual({ asOf: AS_OF.toISOString(), customers: 6 });
 });
+
+test('ingestion refreshes metrics by itself after a quiet moment', async () => {
+  const auto = await startTestServer({}, { metricsRefreshDelayMs: 50 });
+  try {
+    expect((await auto.post('{ metricsComputedAt valueModel { customers } }')).body.data).toEqual({ metricsComputedAt: null, valueModel: null });
+    await auto.post('mutation { upsertCustomers(customers: [{ externalId: "auto-1" }]) { accepted } }');
+    const before = Date.now();
+    const recorded = await auto.post(
+      `mutation { recordOrders(orders: [{ externalId: "auto-o1", customerExternalId: "auto-1", orderedAt: "${new Date(before - DAY).toISOString()}", amount: 42 }]) { accepted } }`,
+    );
+    expect(recorded.body.data.recordOrders.accepted).toBe(1);
+    let value: any = null;
+    for (let attempt = 0; attempt < 100 && !value; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      value = (await auto.post('{ customer(externalId: "auto-1") { value { orderCount lifetimeRevenue computedAt } } }')).body.data.customer.value;
+    }
+    expect(value).toMatchObject({ orderCount: 1, lifetimeRevenue: 42 });
+    const preview = await auto.post('{ metricsComputedAt evaluateSegment(filter: { value: { orderCount: { gte: 1 } } }) { size metricsComputedAt } }');
+    expect(preview.body.data.evaluateSegment.size).toBe(1);
+    expect(Date.parse(preview.body.data.metricsComputedAt)).toBeGreaterThanOrEqual(before);
+    expect(preview.body.data.evaluateSegment.metricsComputedAt).toBe(preview.body.data.metricsComputedAt);
+  } finally {
+    await auto.stop();
+  }
+});

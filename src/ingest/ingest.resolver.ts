@@ -5,11 +5,18 @@ import { recordEvents, recordOrders } from './activity-ingest';
 import { upsertCustomers } from './customer-ingest';
 import { CustomerInput, EventInput, IngestResultType, OrderInput } from './ingest.types';
 import { INGEST_LIMITS } from './ingest.validation';
+import type { IngestResult } from './ingest-result';
 
 function checkBatch(items: unknown[], argument: string): void {
   if (items.length > INGEST_LIMITS.batch) {
     throw badUserInput(`a batch holds at most ${INGEST_LIMITS.batch} items (got ${items.length})`, argument);
   }
+}
+
+/** Value answers follow the data: anything stored schedules a metrics refresh. */
+function stored(ctx: RequestContext, result: IngestResult): IngestResult {
+  if (result.accepted > 0) ctx.refresher.schedule();
+  return result;
 }
 
 /** Plain objects keep "left out" (absent) apart from "explicit null". */
@@ -18,15 +25,15 @@ const plain = <T extends object>(items: T[]) => items.map((item) => ({ ...item }
 @Resolver()
 export class IngestResolver {
   @Mutation(() => IngestResultType, { description: 'Insert or patch customers by externalId (at most 5,000 a call).' })
-  upsertCustomers(@Ctx() ctx: RequestContext, @Arg('customers', () => [CustomerInput]) customers: CustomerInput[]) {
+  async upsertCustomers(@Ctx() ctx: RequestContext, @Arg('customers', () => [CustomerInput]) customers: CustomerInput[]) {
     checkBatch(customers, 'customers');
-    return upsertCustomers(ctx.em.getKnex(), plain(customers) as never, new Date());
+    return stored(ctx, await upsertCustomers(ctx.em.getKnex(), plain(customers) as never, new Date()));
   }
 
   @Mutation(() => IngestResultType, { description: 'Record orders, idempotent by externalId (at most 5,000 a call).' })
-  recordOrders(@Ctx() ctx: RequestContext, @Arg('orders', () => [OrderInput]) orders: OrderInput[]) {
+  async recordOrders(@Ctx() ctx: RequestContext, @Arg('orders', () => [OrderInput]) orders: OrderInput[]) {
     checkBatch(orders, 'orders');
-    return recordOrders(ctx.em.getKnex(), plain(orders), ctx.settings.defaultCurrency, new Date());
+    return stored(ctx, await recordOrders(ctx.em.getKnex(), plain(orders), ctx.settings.defaultCurrency, new Date()));
   }
 
   @Mutation(() => IngestResultType, { description: 'Record interaction events, idempotent by externalId (at most 5,000 a call).' })

@@ -8,6 +8,7 @@ import type { Sql } from '../filter/sql';
 import type { RequestContext } from '../server/context';
 import { SegmentFilterInput } from './filter.inputs';
 import { prepareRequestFilter } from './filter.service';
+import { latestMetricsRefresh } from '../value/metrics.service';
 
 @ObjectType('SegmentPreview', { description: 'What a filter selects, before it is saved.' })
 export class SegmentPreviewType {
@@ -43,6 +44,11 @@ export class SegmentPreviewResolver {
       },
     });
     return preview;
+  }
+
+  @FieldResolver(() => DateTimeScalar, { nullable: true, description: 'When the metrics that value criteria read were computed.' })
+  metricsComputedAt(@Ctx() ctx: RequestContext): Promise<Date | null> {
+    return latestMetricsRefresh(ctx.em);
   }
 
   @FieldResolver(() => [CustomerType], { description: 'The first members by creation date (default 10, at most 500).' })

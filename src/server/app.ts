@@ -10,6 +10,7 @@ import { createRequestContext, type RequestContext } from './context';
 import { makeErrorFormatter, type Logger } from './errors';
 import { playgroundRouter } from './playground';
 import { buildAppSchema } from './schema';
+import { MetricsRefreshScheduler } from '../value/refresh-scheduler';
 
 /** Large enough for a batch of 5,000 ingestion items. */
 export const MAX_BODY = '16mb';
@@ -41,6 +42,7 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     logger: { debug: () => undefined, info: () => undefined, warn: logger.warn, error: logger.error },
   });
   await apollo.start();
+  const refresher = new MetricsRefreshScheduler(db, settings.metricsRefreshDelayMs, logger);
 
   expressApp.get('/healthz', async (_req, res) => {
     try {
@@ -55,7 +57,7 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
   expressApp.use(
     '/graphql',
     express.json({ limit: MAX_BODY }),
-    expressMiddleware(apollo, { context: async () => createRequestContext(db, settings) }),
+    expressMiddleware(apollo, { context: async () => createRequestContext(db, settings, refresher) }),
   );
 
   expressApp.use(httpErrorHandler(logger));
@@ -71,7 +73,10 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
           resolve(typeof address === 'object' && address ? address.port : port);
         });
       }),
-    stop: () => apollo.stop(),
+    stop: async () => {
+      await apollo.stop();
+      await refresher.stop();
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { createCustomerLoaders, type CustomerLoaders } from '../customers/custom
 import { createSegmentLoaders, type SegmentLoaders } from '../segments/segment.loaders';
 import type { Database } from '../db/database';
 import type { Settings } from '../config';
+import type { MetricsRefreshScheduler } from '../value/refresh-scheduler';
 
 /** What every resolver of one request sees. Nothing here outlives the request. */
 export interface RequestContext {
@@ -12,10 +13,12 @@ export interface RequestContext {
   settings: Settings;
   /** The request's notion of "now", the default `asOf`. */
   now: Date;
+  /** Refreshes metrics a quiet moment after ingestion. */
+  refresher: MetricsRefreshScheduler;
 }
 
-export function createRequestContext(db: Database, settings: Settings): RequestContext {
+export function createRequestContext(db: Database, settings: Settings, refresher: MetricsRefreshScheduler): RequestContext {
   const em = db.fork();
   const now = new Date();
-  return { em, loaders: { ...createCustomerLoaders(em), ...createSegmentLoaders(em, now) }, settings, now };
+  return { em, loaders: { ...createCustomerLoaders(em), ...createSegmentLoaders(em, now) }, settings, now, refresher };
 }

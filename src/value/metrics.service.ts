@@ -1,4 +1,4 @@
-import type { Knex } from '@mikro-orm/knex';
+import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { chunks } from '../db/batch';
 import { expectedPurchases, fitBgNbd, probabilityAlive, type BgNbdParameters } from './bgnbd';
 import { fitGammaGamma, type GammaGammaParameters } from './gamma-gamma';
@@ -129,6 +129,12 @@ export async function refreshMetrics(knex: Knex, asOf: Date, now = new Date()): 
     });
     return { computedAt: now, asOf, customers, bgnbd, gammaGamma };
   });
+}
+
+/** When the latest refresh was computed, or null before the first. */
+export async function latestMetricsRefresh(em: EntityManager): Promise<Date | null> {
+  const row = await em.getKnex()('value_models').max({ at: 'computed_at' }).first();
+  return row?.at == null ? null : new Date(Number(row.at));
 }
 
 /** knex.raw answers an array on SQLite and { rows } on PostgreSQL. */

@@ -4,6 +4,7 @@ import { ValueModelRun } from '../entities';
 import type { RequestContext } from '../server/context';
 import { refreshMetrics } from './metrics.service';
 import { ValueModelType } from './value.types';
+import { latestMetricsRefresh } from './metrics.service';
 
 @Resolver()
 export class ValueResolver {
@@ -11,6 +12,11 @@ export class ValueResolver {
   async valueModel(@Ctx() ctx: RequestContext): Promise<ValueModelType | null> {
     const [latest] = await ctx.em.find(ValueModelRun, {}, { orderBy: { id: 'desc' }, limit: 1 });
     return latest ? { computedAt: latest.computedAt, asOf: latest.asOf, customers: latest.customers, bgnbd: latest.bgnbd ?? null, gammaGamma: latest.gammaGamma ?? null } : null;
+  }
+
+  @Query(() => DateTimeScalar, { nullable: true, description: 'When value criteria were last refreshed (they read that refresh); null before the first.' })
+  metricsComputedAt(@Ctx() ctx: RequestContext): Promise<Date | null> {
+    return latestMetricsRefresh(ctx.em);
   }
 
   @Mutation(() => ValueModelType, { description: "Recomputes every customer's value from orders at or before asOf (default now), then refits the models." })

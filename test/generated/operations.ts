@@ -485,6 +485,8 @@ export type Query = {
   customers: CustomerConnection;
   /** Size and sample of a filter, evaluated as of asOf (default now); one statement per figure. */
   evaluateSegment: SegmentPreview;
+  /** When value criteria were last refreshed (they read that refresh); null before the first. */
+  metricsComputedAt?: Maybe<Scalars['DateTime']['output']>;
   segment?: Maybe<Segment>;
   /** Saved segments, oldest first; search matches names, ignoring case. */
   segments: SegmentConnection;
@@ -615,6 +617,8 @@ export type SegmentInput = {
 
 /** What a filter selects, before it is saved. */
 export type SegmentPreview = {
+  /** When the metrics that value criteria read were computed. */
+  metricsComputedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The first members by creation date (default 10, at most 500). */
   sample: Array<Customer>;
   /** size / number of customers, 0 on an empty base. */

@@ -60,7 +60,7 @@ export async function createTestDatabase(options: OrmOptions = {}): Promise<Test
   return {
     db,
     target,
-    settings: { port: 0, database: target, demoData: false, production: false, defaultCurrency: 'EUR' },
+    settings: { port: 0, database: target, demoData: false, production: false, defaultCurrency: 'EUR', metricsRefreshDelayMs: null },
     drop: async () => {
       await db.close();
       await remove();

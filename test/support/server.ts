@@ -3,6 +3,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createApp, type App } from '../../src/server/app';
 import type { Logger } from '../../src/server/errors';
 import type { OrmOptions } from '../../src/db/orm-config';
+import type { Settings } from '../../src/config';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export interface TestServer extends TestDatabase {
@@ -17,8 +18,9 @@ export interface TestServer extends TestDatabase {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(options: OrmOptions = {}): Promise<TestServer> {
+export async function startTestServer(options: OrmOptions = {}, settings: Partial<Settings> = {}): Promise<TestServer> {
   const database = await createTestDatabase(options);
+  Object.assign(database.settings, settings);
   const logged: unknown[][] = [];
   const logger: Logger = {
     error: (...args: unknown[]) => logged.push(args),
