@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/common/paths';
+import { expectAgreement } from './support/agreement';
 import { expectedPurchases, fitBgNbd, groupSummaries, probabilityAlive, totalLogLikelihood } from '../src/value/bgnbd';
 import { expectedSpend, fitGammaGamma } from '../src/value/gamma-gamma';
 import { hypergeometric2F1, logGamma } from '../src/value/special';
@@ -17,11 +18,6 @@ const rows = readFileSync(CDNOW, 'utf8')
   .map((line) => line.split(',').map(Number))
   .map(([, x, tx, T, zbar]) => ({ x, tx, T, zbar }));
 
-/** Agreement to `digits` significant digits: within half a unit of the last of them. */
-function expectAgreement(value: number, published: number, digits: number): void {
-  const unit = Math.pow(10, Math.floor(Math.log10(Math.abs(published))) - digits + 1);
-  expect(Math.abs(value - published)).toBeLessThanOrEqual(unit / 2);
-}
 
 test('the summary holds the 2,357 customers of the sample', () => {
   expect(rows).toHaveLength(2357);

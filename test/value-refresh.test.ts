@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/common/paths';
+import { expectAgreement } from './support/agreement';
 import { recordOrders } from '../src/ingest/activity-ingest';
 import { upsertCustomers } from '../src/ingest/customer-ingest';
 import { expectedPurchases } from '../src/value/bgnbd';
@@ -14,11 +15,6 @@ import { createTestDatabase, type TestDatabase } from './support/database';
  */
 const SAMPLE = join(PROJECT_ROOT, '..', 'shared', 'data', 'cdnow', 'CDNOW_sample.txt');
 let database: TestDatabase;
-
-function expectAgreement(value: number, published: number, digits: number): void {
-  const unit = Math.pow(10, Math.floor(Math.log10(Math.abs(published))) - digits + 1);
-  expect(Math.abs(value - published)).toBeLessThanOrEqual(unit / 2);
-}
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -3,9 +3,8 @@ import { pageSize } from '../common/pagination';
 import { DateTimeScalar } from '../common/scalars';
 import type { Customer, Event, Order } from '../entities';
 import type { RequestContext } from '../server/context';
-import { filterPredicate } from '../filter/query';
 import { SegmentFilterInput } from '../segments/filter.inputs';
-import { prepareRequestFilter } from '../segments/filter.service';
+import { requestFilterPredicate } from '../segments/filter.service';
 import { SegmentType } from '../segments/segment.types';
 import { ExplanationType } from '../segments/explain.types';
 import { explainCustomer } from '../segments/explain.service';
@@ -43,8 +42,7 @@ export class CustomerResolver {
   ) {
     const size = pageSize(first);
     if (!filter) return listCustomers(ctx.em, { first: size, after, orderBy });
-    const prepared = await prepareRequestFilter(ctx.em, filter);
-    const where = filterPredicate(ctx.em.getKnex(), prepared, asOf ?? ctx.now);
+    const where = await requestFilterPredicate(ctx.em, filter, asOf ?? ctx.now);
     return listCustomers(ctx.em, { first: size, after, orderBy, where });
   }
 

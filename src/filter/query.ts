@@ -21,10 +21,3 @@ export async function matchingCustomerIds(knex: Knex, prepared: PreparedFilter, 
   const rows: Array<{ id: number | string }> = await knex('customers as c').select('c.id').whereRaw(predicate.text, predicate.bindings).orderBy('c.id');
   return rows.map((row) => Number(row.id));
 }
-
-/** How many customers a filter selects: one statement, nothing loaded into the process. */
-export async function countMatching(knex: Knex, prepared: PreparedFilter, asOf: Date): Promise<number> {
-  const predicate = filterPredicate(knex, prepared, asOf);
-  const [row] = await knex('customers as c').count({ n: '*' }).whereRaw(predicate.text, predicate.bindings);
-  return Number(row.n);
-}

@@ -1,4 +1,5 @@
 import type { Channel, Gender, LifecycleStage, RfmSegment } from '../entities/enums';
+import { CUSTOMER_COLUMNS } from '../ingest/customer-ingest';
 
 /**
  * The segment filter language of API.md, as plain data (no GraphQL here):
@@ -142,21 +143,25 @@ export interface BehaviourFilter {
   purchase?: PurchaseCriterion | null;
 }
 
-/** Identity columns filtered with a StringFilter, and their SQL column. */
-export const IDENTITY_STRING_FIELDS = {
-  email: 'email',
-  country: 'country',
-  region: 'region',
-  city: 'city',
-  postalCode: 'postal_code',
-  companyName: 'company_name',
-  industry: 'industry',
-  jobTitle: 'job_title',
-  jobFunction: 'job_function',
-  acquisitionSource: 'acquisition_source',
-} as const;
+/** Identity fields filtered with a StringFilter, and their SQL column. */
+const IDENTITY_STRING_FIELD_NAMES = [
+  'email',
+  'country',
+  'region',
+  'city',
+  'postalCode',
+  'companyName',
+  'industry',
+  'jobTitle',
+  'jobFunction',
+  'acquisitionSource',
+] as const;
 
-export type IdentityStringField = keyof typeof IDENTITY_STRING_FIELDS;
+export type IdentityStringField = (typeof IDENTITY_STRING_FIELD_NAMES)[number];
+
+export const IDENTITY_STRING_FIELDS = Object.fromEntries(
+  IDENTITY_STRING_FIELD_NAMES.map((field) => [field, CUSTOMER_COLUMNS[field]]),
+) as Record<IdentityStringField, string>;
 
 /** Value criteria and their customer_metrics column. */
 export const VALUE_INT_FIELDS = {

@@ -5,6 +5,7 @@ import { BatchTally, type IngestResult } from './ingest-result';
 import {
   INGEST_LIMITS,
   ItemProblem,
+  canonical,
   flatObject,
   requireEnum,
   requireInstant,
@@ -126,20 +127,11 @@ function fingerprint(row: Record<string, unknown>, columns: string[], customerId
     customerId,
     ...columns.map((column) => {
       const value = row[column];
-      if (column === 'categories' || column === 'properties') return sortedJson(jsonValue(value));
+      if (column === 'categories' || column === 'properties') return canonical(jsonValue(value));
       if (column.endsWith('_at') || column === 'amount') return Number(value);
       return value;
     }),
   ]);
-}
-
-function sortedJson(value: unknown): unknown {
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    return Object.keys(value as object)
-      .sort()
-      .map((key) => [key, (value as Record<string, unknown>)[key]]);
-  }
-  return value;
 }
 
 async function recordActivity<T extends { externalId: string; customerExternalId: string }>(

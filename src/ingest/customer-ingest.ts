@@ -5,6 +5,7 @@ import { BatchTally, type IngestResult } from './ingest-result';
 import {
   INGEST_LIMITS,
   ItemProblem,
+  canonical,
   flatObject,
   optionalInstant,
   optionalText,
@@ -137,22 +138,12 @@ export function customerPatch(item: CustomerItem): { externalId: string; patch: 
   return { externalId, patch: patch as CustomerPatch };
 }
 
-function canonical(value: unknown): string {
-  if (value instanceof Date) return `d${value.getTime()}`;
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const sorted = Object.keys(value as object)
-      .sort()
-      .map((key) => [key, (value as Record<string, unknown>)[key]]);
-    return JSON.stringify(sorted);
-  }
-  return JSON.stringify(value ?? null);
-}
-
 function sameState(a: CustomerState, b: CustomerState): boolean {
-  return (Object.keys(COLUMN) as Array<keyof CustomerState>).every((field) => canonical(a[field]) === canonical(b[field]));
+  return (Object.keys(CUSTOMER_COLUMNS) as Array<keyof CustomerState>).every((field) => canonical(a[field]) === canonical(b[field]));
 }
 
-const COLUMN: Record<keyof CustomerState, string> = {
+/** The column of each customer field (shared with the filter compiler). */
+export const CUSTOMER_COLUMNS: Record<keyof CustomerState, string> = {
   email: 'email',
   phone: 'phone',
   firstName: 'first_name',
@@ -210,9 +201,9 @@ export function stateFromRow(row: Record<string, unknown>): CustomerState {
 
 function rowFromState(externalId: string, state: CustomerState, updatedAt: number): Record<string, unknown> {
   const row: Record<string, unknown> = { external_id: externalId, updated_at: updatedAt };
-  for (const field of Object.keys(COLUMN) as Array<keyof CustomerState>) {
+  for (const field of Object.keys(CUSTOMER_COLUMNS) as Array<keyof CustomerState>) {
     const value = state[field];
-    row[COLUMN[field]] =
+    row[CUSTOMER_COLUMNS[field]] =
       value instanceof Date ? value.getTime() : field === 'interests' || field === 'attributes' ? jsonText(value) : value;
   }
   return row;
@@ -276,7 +267,7 @@ export async function upsertCustomers(knex: Knex, items: readonly CustomerItem[]
     const changed = [...pending.entries()].filter(([, entry]) => entry.changed);
     const stamp = now.getTime();
     const rows = changed.map(([externalId, entry]) => rowFromState(externalId, entry.state, stamp));
-    const updatable = Object.values(COLUMN).concat('updated_at');
+    const updatable = Object.values(CUSTOMER_COLUMNS).concat('updated_at');
     for (const part of chunks(rows)) await trx('customers').insert(part).onConflict('external_id').merge(updatable);
 
     const mirrored = changed.filter(([, entry]) => entry.mirrorsChanged);

@@ -107,3 +107,18 @@ export function flatObject(value: unknown, field: string): Record<string, FlatVa
   }
   return flat;
 }
+
+/**
+ * A comparable text of a stored or incoming value: objects compare whatever
+ * their key order, instants by their milliseconds. Tells a replay from a change.
+ */
+export function canonical(value: unknown): string {
+  if (value instanceof Date) return `d${value.getTime()}`;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const sorted = Object.keys(value as object)
+      .sort()
+      .map((key) => [key, (value as Record<string, unknown>)[key]]);
+    return JSON.stringify(sorted);
+  }
+  return JSON.stringify(value ?? null);
+}

@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/knex';
 import { badUserInput } from '../common/errors';
 import { parseId } from '../customers/customer.service';
 import { filterFromJson } from '../filter/json';
+import { filterPredicate } from '../filter/query';
+import type { Sql } from '../filter/sql';
 import type { SegmentFilter } from '../filter/types';
 import { FilterError, prepareFilter, type FilterReferences, type PreparedFilter } from '../filter/validate';
 
@@ -32,4 +34,9 @@ export async function prepareRequestFilter(em: EntityManager, filter: SegmentFil
     if (error instanceof FilterError) throw badUserInput(error.message, error.path);
     throw error;
   }
+}
+
+/** The SQL predicate of a request's filter as of asOf, validated first. */
+export async function requestFilterPredicate(em: EntityManager, filter: SegmentFilter | null | undefined, asOf: Date): Promise<Sql> {
+  return filterPredicate(em.getKnex(), await prepareRequestFilter(em, filter), asOf);
 }

@@ -3,11 +3,10 @@ import { pageSize } from '../common/pagination';
 import { DateTimeScalar } from '../common/scalars';
 import { CustomerType } from '../customers/customer.types';
 import { countCustomers, listCustomers } from '../customers/customer.service';
-import { filterPredicate } from '../filter/query';
 import type { Sql } from '../filter/sql';
 import type { RequestContext } from '../server/context';
 import { SegmentFilterInput } from './filter.inputs';
-import { prepareRequestFilter } from './filter.service';
+import { requestFilterPredicate } from './filter.service';
 import { latestMetricsRefresh } from '../value/metrics.service';
 
 @ObjectType('SegmentPreview', { description: 'What a filter selects, before it is saved.' })
@@ -30,8 +29,7 @@ export class SegmentPreviewResolver {
     @Arg('filter', () => SegmentFilterInput) filter: SegmentFilterInput,
     @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date,
   ): Promise<SegmentPreviewType> {
-    const prepared = await prepareRequestFilter(ctx.em, filter);
-    const where = filterPredicate(ctx.em.getKnex(), prepared, asOf ?? ctx.now);
+    const where = await requestFilterPredicate(ctx.em, filter, asOf ?? ctx.now);
     // Each figure is one statement, run only when asked for (size alone costs one).
     let size: Promise<number> | undefined;
     const preview = { where } as SegmentPreviewType;
