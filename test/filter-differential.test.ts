@@ -7,16 +7,17 @@ import { matchingCustomerIds } from '../src/filter/query';
 import { compileFilter } from '../src/filter/compile';
 import { dialectFor } from '../src/filter/dialect';
 import { dialectName } from '../src/db/dialect-name';
-import type { SegmentFilter } from '../src/filter/types';
-import { prepareFilter, type FilterReferences } from '../src/filter/validate';
+import type { ScoringRuleDefinition, SegmentFilter } from '../src/filter/types';
+import { prepareFilter, savedLookups, type FilterReferences } from '../src/filter/validate';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { AS_OF, baseArb, filterArb, type BaseCustomer } from './support/filter-arbitraries';
+import { AS_OF, baseArb, filterArb, scoringRulesArb, type BaseCustomer } from './support/filter-arbitraries';
 
 /**
  * The compiled SQL must select exactly the customers the reference evaluator
  * accepts: random small bases (nulls, missing attributes, customers without
  * orders or events, instants on window edges) × random filters of every
- * criterion kind up to depth 4, including composition through saved segments.
+ * criterion kind up to depth 4, including composition through saved segments
+ * and scores of points-based scoring models (overlapping rules, negative points).
  */
 const BASES = Number(process.env.FILTER_BASES ?? 10);
 const FILTERS_PER_BASE = Number(process.env.FILTERS_PER_BASE ?? 400);
@@ -53,19 +54,22 @@ test(`compiled SQL equals the reference evaluator on ${BASES} random bases × ${
     await loadBase(base);
     const knex = database.db.fork().getKnex();
     const facts = await loadCustomerFacts(knex);
-    // Three saved segments, each may use the ones before it.
+    // Two scoring models (the second may use the first's score) and three saved
+    // segments, each may use the models and the segments before it.
+    const models = new Map<string, ScoringRuleDefinition[]>();
+    for (const id of ['1', '2']) models.set(id, fc.sample(scoringRulesArb([], [...models.keys()]), { numRuns: 1, seed: b * 10 + 5 + Number(id) })[0]);
     const saved = new Map<string, SegmentFilter>();
-    for (const id of ['1', '2', '3']) saved.set(id, fc.sample(filterArb(2, [...saved.keys()]), { numRuns: 1, seed: b * 10 + Number(id) })[0]);
+    for (const id of ['1', '2', '3']) saved.set(id, fc.sample(filterArb(2, [...saved.keys()], [...models.keys()]), { numRuns: 1, seed: b * 10 + Number(id) })[0]);
     const references: FilterReferences = {
       segmentFilter: async (id) => saved.get(id) ?? null,
       personaExists: async () => false,
-      scoringModelExists: async () => false,
+      scoringRules: async (id) => models.get(id) ?? null,
     };
     await fc.assert(
-      fc.asyncProperty(filterArb(4, [...saved.keys()]), async (filter) => {
+      fc.asyncProperty(filterArb(4, [...saved.keys()], [...models.keys()]), async (filter) => {
         const prepared = await prepareFilter(filter, references);
         const fromSql = await matchingCustomerIds(knex, prepared, AS_OF);
-        const context = { asOf: AS_OF, segmentFilter: (id: string) => prepared.segments.get(id)! };
+        const context = { asOf: AS_OF, ...savedLookups(prepared) };
         const fromReference = facts.filter((customer) => evaluate(customer, filter, context)).map((customer) => customer.id).sort((x, y) => x - y);
         expect(fromSql).toEqual(fromReference);
         if (fromSql.length > 0 && fromSql.length < facts.length) nonTrivial += 1;
@@ -77,7 +81,7 @@ test(`compiled SQL equals the reference evaluator on ${BASES} random bases × ${
         const other = compileFilter(filter, {
           asOf: AS_OF,
           dialect: { ...dialect, groupBroadAggregates: !dialect.groupBroadAggregates },
-          segmentFilter: (id) => prepared.segments.get(id)!,
+          ...savedLookups(prepared),
         });
         const otherRows: Array<{ id: number | string }> = await knex('customers as c').select('c.id').whereRaw(other.text, other.bindings).orderBy('c.id');
         expect(otherRows.map((row) => Number(row.id))).toEqual(fromReference);

@@ -8,6 +8,7 @@ import { requestFilterPredicate } from '../segments/filter.service';
 import { SegmentType } from '../segments/segment.types';
 import { ExplanationType } from '../segments/explain.types';
 import { explainCustomer } from '../segments/explain.service';
+import { resolveOrdering } from '../scoring/score-ordering';
 import { ageAt, findCustomer, listCustomers } from './customer.service';
 import {
   CustomerConnection,
@@ -41,9 +42,11 @@ export class CustomerResolver {
     @Arg('asOf', () => DateTimeScalar, { nullable: true, description: 'Evaluate the filter as of this instant (default now).' }) asOf?: Date,
   ) {
     const size = pageSize(first);
-    if (!filter) return listCustomers(ctx.em, { first: size, after, orderBy });
-    const where = await requestFilterPredicate(ctx.em, filter, asOf ?? ctx.now);
-    return listCustomers(ctx.em, { first: size, after, orderBy, where });
+    const at = asOf ?? ctx.now;
+    const ordering = await resolveOrdering(ctx.em, orderBy, at);
+    if (!filter) return listCustomers(ctx.em, { first: size, after, orderBy: ordering });
+    const where = await requestFilterPredicate(ctx.em, filter, at);
+    return listCustomers(ctx.em, { first: size, after, orderBy: ordering, where });
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'Whole years at asOf (default now).' })
@@ -54,6 +57,11 @@ export class CustomerResolver {
   @FieldResolver(() => CustomerValueType, { nullable: true, description: 'Null until metrics were computed.' })
   async value(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
     return ctx.loaders.metricsByCustomerId.load(customer.id);
+  }
+
+  @FieldResolver(() => Int, { description: 'Score out of 100 under a scoring model, now: the points of the matching rules, clamped to 0..100.' })
+  score(@Root() customer: Customer, @Ctx() ctx: RequestContext, @Arg('model', () => ID) model: string): Promise<number> {
+    return ctx.loaders.scores(model).load(customer.id);
   }
 
   @FieldResolver(() => [SegmentType], { description: 'Saved segments the customer is in now.' })

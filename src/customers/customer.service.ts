@@ -12,6 +12,8 @@ export interface CustomerOrdering {
   field: CustomerOrderField;
   direction: SortDirection;
   scoreModel?: string | null;
+  /** With SCORE: the compiled score of scoreModel (see resolveOrdering in src/scoring). */
+  score?: Sql;
 }
 
 export const DEFAULT_CUSTOMER_ORDER: CustomerOrdering = {
@@ -19,9 +21,10 @@ export const DEFAULT_CUSTOMER_ORDER: CustomerOrdering = {
   direction: SortDirection.ASC,
 };
 
-/** A sort key column: a SQL expression over `c` (customers) and `m` (customer_metrics). */
+/** A sort key column: a SQL expression over `c` (customers) and `m` (customer_metrics), with its bound values. */
 interface SortColumn {
   sql: string;
+  bindings?: Knex.Value[];
   numeric: boolean;
 }
 
@@ -63,9 +66,8 @@ export function parseId(raw: string, path: string): number | null {
 
 function sortColumns(ordering: CustomerOrdering): SortColumn[] {
   if (ordering.field === CustomerOrderField.SCORE) {
-    // Scores only exist for a scoring model; none can be resolved here.
-    if (!ordering.scoreModel) throw badUserInput('ordering by SCORE needs scoreModel', 'orderBy.scoreModel');
-    throw badUserInput(`unknown scoring model "${ordering.scoreModel}"`, 'orderBy.scoreModel');
+    if (!ordering.score) throw new Error('ordering by SCORE without its compiled score: resolve the ordering first');
+    return [{ sql: ordering.score.text, bindings: ordering.score.bindings, numeric: true }];
   }
   return SORT_COLUMNS[ordering.field];
 }
@@ -84,7 +86,7 @@ export async function listCustomers(
   const knex = em.getKnex();
   const descending = ordering.direction === SortDirection.DESC;
   const query = knex
-    .select('c.*', ...columns.map((column, i) => knex.raw(`${column.sql} as sort_${i}`)))
+    .select('c.*', ...columns.map((column, i) => knex.raw(`${column.sql} as sort_${i}`, column.bindings ?? [])))
     .from('customers as c')
     .leftJoin('customer_metrics as m', 'm.customer_id', 'c.id');
   if (args.where) query.whereRaw(args.where.text, args.where.bindings);
@@ -92,9 +94,11 @@ export async function listCustomers(
     const key = decodeCursor(args.after, columns.length + 1);
     const expressions = [...columns.map((column) => column.sql), 'c.id'].join(', ');
     const placeholders = key.map(() => '?').join(', ');
-    query.whereRaw(`(${expressions}) ${descending ? '<' : '>'} (${placeholders})`, key as Knex.Value[]);
+    const bindings = columns.flatMap((column) => column.bindings ?? []);
+    query.whereRaw(`(${expressions}) ${descending ? '<' : '>'} (${placeholders})`, [...bindings, ...key] as Knex.Value[]);
   }
-  for (const column of columns) query.orderByRaw(`${column.sql} ${descending ? 'desc' : 'asc'}`);
+  // A computed key (a score) is sorted by its output name, so the database computes it once per row.
+  columns.forEach((column, i) => query.orderByRaw(`${column.bindings ? `sort_${i}` : column.sql} ${descending ? 'desc' : 'asc'}`));
   query.orderBy('c.id', descending ? 'desc' : 'asc').limit(args.first + 1);
 
   const rows: Array<Record<string, unknown>> = args.first === 0 ? [] : await query;

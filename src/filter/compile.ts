@@ -1,6 +1,6 @@
 import type { FilterDialect } from './dialect';
 import { matchNumber, matchString } from './evaluate';
-import { and, FALSE, likeLiteral, not, notNull, or, placeholders, sql, template, TRUE, type Sql } from './sql';
+import { and, FALSE, joinSql, likeLiteral, not, notNull, or, placeholders, sql, template, TRUE, type Sql } from './sql';
 import type {
   AttributeFilter,
   DateTimeFilter,
@@ -8,11 +8,12 @@ import type {
   FloatFilter,
   IntFilter,
   PurchaseCriterion,
+  ScoringRuleDefinition,
   SegmentFilter,
   StringFilter,
   TagFilter,
 } from './types';
-import { IDENTITY_STRING_FIELDS, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
+import { IDENTITY_STRING_FIELDS, SCORE_RANGE, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
 import { ageCutoff, windowInterval, withinLastDays, type Interval } from './window';
 
 /**
@@ -32,6 +33,8 @@ export interface CompileContext {
   dialect: FilterDialect;
   /** Saved filters of referenced segments (validated: known and acyclic). */
   segmentFilter(id: string): SegmentFilter;
+  /** Rules of referenced scoring models (validated: known and acyclic). */
+  scoringRules(id: string): ScoringRuleDefinition[];
 }
 
 /**
@@ -284,6 +287,22 @@ function compileMetric(column: string, filter: IntFilter | FloatFilter): Sql {
   return optionalValue(metricRows(column), compileNumber(notNull(sql(`m.${column}`)), filter), matchNumber(null, filter));
 }
 
+/**
+ * A customer's score under a scoring model, as an integer expression over
+ * `c`: each rule adds its points when its filter matches, and the sum is
+ * clamped to 0..100. Rules compile with positive polarity: inside
+ * `case when`, a NULL test falls to `else 0` exactly as a false one, so the
+ * score itself is never NULL and holds the same under any number of NOTs.
+ */
+export function compileScore(modelId: string, context: CompileContext, narrowed = false): Sql {
+  const terms = context.scoringRules(modelId).map((rule) =>
+    // Points are validated integers in -100..100: written as literals so each database types the sum as an integer.
+    template(`(case when $ then ${Math.trunc(rule.points)} else 0 end)`, compileFilter(rule.filter, context, true, narrowed)),
+  );
+  const sum = terms.length ? joinSql(' + ', terms) : sql('0');
+  return notNull(context.dialect.clamp(sum, SCORE_RANGE.min, SCORE_RANGE.max));
+}
+
 export function compileFilter(filter: SegmentFilter, context: CompileContext, positive = true, narrowed = false): Sql {
   // Criteria of this node hold together, so a selective one narrows every other part (and what lies below).
   const narrow = narrowed || narrowsPopulation(filter);
@@ -326,7 +345,10 @@ export function compileFilter(filter: SegmentFilter, context: CompileContext, po
     if (value.rfmSegment != null) {
       parts.push(value.rfmSegment.length ? template('c.id in ($)', metricRows('rfm_segment')(template('m.rfm_segment in ($)', placeholders(value.rfmSegment)))) : FALSE);
     }
-    if (value.score != null) parts.push(FALSE);
+    if (value.score != null) {
+      const score = compileScore(value.score.model, context, narrow);
+      parts.push(compileNumber(score, { gte: value.score.gte, lte: value.score.lte }));
+    }
   }
   if (filter.behaviour != null) {
     if (filter.behaviour.event != null) parts.push(compileEvent(filter.behaviour.event, context, shape));

@@ -19,6 +19,8 @@ import { IDENTITY_STRING_FIELDS, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './
 export interface DescribeContext {
   /** A segment's name for inSegment, when known. */
   segmentName(id: string): string | undefined;
+  /** A scoring model's name for value.score, when known. */
+  scoringModelName?(id: string): string | undefined;
 }
 
 const quote = (text: string) => JSON.stringify(text);
@@ -185,7 +187,11 @@ export function describeParts(filter: SegmentFilter, context: DescribeContext): 
       if (value[field] != null) parts.push(describeNumber(phrase(field), value[field]!));
     }
     if (value.rfmSegment != null) parts.push(`RFM segment in ${list(value.rfmSegment)}`);
-    if (value.score != null) parts.push(describeNumber(`score of model ${value.score.model}`, { gte: value.score.gte, lte: value.score.lte }));
+    if (value.score != null) {
+      const name = context.scoringModelName?.(value.score.model);
+      const what = name === undefined ? `score of model ${value.score.model}` : `${quote(name)} score`;
+      parts.push(describeNumber(what, { gte: value.score.gte, lte: value.score.lte }));
+    }
   }
   if (filter.behaviour?.event != null) parts.push(describeEvent(filter.behaviour.event));
   if (filter.behaviour?.purchase != null) parts.push(describePurchase(filter.behaviour.purchase));

@@ -20,6 +20,8 @@ export interface FilterDialect {
   groupBroadAggregates: boolean;
   /** `expression LIKE pattern`, ignoring the case of A–Z only (as the evaluator's foldCase), `\` escaping. */
   likeIgnoringCase(expression: Sql, pattern: string): Sql;
+  /** The integer expression held within [low, high]. */
+  clamp(expression: Sql, low: number, high: number): Sql;
 }
 
 const foldAscii = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
@@ -38,6 +40,8 @@ export const SQLITE_DIALECT: FilterDialect = {
   jsonHasKey: (column, key) => sql(`(json_type(${column}, ?) is not null)`, path(key)),
   // SQLite's LIKE already ignores the case of A–Z, and only of those letters.
   likeIgnoringCase: (expression, pattern) => template("$ like $ escape '\\'", expression, sql('?', pattern)),
+  // SQLite's scalar max/min of several arguments.
+  clamp: (expression, low, high) => template(`max(${Math.trunc(low)}, min(${Math.trunc(high)}, $))`, expression),
 };
 
 export const POSTGRESQL_DIALECT: FilterDialect = {
@@ -58,6 +62,7 @@ export const POSTGRESQL_DIALECT: FilterDialect = {
       `translate(${expression.text}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') like ? escape '\\')`,
     bindings: [...expression.bindings, pattern, ...expression.bindings, foldAscii(pattern)],
   }),
+  clamp: (expression, low, high) => template(`greatest(${Math.trunc(low)}, least(${Math.trunc(high)}, $))`, expression),
 };
 
 export function dialectFor(name: string): FilterDialect {

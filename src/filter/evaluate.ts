@@ -7,11 +7,12 @@ import type {
   FloatFilter,
   IntFilter,
   PurchaseCriterion,
+  ScoringRuleDefinition,
   SegmentFilter,
   StringFilter,
   TagFilter,
 } from './types';
-import { IDENTITY_STRING_FIELDS, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
+import { IDENTITY_STRING_FIELDS, SCORE_RANGE, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
 import { inInterval, windowInterval, withinLastDays } from './window';
 
 /**
@@ -26,6 +27,8 @@ export interface EvaluationContext {
   asOf: Date;
   /** The saved filter of a segment, for inSegment (already validated: known and acyclic). */
   segmentFilter(id: string): SegmentFilter;
+  /** The rules of a scoring model, for value.score (already validated: known and acyclic). */
+  scoringRules(id: string): ScoringRuleDefinition[];
 }
 
 /** Case folding of contains/startsWith: the letters A–Z, the same on every database. */
@@ -131,6 +134,15 @@ export function matchPurchases(customer: CustomerFacts, criterion: PurchaseCrite
   return checks.every(Boolean);
 }
 
+/** The sum of the points of the rules the customer matches, clamped to 0..100. */
+export function scoreOf(customer: CustomerFacts, modelId: string, context: EvaluationContext): number {
+  const sum = context
+    .scoringRules(modelId)
+    .filter((rule) => evaluate(customer, rule.filter, context))
+    .reduce((total, rule) => total + rule.points, 0);
+  return Math.min(SCORE_RANGE.max, Math.max(SCORE_RANGE.min, sum));
+}
+
 export function evaluate(customer: CustomerFacts, filter: SegmentFilter, context: EvaluationContext): boolean {
   const checks: boolean[] = [];
   if (filter.and != null) checks.push(filter.and.every((part) => evaluate(customer, part, context)));
@@ -165,8 +177,7 @@ export function evaluate(customer: CustomerFacts, filter: SegmentFilter, context
       if (numberFilter != null) checks.push(matchNumber(metrics ? metrics[field] : null, numberFilter));
     }
     if (value.rfmSegment != null) checks.push(metrics?.rfmSegment != null && value.rfmSegment.includes(metrics.rfmSegment));
-    // Scores need a scoring model; validation refuses the criterion until one exists.
-    if (value.score != null) checks.push(false);
+    if (value.score != null) checks.push(matchNumber(scoreOf(customer, value.score.model, context), { gte: value.score.gte, lte: value.score.lte }));
   }
   if (filter.behaviour != null) {
     if (filter.behaviour.event != null) checks.push(matchEvents(customer, filter.behaviour.event, context.asOf));

@@ -1,6 +1,6 @@
 import { ageAt } from '../customers/customer.service';
 import { describeFilter, type DescribeContext } from './describe';
-import { evaluate, type EvaluationContext } from './evaluate';
+import { evaluate, scoreOf, type EvaluationContext } from './evaluate';
 import type { CustomerFacts } from './facts';
 import type { SegmentFilter } from './types';
 import { IDENTITY_STRING_FIELDS, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
@@ -52,6 +52,10 @@ function parts(customer: CustomerFacts, filter: SegmentFilter, context: ExplainC
   if (value) {
     for (const field of Object.keys(value) as Array<keyof typeof value>) {
       if (value[field] == null) continue;
+      if (field === 'score') {
+        out.push(scorePart(customer, value.score!.model, { value: { score: value.score } }, context));
+        continue;
+      }
       const known = field in VALUE_INT_FIELDS || field in VALUE_FLOAT_FIELDS || field === 'rfmSegment';
       const actual = !customer.metrics ? 'no metrics yet' : known ? show(customer.metrics[field as keyof typeof customer.metrics]) : null;
       out.push({ kind: `value.${field}`, filter: { value: { [field]: value[field] } }, actual });
@@ -79,6 +83,16 @@ function parts(customer: CustomerFacts, filter: SegmentFilter, context: ExplainC
   }
   if (filter.persona != null) out.push({ kind: 'persona', filter: { persona: filter.persona }, actual: null });
   return out;
+}
+
+/** A score criterion: the customer's score, and each rule with the points it gave or would have given. */
+function scorePart(customer: CustomerFacts, modelId: string, filter: SegmentFilter, context: ExplainContext): Part {
+  const rules = context.scoringRules(modelId).map((rule): ExplanationNode => {
+    const node = explainFilter(customer, rule.filter, context);
+    const points = rule.points > 0 ? `+${rule.points}` : String(rule.points);
+    return { kind: 'scoringRule', description: `${rule.label}: ${points} points`, matched: node.matched, actual: node.matched ? points : '0', children: [node] };
+  });
+  return { kind: 'value.score', filter, actual: String(scoreOf(customer, modelId, context)), children: rules };
 }
 
 export function explainFilter(customer: CustomerFacts, filter: SegmentFilter, context: ExplainContext): ExplanationNode {

@@ -36,3 +36,8 @@ export function filterToJson(filter: SegmentFilter): Record<string, unknown> {
   };
   return plain(filter) as Record<string, unknown>;
 }
+
+/** A filter read from a JSON column: SQLite hands back text, PostgreSQL's jsonb an object. */
+export function storedFilter(column: unknown): SegmentFilter {
+  return filterFromJson(typeof column === 'string' ? JSON.parse(column) : column);
+}

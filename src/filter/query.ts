@@ -1,18 +1,22 @@
 import type { Knex } from '@mikro-orm/knex';
-import { compileFilter } from './compile';
+import { compileFilter, compileScore, type CompileContext } from './compile';
 import { dialectName } from '../db/dialect-name';
 import { dialectFor } from './dialect';
 import type { Sql } from './sql';
-import type { PreparedFilter } from './validate';
+import { savedLookups, type PreparedFilter } from './validate';
+
+function compileContext(knex: Knex, prepared: PreparedFilter, asOf: Date): CompileContext {
+  return { asOf, dialect: dialectFor(dialectName(knex)), ...savedLookups(prepared) };
+}
 
 /** The predicate of a prepared filter over `customers as c`, for this database and instant. */
 export function filterPredicate(knex: Knex, prepared: PreparedFilter, asOf: Date): Sql {
-  const dialect = dialectFor(dialectName(knex));
-  return compileFilter(prepared.filter, {
-    asOf,
-    dialect,
-    segmentFilter: (id) => prepared.segments.get(id)!,
-  });
+  return compileFilter(prepared.filter, compileContext(knex, prepared, asOf));
+}
+
+/** A customer's score under a scoring model (prepared with prepareScoringModel or reached by the filter), over `customers as c`. */
+export function scoreExpression(knex: Knex, prepared: PreparedFilter, modelId: string, asOf: Date): Sql {
+  return compileScore(modelId, compileContext(knex, prepared, asOf));
 }
 
 /** Ids of the customers a filter selects, in one statement (tests and the reference comparison). */

@@ -98,6 +98,17 @@ export interface ScoreFilter {
   lte?: number | null;
 }
 
+/** One rule of a points-based scoring model: customers matching `filter` earn `points` (-100..100). */
+export interface ScoringRuleDefinition {
+  label: string;
+  filter: SegmentFilter;
+  points: number;
+}
+
+/** Scores are the sum of the matching rules' points, clamped to this range. */
+export const SCORE_RANGE = { min: 0, max: 100 } as const;
+export const RULE_POINTS = { min: -100, max: 100 } as const;
+
 export interface ValueFilter {
   rfmSegment?: RfmSegment[] | null;
   recencyScore?: IntFilter | null;

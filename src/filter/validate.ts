@@ -6,15 +6,16 @@ import type {
   FloatFilter,
   IdentityFilter,
   IntFilter,
+  ScoringRuleDefinition,
   SegmentFilter,
   StringFilter,
   TagFilter,
   TimeWindow,
   ValueFilter,
 } from './types';
-import { IDENTITY_STRING_FIELDS, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
+import { IDENTITY_STRING_FIELDS, SCORE_RANGE, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
 
-export const FILTER_LIMITS = { nodes: 200, listValues: 1000 } as const;
+export const FILTER_LIMITS = { nodes: 200, listValues: 1000, expandedNodes: 5000 } as const;
 
 /** A semantic error in a filter, at a dotted input path (`filter.and.1.behaviour.purchase.within`). */
 export class FilterError extends Error {
@@ -31,13 +32,15 @@ export interface FilterReferences {
   /** The saved filter of a segment, or null when no segment has this id. */
   segmentFilter(id: string): Promise<SegmentFilter | null>;
   personaExists(id: string): Promise<boolean>;
-  scoringModelExists(id: string): Promise<boolean>;
+  /** The rules of a scoring model, or null when no model has this id. */
+  scoringRules(id: string): Promise<ScoringRuleDefinition[] | null>;
 }
 
-/** A validated filter with the saved filters it reaches through inSegment, by segment id. */
+/** A validated filter with the saved filters it reaches: segments (inSegment) and scoring models' rules (value.score), by id. */
 export interface PreparedFilter {
   filter: SegmentFilter;
   segments: Map<string, SegmentFilter>;
+  scoringModels: Map<string, ScoringRuleDefinition[]>;
 }
 
 const set = (value: unknown) => value !== null && value !== undefined;
@@ -159,57 +162,161 @@ function checkBehaviour(behaviour: BehaviourFilter, path: string): void {
   }
 }
 
-/**
- * Checks a filter against every rule of API.md and loads the saved segments
- * it reaches, refusing unknown ids and reference cycles. Throws FilterError
- * with the path of the first problem.
- */
-export async function prepareFilter(
-  filter: SegmentFilter,
-  references: FilterReferences,
-  path = 'filter',
-  /** Segment ids being expanded above this filter, for cycle detection (a segment being saved starts here). */
-  expanding: string[] = [],
-): Promise<PreparedFilter> {
-  const segments = new Map<string, SegmentFilter>();
-  let nodes = 0;
+/** How a saved object is named in reference chains and cycle messages. */
+export const savedRef = {
+  segment: (id: string | number) => `segment ${id}`,
+  scoringModel: (id: string | number) => `scoring model ${id}`,
+};
 
-  const visit = async (node: SegmentFilter, at: string, stack: string[]): Promise<void> => {
-    nodes += 1;
-    if (nodes > FILTER_LIMITS.nodes) throw new FilterError(`a filter has at most ${FILTER_LIMITS.nodes} nodes`, at);
+/**
+ * Walks a filter and every saved filter it reaches (segments through
+ * inSegment, scoring rules through value.score), loading each once.
+ * `stack` holds the saved objects being expanded above a node, so a
+ * reference back to one of them is a cycle.
+ */
+class FilterPreparation {
+  readonly segments = new Map<string, SegmentFilter>();
+  readonly scoringModels = new Map<string, ScoringRuleDefinition[]>();
+  private ownNodes = 0;
+  private expandedNodes = 0;
+
+  constructor(private readonly references: FilterReferences) {}
+
+  async visit(node: SegmentFilter, at: string, stack: string[], expanded: boolean): Promise<void> {
+    this.count(at, expanded);
     if (node === null || typeof node !== 'object' || Array.isArray(node)) throw new FilterError('a filter is an object', at);
     for (const combinator of ['and', 'or'] as const) {
       const list = node[combinator];
       if (!set(list)) continue;
       if (list!.length === 0) throw new FilterError(`an empty ${combinator} list`, `${at}.${combinator}`);
       checkList(list, `${at}.${combinator}`);
-      for (let i = 0; i < list!.length; i++) await visit(list![i], `${at}.${combinator}.${i}`, stack);
+      for (let i = 0; i < list!.length; i++) await this.visit(list![i], `${at}.${combinator}.${i}`, stack, expanded);
     }
-    if (set(node.not)) await visit(node.not!, `${at}.not`, stack);
+    if (set(node.not)) await this.visit(node.not!, `${at}.not`, stack, expanded);
     if (set(node.identity)) checkIdentity(node.identity!, `${at}.identity`);
     if (set(node.value)) {
       checkValue(node.value!, `${at}.value`);
-      if (set(node.value!.score) && !(await references.scoringModelExists(node.value!.score!.model))) {
-        throw new FilterError(`no scoring model has id "${node.value!.score!.model}"`, `${at}.value.score.model`);
-      }
+      if (set(node.value!.score)) await this.visitScoringModel(String(node.value!.score!.model), `${at}.value.score.model`, stack);
     }
     if (set(node.behaviour)) checkBehaviour(node.behaviour!, `${at}.behaviour`);
-    if (set(node.persona) && !(await references.personaExists(node.persona!))) {
+    if (set(node.persona) && !(await this.references.personaExists(node.persona!))) {
       throw new FilterError(`no persona has id "${node.persona}"`, `${at}.persona`);
     }
-    if (set(node.inSegment)) {
-      const id = String(node.inSegment);
-      if (stack.includes(id)) {
-        throw new FilterError(`segment ${id} refers back to itself (${[...stack, id].join(' → ')})`, `${at}.inSegment`);
-      }
-      const saved = segments.get(id) ?? (await references.segmentFilter(id));
-      if (!saved) throw new FilterError(`no segment has id "${id}"`, `${at}.inSegment`);
-      segments.set(id, saved);
-      // The saved filter was valid when saved; walk it again for cycles and for the segments it reaches.
-      await visit(saved, `${at}.inSegment`, [...stack, id]);
-    }
-  };
+    if (set(node.inSegment)) await this.visitSegment(String(node.inSegment), `${at}.inSegment`, stack);
+  }
 
-  await visit(filter, path, expanding);
-  return { filter, segments };
+  /** The rules of a scoring model, walked for cycles and for what they reach; errors point at `at`. */
+  async visitScoringModel(id: string, at: string, stack: string[]): Promise<void> {
+    const ref = savedRef.scoringModel(id);
+    if (stack.includes(ref)) {
+      throw new FilterError(`${ref} cannot use its own score, directly or through others (${[...stack, ref].join(' → ')})`, at);
+    }
+    const rules = this.scoringModels.get(id) ?? (await this.references.scoringRules(id));
+    if (!rules) throw new FilterError(`no scoring model has id "${id}"`, at);
+    this.scoringModels.set(id, rules);
+    for (const rule of rules) await this.visitSaved(rule.filter, at, [...stack, ref]);
+  }
+
+  private async visitSegment(id: string, at: string, stack: string[]): Promise<void> {
+    const ref = savedRef.segment(id);
+    if (stack.includes(ref)) throw new FilterError(`${ref} refers back to itself (${[...stack, ref].join(' → ')})`, at);
+    const saved = this.segments.get(id) ?? (await this.references.segmentFilter(id));
+    if (!saved) throw new FilterError(`no segment has id "${id}"`, at);
+    this.segments.set(id, saved);
+    await this.visitSaved(saved, at, [...stack, ref]);
+  }
+
+  /**
+   * A saved filter was valid when saved; it is walked again for cycles and for
+   * what it reaches. A problem inside it is reported at the reference in the
+   * filter as written, the only place the caller can change.
+   */
+  private async visitSaved(saved: SegmentFilter, at: string, stack: string[]): Promise<void> {
+    try {
+      await this.visit(saved, at, stack, true);
+    } catch (error) {
+      if (error instanceof FilterError && error.path !== at) throw new FilterError(error.message, at);
+      throw error;
+    }
+  }
+
+  /**
+   * The filter as written holds at most FILTER_LIMITS.nodes nodes; with the
+   * saved filters it reaches (inlined wherever they are used) at most
+   * FILTER_LIMITS.expandedNodes, so references cannot multiply a statement's size unboundedly.
+   */
+  private count(at: string, expanded: boolean): void {
+    if (!expanded && ++this.ownNodes > FILTER_LIMITS.nodes) throw new FilterError(`a filter has at most ${FILTER_LIMITS.nodes} nodes`, at);
+    if (++this.expandedNodes > FILTER_LIMITS.expandedNodes) {
+      throw new FilterError(
+        `with the segments and scoring models it uses, a filter reaches at most ${FILTER_LIMITS.expandedNodes} nodes`,
+        at,
+      );
+    }
+  }
+
+  /** The next filter visited is a new one as written (a scoring rule): its own nodes count afresh. */
+  startOwnFilter(): void {
+    this.ownNodes = 0;
+  }
+
+  prepared(filter: SegmentFilter): PreparedFilter {
+    return { filter, segments: this.segments, scoringModels: this.scoringModels };
+  }
+}
+
+/**
+ * Checks a filter against every rule of API.md and loads the saved segments
+ * and scoring models it reaches, refusing unknown ids and reference cycles.
+ * Throws FilterError with the path of the first problem.
+ */
+export async function prepareFilter(
+  filter: SegmentFilter,
+  references: FilterReferences,
+  path = 'filter',
+  /** Saved objects (savedRef) being expanded above this filter, for cycle detection: the object being saved starts here. */
+  expanding: string[] = [],
+): Promise<PreparedFilter> {
+  const preparation = new FilterPreparation(references);
+  await preparation.visit(filter, path, expanding, false);
+  return preparation.prepared(filter);
+}
+
+/**
+ * Checks the rules of a scoring model being saved: each rule's filter as a
+ * filter of its own (paths `${path}.N.filter`), all of them together within
+ * the expansion limit, since every use of the model inlines every rule.
+ * `self` (on update) makes a score of the same model, direct or through
+ * other segments and models, a cycle.
+ */
+export async function prepareScoringRules(
+  rules: ScoringRuleDefinition[],
+  references: FilterReferences,
+  path: string,
+  self?: string,
+): Promise<PreparedFilter[]> {
+  const preparation = new FilterPreparation(references);
+  const expanding = self === undefined ? [] : [savedRef.scoringModel(self)];
+  const prepared: PreparedFilter[] = [];
+  for (const [i, rule] of rules.entries()) {
+    preparation.startOwnFilter();
+    await preparation.visit(rule.filter, `${path}.${i}.filter`, expanding, false);
+    prepared.push(preparation.prepared(rule.filter));
+  }
+  return prepared;
+}
+
+/** Loads a scoring model with everything its rules reach, for scores outside a filter (ordering, Customer.score). */
+export async function prepareScoringModel(id: string, references: FilterReferences, path: string): Promise<PreparedFilter> {
+  const preparation = new FilterPreparation(references);
+  await preparation.visitScoringModel(id, path, []);
+  return preparation.prepared({ value: { score: { model: id, gte: SCORE_RANGE.min } } });
+}
+
+/** How compile, evaluate and explain reach the saved filters a prepared filter was checked with. */
+export function savedLookups(prepared: PreparedFilter): { segmentFilter(id: string): SegmentFilter; scoringRules(id: string): ScoringRuleDefinition[] } {
+  return {
+    segmentFilter: (id) => prepared.segments.get(id)!,
+    scoringRules: (id) => prepared.scoringModels.get(id)!,
+  };
 }

@@ -5,9 +5,9 @@ import { explainFilter, type ExplanationNode } from '../filter/explain';
 import { loadCustomerFacts } from '../filter/facts-loader';
 import { filterFromJson } from '../filter/json';
 import type { SegmentFilter } from '../filter/types';
-import { FilterError, prepareFilter, type PreparedFilter } from '../filter/validate';
+import { FilterError, prepareFilter, savedLookups, savedRef, type PreparedFilter } from '../filter/validate';
 import { databaseReferences, prepareRequestFilter } from './filter.service';
-import { findSegment, segmentNames } from './segment.service';
+import { findSegment, savedNames } from './segment.service';
 
 /** Explains one customer's membership with the reference evaluator over its loaded data. */
 export async function explainCustomer(
@@ -21,23 +21,22 @@ export async function explainCustomer(
     const segment = await findSegment(em, args.segment, 'segment');
     if (!segment) throw notFound(`no segment has id "${args.segment}"`);
     try {
-      prepared = await prepareFilter(filterFromJson(segment.filter), databaseReferences(em), 'segment', [String(segment.id)]);
+      prepared = await prepareFilter(filterFromJson(segment.filter), databaseReferences(em), 'segment', [savedRef.segment(segment.id)]);
     } catch (error) {
       if (error instanceof FilterError) throw badUserInput(`the saved filter is no longer valid: ${error.message}`, 'segment');
       throw error;
     }
     // The root names the segment itself, so the explanation starts where the question did.
-    prepared = { filter: { inSegment: String(segment.id) }, segments: new Map([...prepared.segments, [String(segment.id), prepared.filter]]) };
+    prepared = { ...prepared, filter: { inSegment: String(segment.id) }, segments: new Map([...prepared.segments, [String(segment.id), prepared.filter]]) };
   } else {
     prepared = await prepareRequestFilter(em, args.filter);
   }
   const knex = em.getKnex();
   const [facts] = await loadCustomerFacts(knex, [customer.id]);
-  const names = await segmentNames(knex, prepared);
   const root = explainFilter(facts, prepared.filter, {
     asOf: args.asOf,
-    segmentFilter: (id) => prepared.segments.get(id)!,
-    segmentName: (id) => names.get(id),
+    ...savedLookups(prepared),
+    ...(await savedNames(knex, prepared)),
   });
   return { matched: root.matched, root };
 }

@@ -1,11 +1,11 @@
-import type { EntityManager } from '@mikro-orm/knex';
+import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { badUserInput } from '../common/errors';
 import { parseId } from '../customers/customer.service';
-import { filterFromJson } from '../filter/json';
+import { storedFilter } from '../filter/json';
 import { filterPredicate } from '../filter/query';
 import type { Sql } from '../filter/sql';
-import type { SegmentFilter } from '../filter/types';
-import { FilterError, prepareFilter, type FilterReferences, type PreparedFilter } from '../filter/validate';
+import type { ScoringRuleDefinition, SegmentFilter } from '../filter/types';
+import { FilterError, prepareFilter, prepareScoringModel, type FilterReferences, type PreparedFilter } from '../filter/validate';
 
 /** Saved segments, personas and scoring models as the filter validator sees them. */
 export function databaseReferences(em: EntityManager): FilterReferences {
@@ -19,17 +19,40 @@ export function databaseReferences(em: EntityManager): FilterReferences {
       const id = parseId(raw, 'inSegment');
       if (id === null) return null;
       const row = await knex('segments').where('id', id).first('filter');
-      return row ? filterFromJson(typeof row.filter === 'string' ? JSON.parse(row.filter) : row.filter) : null;
+      return row ? storedFilter(row.filter) : null;
     },
     personaExists: (id) => exists('personas', id),
-    scoringModelExists: (id) => exists('scoring_models', id),
+    scoringRules: async (raw) => {
+      if (!(await exists('scoring_models', raw))) return null;
+      return scoringRulesOf(knex, Number(raw));
+    },
   };
+}
+
+/** A scoring model's rules as the engine reads them, in their order. */
+export async function scoringRulesOf(knex: Knex, modelId: number): Promise<ScoringRuleDefinition[]> {
+  const rows = await knex('scoring_rules').where('model_id', modelId).orderBy('position').select('label', 'filter', 'points');
+  return rows.map((row: { label: string; filter: unknown; points: number | string }) => ({
+    label: row.label,
+    filter: storedFilter(row.filter),
+    points: Number(row.points),
+  }));
 }
 
 /** Validates a filter from a request; problems become BAD_USER_INPUT errors with their input path. */
 export async function prepareRequestFilter(em: EntityManager, filter: SegmentFilter | null | undefined, path = 'filter'): Promise<PreparedFilter> {
   try {
     return await prepareFilter(filter ?? {}, databaseReferences(em), path);
+  } catch (error) {
+    if (error instanceof FilterError) throw badUserInput(error.message, error.path);
+    throw error;
+  }
+}
+
+/** A scoring model named in a request (Customer.score, ordering by SCORE), loaded with what its rules reach. */
+export async function prepareRequestScoringModel(em: EntityManager, id: string, path: string): Promise<PreparedFilter> {
+  try {
+    return await prepareScoringModel(id, databaseReferences(em), path);
   } catch (error) {
     if (error instanceof FilterError) throw badUserInput(error.message, error.path);
     throw error;

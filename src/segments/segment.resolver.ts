@@ -4,6 +4,7 @@ import { DateTimeScalar } from '../common/scalars';
 import { countCustomers, listCustomers } from '../customers/customer.service';
 import { CustomerConnection, CustomerOrderInput } from '../customers/customer.types';
 import type { Segment } from '../entities';
+import { resolveOrdering } from '../scoring/score-ordering';
 import type { RequestContext } from '../server/context';
 import {
   createSegment,
@@ -68,7 +69,9 @@ export class SegmentResolver {
     @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date,
   ) {
     const size = pageSize(first);
-    return listCustomers(ctx.em, { first: size, after, orderBy, where: await segmentPredicate(ctx.em, segment, asOf ?? ctx.now) });
+    const at = asOf ?? ctx.now;
+    const ordering = await resolveOrdering(ctx.em, orderBy, at);
+    return listCustomers(ctx.em, { first: size, after, orderBy: ordering, where: await segmentPredicate(ctx.em, segment, at) });
   }
 
   @FieldResolver(() => [SegmentType], { description: 'Segments this one uses (inSegment).' })

@@ -2,16 +2,19 @@ import type { EntityManager, Knex } from '@mikro-orm/knex';
 import type { ConnectionShape } from '../common/connection.type';
 import { toConnection } from '../common/connection.type';
 import { badUserInput, conflict, notFound } from '../common/errors';
+import { checkNamed } from '../common/named-input';
 import { decodeCursor, toPage } from '../common/pagination';
 import { parseId } from '../customers/customer.service';
 import { Segment } from '../entities';
-import { describeFilter } from '../filter/describe';
+import { describeFilter, type DescribeContext } from '../filter/describe';
 import { filterFromJson, filterToJson } from '../filter/json';
 import { filterPredicate } from '../filter/query';
 import { likeLiteral, type Sql } from '../filter/sql';
 import type { SegmentFilter } from '../filter/types';
-import { FilterError, prepareFilter, type PreparedFilter } from '../filter/validate';
+import { FilterError, prepareFilter, savedRef, type PreparedFilter } from '../filter/validate';
+import { directReferences } from '../filter/references';
 import { databaseReferences } from './filter.service';
+import { savedUsersOf } from './saved-users';
 
 export interface SegmentInputData {
   name: string;
@@ -19,57 +22,35 @@ export interface SegmentInputData {
   filter: SegmentFilter;
 }
 
-export const SEGMENT_LIMITS = { name: 200, description: 2000 } as const;
-
-function checkInput(input: SegmentInputData): { name: string; description: string | null } {
-  const name = input.name.trim();
-  if (name === '') throw badUserInput('a segment needs a name', 'input.name');
-  if (name.length > SEGMENT_LIMITS.name) throw badUserInput(`a segment name is at most ${SEGMENT_LIMITS.name} characters`, 'input.name');
-  const description = input.description?.trim() || null;
-  if (description && description.length > SEGMENT_LIMITS.description) {
-    throw badUserInput(`a description is at most ${SEGMENT_LIMITS.description} characters`, 'input.description');
-  }
-  return { name, description };
-}
-
 /** Validates a filter to save; `self` (on update) makes a reference back to the segment a cycle. */
 async function prepareToSave(em: EntityManager, filter: SegmentFilter, self?: number): Promise<PreparedFilter> {
   try {
-    return await prepareFilter(filter, databaseReferences(em), 'input.filter', self === undefined ? [] : [String(self)]);
+    return await prepareFilter(filter, databaseReferences(em), 'input.filter', self === undefined ? [] : [savedRef.segment(self)]);
   } catch (error) {
     if (error instanceof FilterError) throw badUserInput(error.message, error.path);
     throw error;
   }
 }
 
-/** The segment ids a filter names directly (not through other segments). */
-export function directReferences(filter: SegmentFilter): number[] {
-  const ids = new Set<number>();
-  const walk = (node: SegmentFilter) => {
-    if (node.inSegment != null) ids.add(Number(node.inSegment));
-    for (const part of [...(node.and ?? []), ...(node.or ?? [])]) walk(part);
-    if (node.not) walk(node.not);
+/** Names of the segments and scoring models a prepared filter reaches, for plain-words descriptions. */
+export async function savedNames(knex: Knex, prepared: PreparedFilter): Promise<DescribeContext> {
+  const namesOf = async (table: string, ids: string[]) => {
+    if (ids.length === 0) return new Map<string, string>();
+    const rows: Array<{ id: number | string; name: string }> = await knex(table).whereIn('id', ids.map(Number)).select('id', 'name');
+    return new Map(rows.map((row) => [String(row.id), row.name]));
   };
-  walk(filter);
-  return [...ids];
-}
-
-/** The names of the segments a prepared filter reaches, by id, for plain-words descriptions. */
-export async function segmentNames(knex: Knex, prepared: PreparedFilter): Promise<Map<string, string>> {
-  const ids = [...prepared.segments.keys()].map(Number);
-  if (ids.length === 0) return new Map();
-  const rows: Array<{ id: number | string; name: string }> = await knex('segments').whereIn('id', ids).select('id', 'name');
-  return new Map(rows.map((row) => [String(row.id), row.name]));
+  const segments = await namesOf('segments', [...prepared.segments.keys()]);
+  const models = await namesOf('scoring_models', [...prepared.scoringModels.keys()]);
+  return { segmentName: (id) => segments.get(id), scoringModelName: (id) => models.get(id) };
 }
 
 async function definitionOf(knex: Knex, filter: SegmentFilter, prepared: PreparedFilter): Promise<string> {
-  const names = await segmentNames(knex, prepared);
-  return describeFilter(filter, { segmentName: (id) => names.get(id) });
+  return describeFilter(filter, await savedNames(knex, prepared));
 }
 
 async function writeReferences(trx: Knex.Transaction, segmentId: number, filter: SegmentFilter): Promise<void> {
   await trx('segment_references').where('segment_id', segmentId).delete();
-  const rows = directReferences(filter).map((referenced) => ({ segment_id: segmentId, referenced_id: referenced }));
+  const rows = directReferences(filter).segments.map((referenced) => ({ segment_id: segmentId, referenced_id: referenced }));
   if (rows.length) await trx('segment_references').insert(rows);
 }
 
@@ -85,7 +66,7 @@ async function requireSegment(em: EntityManager, rawId: string): Promise<Segment
 }
 
 export async function createSegment(em: EntityManager, input: SegmentInputData): Promise<Segment> {
-  const { name, description } = checkInput(input);
+  const { name, description } = checkNamed(input, 'a segment');
   const prepared = await prepareToSave(em, input.filter);
   const knex = em.getKnex();
   const definition = await definitionOf(knex, input.filter, prepared);
@@ -102,7 +83,7 @@ export async function createSegment(em: EntityManager, input: SegmentInputData):
 
 export async function updateSegment(em: EntityManager, rawId: string, input: SegmentInputData, expectedVersion?: number | null): Promise<Segment> {
   const segment = await requireSegment(em, rawId);
-  const { name, description } = checkInput(input);
+  const { name, description } = checkNamed(input, 'a segment');
   const prepared = await prepareToSave(em, input.filter, segment.id);
   const knex = em.getKnex();
   const definition = await definitionOf(knex, input.filter, prepared);
@@ -123,10 +104,8 @@ export async function deleteSegment(em: EntityManager, rawId: string): Promise<b
   const segment = await requireSegment(em, rawId);
   const knex = em.getKnex();
   await knex.transaction(async (trx) => {
-    const users = await trx('segment_references as r').join('segments as s', 's.id', 'r.segment_id').where('r.referenced_id', segment.id).select('s.id', 's.name');
-    if (users.length) {
-      throw conflict(`segment ${segment.id} is used by ${users.map((user: any) => `${user.id} "${user.name}"`).join(', ')}: change those first`);
-    }
+    const users = await savedUsersOf(trx, 'segments', segment.id);
+    if (users.length) throw conflict(`segment ${segment.id} is used by ${users.join(', ')}: change those first`);
     await trx('segment_references').where('segment_id', segment.id).delete();
     await trx('segments').where('id', segment.id).delete();
   });
@@ -138,7 +117,7 @@ export async function segmentPredicate(em: EntityManager, segment: Segment, asOf
   const filter = filterFromJson(segment.filter);
   let prepared: PreparedFilter;
   try {
-    prepared = await prepareFilter(filter, databaseReferences(em), 'filter', [String(segment.id)]);
+    prepared = await prepareFilter(filter, databaseReferences(em), 'filter', [savedRef.segment(segment.id)]);
   } catch (error) {
     // Saved filters were valid when saved; one that no longer is (a persona or model deleted since) is named, not masked.
     if (error instanceof FilterError) throw conflict(`the saved filter of segment ${segment.id} is no longer valid: ${error.message} (at ${error.path})`);

@@ -5,10 +5,11 @@ import { CustomerResolver, EventResolver, OrderResolver } from '../customers/cus
 import { IngestResolver } from '../ingest/ingest.resolver';
 import { SegmentPreviewResolver } from '../segments/preview.resolver';
 import { SegmentResolver } from '../segments/segment.resolver';
+import { ScoringResolver } from '../scoring/scoring.resolver';
 import { ValueResolver } from '../value/value.resolver';
 import { DateTimeScalar } from '../common/scalars';
 
-export const RESOLVERS = [CustomerResolver, OrderResolver, EventResolver, IngestResolver, SegmentPreviewResolver, SegmentResolver, ValueResolver] as const;
+export const RESOLVERS = [CustomerResolver, OrderResolver, EventResolver, IngestResolver, SegmentPreviewResolver, SegmentResolver, ValueResolver, ScoringResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

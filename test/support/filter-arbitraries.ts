@@ -246,25 +246,44 @@ const purchaseArb = fc.record(
   { requiredKeys: [] },
 );
 
-const leafArb = (segmentIds: string[]): fc.Arbitrary<SegmentFilter> =>
+/** Bounds on and around the clamp edges and typical thresholds. */
+const SCORE_BOUNDS = [0, 1, 10, 25, 50, 99, 100];
+
+const scoreArb = (modelIds: string[]): fc.Arbitrary<SegmentFilter> =>
+  fc
+    .tuple(fc.constantFrom(...modelIds), someOf<{ gte: number; lte: number }>({ gte: fc.constantFrom(...SCORE_BOUNDS), lte: fc.constantFrom(...SCORE_BOUNDS) }))
+    .map(([model, bounds]) => ({ value: { score: { model, ...bounds } } }));
+
+/** Rule points: both signs, zero, and sums that cross 0 and 100. */
+export const POINTS = [-100, -40, -10, 0, 10, 25, 60, 100];
+
+/** The rules of a random scoring model: filters over the given saved objects, overlapping by construction. */
+export const scoringRulesArb = (segmentIds: string[], modelIds: string[]) =>
+  fc.array(
+    fc.record({ label: fc.constantFrom('role', 'budget', 'downloads', 'recent contact'), filter: filterArb(2, segmentIds, modelIds), points: fc.constantFrom(...POINTS) }),
+    { minLength: 1, maxLength: 5 },
+  );
+
+const leafArb = (segmentIds: string[], modelIds: string[]): fc.Arbitrary<SegmentFilter> =>
   fc.oneof(
     { weight: 3, arbitrary: identityArb.map((identity) => ({ identity })) },
     { weight: 2, arbitrary: valueArb.map((value) => ({ value })) },
     { weight: 3, arbitrary: eventArb.map((event) => ({ behaviour: { event } })) },
     { weight: 3, arbitrary: purchaseArb.map((purchase) => ({ behaviour: { purchase } })) },
     { weight: segmentIds.length ? 1 : 0, arbitrary: fc.constantFrom(...(segmentIds.length ? segmentIds : ['none'])).map((inSegment) => ({ inSegment })) },
+    { weight: modelIds.length ? 2 : 0, arbitrary: modelIds.length ? scoreArb(modelIds) : fc.constant({}) },
     { weight: 1, arbitrary: fc.constant({}) },
   );
 
-/** Filters up to `depth` levels of and/or/not over every criterion kind. */
-export function filterArb(depth: number, segmentIds: string[] = []): fc.Arbitrary<SegmentFilter> {
-  if (depth <= 1) return leafArb(segmentIds);
-  const inner = filterArb(depth - 1, segmentIds);
+/** Filters up to `depth` levels of and/or/not over every criterion kind, using the given saved segments and scoring models. */
+export function filterArb(depth: number, segmentIds: string[] = [], modelIds: string[] = []): fc.Arbitrary<SegmentFilter> {
+  if (depth <= 1) return leafArb(segmentIds, modelIds);
+  const inner = filterArb(depth - 1, segmentIds, modelIds);
   return fc.oneof(
-    { weight: 3, arbitrary: leafArb(segmentIds) },
+    { weight: 3, arbitrary: leafArb(segmentIds, modelIds) },
     { weight: 1, arbitrary: fc.array(inner, { minLength: 1, maxLength: 3 }).map((and) => ({ and })) },
     { weight: 1, arbitrary: fc.array(inner, { minLength: 1, maxLength: 3 }).map((or) => ({ or })) },
     { weight: 1, arbitrary: inner.map((not) => ({ not })) },
-    { weight: 1, arbitrary: fc.tuple(leafArb(segmentIds), inner).map(([a, b]) => ({ ...a, not: b })) },
+    { weight: 1, arbitrary: fc.tuple(leafArb(segmentIds, modelIds), inner).map(([a, b]) => ({ ...a, not: b })) },
   );
 }
