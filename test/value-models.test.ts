@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/common/paths';
 import { expectAgreement } from './support/agreement';
-import { expectedPurchases, fitBgNbd, groupSummaries, probabilityAlive, totalLogLikelihood } from '../src/value/bgnbd';
-import { expectedSpend, fitGammaGamma } from '../src/value/gamma-gamma';
+import { bgnbdLogLikelihood, expectedPurchases, fitBgNbd, groupSummaries, probabilityAlive, totalLogLikelihood } from '../src/value/bgnbd';
+import { expectedSpend, fitGammaGamma, gammaGammaLogLikelihood, totalGammaGammaLogLikelihood } from '../src/value/gamma-gamma';
 import { hypergeometric2F1, logGamma } from '../src/value/special';
 
 /**
@@ -43,6 +43,12 @@ describe('BG/NBD on CDNOW (39-week calibration)', () => {
     expect(totalLogLikelihood(published, groups)).toBeCloseTo(-9582.4, 0);
   });
 
+  test('the grouped total equals the sum of the per-customer log-likelihoods (equation 6)', () => {
+    const parameters = { r: 0.3, alpha: 5, a: 0.9, b: 2.1 };
+    const direct = groups.reduce((sum, g) => sum + g.weight * bgnbdLogLikelihood(parameters, g.x, g.tx, g.T), 0);
+    expect(totalLogLikelihood(parameters, groups)).toBeCloseTo(direct, 8);
+  });
+
   test('expects 1.226 purchases in 39 weeks for x = 2, t_x = 30.43, T = 38.86', () => {
     expect(expectedPurchases(fit, 39, 2, 30.43, 38.86)).toBeCloseTo(1.226, 2);
     expect(expectedPurchases({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 39, 2, 30.43, 38.86)).toBeCloseTo(1.226, 3);
@@ -67,6 +73,12 @@ describe('Gamma-Gamma on the 946 CDNOW repeat customers', () => {
     expectAgreement(fit.p, 6.25, 2);
     expectAgreement(fit.q, 3.74, 2);
     expectAgreement(fit.v, 15.44, 2);
+  });
+
+  test('the grouped total equals the sum of the per-customer log-likelihoods', () => {
+    const parameters = { p: 5, q: 3, v: 12 };
+    const direct = repeaters.reduce((sum, c) => sum + gammaGammaLogLikelihood(parameters, c.x, c.m), 0);
+    expect(totalGammaGammaLogLikelihood(parameters, repeaters)).toBeCloseTo(direct, 8);
   });
 
   test('the expected spend shrinks a customer mean towards the population mean', () => {

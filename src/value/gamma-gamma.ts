@@ -24,12 +24,26 @@ export function gammaGammaLogLikelihood({ p, q, v }: GammaGammaParameters, x: nu
   );
 }
 
+/** Σ weight × ln L, with the Γ terms (which depend on x alone) computed once per distinct x. */
+export function totalGammaGammaLogLikelihood({ p, q, v }: GammaGammaParameters, customers: readonly SpendSummary[]): number {
+  const byX = new Map<number, number>();
+  let sum = 0;
+  for (const c of customers) {
+    let common = byX.get(c.x);
+    if (common === undefined) {
+      common = logGamma(p * c.x + q) - logGamma(p * c.x) - logGamma(q) + q * Math.log(v) + p * c.x * Math.log(c.x);
+      byX.set(c.x, common);
+    }
+    sum += (c.weight ?? 1) * (common + (p * c.x - 1) * Math.log(c.m) - (p * c.x + q) * Math.log(v + c.x * c.m));
+  }
+  return sum;
+}
+
 export function fitGammaGamma(customers: readonly SpendSummary[]): GammaGammaParameters {
   const toParameters = (point: number[]) => ({ p: Math.exp(point[0]), q: Math.exp(point[1]), v: Math.exp(point[2]) });
   const objective = (point: number[]) => {
     if (point.some((value) => Math.abs(value) > 30)) return Infinity;
-    const parameters = toParameters(point);
-    const value = -customers.reduce((sum, c) => sum + (c.weight ?? 1) * gammaGammaLogLikelihood(parameters, c.x, c.m), 0);
+    const value = -totalGammaGammaLogLikelihood(toParameters(point), customers);
     return Number.isFinite(value) ? value : Infinity;
   };
   let best = nelderMead(objective, [0, 0, 0]);
