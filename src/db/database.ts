@@ -65,7 +65,8 @@ export async function openDatabase(target: DatabaseTarget, options: OrmOptions =
 
 /**
  * SQLite runs as a server store: write-ahead logging so readers never block
- * the writer, a busy timeout instead of "database is locked", foreign keys on.
+ * the writer, a busy timeout instead of "database is locked", foreign keys on,
+ * a page cache sized for a server.
  * The sqlite3 driver keeps a single pooled connection, so this applies to all queries.
  */
 async function tuneSqlite(orm: MikroORM): Promise<void> {
@@ -74,6 +75,9 @@ async function tuneSqlite(orm: MikroORM): Promise<void> {
   await connection.execute('pragma busy_timeout = 5000');
   await connection.execute('pragma foreign_keys = on');
   await connection.execute('pragma synchronous = normal');
+  // 64 MiB of page cache instead of the 2 MiB default: set-based refreshes and
+  // grouped analyses re-read the orders and metrics tables many times over.
+  await connection.execute('pragma cache_size = -65536');
 }
 
 function firstLine(error: unknown): string {

@@ -33,42 +33,49 @@ export async function refreshMetrics(knex: Knex, asOf: Date, now = new Date()): 
   const at = asOf.getTime();
   return knex.transaction(async (trx) => {
     await trx('customer_metrics').delete();
+    // One pass over the orders into a keyed scratch table (per-day occasions,
+    // then per-customer totals and RFM ranks), then one insert of every customer
+    // joined to it: a window-function subquery joined straight to customers has
+    // no index to probe on SQLite and degrades to a scan per customer.
+    await trx.raw(
+      `create temporary table order_summary (customer_id integer primary key, order_count integer, lifetime_revenue double precision,
+         first_order_at bigint, last_order_at bigint, days_since_last_order integer, repeat_occasions integer, first_occasion_day integer,
+         last_occasion_day integer, repeat_occasion_value double precision, recency_score integer, frequency_score integer, monetary_score integer)`,
+    );
+    await trx.raw(
+      `insert into order_summary
+       select customer_id, n, revenue, first_at, last_at, days_since, x, first_day, last_day, repeat_value,
+         ${quintileScoreSql('r_rank', 'customers')}, ${quintileScoreSql('f_rank', 'customers')}, ${quintileScoreSql('m_rank', 'customers')}
+       from (select c.*, count(*) over () as customers,
+               rank() over (order by days_since desc) as r_rank,
+               rank() over (order by n) as f_rank,
+               rank() over (order by revenue) as m_rank
+             from (select customer_id, sum(n) as n, sum(occasion_value) as revenue, min(first_at) as first_at, max(last_at) as last_at,
+                     (? - max(last_at)) / ${DAY} as days_since,
+                     count(*) - 1 as x, min(occasion_day) as first_day, max(occasion_day) as last_day,
+                     case when count(*) > 1
+                       then (sum(occasion_value) - sum(case when occasion = 1 then occasion_value else 0 end)) / (count(*) - 1)
+                     end as repeat_value
+                   from (select customer_id, ${dayOf('ordered_at')} as occasion_day, count(*) as n, sum(amount) as occasion_value,
+                           min(ordered_at) as first_at, max(ordered_at) as last_at,
+                           row_number() over (partition by customer_id order by ${dayOf('ordered_at')}) as occasion
+                         from orders where ordered_at <= ? group by customer_id, ${dayOf('ordered_at')}) days
+                   group by customer_id) c) ranked`,
+      [at, at],
+    );
+    // RFM quintiles among customers with an order; ties share a score.
+    const segment = rfmSegmentSql('s.recency_score', 's.frequency_score');
     await trx.raw(
       `insert into customer_metrics (customer_id, order_count, lifetime_revenue, average_order_value, first_order_at, last_order_at,
-         days_since_last_order, repeat_occasions, first_occasion_day, last_occasion_day, repeat_occasion_value, as_of, computed_at)
-       select c.id, coalesce(o.n, 0), coalesce(o.revenue, 0), o.revenue / o.n, o.first_at, o.last_at,
-         (? - o.last_at) / ${DAY}, occ.x, occ.first_day, occ.last_day, occ.repeat_value, ?, ?
-       from customers c
-       left join (select customer_id, count(*) as n, sum(amount) as revenue, min(ordered_at) as first_at, max(ordered_at) as last_at
-                  from orders where ordered_at <= ? group by customer_id) o on o.customer_id = c.id
-       left join (select d.customer_id, count(*) - 1 as x, min(d.occasion_day) as first_day, max(d.occasion_day) as last_day,
-                    case when count(*) > 1
-                      then (sum(d.occasion_value) - sum(case when d.occasion_day = f.first_day then d.occasion_value else 0 end)) / (count(*) - 1)
-                    end as repeat_value
-                  from (select customer_id, ${dayOf('ordered_at')} as occasion_day, sum(amount) as occasion_value
-                        from orders where ordered_at <= ? group by customer_id, ${dayOf('ordered_at')}) d
-                  join (select customer_id, min(${dayOf('ordered_at')}) as first_day from orders where ordered_at <= ? group by customer_id) f
-                    on f.customer_id = d.customer_id
-                  group by d.customer_id) occ on occ.customer_id = c.id`,
-      [at, at, now.getTime(), at, at, at],
+         days_since_last_order, repeat_occasions, first_occasion_day, last_occasion_day, repeat_occasion_value,
+         recency_score, frequency_score, monetary_score, rfm_segment, as_of, computed_at)
+       select c.id, coalesce(s.order_count, 0), coalesce(s.lifetime_revenue, 0), s.lifetime_revenue / s.order_count, s.first_order_at, s.last_order_at,
+         s.days_since_last_order, s.repeat_occasions, s.first_occasion_day, s.last_occasion_day, s.repeat_occasion_value,
+         s.recency_score, s.frequency_score, s.monetary_score, ${segment.text}, ?, ?
+       from customers c left join order_summary s on s.customer_id = c.id`,
+      [...segment.bindings, at, now.getTime()],
     );
-
-    // RFM quintiles among customers with an order; ties share a score.
-    const segment = rfmSegmentSql('s.recency', 's.frequency');
-    await trx.raw(
-      `update customer_metrics set recency_score = s.recency, frequency_score = s.frequency, monetary_score = s.monetary, rfm_segment = ${segment.text}
-       from (select customer_id,
-               ${quintileScoreSql('r_rank', 'n')} as recency,
-               ${quintileScoreSql('f_rank', 'n')} as frequency,
-               ${quintileScoreSql('m_rank', 'n')} as monetary
-             from (select customer_id, count(*) over () as n,
-                     rank() over (order by days_since_last_order desc) as r_rank,
-                     rank() over (order by order_count) as f_rank,
-                     rank() over (order by lifetime_revenue) as m_rank
-                   from customer_metrics where order_count > 0) ranked) s
-       where customer_metrics.customer_id = s.customer_id`,
-      segment.bindings,
-    );
+    await trx.raw('drop table order_summary');
 
     const triples: Array<{ x: number | string; first_day: number | string; last_day: number | string; weight: number | string }> = await trx.raw(
       `select repeat_occasions as x, first_occasion_day as first_day, last_occasion_day as last_day, count(*) as weight
