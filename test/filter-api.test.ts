@@ -19,7 +19,7 @@ afterAll(async () => server.stop());
 
 async function reference(filter: object, asOf: Date): Promise<number> {
   const facts = await loadCustomerFacts(server.db.fork().getKnex());
-  return facts.filter((customer) => evaluate(customer, filter, { asOf, segmentFilter: () => ({}), scoringRules: () => [] })).length;
+  return facts.filter((customer) => evaluate(customer, filter, { asOf, segmentFilter: () => ({}), scoringRules: () => [], personaOrder: () => [] })).length;
 }
 
 test('evaluateSegment, customers(filter) and the reference evaluator agree on the example filters', async () => {

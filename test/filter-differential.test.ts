@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { recordEvents, recordOrders } from '../src/ingest/activity-ingest';
 import { upsertCustomers } from '../src/ingest/customer-ingest';
-import { evaluate } from '../src/filter/evaluate';
+import { assignedPersona, evaluate } from '../src/filter/evaluate';
 import { loadCustomerFacts } from '../src/filter/facts-loader';
 import { matchingCustomerIds } from '../src/filter/query';
-import { compileFilter } from '../src/filter/compile';
+import { compileFilter, compilePersonaAssignment } from '../src/filter/compile';
 import { dialectFor } from '../src/filter/dialect';
 import { dialectName } from '../src/db/dialect-name';
-import type { ScoringRuleDefinition, SegmentFilter } from '../src/filter/types';
-import { prepareFilter, savedLookups, type FilterReferences } from '../src/filter/validate';
+import type { PersonaDefinition, ScoringRuleDefinition, SegmentFilter } from '../src/filter/types';
+import { prepareFilter, preparePersonaAssignment, savedLookups, type FilterReferences } from '../src/filter/validate';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { AS_OF, baseArb, filterArb, scoringRulesArb, type BaseCustomer } from './support/filter-arbitraries';
 
@@ -17,7 +17,8 @@ import { AS_OF, baseArb, filterArb, scoringRulesArb, type BaseCustomer } from '.
  * accepts: random small bases (nulls, missing attributes, customers without
  * orders or events, instants on window edges) × random filters of every
  * criterion kind up to depth 4, including composition through saved segments
- * and scores of points-based scoring models (overlapping rules, negative points).
+ * and scores of points-based scoring models (overlapping rules, negative points),
+ * and persona membership (exclusive, in assignment order).
  */
 const BASES = Number(process.env.FILTER_BASES ?? 10);
 const FILTERS_PER_BASE = Number(process.env.FILTERS_PER_BASE ?? 400);
@@ -54,19 +55,40 @@ test(`compiled SQL equals the reference evaluator on ${BASES} random bases × ${
     await loadBase(base);
     const knex = database.db.fork().getKnex();
     const facts = await loadCustomerFacts(knex);
-    // Two scoring models (the second may use the first's score) and three saved
-    // segments, each may use the models and the segments before it.
+    // Two scoring models (the second may use the first's score), three personas
+    // in an assignment order with a tie broken by age (each may use the models
+    // and the personas before it) and three saved segments, each may use all of
+    // those and the segments before it.
     const models = new Map<string, ScoringRuleDefinition[]>();
-    for (const id of ['1', '2']) models.set(id, fc.sample(scoringRulesArb([], [...models.keys()]), { numRuns: 1, seed: b * 10 + 5 + Number(id) })[0]);
+    for (const id of ['1', '2']) models.set(id, fc.sample(scoringRulesArb({ models: [...models.keys()] }), { numRuns: 1, seed: b * 10 + 5 + Number(id) })[0]);
+    const personas: PersonaDefinition[] = [];
+    for (const id of ['3', '1', '2']) {
+      const filter = fc.sample(filterArb(2, { models: [...models.keys()], personas: personas.map((p) => p.id) }), { numRuns: 1, seed: b * 10 + 7 + Number(id) })[0];
+      personas.push({ id, name: `persona ${id}`, filter });
+    }
     const saved = new Map<string, SegmentFilter>();
-    for (const id of ['1', '2', '3']) saved.set(id, fc.sample(filterArb(2, [...saved.keys()], [...models.keys()]), { numRuns: 1, seed: b * 10 + Number(id) })[0]);
+    for (const id of ['1', '2', '3']) {
+      const filter = fc.sample(filterArb(2, { segments: [...saved.keys()], models: [...models.keys()], personas: personas.map((p) => p.id) }), { numRuns: 1, seed: b * 10 + Number(id) })[0];
+      saved.set(id, filter);
+    }
     const references: FilterReferences = {
       segmentFilter: async (id) => saved.get(id) ?? null,
-      personaExists: async () => false,
+      personaOrder: async () => personas,
       scoringRules: async (id) => models.get(id) ?? null,
     };
+    const everything = { segments: [...saved.keys()], models: [...models.keys()], personas: personas.map((p) => p.id) };
+    // Persona assignment in one expression agrees with the reference evaluator's.
+    const assignment = await preparePersonaAssignment(references, 'assignment');
+    const assigned = compilePersonaAssignment({ asOf: AS_OF, dialect: dialectFor(dialectName(knex)), ...savedLookups(assignment) });
+    const assignedRows: Array<{ id: number | string; persona: number | string | null }> = await knex('customers as c')
+      .select('c.id', knex.raw(`${assigned.text} as persona`, assigned.bindings))
+      .orderBy('c.id');
+    const assignmentContext = { asOf: AS_OF, ...savedLookups(assignment) };
+    expect(assignedRows.map((row) => (row.persona == null ? null : String(row.persona)))).toEqual(
+      facts.map((customer) => assignedPersona(customer, assignmentContext)?.id ?? null),
+    );
     await fc.assert(
-      fc.asyncProperty(filterArb(4, [...saved.keys()], [...models.keys()]), async (filter) => {
+      fc.asyncProperty(filterArb(4, everything), async (filter) => {
         const prepared = await prepareFilter(filter, references);
         const fromSql = await matchingCustomerIds(knex, prepared, AS_OF);
         const context = { asOf: AS_OF, ...savedLookups(prepared) };

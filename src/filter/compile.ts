@@ -1,6 +1,7 @@
 import type { FilterDialect } from './dialect';
 import { matchNumber, matchString } from './evaluate';
 import { and, FALSE, joinSql, likeLiteral, not, notNull, or, placeholders, sql, template, TRUE, type Sql } from './sql';
+import type { SavedLookups } from './validate';
 import type {
   AttributeFilter,
   DateTimeFilter,
@@ -28,13 +29,10 @@ import { ageCutoff, windowInterval, withinLastDays, type Interval } from './wind
  * differ, so the test is made two-valued. Conditions inside subqueries start
  * positive again: EXISTS, IN and COUNT are two-valued.
  */
-export interface CompileContext {
+/** Saved segments, scoring models and personas come validated: known and acyclic. */
+export interface CompileContext extends SavedLookups {
   asOf: Date;
   dialect: FilterDialect;
-  /** Saved filters of referenced segments (validated: known and acyclic). */
-  segmentFilter(id: string): SegmentFilter;
-  /** Rules of referenced scoring models (validated: known and acyclic). */
-  scoringRules(id: string): ScoringRuleDefinition[];
 }
 
 /**
@@ -355,6 +353,27 @@ export function compileFilter(filter: SegmentFilter, context: CompileContext, po
     if (filter.behaviour.purchase != null) parts.push(compilePurchase(filter.behaviour.purchase, context, shape));
   }
   if (filter.inSegment != null) parts.push(compileFilter(context.segmentFilter(filter.inSegment), context, positive, narrow));
-  if (filter.persona != null) parts.push(FALSE);
+  if (filter.persona != null) parts.push(compilePersona(filter.persona, context, positive, narrow));
   return and(parts);
+}
+
+/** Members of a persona: its filter matches and the filter of no persona before it in assignment order does. */
+function compilePersona(id: string, context: CompileContext, positive: boolean, narrowed: boolean): Sql {
+  const order = context.personaOrder();
+  const position = order.findIndex((persona) => persona.id === id);
+  const own = compileFilter(order[position].filter, context, positive, narrowed);
+  const taken = order.slice(0, position).map((earlier) => not(compileFilter(earlier.filter, context, !positive, narrowed)));
+  return and([own, ...taken]);
+}
+
+/**
+ * The id of the persona a customer `c` is assigned to (the first in
+ * assignment order whose filter matches), or NULL. Filters compile with
+ * positive polarity: a NULL test falls through `case when` as a false one.
+ */
+export function compilePersonaAssignment(context: CompileContext): Sql {
+  const order = context.personaOrder();
+  if (order.length === 0) return sql('cast(null as integer)');
+  const branches = order.map((persona) => template(`when $ then ${Number(persona.id)}`, compileFilter(persona.filter, context)));
+  return template('(case $ end)', joinSql(' ', branches));
 }

@@ -21,6 +21,8 @@ export interface DescribeContext {
   segmentName(id: string): string | undefined;
   /** A scoring model's name for value.score, when known. */
   scoringModelName?(id: string): string | undefined;
+  /** A persona's name, when known. */
+  personaName?(id: string): string | undefined;
 }
 
 const quote = (text: string) => JSON.stringify(text);
@@ -199,7 +201,10 @@ export function describeParts(filter: SegmentFilter, context: DescribeContext): 
     const name = context.segmentName(filter.inSegment);
     parts.push(name === undefined ? `in segment ${filter.inSegment}` : `in segment ${quote(name)}`);
   }
-  if (filter.persona != null) parts.push(`persona ${filter.persona}`);
+  if (filter.persona != null) {
+    const name = context.personaName?.(filter.persona);
+    parts.push(name === undefined ? `persona ${filter.persona}` : `persona ${quote(name)}`);
+  }
   return parts;
 }
 

@@ -1,11 +1,13 @@
 import { ageAt } from '../customers/customer.service';
 import type { CustomerFacts, FlatValue } from './facts';
+import type { SavedLookups } from './validate';
 import type {
   AttributeFilter,
   DateTimeFilter,
   EventCriterion,
   FloatFilter,
   IntFilter,
+  PersonaDefinition,
   PurchaseCriterion,
   ScoringRuleDefinition,
   SegmentFilter,
@@ -23,12 +25,8 @@ import { inInterval, windowInterval, withinLastDays } from './window';
  * A missing value (null, absent attribute, no metrics) fails every positive
  * operator; the negative ones (ne, notIn, isNull: true, hasNone) hold on it.
  */
-export interface EvaluationContext {
+export interface EvaluationContext extends SavedLookups {
   asOf: Date;
-  /** The saved filter of a segment, for inSegment (already validated: known and acyclic). */
-  segmentFilter(id: string): SegmentFilter;
-  /** The rules of a scoring model, for value.score (already validated: known and acyclic). */
-  scoringRules(id: string): ScoringRuleDefinition[];
 }
 
 /** Case folding of contains/startsWith: the letters A–Z, the same on every database. */
@@ -184,7 +182,18 @@ export function evaluate(customer: CustomerFacts, filter: SegmentFilter, context
     if (filter.behaviour.purchase != null) checks.push(matchPurchases(customer, filter.behaviour.purchase, context.asOf));
   }
   if (filter.inSegment != null) checks.push(evaluate(customer, context.segmentFilter(filter.inSegment), context));
-  // Personas need persona assignment; validation refuses the criterion until one exists.
-  if (filter.persona != null) checks.push(false);
+  if (filter.persona != null) checks.push(isPersonaMember(customer, filter.persona, context));
   return checks.every(Boolean);
+}
+
+/** A persona's members: its filter matches and no persona before it in assignment order has the customer. */
+function isPersonaMember(customer: CustomerFacts, id: string, context: EvaluationContext): boolean {
+  const order = context.personaOrder();
+  const position = order.findIndex((persona) => persona.id === id);
+  return evaluate(customer, order[position].filter, context) && order.slice(0, position).every((earlier) => !evaluate(customer, earlier.filter, context));
+}
+
+/** The persona a customer is assigned to (needs every persona prepared, see preparePersonaAssignment): the first, in assignment order, whose filter matches; or none. */
+export function assignedPersona(customer: CustomerFacts, context: EvaluationContext): PersonaDefinition | null {
+  return context.personaOrder().find((persona) => evaluate(customer, persona.filter, context)) ?? null;
 }

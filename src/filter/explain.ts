@@ -1,6 +1,6 @@
 import { ageAt } from '../customers/customer.service';
 import { describeFilter, type DescribeContext } from './describe';
-import { evaluate, scoreOf, type EvaluationContext } from './evaluate';
+import { assignedPersona, evaluate, scoreOf, type EvaluationContext } from './evaluate';
 import type { CustomerFacts } from './facts';
 import type { SegmentFilter } from './types';
 import { IDENTITY_STRING_FIELDS, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
@@ -81,8 +81,20 @@ function parts(customer: CustomerFacts, filter: SegmentFilter, context: ExplainC
     const saved = context.segmentFilter(filter.inSegment);
     out.push({ kind: 'inSegment', filter: { inSegment: filter.inSegment }, actual: null, children: [explainFilter(customer, saved, context)] });
   }
-  if (filter.persona != null) out.push({ kind: 'persona', filter: { persona: filter.persona }, actual: null });
+  if (filter.persona != null) out.push(personaPart(customer, filter.persona, context));
   return out;
+}
+
+/** A persona criterion: the persona the customer is assigned to, and why the asked one's filter holds or not. */
+function personaPart(customer: CustomerFacts, id: string, context: ExplainContext): Part {
+  const assigned = assignedPersona(customer, context);
+  const persona = context.personaOrder().find((candidate) => candidate.id === id)!;
+  return {
+    kind: 'persona',
+    filter: { persona: id },
+    actual: assigned ? `assigned to persona ${assigned.id} "${assigned.name}"` : 'assigned to no persona',
+    children: [explainFilter(customer, persona.filter, context)],
+  };
 }
 
 /** A score criterion: the customer's score, and each rule with the points it gave or would have given. */

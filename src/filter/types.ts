@@ -105,6 +105,17 @@ export interface ScoringRuleDefinition {
   points: number;
 }
 
+/**
+ * A persona as the engine sees it. Personas are exclusive: a customer is
+ * assigned to the first persona, in assignment order (priority number, then
+ * age), whose filter matches.
+ */
+export interface PersonaDefinition {
+  id: string;
+  name: string;
+  filter: SegmentFilter;
+}
+
 /** Scores are the sum of the matching rules' points, clamped to this range. */
 export const SCORE_RANGE = { min: 0, max: 100 } as const;
 export const RULE_POINTS = { min: -100, max: 100 } as const;

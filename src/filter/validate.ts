@@ -6,6 +6,7 @@ import type {
   FloatFilter,
   IdentityFilter,
   IntFilter,
+  PersonaDefinition,
   ScoringRuleDefinition,
   SegmentFilter,
   StringFilter,
@@ -31,16 +32,23 @@ export class FilterError extends Error {
 export interface FilterReferences {
   /** The saved filter of a segment, or null when no segment has this id. */
   segmentFilter(id: string): Promise<SegmentFilter | null>;
-  personaExists(id: string): Promise<boolean>;
+  /** Every persona, in assignment order (priority number, then oldest first). */
+  personaOrder(): Promise<PersonaDefinition[]>;
   /** The rules of a scoring model, or null when no model has this id. */
   scoringRules(id: string): Promise<ScoringRuleDefinition[] | null>;
 }
 
-/** A validated filter with the saved filters it reaches: segments (inSegment) and scoring models' rules (value.score), by id. */
+/**
+ * A validated filter with the saved filters it reaches: segments (inSegment)
+ * and scoring models' rules (value.score) by id, and, when it reaches a
+ * persona, every persona in assignment order (a persona's members are those
+ * its filter matches and no persona before it does).
+ */
 export interface PreparedFilter {
   filter: SegmentFilter;
   segments: Map<string, SegmentFilter>;
   scoringModels: Map<string, ScoringRuleDefinition[]>;
+  personas: PersonaDefinition[] | null;
 }
 
 const set = (value: unknown) => value !== null && value !== undefined;
@@ -166,6 +174,7 @@ function checkBehaviour(behaviour: BehaviourFilter, path: string): void {
 export const savedRef = {
   segment: (id: string | number) => `segment ${id}`,
   scoringModel: (id: string | number) => `scoring model ${id}`,
+  persona: (id: string | number) => `persona ${id}`,
 };
 
 /**
@@ -177,6 +186,7 @@ export const savedRef = {
 class FilterPreparation {
   readonly segments = new Map<string, SegmentFilter>();
   readonly scoringModels = new Map<string, ScoringRuleDefinition[]>();
+  personas: PersonaDefinition[] | null = null;
   private ownNodes = 0;
   private expandedNodes = 0;
 
@@ -199,9 +209,7 @@ class FilterPreparation {
       if (set(node.value!.score)) await this.visitScoringModel(String(node.value!.score!.model), `${at}.value.score.model`, stack);
     }
     if (set(node.behaviour)) checkBehaviour(node.behaviour!, `${at}.behaviour`);
-    if (set(node.persona) && !(await this.references.personaExists(node.persona!))) {
-      throw new FilterError(`no persona has id "${node.persona}"`, `${at}.persona`);
-    }
+    if (set(node.persona)) await this.visitPersona(String(node.persona), `${at}.persona`, stack);
     if (set(node.inSegment)) await this.visitSegment(String(node.inSegment), `${at}.inSegment`, stack);
   }
 
@@ -215,6 +223,37 @@ class FilterPreparation {
     if (!rules) throw new FilterError(`no scoring model has id "${id}"`, at);
     this.scoringModels.set(id, rules);
     for (const rule of rules) await this.visitSaved(rule.filter, at, [...stack, ref]);
+  }
+
+  /**
+   * A persona's membership: its own filter, and the filters of every persona
+   * before it in assignment order (whose members it cannot have). Each of them
+   * is on the stack while its filter is walked, so a persona reached again,
+   * through its own filter or a persona ranked before it, is a cycle.
+   */
+  private async visitPersona(id: string, at: string, stack: string[]): Promise<void> {
+    const order = await this.personaOrder();
+    const position = order.findIndex((persona) => persona.id === id);
+    if (position < 0) throw new FilterError(`no persona has id "${id}"`, at);
+    await this.visitPersonaFilter(order[position], at, stack);
+    for (const earlier of order.slice(0, position)) await this.visitPersonaFilter(earlier, at, [...stack, savedRef.persona(id)]);
+  }
+
+  private async visitPersonaFilter(persona: PersonaDefinition, at: string, stack: string[]): Promise<void> {
+    const ref = savedRef.persona(persona.id);
+    if (stack.includes(ref)) throw new FilterError(`${ref} refers back to itself (${[...stack, ref].join(' → ')})`, at);
+    await this.visitSaved(persona.filter, at, [...stack, ref]);
+  }
+
+  /** Every persona in assignment order, read once per preparation. */
+  async personaOrder(): Promise<PersonaDefinition[]> {
+    this.personas ??= await this.references.personaOrder();
+    return this.personas;
+  }
+
+  /** Every persona's filter, for the expression that assigns each customer its persona. */
+  async visitAssignment(at: string, stack: string[]): Promise<void> {
+    for (const persona of await this.personaOrder()) await this.visitPersonaFilter(persona, at, stack);
   }
 
   private async visitSegment(id: string, at: string, stack: string[]): Promise<void> {
@@ -249,7 +288,7 @@ class FilterPreparation {
     if (!expanded && ++this.ownNodes > FILTER_LIMITS.nodes) throw new FilterError(`a filter has at most ${FILTER_LIMITS.nodes} nodes`, at);
     if (++this.expandedNodes > FILTER_LIMITS.expandedNodes) {
       throw new FilterError(
-        `with the segments and scoring models it uses, a filter reaches at most ${FILTER_LIMITS.expandedNodes} nodes`,
+        `with the segments, scoring models and personas it uses, a filter reaches at most ${FILTER_LIMITS.expandedNodes} nodes`,
         at,
       );
     }
@@ -261,7 +300,7 @@ class FilterPreparation {
   }
 
   prepared(filter: SegmentFilter): PreparedFilter {
-    return { filter, segments: this.segments, scoringModels: this.scoringModels };
+    return { filter, segments: this.segments, scoringModels: this.scoringModels, personas: this.personas };
   }
 }
 
@@ -313,10 +352,36 @@ export async function prepareScoringModel(id: string, references: FilterReferenc
   return preparation.prepared({ value: { score: { model: id, gte: SCORE_RANGE.min } } });
 }
 
-/** How compile, evaluate and explain reach the saved filters a prepared filter was checked with. */
-export function savedLookups(prepared: PreparedFilter): { segmentFilter(id: string): SegmentFilter; scoringRules(id: string): ScoringRuleDefinition[] } {
+/**
+ * Loads every persona's filter with what it reaches, for the expression that
+ * assigns each customer its persona (Customer.persona, distributions, the
+ * PERSONA dimension), beside `filter` (everyone by default). Problems in the
+ * personas are reported at `assignmentPath`.
+ */
+export async function preparePersonaAssignment(
+  references: FilterReferences,
+  path: string,
+  filter: SegmentFilter = {},
+  assignmentPath = 'personas',
+): Promise<PreparedFilter> {
+  const preparation = new FilterPreparation(references);
+  await preparation.visit(filter, path, [], false);
+  await preparation.visitAssignment(assignmentPath, []);
+  return preparation.prepared(filter);
+}
+
+/** What compile, evaluate and explain read of the saved objects a prepared filter was checked with. */
+export interface SavedLookups {
+  segmentFilter(id: string): SegmentFilter;
+  scoringRules(id: string): ScoringRuleDefinition[];
+  /** Every persona in assignment order (only when the prepared filter reached one, or was prepared for assignment). */
+  personaOrder(): PersonaDefinition[];
+}
+
+export function savedLookups(prepared: PreparedFilter): SavedLookups {
   return {
     segmentFilter: (id) => prepared.segments.get(id)!,
     scoringRules: (id) => prepared.scoringModels.get(id)!,
+    personaOrder: () => prepared.personas ?? [],
   };
 }

@@ -2,6 +2,7 @@ import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { badUserInput } from '../common/errors';
 import { parseId } from '../customers/customer.service';
 import { storedFilter } from '../filter/json';
+import { personaOrderOf } from '../personas/persona-order';
 import { filterPredicate } from '../filter/query';
 import type { Sql } from '../filter/sql';
 import type { ScoringRuleDefinition, SegmentFilter } from '../filter/types';
@@ -9,7 +10,11 @@ import { FilterError, prepareFilter, prepareScoringModel, type FilterReferences,
 
 /** Saved segments, personas and scoring models as the filter validator sees them. */
 export function databaseReferences(em: EntityManager): FilterReferences {
-  const knex = em.getKnex();
+  return storedReferences(em.getKnex());
+}
+
+/** The same, through a knex (a transaction sees what it has written). */
+export function storedReferences(knex: Knex): FilterReferences {
   const exists = async (table: string, raw: string) => {
     const id = /^\d{1,15}$/.test(raw) ? Number(raw) : null;
     return id !== null && (await knex(table).where('id', id).first('id')) !== undefined;
@@ -21,7 +26,7 @@ export function databaseReferences(em: EntityManager): FilterReferences {
       const row = await knex('segments').where('id', id).first('filter');
       return row ? storedFilter(row.filter) : null;
     },
-    personaExists: (id) => exists('personas', id),
+    personaOrder: () => personaOrderOf(knex),
     scoringRules: async (raw) => {
       if (!(await exists('scoring_models', raw))) return null;
       return scoringRulesOf(knex, Number(raw));

@@ -257,14 +257,21 @@ const scoreArb = (modelIds: string[]): fc.Arbitrary<SegmentFilter> =>
 /** Rule points: both signs, zero, and sums that cross 0 and 100. */
 export const POINTS = [-100, -40, -10, 0, 10, 25, 60, 100];
 
+/** The saved objects a random filter may name; each list only holds objects that cannot reach the one being generated. */
+export interface SavedIds {
+  segments?: string[];
+  models?: string[];
+  personas?: string[];
+}
+
 /** The rules of a random scoring model: filters over the given saved objects, overlapping by construction. */
-export const scoringRulesArb = (segmentIds: string[], modelIds: string[]) =>
+export const scoringRulesArb = (saved: SavedIds) =>
   fc.array(
-    fc.record({ label: fc.constantFrom('role', 'budget', 'downloads', 'recent contact'), filter: filterArb(2, segmentIds, modelIds), points: fc.constantFrom(...POINTS) }),
+    fc.record({ label: fc.constantFrom('role', 'budget', 'downloads', 'recent contact'), filter: filterArb(2, saved), points: fc.constantFrom(...POINTS) }),
     { minLength: 1, maxLength: 5 },
   );
 
-const leafArb = (segmentIds: string[], modelIds: string[]): fc.Arbitrary<SegmentFilter> =>
+const leafArb = ({ segments: segmentIds = [], models: modelIds = [], personas: personaIds = [] }: SavedIds): fc.Arbitrary<SegmentFilter> =>
   fc.oneof(
     { weight: 3, arbitrary: identityArb.map((identity) => ({ identity })) },
     { weight: 2, arbitrary: valueArb.map((value) => ({ value })) },
@@ -272,18 +279,19 @@ const leafArb = (segmentIds: string[], modelIds: string[]): fc.Arbitrary<Segment
     { weight: 3, arbitrary: purchaseArb.map((purchase) => ({ behaviour: { purchase } })) },
     { weight: segmentIds.length ? 1 : 0, arbitrary: fc.constantFrom(...(segmentIds.length ? segmentIds : ['none'])).map((inSegment) => ({ inSegment })) },
     { weight: modelIds.length ? 2 : 0, arbitrary: modelIds.length ? scoreArb(modelIds) : fc.constant({}) },
+    { weight: personaIds.length ? 2 : 0, arbitrary: fc.constantFrom(...(personaIds.length ? personaIds : ['none'])).map((persona) => ({ persona })) },
     { weight: 1, arbitrary: fc.constant({}) },
   );
 
-/** Filters up to `depth` levels of and/or/not over every criterion kind, using the given saved segments and scoring models. */
-export function filterArb(depth: number, segmentIds: string[] = [], modelIds: string[] = []): fc.Arbitrary<SegmentFilter> {
-  if (depth <= 1) return leafArb(segmentIds, modelIds);
-  const inner = filterArb(depth - 1, segmentIds, modelIds);
+/** Filters up to `depth` levels of and/or/not over every criterion kind, using the given saved segments, scoring models and personas. */
+export function filterArb(depth: number, saved: SavedIds = {}): fc.Arbitrary<SegmentFilter> {
+  if (depth <= 1) return leafArb(saved);
+  const inner = filterArb(depth - 1, saved);
   return fc.oneof(
-    { weight: 3, arbitrary: leafArb(segmentIds, modelIds) },
+    { weight: 3, arbitrary: leafArb(saved) },
     { weight: 1, arbitrary: fc.array(inner, { minLength: 1, maxLength: 3 }).map((and) => ({ and })) },
     { weight: 1, arbitrary: fc.array(inner, { minLength: 1, maxLength: 3 }).map((or) => ({ or })) },
     { weight: 1, arbitrary: inner.map((not) => ({ not })) },
-    { weight: 1, arbitrary: fc.tuple(leafArb(segmentIds, modelIds), inner).map(([a, b]) => ({ ...a, not: b })) },
+    { weight: 1, arbitrary: fc.tuple(leafArb(saved), inner).map(([a, b]) => ({ ...a, not: b })) },
   );
 }
