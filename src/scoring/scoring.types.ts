@@ -1,4 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { SavedObjectInput, SavedObjectType } from '../common/saved-object.types';
 import { JSONScalar } from '../common/scalars';
 import { SegmentFilterInput } from '../segments/filter.inputs';
 
@@ -17,16 +18,7 @@ export class ScoringRuleType {
 @ObjectType('ScoringModel', {
   description: "A points-based score out of 100: the sum of the points of the rules a customer matches, clamped to 0..100.",
 })
-export class ScoringModelType {
-  @Field(() => ID)
-  id!: number;
-
-  @Field()
-  name!: string;
-
-  @Field(() => String, { nullable: true })
-  description?: string | null;
-
+export class ScoringModelType extends SavedObjectType {
   @Field(() => [ScoringRuleType], { description: 'In the order given.' })
   rules!: ScoringRuleType[];
 }
@@ -44,13 +36,7 @@ export class ScoringRuleInput {
 }
 
 @InputType('ScoringModelInput')
-export class ScoringModelInput {
-  @Field()
-  name!: string;
-
-  @Field(() => String, { nullable: true })
-  description?: string | null;
-
+export class ScoringModelInput extends SavedObjectInput {
   @Field(() => [ScoringRuleInput], { description: 'At most 100 rules.' })
   rules!: ScoringRuleInput[];
 }

@@ -17,8 +17,11 @@ export class SegmentPreviewType {
   @Field(() => Float, { description: 'size / number of customers, 0 on an empty base.' })
   shareOfBase!: number;
 
-  /** The compiled predicate, for the sample. */
+  /** The compiled predicate, for the sample and stats. */
   where!: Sql;
+
+  /** The instant it was evaluated at. */
+  asOf!: Date;
 }
 
 @Resolver(() => SegmentPreviewType)
@@ -29,10 +32,11 @@ export class SegmentPreviewResolver {
     @Arg('filter', () => SegmentFilterInput) filter: SegmentFilterInput,
     @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date,
   ): Promise<SegmentPreviewType> {
-    const where = await requestFilterPredicate(ctx.em, filter, asOf ?? ctx.now);
+    const at = asOf ?? ctx.now;
+    const where = await requestFilterPredicate(ctx.em, filter, at);
     // Each figure is one statement, run only when asked for (size alone costs one).
     let size: Promise<number> | undefined;
-    const preview = { where } as SegmentPreviewType;
+    const preview = { where, asOf: at } as SegmentPreviewType;
     Object.defineProperty(preview, 'size', { enumerable: true, get: () => (size ??= countCustomers(ctx.em, where)) });
     Object.defineProperty(preview, 'shareOfBase', {
       enumerable: true,

@@ -32,7 +32,7 @@ async function prepareToSave(em: EntityManager, filter: SegmentFilter, self?: nu
   }
 }
 
-/** Names of the segments and scoring models a prepared filter reaches, for plain-words descriptions. */
+/** Names of the segments, scoring models and personas a prepared filter reaches, for plain-words descriptions. */
 export async function savedNames(knex: Knex, prepared: PreparedFilter): Promise<DescribeContext> {
   const namesOf = async (table: string, ids: string[]) => {
     if (ids.length === 0) return new Map<string, string>();
@@ -41,7 +41,8 @@ export async function savedNames(knex: Knex, prepared: PreparedFilter): Promise<
   };
   const segments = await namesOf('segments', [...prepared.segments.keys()]);
   const models = await namesOf('scoring_models', [...prepared.scoringModels.keys()]);
-  return { segmentName: (id) => segments.get(id), scoringModelName: (id) => models.get(id) };
+  const personas = new Map((prepared.personas ?? []).map((persona) => [persona.id, persona.name]));
+  return { segmentName: (id) => segments.get(id), scoringModelName: (id) => models.get(id), personaName: (id) => personas.get(id) };
 }
 
 async function definitionOf(knex: Knex, filter: SegmentFilter, prepared: PreparedFilter): Promise<string> {

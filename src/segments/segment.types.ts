@@ -1,25 +1,11 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { SavedFilterType, SavedObjectInput } from '../common/saved-object.types';
 import { Connection } from '../common/connection.type';
-import { DateTimeScalar, JSONScalar } from '../common/scalars';
+import { DateTimeScalar } from '../common/scalars';
 import { SegmentFilterInput } from './filter.inputs';
 
 @ObjectType('Segment', { description: 'A saved, named filter. Membership is always computed live, as of asOf.' })
-export class SegmentType {
-  @Field(() => ID)
-  id!: number;
-
-  @Field()
-  name!: string;
-
-  @Field(() => String, { nullable: true })
-  description?: string | null;
-
-  @Field(() => JSONScalar, { description: 'The SegmentFilter as saved; feeds back into createSegment unchanged.' })
-  filter!: Record<string, unknown>;
-
-  @Field({ description: 'The filter in plain words.' })
-  definition!: string;
-
+export class SegmentType extends SavedFilterType {
   @Field(() => Int, { description: 'Goes up by one at every update (optimistic concurrency).' })
   version!: number;
 
@@ -34,13 +20,7 @@ export class SegmentType {
 export class SegmentConnection extends Connection(SegmentType, 'Segment') {}
 
 @InputType('SegmentInput')
-export class SegmentInput {
-  @Field()
-  name!: string;
-
-  @Field(() => String, { nullable: true })
-  description?: string | null;
-
+export class SegmentInput extends SavedObjectInput {
   @Field(() => SegmentFilterInput)
   filter!: SegmentFilterInput;
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/knex';
 import { createCustomerLoaders, type CustomerLoaders } from '../customers/customer.loaders';
 import { createSegmentLoaders, type SegmentLoaders } from '../segments/segment.loaders';
 import { createScoreLoaders, type ScoreLoaders } from '../scoring/score.loaders';
+import { createPersonaLoaders, type PersonaLoaders } from '../personas/persona.loaders';
 import type { Database } from '../db/database';
 import type { Settings } from '../config';
 import type { MetricsRefreshScheduler } from '../value/refresh-scheduler';
@@ -10,7 +11,7 @@ import type { MetricsRefreshScheduler } from '../value/refresh-scheduler';
 export interface RequestContext {
   /** A forked EntityManager: its identity map belongs to this request only. */
   em: EntityManager;
-  loaders: CustomerLoaders & SegmentLoaders & ScoreLoaders;
+  loaders: CustomerLoaders & SegmentLoaders & ScoreLoaders & PersonaLoaders;
   settings: Settings;
   /** The request's notion of "now", the default `asOf`. */
   now: Date;
@@ -21,5 +22,5 @@ export interface RequestContext {
 export function createRequestContext(db: Database, settings: Settings, refresher: MetricsRefreshScheduler): RequestContext {
   const em = db.fork();
   const now = new Date();
-  return { em, loaders: { ...createCustomerLoaders(em), ...createSegmentLoaders(em, now), ...createScoreLoaders(em, now) }, settings, now, refresher };
+  return { em, loaders: { ...createCustomerLoaders(em), ...createSegmentLoaders(em, now), ...createScoreLoaders(em, now), ...createPersonaLoaders(em, now) }, settings, now, refresher };
 }

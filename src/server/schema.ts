@@ -8,8 +8,11 @@ import { SegmentResolver } from '../segments/segment.resolver';
 import { ScoringResolver } from '../scoring/scoring.resolver';
 import { ValueResolver } from '../value/value.resolver';
 import { DateTimeScalar } from '../common/scalars';
+import { AnalysisResolver, PreviewStatsResolver, SegmentAnalysisResolver } from '../analysis/analysis.resolver';
+import { CustomerPersonaResolver, PersonaResolver } from '../personas/persona.resolver';
 
-export const RESOLVERS = [CustomerResolver, OrderResolver, EventResolver, IngestResolver, SegmentPreviewResolver, SegmentResolver, ValueResolver, ScoringResolver] as const;
+export const RESOLVERS = [CustomerResolver, OrderResolver, EventResolver, IngestResolver, SegmentPreviewResolver, SegmentResolver, ValueResolver, ScoringResolver,
+  PersonaResolver, CustomerPersonaResolver, AnalysisResolver, SegmentAnalysisResolver, PreviewStatsResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

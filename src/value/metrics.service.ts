@@ -1,4 +1,5 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
+import { rowsOf } from '../db/raw-rows';
 import { chunks } from '../db/batch';
 import { expectedPurchases, fitBgNbd, probabilityAlive, type BgNbdParameters } from './bgnbd';
 import { fitGammaGamma, type GammaGammaParameters } from './gamma-gamma';
@@ -142,9 +143,4 @@ export async function refreshMetrics(knex: Knex, asOf: Date, now = new Date()): 
 export async function latestMetricsRefresh(em: EntityManager): Promise<Date | null> {
   const row = await em.getKnex()('value_models').max({ at: 'computed_at' }).first();
   return row?.at == null ? null : new Date(Number(row.at));
-}
-
-/** knex.raw answers an array on SQLite and { rows } on PostgreSQL. */
-function rowsOf(result: unknown): any[] {
-  return Array.isArray(result) ? result : (result as { rows: any[] }).rows;
 }

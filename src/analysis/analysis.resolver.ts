@@ -1,0 +1,66 @@
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { DateTimeScalar } from '../common/scalars';
+import type { Segment } from '../entities';
+import { filterToJson } from '../filter/json';
+import type { RequestContext } from '../server/context';
+import { SegmentFilterInput } from '../segments/filter.inputs';
+import { SegmentPreviewType } from '../segments/preview.resolver';
+import { segmentPredicate } from '../segments/segment.service';
+import { SegmentType } from '../segments/segment.types';
+import { MarketMapType, OverlapType, SegmentPerformanceType, SegmentStatsType } from './analysis.types';
+import { Dimension } from './dimensions';
+import { marketMap } from './market-map.service';
+import { segmentOverlap } from './overlap.service';
+import { segmentPerformance } from './performance.service';
+import { populationStats } from './stats.service';
+
+@Resolver()
+export class AnalysisResolver {
+  @Query(() => MarketMapType, { description: 'Customers the filter selects (default everyone), crossed by two dimensions as of asOf (default now).' })
+  async marketMap(
+    @Ctx() ctx: RequestContext,
+    @Arg('rows', () => Dimension) rows: Dimension,
+    @Arg('columns', () => Dimension, { nullable: true }) columns?: Dimension,
+    @Arg('filter', () => SegmentFilterInput, { nullable: true }) filter?: SegmentFilterInput,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date,
+  ): Promise<MarketMapType> {
+    const map = await marketMap(ctx.em, rows, columns ?? null, filter ?? null, asOf ?? ctx.now);
+    return { ...map, cells: map.cells.map((cell) => ({ ...cell, filter: cell.filter && filterToJson(cell.filter) })) };
+  }
+
+  @Query(() => [OverlapType], { description: 'Every pair of the listed saved segments (at most 20), as of asOf: one statement.' })
+  segmentOverlap(
+    @Ctx() ctx: RequestContext,
+    @Arg('ids', () => [ID]) ids: string[],
+    @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date,
+  ): Promise<OverlapType[]> {
+    return segmentOverlap(ctx.em, ids, asOf ?? ctx.now);
+  }
+}
+
+@Resolver(() => SegmentType)
+export class SegmentAnalysisResolver {
+  @FieldResolver(() => SegmentStatsType, { description: 'The members in figures as of asOf (default now): one statement.' })
+  async stats(@Root() segment: Segment, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date) {
+    const at = asOf ?? ctx.now;
+    return populationStats(ctx.em, await segmentPredicate(ctx.em, segment, at), at);
+  }
+
+  @FieldResolver(() => SegmentPerformanceType, { description: 'Conversion and revenue of the members (as of from) over [from, to), against everyone else.' })
+  performance(
+    @Root() segment: Segment,
+    @Ctx() ctx: RequestContext,
+    @Arg('from', () => DateTimeScalar) from: Date,
+    @Arg('to', () => DateTimeScalar) to: Date,
+  ) {
+    return segmentPerformance(ctx.em, segment, from, to);
+  }
+}
+
+@Resolver(() => SegmentPreviewType)
+export class PreviewStatsResolver {
+  @FieldResolver(() => SegmentStatsType, { description: 'The selected customers in figures: one statement.' })
+  stats(@Root() preview: SegmentPreviewType, @Ctx() ctx: RequestContext) {
+    return populationStats(ctx.em, preview.where, preview.asOf);
+  }
+}

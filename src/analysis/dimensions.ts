@@ -1,0 +1,169 @@
+import { Channel, Gender, LifecycleStage, RfmSegment } from '../entities/enums';
+import { compilePersonaAssignment, type CompileContext } from '../filter/compile';
+import { joinSql, sql, template, type Sql } from '../filter/sql';
+import type { IntFilter, SegmentFilter, StringFilter } from '../filter/types';
+import { ageCutoff } from '../filter/window';
+import { preferredChannelSql } from './preferred-channel';
+
+/** The axes of a market map (API.md). */
+export enum Dimension {
+  COUNTRY = 'COUNTRY',
+  REGION = 'REGION',
+  GENDER = 'GENDER',
+  AGE_BAND = 'AGE_BAND',
+  INDUSTRY = 'INDUSTRY',
+  COMPANY_SIZE_BAND = 'COMPANY_SIZE_BAND',
+  JOB_FUNCTION = 'JOB_FUNCTION',
+  LIFECYCLE_STAGE = 'LIFECYCLE_STAGE',
+  ACQUISITION_SOURCE = 'ACQUISITION_SOURCE',
+  RFM_SEGMENT = 'RFM_SEGMENT',
+  PERSONA = 'PERSONA',
+  PREFERRED_CHANNEL = 'PREFERRED_CHANNEL',
+}
+
+/** Inclusive integer bands with their labels; the last one is open-ended. */
+interface Band {
+  label: string;
+  min: number;
+  max: number | null;
+}
+
+export const AGE_BANDS: Band[] = [
+  { label: 'under 18', min: 0, max: 17 },
+  { label: '18–24', min: 18, max: 24 },
+  { label: '25–34', min: 25, max: 34 },
+  { label: '35–44', min: 35, max: 44 },
+  { label: '45–54', min: 45, max: 54 },
+  { label: '55–64', min: 55, max: 64 },
+  { label: '65+', min: 65, max: null },
+];
+
+/** Employees; a company of 0 (its founder alone) counts in the smallest band. */
+export const COMPANY_SIZE_BANDS: Band[] = [
+  { label: '1–9', min: 0, max: 9 },
+  { label: '10–49', min: 10, max: 49 },
+  { label: '50–249', min: 50, max: 249 },
+  { label: '250–999', min: 250, max: 999 },
+  { label: '1000+', min: 1000, max: null },
+];
+
+export const UNKNOWN = 'unknown';
+export const UNASSIGNED = 'unassigned';
+
+/** What a dimension reads beyond the customer row: the instant, and the personas in assignment order. */
+export interface DimensionContext {
+  asOf: Date;
+  /** Compile context prepared for persona assignment (only read by PERSONA). */
+  compile: CompileContext;
+}
+
+export interface DimensionDefinition {
+  /** The key of a customer `c` as SQL (text or integer), NULL when missing. */
+  key(context: DimensionContext): Sql;
+  /** The key shown for a missing value. */
+  missing: string;
+  /** Every possible key in display order, or null for open domains (ordered by size). */
+  order(context: DimensionContext): string[] | null;
+  /** Keys of `order` shown even when no customer has them. */
+  alwaysShown(context: DimensionContext): string[];
+  /** A filter selecting exactly the customers with this key, or null when the filter language cannot say it. */
+  filterOf(key: string, context: DimensionContext): SegmentFilter | null;
+  /** Open domains: the filter of every known key but the given ones (the folded "other" key). */
+  filterOfOthers?(shownKeys: string[]): SegmentFilter;
+}
+
+const bandFilter = (bands: Band[], label: string): IntFilter => {
+  const band = bands.find((candidate) => candidate.label === label)!;
+  return band.max === null ? { gte: band.min } : band.min === 0 ? { lte: band.max } : { gte: band.min, lte: band.max };
+};
+
+/** An identity text column: open domain, `eq` per key, `isNull` for the missing one. */
+function textColumn(column: string, field: 'country' | 'region' | 'industry' | 'jobFunction' | 'acquisitionSource'): DimensionDefinition {
+  return {
+    key: () => sql(`c.${column}`),
+    missing: UNKNOWN,
+    order: () => null,
+    alwaysShown: () => [],
+    filterOf: (key) => ({ identity: { [field]: (key === UNKNOWN ? { isNull: true } : { eq: key }) as StringFilter } }),
+    filterOfOthers: (shownKeys) => ({ identity: { [field]: { notIn: shownKeys, isNull: false } as StringFilter } }),
+  };
+}
+
+/** An enumerated column: its values in their declared order; missing shown only when someone has it. */
+function enumerated(values: string[], key: (context: DimensionContext) => Sql, filterOf: DimensionDefinition['filterOf'], missing = UNKNOWN): DimensionDefinition {
+  return { key, missing, order: () => [...values, missing], alwaysShown: () => values, filterOf };
+}
+
+function banded(bands: Band[], expression: (context: DimensionContext) => Sql, filterOf: (band: string) => SegmentFilter, unknown: SegmentFilter): DimensionDefinition {
+  return {
+    key: expression,
+    missing: UNKNOWN,
+    order: () => [...bands.map((band) => band.label), UNKNOWN],
+    // "under 18" is shown only when someone is.
+    alwaysShown: () => [...bands.filter((band) => band.label !== 'under 18').map((band) => band.label), UNKNOWN],
+    filterOf: (key) => (key === UNKNOWN ? unknown : filterOf(key)),
+  };
+}
+
+/** Age band at asOf, from birth dates compared with bound cutoffs (the same arithmetic as the age criterion). */
+function ageBandSql(asOf: Date): Sql {
+  const branches = AGE_BANDS.filter((band) => band.max !== null).map((band) => sql(`when c.birth_date >= ? then ?`, ageCutoff(asOf, band.max! + 1), band.label));
+  return template(`(case when c.birth_date is null then null $ else $ end)`, joinSql(' ', branches), sql('?', AGE_BANDS[AGE_BANDS.length - 1].label));
+}
+
+function companySizeBandSql(): Sql {
+  const branches = COMPANY_SIZE_BANDS.filter((band) => band.max !== null).map((band) => sql(`when c.company_size <= ? then ?`, band.max!, band.label));
+  return template(`(case when c.company_size is null then null $ else $ end)`, joinSql(' ', branches), sql('?', COMPANY_SIZE_BANDS[COMPANY_SIZE_BANDS.length - 1].label));
+}
+
+const allGenders = Object.values(Gender);
+const allRfm = Object.values(RfmSegment);
+
+export const DIMENSIONS: Record<Dimension, DimensionDefinition> = {
+  [Dimension.COUNTRY]: textColumn('country', 'country'),
+  [Dimension.REGION]: textColumn('region', 'region'),
+  [Dimension.INDUSTRY]: textColumn('industry', 'industry'),
+  [Dimension.JOB_FUNCTION]: textColumn('job_function', 'jobFunction'),
+  [Dimension.ACQUISITION_SOURCE]: textColumn('acquisition_source', 'acquisitionSource'),
+  [Dimension.GENDER]: enumerated(allGenders, () => sql('c.gender'), (key) =>
+    key === UNKNOWN ? { not: { identity: { gender: allGenders } } } : { identity: { gender: [key as Gender] } },
+  ),
+  [Dimension.LIFECYCLE_STAGE]: enumerated(Object.values(LifecycleStage), () => sql('c.lifecycle_stage'), (key) => ({
+    identity: { lifecycleStage: [key as LifecycleStage] },
+  })),
+  [Dimension.RFM_SEGMENT]: enumerated(
+    allRfm,
+    () => sql('(select m.rfm_segment from customer_metrics m where m.customer_id = c.id)'),
+    (key) => (key === UNKNOWN ? { not: { value: { rfmSegment: allRfm } } } : { value: { rfmSegment: [key as RfmSegment] } }),
+  ),
+  // Behaviour across channels compared with each other is beyond the filter language: no cell filter.
+  [Dimension.PREFERRED_CHANNEL]: enumerated(Object.values(Channel), (context) => preferredChannelSql(context.asOf), () => null, 'none'),
+  [Dimension.AGE_BAND]: banded(
+    AGE_BANDS,
+    (context) => ageBandSql(context.asOf),
+    (label) => ({ identity: { age: bandFilter(AGE_BANDS, label) } }),
+    { identity: { age: { isNull: true } } },
+  ),
+  [Dimension.COMPANY_SIZE_BAND]: banded(
+    COMPANY_SIZE_BANDS,
+    () => companySizeBandSql(),
+    (label) => ({ identity: { companySize: bandFilter(COMPANY_SIZE_BANDS, label) } }),
+    { identity: { companySize: { isNull: true } } },
+  ),
+  [Dimension.PERSONA]: {
+    key: (context) => compilePersonaAssignment(context.compile),
+    missing: UNASSIGNED,
+    order: (context) => [...context.compile.personaOrder().map((persona) => persona.id), UNASSIGNED],
+    alwaysShown: (context) => [...context.compile.personaOrder().map((persona) => persona.id), UNASSIGNED],
+    filterOf: (key, context) => {
+      if (key !== UNASSIGNED) return { persona: key };
+      const personas = context.compile.personaOrder();
+      return personas.length ? { not: { or: personas.map((persona) => ({ persona: persona.id })) } } : {};
+    },
+  },
+};
+
+/** A key read from the database as the API shows it. */
+export function keyOf(value: unknown, definition: DimensionDefinition): string {
+  return value === null || value === undefined ? definition.missing : String(value);
+}

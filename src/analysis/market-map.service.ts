@@ -1,0 +1,130 @@
+import type { EntityManager } from '@mikro-orm/knex';
+import { dialectName } from '../db/dialect-name';
+import { filterPredicate } from '../filter/query';
+import { dialectFor } from '../filter/dialect';
+import { notNull, sql, type Sql } from '../filter/sql';
+import type { SegmentFilter } from '../filter/types';
+import { savedLookups } from '../filter/validate';
+import { prepareRequestPersonaAssignment } from '../personas/persona-assignment';
+import { prepareRequestFilter } from '../segments/filter.service';
+import { Dimension, DIMENSIONS, keyOf, type DimensionContext, type DimensionDefinition } from './dimensions';
+
+/** An open axis (countries, industries…) shows its largest keys; the rest are folded into one "other" key. */
+export const MARKET_MAP_LIMITS = { keysPerAxis: 50 } as const;
+export const OTHER = 'other';
+
+export interface MarketCellData {
+  row: string;
+  column: string;
+  customers: number;
+  revenue: number;
+  revenuePerCustomer: number;
+  share: number;
+  /** The map's filter crossed with the cell's keys, when the filter language can say it. */
+  filter: SegmentFilter | null;
+}
+
+export interface MarketMapData {
+  rows: string[];
+  columns: string[];
+  cells: MarketCellData[];
+  total: number;
+}
+
+/** The column of a map asked without columns. */
+export const ALL = 'all';
+
+/** A customer's revenue: their orders at or before asOf, through the (customer_id, time) index. */
+export const revenueSql = (asOf: Date): Sql =>
+  notNull(sql('coalesce((select sum(o.amount) from orders o where o.customer_id = c.id and o.ordered_at <= ?), 0)', asOf.getTime()));
+
+/**
+ * The market map: every customer the filter selects, counted and summed by
+ * (row key, column key) in one grouped statement. Axes list every key of a
+ * closed domain (bands, enumerations, personas) even when empty, and the
+ * keys present of an open one, largest first; cells cover every row × column,
+ * so they add up to `total`.
+ */
+export async function marketMap(em: EntityManager, rows: Dimension, columns: Dimension | null, filter: SegmentFilter | null, asOf: Date): Promise<MarketMapData> {
+  const knex = em.getKnex();
+  // Every persona's filter is read only when an axis assigns personas.
+  const byPersona = rows === Dimension.PERSONA || columns === Dimension.PERSONA;
+  const prepared = byPersona ? await prepareRequestPersonaAssignment(em, filter) : await prepareRequestFilter(em, filter);
+  const context: DimensionContext = { asOf, compile: { asOf, dialect: dialectFor(dialectName(knex)), ...savedLookups(prepared) } };
+  const rowAxis = DIMENSIONS[rows];
+  const columnAxis = columns ? DIMENSIONS[columns] : null;
+  const rowKey = rowAxis.key(context);
+  const columnKey = columnAxis ? columnAxis.key(context) : sql('null');
+  const where = filterPredicate(knex, prepared, asOf);
+  const revenue = revenueSql(asOf);
+  const grouped: Array<{ row_key: unknown; column_key: unknown; customers: number | string; revenue: number | string | null }> = await knex
+    .select('row_key', 'column_key', knex.raw('count(*) as customers'), knex.raw('sum(revenue) as revenue'))
+    .from(
+      knex('customers as c')
+        .select(
+          knex.raw(`${rowKey.text} as row_key`, rowKey.bindings),
+          knex.raw(`${columnKey.text} as column_key`, columnKey.bindings),
+          knex.raw(`${revenue.text} as revenue`, revenue.bindings),
+        )
+        .whereRaw(where.text, where.bindings)
+        .as('keyed'),
+    )
+    .groupBy('row_key', 'column_key');
+
+  const rowKeys = axisKeys(rowAxis, context, grouped.map((g) => [keyOf(g.row_key, rowAxis), Number(g.customers)]));
+  const columnKeys = columnAxis ? axisKeys(columnAxis, context, grouped.map((g) => [keyOf(g.column_key, columnAxis), Number(g.customers)])) : { keys: [ALL], shown: (key: string) => key };
+  const cells = new Map<string, { customers: number; revenue: number }>();
+  for (const g of grouped) {
+    const row = rowKeys.shown(keyOf(g.row_key, rowAxis));
+    const column = columnAxis ? columnKeys.shown(keyOf(g.column_key, columnAxis)) : ALL;
+    const cell = cells.get(JSON.stringify([row, column])) ?? { customers: 0, revenue: 0 };
+    cell.customers += Number(g.customers);
+    cell.revenue += Number(g.revenue ?? 0);
+    cells.set(JSON.stringify([row, column]), cell);
+  }
+  const total = grouped.reduce((sum, g) => sum + Number(g.customers), 0);
+  const out: MarketCellData[] = [];
+  for (const row of rowKeys.keys) {
+    for (const column of columnKeys.keys) {
+      const cell = cells.get(JSON.stringify([row, column])) ?? { customers: 0, revenue: 0 };
+      const parts = [filter ?? {}, axisFilter(rowAxis, row, rowKeys.keys, context), columnAxis ? axisFilter(columnAxis, column, columnKeys.keys, context) : {}];
+      out.push({
+        row,
+        column,
+        customers: cell.customers,
+        revenue: cell.revenue,
+        revenuePerCustomer: cell.customers === 0 ? 0 : cell.revenue / cell.customers,
+        share: total === 0 ? 0 : cell.customers / total,
+        filter: parts.some((part) => part === null) ? null : { and: parts as SegmentFilter[] },
+      });
+    }
+  }
+  return { rows: rowKeys.keys, columns: columnKeys.keys, cells: out, total };
+}
+
+/**
+ * The keys an axis shows: a closed domain in its order (keys always shown,
+ * others when present); an open one by size, the missing key last, and past
+ * MARKET_MAP_LIMITS.keysPerAxis the smallest folded into OTHER.
+ */
+function axisKeys(axis: DimensionDefinition, context: DimensionContext, present: Array<[string, number]>): { keys: string[]; shown(key: string): string } {
+  const counts = new Map<string, number>();
+  for (const [key, customers] of present) counts.set(key, (counts.get(key) ?? 0) + customers);
+  const order = axis.order(context);
+  if (order) {
+    const always = new Set(axis.alwaysShown(context));
+    return { keys: order.filter((key) => always.has(key) || counts.has(key)), shown: (key) => key };
+  }
+  const known = [...counts.keys()].filter((key) => key !== axis.missing);
+  known.sort((x, y) => counts.get(y)! - counts.get(x)! || (x < y ? -1 : x > y ? 1 : 0));
+  const kept = known.slice(0, MARKET_MAP_LIMITS.keysPerAxis);
+  const keep = new Set(kept);
+  const keys = [...kept, ...(known.length > kept.length ? [OTHER] : []), ...(counts.has(axis.missing) ? [axis.missing] : [])];
+  return { keys, shown: (key) => (key === axis.missing || keep.has(key) ? key : OTHER) };
+}
+
+/** The filter of one key of an axis; OTHER is every known key that is not shown. */
+function axisFilter(axis: DimensionDefinition, key: string, shownKeys: string[], context: DimensionContext): SegmentFilter | null {
+  if (key !== OTHER) return axis.filterOf(key, context);
+  return axis.filterOfOthers?.(shownKeys.filter((candidate) => candidate !== OTHER && candidate !== axis.missing)) ?? null;
+}

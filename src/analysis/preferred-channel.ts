@@ -1,0 +1,39 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/knex';
+import type { Channel } from '../entities/enums';
+import { sql, type Sql } from '../filter/sql';
+import { DAY_MS } from '../filter/types';
+
+/** The only outbound event (API.md): every other event is customer-initiated. */
+export const OUTBOUND_EVENT = 'message_sent';
+export const PREFERRED_CHANNEL_DAYS = 180;
+
+/**
+ * A customer `c`'s preferred channel as of asOf: the channel of most of its
+ * customer-initiated events in [asOf − 180 days, asOf]; ties go to the
+ * channel used most recently, then to the first name in alphabetical order.
+ * NULL without such events. A correlated subquery through the (customer_id, time) index.
+ */
+export function preferredChannelSql(asOf: Date): Sql {
+  return sql(
+    `(select t.channel from events t
+      where t.customer_id = c.id and t.name <> ? and t.occurred_at >= ? and t.occurred_at <= ?
+      group by t.channel order by count(*) desc, max(t.occurred_at) desc, t.channel limit 1)`,
+    OUTBOUND_EVENT,
+    asOf.getTime() - PREFERRED_CHANNEL_DAYS * DAY_MS,
+    asOf.getTime(),
+  );
+}
+
+/** Preferred channels of a page of customers as of the request's now: one statement per page. */
+export function preferredChannelLoader(em: EntityManager, now: Date): DataLoader<number, Channel | null> {
+  return new DataLoader(async (customerIds) => {
+    const knex = em.getKnex();
+    const channel = preferredChannelSql(now);
+    const rows: Array<{ id: number | string; channel: Channel | null }> = await knex('customers as c')
+      .select('c.id', knex.raw(`${channel.text} as channel`, channel.bindings))
+      .whereIn('c.id', [...customerIds]);
+    const byId = new Map(rows.map((row) => [Number(row.id), row.channel]));
+    return customerIds.map((id) => byId.get(id) ?? null);
+  });
+}

@@ -1,0 +1,42 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/knex';
+import { preferredChannelLoader } from '../analysis/preferred-channel';
+import { dialectName } from '../db/dialect-name';
+import type { Persona } from '../entities';
+import type { Channel } from '../entities/enums';
+import { compilePersonaAssignment } from '../filter/compile';
+import { dialectFor } from '../filter/dialect';
+import { savedLookups } from '../filter/validate';
+import { prepareRequestPersonaAssignment } from './persona-assignment';
+import { listPersonas } from './persona.service';
+
+export interface PersonaLoaders {
+  /** The persona each customer is assigned to now, by customer id. */
+  personaOfCustomer: DataLoader<number, Persona | null>;
+  /** Each customer's preferred channel now, by customer id. */
+  preferredChannel: DataLoader<number, Channel | null>;
+}
+
+/**
+ * A page of customers' personas costs one statement for the assignment
+ * (every persona's filter in one CASE over the page's ids) besides reading
+ * the personas once per request.
+ */
+export function createPersonaLoaders(em: EntityManager, now: Date): PersonaLoaders {
+  return {
+    personaOfCustomer: new DataLoader(async (customerIds) => {
+      const knex = em.getKnex();
+      const prepared = await prepareRequestPersonaAssignment(em);
+      const personas = await listPersonas(em);
+      if (personas.length === 0) return customerIds.map(() => null);
+      const assignment = compilePersonaAssignment({ asOf: now, dialect: dialectFor(dialectName(knex)), ...savedLookups(prepared) });
+      const rows: Array<{ id: number | string; persona: number | string | null }> = await knex('customers as c')
+        .select('c.id', knex.raw(`${assignment.text} as persona`, assignment.bindings))
+        .whereIn('c.id', [...customerIds]);
+      const byId = new Map(personas.map((persona) => [persona.id, persona]));
+      const assigned = new Map(rows.map((row) => [Number(row.id), row.persona == null ? null : byId.get(Number(row.persona)) ?? null]));
+      return customerIds.map((id) => assigned.get(id) ?? null);
+    }),
+    preferredChannel: preferredChannelLoader(em, now),
+  };
+}

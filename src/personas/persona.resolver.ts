@@ -1,0 +1,98 @@
+import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { BucketType } from '../analysis/analysis.types';
+import { medianOfCounts, populationFigures } from '../analysis/population';
+import { pageSize } from '../common/pagination';
+import { DateTimeScalar } from '../common/scalars';
+import { countCustomers, listCustomers } from '../customers/customer.service';
+import { CustomerConnection, CustomerType } from '../customers/customer.types';
+import type { Customer, Persona } from '../entities';
+import { Channel } from '../entities/enums';
+import type { RequestContext } from '../server/context';
+import { personaDistribution } from './persona-assignment';
+import { createPersona, deletePersona, findPersona, listPersonas, personaPredicate, updatePersona } from './persona.service';
+import { PersonaInput, PersonaPortraitType, PersonaType } from './persona.types';
+
+const TOP_COUNTRIES = 5;
+
+@Resolver(() => PersonaType)
+export class PersonaResolver {
+  @Query(() => [PersonaType], { description: 'Every persona, in assignment order.' })
+  personas(@Ctx() ctx: RequestContext): Promise<Persona[]> {
+    return listPersonas(ctx.em);
+  }
+
+  @Query(() => PersonaType, { nullable: true })
+  persona(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Persona | null> {
+    return findPersona(ctx.em, id);
+  }
+
+  @Query(() => [BucketType], { description: 'Customers per persona (key: the persona id) in assignment order, then "unassigned"; sums to the whole base. One statement.' })
+  personaDistribution(@Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date) {
+    return personaDistribution(ctx.em, asOf ?? ctx.now);
+  }
+
+  @Mutation(() => PersonaType, { description: 'BAD_USER_INPUT when the filter (or the place the priority gives it) would make a persona depend on itself.' })
+  createPersona(@Ctx() ctx: RequestContext, @Arg('input', () => PersonaInput) input: PersonaInput): Promise<Persona> {
+    return createPersona(ctx.em, input);
+  }
+
+  @Mutation(() => PersonaType, { description: 'Replaces the definition; a priority left out keeps the current one.' })
+  updatePersona(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('input', () => PersonaInput) input: PersonaInput): Promise<Persona> {
+    return updatePersona(ctx.em, id, input);
+  }
+
+  @Mutation(() => Boolean, { description: 'CONFLICT while a segment, scoring rule or persona uses it; NOT_FOUND for an unknown id.' })
+  deletePersona(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+    return deletePersona(ctx.em, id);
+  }
+
+  @FieldResolver(() => Int, { description: 'Members as of asOf (default now): one statement.' })
+  async size(@Root() persona: Persona, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date) {
+    return countCustomers(ctx.em, await personaPredicate(ctx.em, persona, asOf ?? ctx.now));
+  }
+
+  @FieldResolver(() => Float, { description: 'size / every customer; 0 on an empty base.' })
+  async share(@Root() persona: Persona, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date) {
+    const [members, base] = await Promise.all([countCustomers(ctx.em, await personaPredicate(ctx.em, persona, asOf ?? ctx.now)), countCustomers(ctx.em)]);
+    return base === 0 ? 0 : members / base;
+  }
+
+  @FieldResolver(() => CustomerConnection, { description: 'Members as of asOf, oldest customers first.' })
+  async members(
+    @Root() persona: Persona,
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date,
+  ) {
+    return listCustomers(ctx.em, { first: pageSize(first), after, where: await personaPredicate(ctx.em, persona, asOf ?? ctx.now) });
+  }
+
+  @FieldResolver(() => PersonaPortraitType)
+  async portrait(@Root() persona: Persona, @Ctx() ctx: RequestContext): Promise<PersonaPortraitType> {
+    const where = await personaPredicate(ctx.em, persona, ctx.now);
+    const figures = await populationFigures(ctx.em.getKnex(), where, ctx.now, ['country', 'rfm', 'lifecycle', 'channel', 'interest', 'birthDate']);
+    return {
+      medianAge: medianOfCounts(figures.ages.map(({ age, customers }) => ({ value: age, count: customers }))),
+      topCountries: figures.buckets.country.slice(0, TOP_COUNTRIES),
+      rfm: figures.buckets.rfm,
+      lifecycle: figures.buckets.lifecycle,
+      preferredChannels: figures.buckets.channel,
+      topInterests: figures.buckets.interest,
+      revenuePerCustomer: figures.size === 0 ? 0 : figures.revenue / figures.size,
+    };
+  }
+}
+
+@Resolver(() => CustomerType)
+export class CustomerPersonaResolver {
+  @FieldResolver(() => PersonaType, { nullable: true, description: 'The one persona the customer is assigned to now, if any.' })
+  persona(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.personaOfCustomer.load(customer.id);
+  }
+
+  @FieldResolver(() => Channel, { nullable: true, description: 'Channel of most customer-initiated events (every event but message_sent) in the last 180 days; ties to the most recently used.' })
+  preferredChannel(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.preferredChannel.load(customer.id);
+  }
+}
