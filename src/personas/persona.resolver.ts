@@ -10,7 +10,9 @@ import { Channel } from '../entities/enums';
 import type { RequestContext } from '../server/context';
 import { personaDistribution } from './persona-assignment';
 import { createPersona, deletePersona, findPersona, listPersonas, personaPredicate, updatePersona } from './persona.service';
-import { PersonaInput, PersonaPortraitType, PersonaType } from './persona.types';
+import { PersonaInput, PersonaPortraitType, PersonaSuggestionType, PersonaType } from './persona.types';
+import { suggestPersonas } from './suggestions/suggestions.service';
+import { SegmentFilterInput } from '../segments/filter.inputs';
 
 const TOP_COUNTRIES = 5;
 
@@ -29,6 +31,18 @@ export class PersonaResolver {
   @Query(() => [BucketType], { description: 'Customers per persona (key: the persona id) in assignment order, then "unassigned"; sums to the whole base. One statement.' })
   personaDistribution(@Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date) {
     return personaDistribution(ctx.em, asOf ?? ctx.now);
+  }
+
+  @Query(() => [PersonaSuggestionType], {
+    description:
+      'Clusters of customers who resemble each other (k-means on standardised age, recency, frequency, monetary value, average order value, channel mix, lifecycle stage, B2B, interests), among those the filter selects; on more than 5,000 customers, a deterministic sample. Largest first.',
+  })
+  personaSuggestions(
+    @Ctx() ctx: RequestContext,
+    @Arg('k', () => Int, { defaultValue: 5, description: 'Clusters to find, 2 to 12.' }) k: number,
+    @Arg('filter', () => SegmentFilterInput, { nullable: true }) filter?: SegmentFilterInput,
+  ) {
+    return suggestPersonas(ctx.em, k, filter, ctx.now);
   }
 
   @Mutation(() => PersonaType, { description: 'BAD_USER_INPUT when the filter (or the place the priority gives it) would make a persona depend on itself.' })

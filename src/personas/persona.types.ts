@@ -44,7 +44,7 @@ export class PersonaSuggestionType {
   @Field(() => Int, { description: 'Customers in the cluster (estimated from the sample on large bases).' })
   size!: number;
 
-  @Field(() => Float, { description: 'size / customers the suggestion filter selected.' })
+  @Field(() => Float, { description: 'size / every customer.' })
   share!: number;
 
   @Field(() => [String], { description: 'What distinguishes the cluster from the whole population, in plain words.' })
@@ -56,10 +56,10 @@ export class PersonaSuggestionType {
   @Field(() => JSONScalar, { description: 'The cluster centre in the features it was clustered on, in their own units.' })
   centroid!: Record<string, unknown>;
 
-  @Field(() => Float, { description: 'Of the customers the filter selects in the clustered sample, the share in the cluster.' })
+  @Field(() => Float, { description: 'Of the clustered customers the filter selects, the share that are in the cluster.' })
   precision!: number;
 
-  @Field(() => Float, { description: 'Of the cluster, the share the filter selects.' })
+  @Field(() => Float, { description: 'Of the cluster, the share that the filter selects.' })
   recall!: number;
 }
 

@@ -1,0 +1,72 @@
+/**
+ * The analysis on an existing base, each against a hand-written baseline measured in the same run:
+ *   npm run build && node dist/bench/analysis.js --database sqlite:/tmp/big.sqlite --as-of 2026-11-01
+ * 1. marketMap(AGE_BAND × COUNTRY) with revenue vs. one hand-written grouped
+ *    statement of the same counts and sums (CASE on birth-date cutoffs).
+ * 2. marketMap(RFM_SEGMENT × PREFERRED_CHANNEL), which reads every customer's
+ *    events of the last 180 days, vs. the same hand-written grouping by RFM segment alone.
+ * 3. personaSuggestions(k = 5) on the whole base vs. counting it.
+ * Prints times, ratios and the process's peak memory after each step.
+ */
+import 'reflect-metadata';
+import { parseDatabaseUrl } from '../src/config';
+import { openDatabase } from '../src/db/database';
+import { rowsOf } from '../src/db/raw-rows';
+import { Dimension } from '../src/analysis/dimensions';
+import { marketMap } from '../src/analysis/market-map.service';
+import { suggestPersonas } from '../src/personas/suggestions/suggestions.service';
+import { ageCutoff } from '../src/filter/window';
+
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : fallback;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ s: number; value: T }> {
+  const start = process.hrtime.bigint();
+  const value = await fn();
+  return { s: Number(process.hrtime.bigint() - start) / 1e9, value };
+}
+
+const peak = () => `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
+
+async function main(): Promise<void> {
+  const db = await openDatabase(parseDatabaseUrl(option('database', 'sqlite:/tmp/segments-bench.sqlite')));
+  const asOf = new Date(option('as-of', '2026-11-01T00:00:00Z'));
+  const em = db.fork();
+  const knex = em.getKnex();
+  const [{ n }] = await knex('customers').count({ n: '*' });
+  console.log(`analysis on ${Number(n).toLocaleString('en')} customers (${db.target.dialect}), as of ${asOf.toISOString()}`);
+  const revenue = 'coalesce((select sum(o.amount) from orders o where o.customer_id = c.id and o.ordered_at <= ?), 0)';
+
+  const ages = [17, 24, 34, 44, 54, 64];
+  const band = `case when c.birth_date is null then 'unknown' ${ages.map((age) => `when c.birth_date >= ${ageCutoff(asOf, age + 1)} then '≤${age}'`).join(' ')} else '65+' end`;
+  const handAge = await timed(async () =>
+    rowsOf(await knex.raw(`select ${band} as band, c.country, count(*) as n, sum(${revenue}) as revenue from customers c group by 1, 2`, [asOf.getTime()])),
+  );
+  const mapAge = await timed(() => marketMap(em, Dimension.AGE_BAND, Dimension.COUNTRY, null, asOf));
+  console.log(
+    `marketMap AGE_BAND × COUNTRY: ${mapAge.s.toFixed(2)} s (${mapAge.value.cells.length} cells, total ${mapAge.value.total}); hand-written SQL ${handAge.s.toFixed(2)} s (${handAge.value.length} groups); ratio ${(mapAge.s / handAge.s).toFixed(2)}×; peak ${peak()}`,
+  );
+
+  const handRfm = await timed(async () =>
+    rowsOf(await knex.raw(`select m.rfm_segment, count(*) as n, sum(${revenue}) as revenue from customers c left join customer_metrics m on m.customer_id = c.id group by 1`, [asOf.getTime()])),
+  );
+  const mapChannel = await timed(() => marketMap(em, Dimension.RFM_SEGMENT, Dimension.PREFERRED_CHANNEL, null, asOf));
+  console.log(
+    `marketMap RFM_SEGMENT × PREFERRED_CHANNEL: ${mapChannel.s.toFixed(2)} s (${mapChannel.value.cells.length} cells); RFM alone by hand ${handRfm.s.toFixed(2)} s; ratio ${(mapChannel.s / handRfm.s).toFixed(2)}×; peak ${peak()}`,
+  );
+
+  const count = await timed(async () => knex('customers').count({ n: '*' }));
+  const suggestions = await timed(() => suggestPersonas(em, 5, null, asOf));
+  console.log(`personaSuggestions k = 5: ${suggestions.s.toFixed(2)} s; counting the base ${count.s.toFixed(3)} s; peak ${peak()}`);
+  for (const suggestion of suggestions.value) {
+    console.log(`  ${suggestion.label} — ${suggestion.size.toLocaleString('en')} (${(suggestion.share * 100).toFixed(1)}%), precision ${suggestion.precision.toFixed(2)}, recall ${suggestion.recall.toFixed(2)}`);
+  }
+  await db.close();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,81 @@
+import type { EntityManager } from '@mikro-orm/knex';
+import { kmeans } from 'ml-kmeans';
+import { badUserInput } from '../../common/errors';
+import { countCustomers } from '../../customers/customer.service';
+import { filterToJson } from '../../filter/json';
+import { filterPredicate } from '../../filter/query';
+import type { SegmentFilter } from '../../filter/types';
+import { prepareRequestFilter } from '../../segments/filter.service';
+import { approximateCluster } from './approximate';
+import { featuresOf, standardise } from './features';
+import { sampleCustomers, type SampledCustomer } from './sample';
+import { centroidOf, labelOf, traitsOf } from './traits';
+
+export const SUGGESTION_LIMITS = { k: { min: 2, max: 12 } } as const;
+/** Fixed, so that a base gives the same suggestions at every call. */
+const CLUSTERING_SEED = 20261123;
+
+export interface PersonaSuggestionData {
+  label: string;
+  size: number;
+  share: number;
+  traits: string[];
+  filter: Record<string, unknown>;
+  centroid: Record<string, unknown>;
+  precision: number;
+  recall: number;
+  /** The sampled customers of the cluster (for tests measuring the filter against the cluster). */
+  memberIds: number[];
+}
+
+/**
+ * Groups customers who resemble each other: k-means (k-means++ starts, a
+ * fixed seed) on standardised features of the customers the filter selects,
+ * or of a deterministic sample of about 5,000 of them on a larger base. Each
+ * cluster comes with its estimated size in the base, its traits in plain
+ * words, its centre, and a filter of a few crossed conditions approximating
+ * it, with that filter's precision and recall on the clustered customers.
+ * Largest clusters first.
+ */
+export async function suggestPersonas(em: EntityManager, k: number, filter: SegmentFilter | null | undefined, asOf: Date): Promise<PersonaSuggestionData[]> {
+  if (!Number.isInteger(k) || k < SUGGESTION_LIMITS.k.min || k > SUGGESTION_LIMITS.k.max) {
+    throw badUserInput(`k is a whole number from ${SUGGESTION_LIMITS.k.min} to ${SUGGESTION_LIMITS.k.max}`, 'k');
+  }
+  const knex = em.getKnex();
+  const where = filterPredicate(knex, await prepareRequestFilter(em, filter), asOf);
+  const [population, base] = await Promise.all([countCustomers(em, where), countCustomers(em)]);
+  const sample = await sampleCustomers(knex, where, population, asOf);
+  if (sample.length < k) return [];
+  const features = featuresOf(sample);
+  const interests = features.filter((feature) => feature.group === 'interest').map((feature) => feature.name.slice('interest:'.length));
+  const result = kmeans(standardise(sample, features), k, { initialization: 'kmeans++', seed: CLUSTERING_SEED, maxIterations: 100 });
+  const clusters = Array.from({ length: k }, (_, index) => sample.filter((_, i) => result.clusters[i] === index)).filter((cluster) => cluster.length > 0);
+  const suggestions = clusters.map((cluster) => describeCluster(cluster, sample, interests, population, base, filter ?? null));
+  return suggestions.sort((x, y) => y.size - x.size || (x.label < y.label ? -1 : 1));
+}
+
+function describeCluster(
+  cluster: SampledCustomer[],
+  sample: SampledCustomer[],
+  interests: string[],
+  population: number,
+  base: number,
+  filter: SegmentFilter | null,
+): PersonaSuggestionData {
+  const members = new Set(cluster.map((customer) => customer.id));
+  const approximation = approximateCluster(sample, sample.map((customer) => members.has(customer.id)));
+  const size = Math.round((cluster.length / sample.length) * population);
+  const parts = [...(filter && Object.keys(filterToJson(filter)).length ? [filter] : []), ...approximation.filters];
+  const traits = traitsOf(cluster, sample);
+  return {
+    label: labelOf(traits),
+    size,
+    share: base === 0 ? 0 : size / base,
+    traits,
+    filter: filterToJson(parts.length === 0 ? {} : parts.length === 1 ? parts[0] : { and: parts }),
+    centroid: centroidOf(cluster, interests),
+    precision: approximation.precision,
+    recall: approximation.recall,
+    memberIds: [...members],
+  };
+}
