@@ -3,6 +3,7 @@ import { dialectName } from '../src/db/dialect-name';
 import type { Database } from '../src/db/database';
 import { openDatabase } from '../src/db/database';
 import { createApp } from '../src/server/app';
+import { toolSettings } from '../src/config';
 import { ageCutoff } from '../src/filter/window';
 
 /**
@@ -119,7 +120,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
 export async function benchFilters(db: Database, asOf: Date, rounds = 7): Promise<void> {
   let statements = 0;
   const counted = await openDatabase(db.target, { onQuery: () => (statements += 1) });
-  const app = await createApp(counted, { port: 0, database: db.target, demoData: false, production: false, defaultCurrency: 'EUR', metricsRefreshDelayMs: null }, console);
+  const app = await createApp(counted, toolSettings(db.target), console);
   const port = await app.listen(0, '127.0.0.1');
   const knex = db.fork().getKnex();
   // Fresh statistics for the planner, for both contenders alike.

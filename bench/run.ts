@@ -13,7 +13,7 @@
  */
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
-import { parseDatabaseUrl } from '../src/config';
+import { parseDatabaseUrl, toolSettings } from '../src/config';
 import { openDatabase, type Database } from '../src/db/database';
 import { createApp } from '../src/server/app';
 import { loadSyntheticBase } from '../seeds/load';
@@ -67,7 +67,7 @@ const PAGE = `query($after: String) { customers(first: 50, after: $after) { edge
 async function customerPage(db: Database): Promise<void> {
   let statements = 0;
   const counted = await openDatabase(db.target, { onQuery: () => (statements += 1) });
-  const app = await createApp(counted, { port: 0, database: db.target, demoData: false, production: false, defaultCurrency: 'EUR', metricsRefreshDelayMs: null }, console);
+  const app = await createApp(counted, toolSettings(db.target), console);
   const port = await app.listen(0, '127.0.0.1');
   const post = async (after: string | null) => {
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {

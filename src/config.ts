@@ -17,7 +17,38 @@ export interface Settings {
   defaultCurrency: string;
   /** Quiet time after the last ingestion before metrics are refreshed; null: no automatic refresh. */
   metricsRefreshDelayMs: number | null;
+  /** `open`: the local demo, every caller has every scope; `keys`: every request needs an API key. */
+  auth: 'open' | 'keys';
+  /** The interface to listen on: loopback for the local demo, every interface in production. */
+  host: string;
+  /** The GraphiQL playground at /playground/ (on in the demo, off in production unless PLAYGROUND=on). */
+  playground: boolean;
+  /** Schema introspection (on in the demo, off in production unless INTROSPECTION=on). */
+  introspection: boolean;
+  limits: Limits;
 }
+
+/** Limits on what one request may ask (README, "Limits"); null: no limit. */
+export interface Limits {
+  /** Deepest nesting of fields in an operation. */
+  depth: number;
+  /** Cost of an operation: each field 1, a connection's or list's fields times its `first`. */
+  cost: number;
+  /** Requests per minute per API key (per client address on the open demo), bursts up to the same number. */
+  requestsPerMinute: number | null;
+  /** A database statement running longer is stopped (SQLite interrupted, PostgreSQL statement_timeout). */
+  statementTimeoutMs: number | null;
+  /** Request body size, bytes. */
+  bodyBytes: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  depth: 12,
+  cost: 50_000,
+  requestsPerMinute: 1200,
+  statementTimeoutMs: 30_000,
+  bodyBytes: 16 * 1024 * 1024,
+};
 
 export class ConfigError extends Error {}
 
@@ -77,13 +108,60 @@ function parseDelay(raw: string | undefined): number | null {
   return delay;
 }
 
+/** A positive whole number, or `off` (null) where `allowOff`. */
+function parseLimit(name: string, raw: string | undefined, fallback: number | null, allowOff: boolean): number | null {
+  if (raw === undefined || raw === '') return fallback;
+  if (allowOff && raw.trim().toLowerCase() === 'off') return null;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} "${raw}" must be a positive whole number${allowOff ? ' or off' : ''}`);
+  return value;
+}
+
+function parseAuth(raw: string | undefined, production: boolean): 'open' | 'keys' {
+  const value = (raw ?? '').trim().toLowerCase();
+  if (value === '') return production ? 'keys' : 'open';
+  if (value !== 'open' && value !== 'keys') throw new ConfigError(`AUTH "${raw}" must be open or keys`);
+  if (value === 'open' && production) throw new ConfigError('AUTH=open is refused in production (NODE_ENV=production): every request needs an API key');
+  return value;
+}
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const production = env.NODE_ENV === 'production';
   return {
     port: parsePort(env.PORT),
     database: parseDatabaseUrl(env.DATABASE_URL || DEFAULT_DATABASE_URL),
-    demoData: parseSwitch('DEMO_DATA', env.DEMO_DATA, true),
-    production: env.NODE_ENV === 'production',
+    demoData: parseSwitch('DEMO_DATA', env.DEMO_DATA, !production),
+    production,
     defaultCurrency: 'EUR',
     metricsRefreshDelayMs: parseDelay(env.METRICS_REFRESH_DELAY_MS),
+    auth: parseAuth(env.AUTH, production),
+    host: env.HOST?.trim() || (production ? '0.0.0.0' : '127.0.0.1'),
+    playground: parseSwitch('PLAYGROUND', env.PLAYGROUND, !production),
+    introspection: parseSwitch('INTROSPECTION', env.INTROSPECTION, !production),
+    limits: {
+      depth: parseLimit('MAX_QUERY_DEPTH', env.MAX_QUERY_DEPTH, DEFAULT_LIMITS.depth, false)!,
+      cost: parseLimit('MAX_QUERY_COST', env.MAX_QUERY_COST, DEFAULT_LIMITS.cost, false)!,
+      requestsPerMinute: parseLimit('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, DEFAULT_LIMITS.requestsPerMinute, true),
+      statementTimeoutMs: parseLimit('STATEMENT_TIMEOUT_MS', env.STATEMENT_TIMEOUT_MS, DEFAULT_LIMITS.statementTimeoutMs, true),
+      bodyBytes: parseLimit('MAX_BODY_BYTES', env.MAX_BODY_BYTES, DEFAULT_LIMITS.bodyBytes, false)!,
+    },
+  };
+}
+
+/** Settings for a store opened by a tool (tests, benchmarks): the local demo's defaults, no demo data, no automatic refresh. */
+export function toolSettings(database: DatabaseTarget, overrides: Partial<Settings> = {}): Settings {
+  return {
+    port: 0,
+    database,
+    demoData: false,
+    production: false,
+    defaultCurrency: 'EUR',
+    metricsRefreshDelayMs: null,
+    auth: 'open',
+    host: '127.0.0.1',
+    playground: true,
+    introspection: true,
+    limits: { ...DEFAULT_LIMITS },
+    ...overrides,
   };
 }

@@ -3,17 +3,40 @@ import { ConfigError, loadSettings } from './config';
 import { DatabaseError, openDatabase } from './db/database';
 import { createApp } from './server/app';
 import { loadDemoDataIfEmpty } from '../seeds/demo';
+import { countActiveApiKeys } from './auth/api-keys.service';
 
 /** Starts the service: settings → database (migrated) → demo data if empty → HTTP. */
 async function main(): Promise<void> {
   const settings = loadSettings();
-  const db = await openDatabase(settings.database);
+  const db = await openDatabase(settings.database, { statementTimeoutMs: settings.limits.statementTimeoutMs });
   if (db.appliedMigrations.length) console.log(`applied migrations: ${db.appliedMigrations.join(', ')}`);
+  if (settings.auth === 'keys' && (await countActiveApiKeys(db.fork().getKnex())) === 0) {
+    await db.close();
+    throw new ConfigError(
+      `${settings.production ? 'production mode (NODE_ENV=production)' : 'AUTH=keys'} needs at least one API key: create one with ` +
+        '`npm run keys -- create --name <name> --scopes read,write,ingest,pii,admin` against the same DATABASE_URL',
+    );
+  }
   if (settings.demoData) await loadDemoDataIfEmpty(db, (line) => console.log(line));
   const app = await createApp(db, settings);
-  const port = await app.listen(settings.port);
+  const port = await app.listen(settings.port, settings.host);
   const where = settings.database.dialect === 'sqlite' ? `SQLite ${settings.database.path}` : 'PostgreSQL';
-  console.log(`segments API on http://localhost:${port}/graphql (playground: http://localhost:${port}/playground/) — ${where}`);
+  const shown = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
+  const playground = settings.playground ? ` (playground: http://${shown}:${port}/playground/)` : '';
+  console.log(`segments API on http://${shown}:${port}/graphql${playground} — ${where}, listening on ${settings.host}`);
+  if (settings.auth === 'open') {
+    console.warn(
+      [
+        '',
+        '  ************************************************************************',
+        '  *  OPEN LOCAL DEMO: no API key needed, every caller has every scope,   *',
+        '  *  personal data included. For this machine only (bound to ' + settings.host.padEnd(12) + '). *',
+        '  *  Production: NODE_ENV=production (API keys required, see README).    *',
+        '  ************************************************************************',
+        '',
+      ].join('\n'),
+    );
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Scope } from '../auth/scopes';
 import { DateTimeScalar } from '../common/scalars';
 import type { Segment } from '../entities';
 import { filterToJson } from '../filter/json';
@@ -16,6 +17,7 @@ import { populationStats } from './stats.service';
 
 @Resolver()
 export class AnalysisResolver {
+  @Authorized(Scope.READ)
   @Query(() => MarketMapType, { description: 'Customers the filter selects (default everyone), crossed by two dimensions as of asOf (default now).' })
   async marketMap(
     @Ctx() ctx: RequestContext,
@@ -28,6 +30,7 @@ export class AnalysisResolver {
     return { ...map, cells: map.cells.map((cell) => ({ ...cell, filter: cell.filter && filterToJson(cell.filter) })) };
   }
 
+  @Authorized(Scope.READ)
   @Query(() => [OverlapType], { description: 'Every pair of the listed saved segments (at most 20), as of asOf: one statement.' })
   segmentOverlap(
     @Ctx() ctx: RequestContext,
@@ -40,12 +43,14 @@ export class AnalysisResolver {
 
 @Resolver(() => SegmentType)
 export class SegmentAnalysisResolver {
+  @Authorized(Scope.READ)
   @FieldResolver(() => SegmentStatsType, { description: 'The members in figures as of asOf (default now): one statement.' })
   async stats(@Root() segment: Segment, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date) {
     const at = asOf ?? ctx.now;
     return populationStats(ctx.em, await segmentPredicate(ctx.em, segment, at), at);
   }
 
+  @Authorized(Scope.READ)
   @FieldResolver(() => SegmentPerformanceType, { description: 'Conversion and revenue of the members (as of from) over [from, to), against everyone else.' })
   performance(
     @Root() segment: Segment,

@@ -8,6 +8,16 @@ export enum ErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   FORBIDDEN = 'FORBIDDEN',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+  /** Too many requests for this key in the current minute (`retryAfter` seconds, and a Retry-After header). */
+  RATE_LIMITED = 'RATE_LIMITED',
+  /** Nested deeper than the depth limit. */
+  QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
+  /** More work than the cost limit (connections weighted by `first`). */
+  QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
+  /** A statement ran past the database time limit and was stopped. */
+  QUERY_TIMEOUT = 'QUERY_TIMEOUT',
+  /** A request body past the size limit. */
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
 }
 
 /** Codes whose message is written for the client and may be shown as is. */
@@ -17,6 +27,11 @@ export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
   ErrorCode.CONFLICT,
   ErrorCode.UNAUTHENTICATED,
   ErrorCode.FORBIDDEN,
+  ErrorCode.RATE_LIMITED,
+  ErrorCode.QUERY_TOO_DEEP,
+  ErrorCode.QUERY_TOO_COSTLY,
+  ErrorCode.QUERY_TIMEOUT,
+  ErrorCode.PAYLOAD_TOO_LARGE,
   // Produced by Apollo Server / graphql-js for malformed requests; their messages carry no internals.
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -42,4 +57,17 @@ export function notFound(message: string): GraphQLError {
 
 export function conflict(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT } });
+}
+
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+}
+
+export function forbidden(message: string, path?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: path === undefined ? { code: ErrorCode.FORBIDDEN } : { code: ErrorCode.FORBIDDEN, path } });
+}
+
+/** A limit was reached: the code says which, `limit` its value (and any other figures a client can act on). */
+export function limitReached(code: ErrorCode, message: string, figures: Record<string, number> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...figures } });
 }

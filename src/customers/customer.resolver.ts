@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Scope } from '../auth/scopes';
 import { pageSize } from '../common/pagination';
 import { DateTimeScalar } from '../common/scalars';
 import type { Customer, Event, Order } from '../entities';
@@ -8,6 +9,7 @@ import { requestFilterPredicate } from '../segments/filter.service';
 import { SegmentType } from '../segments/segment.types';
 import { ExplanationType } from '../segments/explain.types';
 import { explainCustomer } from '../segments/explain.service';
+import { mayReadPersonalData } from '../auth/masking';
 import { resolveOrdering } from '../scoring/score-ordering';
 import { ageAt, findCustomer, listCustomers } from './customer.service';
 import {
@@ -23,6 +25,7 @@ import {
 
 @Resolver(() => CustomerType)
 export class CustomerResolver {
+  @Authorized(Scope.READ)
   @Query(() => CustomerType, { nullable: true, description: 'One customer, by id or by externalId (exactly one).' })
   customer(
     @Ctx() ctx: RequestContext,
@@ -32,6 +35,7 @@ export class CustomerResolver {
     return findCustomer(ctx.em, { id, externalId });
   }
 
+  @Authorized(Scope.READ)
   @Query(() => CustomerConnection, { description: 'All customers, a page at a time (keyset pagination).' })
   async customers(
     @Ctx() ctx: RequestContext,
@@ -77,7 +81,7 @@ export class CustomerResolver {
     @Arg('filter', () => SegmentFilterInput, { nullable: true }) filter?: SegmentFilterInput,
     @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date,
   ) {
-    return explainCustomer(ctx.em, customer, { segment, filter, asOf: asOf ?? ctx.now });
+    return explainCustomer(ctx.em, customer, { segment, filter, asOf: asOf ?? ctx.now, revealPersonalData: mayReadPersonalData(ctx.caller) });
   }
 
   @FieldResolver(() => OrderConnection, { description: 'Newest first.' })

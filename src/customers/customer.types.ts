@@ -16,20 +16,7 @@ export class CustomerType {
   @Field({ description: "The integrator's key, unique." })
   externalId!: string;
 
-  @Field(() => String, { nullable: true, description: 'Personal data.' })
-  email?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Personal data.' })
-  phone?: string | null;
-
-  @Field(() => String, { nullable: true })
-  firstName?: string | null;
-
-  @Field(() => String, { nullable: true })
-  lastName?: string | null;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  birthDate?: Date | null;
+  // email, phone, firstName, lastName, birthDate: CustomerPersonalDataResolver (masked without the pii scope).
 
   @Field(() => Gender, { nullable: true })
   gender?: Gender | null;

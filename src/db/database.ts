@@ -4,6 +4,7 @@ import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
 import { redact, type DatabaseTarget } from '../config';
 import { ormOptions, type OrmOptions } from './orm-config';
+import { statementTimeoutPool, watchSqliteStatements } from './statement-timeout';
 
 export class DatabaseError extends Error {}
 
@@ -30,29 +31,27 @@ export async function openDatabase(target: DatabaseTarget, options: OrmOptions =
       throw new DatabaseError(`cannot create the folder of ${where}: ${firstLine(error)}`);
     }
   }
+  const timeout = options.statementTimeoutMs ?? null;
+  const connections: Array<{ interrupt(): void }> = [];
+  const limitedPool = timeout ? statementTimeoutPool(target.dialect, timeout, connections) : undefined;
+  let appliedMigrations: string[];
   let orm: MikroORM;
-  try {
-    orm = await MikroORM.init({ ...ormOptions(target), connect: false });
-  } catch (error) {
-    throw new DatabaseError(`cannot set up ${where}: ${firstLine(error)}`);
-  }
-  const check = await orm.checkConnection();
-  if (!check.ok) {
-    await orm.close(true).catch(() => undefined);
-    throw new DatabaseError(`cannot reach ${where}: ${firstLine(check.error ?? check.reason)}`);
+  if (timeout && target.dialect === 'postgresql') {
+    // Migrations may run long (indexes on large tables): they get a pool of their own, without the statement limit.
+    const migrating = await initOrm(target, where);
+    appliedMigrations = await migrate(migrating, where);
+    await migrating.close(true);
+    orm = await initOrm(target, where, limitedPool);
+  } else {
+    orm = await initOrm(target, where, limitedPool);
+    appliedMigrations = await migrate(orm, where);
+    // SQLite's watchdog starts after the migrations, for the same reason.
+    if (timeout) watchSqliteStatements((orm.em as EntityManager).getKnex(), timeout, connections);
   }
   if (options.onQuery) {
     // Entity queries and direct query-builder queries all pass through knex.
     const onQuery = options.onQuery;
     (orm.em as EntityManager).getKnex().on('query', (query: { sql: string }) => onQuery(query.sql));
-  }
-  let appliedMigrations: string[];
-  try {
-    if (target.dialect === 'sqlite') await tuneSqlite(orm);
-    appliedMigrations = (await orm.getMigrator().up()).map((migration) => migration.name);
-  } catch (error) {
-    await orm.close(true).catch(() => undefined);
-    throw new DatabaseError(`cannot migrate ${where}: ${firstLine(error)}`);
   }
   return {
     orm,
@@ -61,6 +60,39 @@ export async function openDatabase(target: DatabaseTarget, options: OrmOptions =
     fork: () => orm.em.fork() as EntityManager,
     close: () => orm.close(true),
   };
+}
+
+/** A connected MikroORM for the target, with pool hooks when given. */
+async function initOrm(target: DatabaseTarget, where: string, pool?: object): Promise<MikroORM> {
+  let orm: MikroORM;
+  try {
+    const base = ormOptions(target);
+    orm = await MikroORM.init({ ...base, ...(pool ? { pool: { ...base.pool, ...pool } } : {}), connect: false });
+  } catch (error) {
+    throw new DatabaseError(`cannot set up ${where}: ${firstLine(error)}`);
+  }
+  const check = await orm.checkConnection();
+  if (!check.ok) {
+    await orm.close(true).catch(() => undefined);
+    throw new DatabaseError(`cannot reach ${where}: ${firstLine(check.error ?? check.reason)}`);
+  }
+  try {
+    if (target.dialect === 'sqlite') await tuneSqlite(orm);
+  } catch (error) {
+    await orm.close(true).catch(() => undefined);
+    throw new DatabaseError(`cannot set up ${where}: ${firstLine(error)}`);
+  }
+  return orm;
+}
+
+/** Applies pending migrations; the names applied, oldest first. */
+async function migrate(orm: MikroORM, where: string): Promise<string[]> {
+  try {
+    return (await orm.getMigrator().up()).map((migration) => migration.name);
+  } catch (error) {
+    await orm.close(true).catch(() => undefined);
+    throw new DatabaseError(`cannot migrate ${where}: ${firstLine(error)}`);
+  }
 }
 
 /**

@@ -19,6 +19,8 @@ export const MIGRATION_FOLDERS = {
 export interface OrmOptions {
   /** Called with every SQL statement sent to the database (statement-count tests, debugging). */
   onQuery?: (sql: string) => void;
+  /** Stop any statement running longer (see statement-timeout.ts); none by default (tools, migrations). */
+  statementTimeoutMs?: number | null;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Authorized, Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Scope } from '../auth/scopes';
 import { badUserInput } from '../common/errors';
 import type { RequestContext } from '../server/context';
 import { recordEvents, recordOrders } from './activity-ingest';
@@ -24,18 +25,21 @@ const plain = <T extends object>(items: T[]) => items.map((item) => ({ ...item }
 
 @Resolver()
 export class IngestResolver {
+  @Authorized(Scope.INGEST)
   @Mutation(() => IngestResultType, { description: 'Insert or patch customers by externalId (at most 5,000 a call).' })
   async upsertCustomers(@Ctx() ctx: RequestContext, @Arg('customers', () => [CustomerInput]) customers: CustomerInput[]) {
     checkBatch(customers, 'customers');
     return stored(ctx, await upsertCustomers(ctx.em.getKnex(), plain(customers) as never, new Date()));
   }
 
+  @Authorized(Scope.INGEST)
   @Mutation(() => IngestResultType, { description: 'Record orders, idempotent by externalId (at most 5,000 a call).' })
   async recordOrders(@Ctx() ctx: RequestContext, @Arg('orders', () => [OrderInput]) orders: OrderInput[]) {
     checkBatch(orders, 'orders');
     return stored(ctx, await recordOrders(ctx.em.getKnex(), plain(orders), ctx.settings.defaultCurrency, new Date()));
   }
 
+  @Authorized(Scope.INGEST)
   @Mutation(() => IngestResultType, { description: 'Record interaction events, idempotent by externalId (at most 5,000 a call).' })
   recordEvents(@Ctx() ctx: RequestContext, @Arg('events', () => [EventInput]) events: EventInput[]) {
     checkBatch(events, 'events');

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Scope } from '../auth/scopes';
 import { BucketType } from '../analysis/analysis.types';
 import { medianOfCounts, populationFigures } from '../analysis/population';
 import { pageSize } from '../common/pagination';
@@ -18,21 +19,25 @@ const TOP_COUNTRIES = 5;
 
 @Resolver(() => PersonaType)
 export class PersonaResolver {
+  @Authorized(Scope.READ)
   @Query(() => [PersonaType], { description: 'Every persona, in assignment order.' })
   personas(@Ctx() ctx: RequestContext): Promise<Persona[]> {
     return listPersonas(ctx.em);
   }
 
+  @Authorized(Scope.READ)
   @Query(() => PersonaType, { nullable: true })
   persona(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Persona | null> {
     return findPersona(ctx.em, id);
   }
 
+  @Authorized(Scope.READ)
   @Query(() => [BucketType], { description: 'Customers per persona (key: the persona id) in assignment order, then "unassigned"; sums to the whole base. One statement.' })
   personaDistribution(@Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date) {
     return personaDistribution(ctx.em, asOf ?? ctx.now);
   }
 
+  @Authorized(Scope.READ)
   @Query(() => [PersonaSuggestionType], {
     description:
       'Clusters of customers who resemble each other (k-means on standardised age, recency, frequency, monetary value, average order value, channel mix, lifecycle stage, B2B, interests), among those the filter selects; on more than 5,000 customers, a deterministic sample. Largest first.',
@@ -45,32 +50,38 @@ export class PersonaResolver {
     return suggestPersonas(ctx.em, k, filter, ctx.now);
   }
 
+  @Authorized(Scope.WRITE)
   @Mutation(() => PersonaType, { description: 'BAD_USER_INPUT when the filter (or the place the priority gives it) would make a persona depend on itself.' })
   createPersona(@Ctx() ctx: RequestContext, @Arg('input', () => PersonaInput) input: PersonaInput): Promise<Persona> {
     return createPersona(ctx.em, input);
   }
 
+  @Authorized(Scope.WRITE)
   @Mutation(() => PersonaType, { description: 'Replaces the definition; a priority left out keeps the current one.' })
   updatePersona(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('input', () => PersonaInput) input: PersonaInput): Promise<Persona> {
     return updatePersona(ctx.em, id, input);
   }
 
+  @Authorized(Scope.WRITE)
   @Mutation(() => Boolean, { description: 'CONFLICT while a segment, scoring rule or persona uses it; NOT_FOUND for an unknown id.' })
   deletePersona(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<boolean> {
     return deletePersona(ctx.em, id);
   }
 
+  @Authorized(Scope.READ)
   @FieldResolver(() => Int, { description: 'Members as of asOf (default now): one statement.' })
   async size(@Root() persona: Persona, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date) {
     return countCustomers(ctx.em, await personaPredicate(ctx.em, persona, asOf ?? ctx.now));
   }
 
+  @Authorized(Scope.READ)
   @FieldResolver(() => Float, { description: 'size / every customer; 0 on an empty base.' })
   async share(@Root() persona: Persona, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date) {
     const [members, base] = await Promise.all([countCustomers(ctx.em, await personaPredicate(ctx.em, persona, asOf ?? ctx.now)), countCustomers(ctx.em)]);
     return base === 0 ? 0 : members / base;
   }
 
+  @Authorized(Scope.READ)
   @FieldResolver(() => CustomerConnection, { description: 'Members as of asOf, oldest customers first.' })
   async members(
     @Root() persona: Persona,
@@ -82,6 +93,7 @@ export class PersonaResolver {
     return listCustomers(ctx.em, { first: pageSize(first), after, where: await personaPredicate(ctx.em, persona, asOf ?? ctx.now) });
   }
 
+  @Authorized(Scope.READ)
   @FieldResolver(() => PersonaPortraitType)
   async portrait(@Root() persona: Persona, @Ctx() ctx: RequestContext): Promise<PersonaPortraitType> {
     const where = await personaPredicate(ctx.em, persona, ctx.now);

@@ -1,4 +1,5 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Authorized, Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Scope } from '../auth/scopes';
 import type { RequestContext } from '../server/context';
 import {
   createScoringModel,
@@ -12,21 +13,25 @@ import { ScoringModelInput, ScoringModelType } from './scoring.types';
 
 @Resolver(() => ScoringModelType)
 export class ScoringResolver {
+  @Authorized(Scope.READ)
   @Query(() => [ScoringModelType], { description: 'Every scoring model, oldest first.' })
   scoringModels(@Ctx() ctx: RequestContext): Promise<ScoringModelView[]> {
     return listScoringModels(ctx.em);
   }
 
+  @Authorized(Scope.READ)
   @Query(() => ScoringModelType, { nullable: true })
   scoringModel(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<ScoringModelView | null> {
     return findScoringModel(ctx.em, id);
   }
 
+  @Authorized(Scope.WRITE)
   @Mutation(() => ScoringModelType, { description: 'BAD_USER_INPUT with the path of a wrong rule.' })
   createScoringModel(@Ctx() ctx: RequestContext, @Arg('input', () => ScoringModelInput) input: ScoringModelInput): Promise<ScoringModelView> {
     return createScoringModel(ctx.em, input);
   }
 
+  @Authorized(Scope.WRITE)
   @Mutation(() => ScoringModelType, { description: 'Replaces the name, description and every rule. A rule may not use a score of this model, directly or through segments and other models.' })
   updateScoringModel(
     @Ctx() ctx: RequestContext,
@@ -36,6 +41,7 @@ export class ScoringResolver {
     return updateScoringModel(ctx.em, id, input);
   }
 
+  @Authorized(Scope.WRITE)
   @Mutation(() => Boolean, { description: 'CONFLICT while a segment, persona or other scoring model uses it; NOT_FOUND for an unknown id.' })
   deleteScoringModel(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<boolean> {
     return deleteScoringModel(ctx.em, id);

@@ -1,4 +1,5 @@
-import { Arg, Ctx, Field, Float, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, Field, Float, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Scope } from '../auth/scopes';
 import { pageSize } from '../common/pagination';
 import { DateTimeScalar } from '../common/scalars';
 import { CustomerType } from '../customers/customer.types';
@@ -26,6 +27,7 @@ export class SegmentPreviewType {
 
 @Resolver(() => SegmentPreviewType)
 export class SegmentPreviewResolver {
+  @Authorized(Scope.READ)
   @Query(() => SegmentPreviewType, { description: 'Size and sample of a filter, evaluated as of asOf (default now); one statement per figure.' })
   async evaluateSegment(
     @Ctx() ctx: RequestContext,

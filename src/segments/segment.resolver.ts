@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Scope } from '../auth/scopes';
 import { pageSize } from '../common/pagination';
 import { DateTimeScalar } from '../common/scalars';
 import { countCustomers, listCustomers } from '../customers/customer.service';
@@ -19,11 +20,13 @@ import { SegmentConnection, SegmentInput, SegmentType } from './segment.types';
 
 @Resolver(() => SegmentType)
 export class SegmentResolver {
+  @Authorized(Scope.READ)
   @Query(() => SegmentType, { nullable: true })
   segment(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Segment | null> {
     return findSegment(ctx.em, id);
   }
 
+  @Authorized(Scope.READ)
   @Query(() => SegmentConnection, { description: 'Saved segments, oldest first; search matches names, ignoring case.' })
   segments(
     @Ctx() ctx: RequestContext,
@@ -34,11 +37,13 @@ export class SegmentResolver {
     return listSegments(ctx.em, { first: pageSize(first), after, search });
   }
 
+  @Authorized(Scope.WRITE)
   @Mutation(() => SegmentType)
   createSegment(@Ctx() ctx: RequestContext, @Arg('input', () => SegmentInput) input: SegmentInput): Promise<Segment> {
     return createSegment(ctx.em, input);
   }
 
+  @Authorized(Scope.WRITE)
   @Mutation(() => SegmentType, { description: 'CONFLICT when expectedVersion is given and the segment moved on, or when the filter would make a reference cycle.' })
   updateSegment(
     @Ctx() ctx: RequestContext,
@@ -49,16 +54,19 @@ export class SegmentResolver {
     return updateSegment(ctx.em, id, input, expectedVersion);
   }
 
+  @Authorized(Scope.WRITE)
   @Mutation(() => Boolean, { description: 'CONFLICT while another segment references it; NOT_FOUND for an unknown id.' })
   deleteSegment(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<boolean> {
     return deleteSegment(ctx.em, id);
   }
 
+  @Authorized(Scope.READ)
   @FieldResolver(() => Int, { description: 'Members as of asOf (default now), counted in one statement.' })
   async size(@Root() segment: Segment, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date) {
     return countCustomers(ctx.em, await segmentPredicate(ctx.em, segment, asOf ?? ctx.now));
   }
 
+  @Authorized(Scope.READ)
   @FieldResolver(() => CustomerConnection)
   async members(
     @Root() segment: Segment,

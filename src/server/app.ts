@@ -10,10 +10,11 @@ import { createRequestContext, type RequestContext } from './context';
 import { makeErrorFormatter, type Logger } from './errors';
 import { playgroundRouter } from './playground';
 import { buildAppSchema } from './schema';
+import { authenticationMiddleware, replyError } from './authentication';
+import { queryLimitsPlugin } from './query-limits';
+import { ErrorCode } from '../common/errors';
 import { MetricsRefreshScheduler } from '../value/refresh-scheduler';
 
-/** Large enough for a batch of 5,000 ingestion items. */
-export const MAX_BODY = '16mb';
 
 export interface App {
   httpServer: Server;
@@ -38,7 +39,8 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     csrfPrevention: false,
     // main.ts owns shutdown (drain HTTP, then close the database); Apollo must not race it.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    introspection: settings.introspection,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), queryLimitsPlugin(settings.limits)],
     logger: { debug: () => undefined, info: () => undefined, warn: logger.warn, error: logger.error },
   });
   await apollo.start();
@@ -52,15 +54,18 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
       res.status(503).json({ status: 'unavailable', database: db.target.dialect });
     }
   });
-  expressApp.use('/playground', playgroundRouter('/graphql'));
-  expressApp.get('/', (_req, res) => res.redirect(302, '/playground/'));
+  if (settings.playground) {
+    expressApp.use('/playground', playgroundRouter('/graphql'));
+    expressApp.get('/', (_req, res) => res.redirect(302, '/playground/'));
+  }
   expressApp.use(
     '/graphql',
-    express.json({ limit: MAX_BODY }),
-    expressMiddleware(apollo, { context: async () => createRequestContext(db, settings, refresher) }),
+    authenticationMiddleware(db.fork().getKnex(), settings, logger),
+    express.json({ limit: settings.limits.bodyBytes }),
+    expressMiddleware(apollo, { context: async ({ req }) => createRequestContext(db, settings, refresher, req.caller ?? null) }),
   );
 
-  expressApp.use(httpErrorHandler(logger));
+  expressApp.use(httpErrorHandler(logger, settings.limits.bodyBytes));
 
   return {
     httpServer,
@@ -84,16 +89,17 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
  * Errors raised before GraphQL runs (unreadable or oversized bodies) answer
  * as GraphQL-shaped JSON with a status, never Express's HTML page with a stack.
  */
-function httpErrorHandler(logger: Logger): ErrorRequestHandler {
+function httpErrorHandler(logger: Logger, bodyBytes: number): ErrorRequestHandler {
   return (error, _req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;
     }
-    const reply = (status: number, code: string, message: string) =>
-      res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    const reply = (status: number, code: string, message: string, extensions: Record<string, unknown> = {}) => replyError(res, status, code, message, extensions);
     if (error?.type === 'entity.parse.failed') return reply(400, 'BAD_REQUEST', 'the request body is not valid JSON');
-    if (error?.type === 'entity.too.large') return reply(413, 'BAD_REQUEST', `the request body is larger than ${MAX_BODY}`);
+    if (error?.type === 'entity.too.large') {
+      return reply(413, ErrorCode.PAYLOAD_TOO_LARGE, `the request body is larger than ${bodyBytes} bytes`, { limit: bodyBytes });
+    }
     if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {
       return reply(error.status, 'BAD_REQUEST', 'the request could not be read');
     }

@@ -5,6 +5,7 @@ import { createScoreLoaders, type ScoreLoaders } from '../scoring/score.loaders'
 import { createPersonaLoaders, type PersonaLoaders } from '../personas/persona.loaders';
 import type { Database } from '../db/database';
 import type { Settings } from '../config';
+import type { Caller } from '../auth/scopes';
 import type { MetricsRefreshScheduler } from '../value/refresh-scheduler';
 
 /** What every resolver of one request sees. Nothing here outlives the request. */
@@ -17,10 +18,12 @@ export interface RequestContext {
   now: Date;
   /** Refreshes metrics a quiet moment after ingestion. */
   refresher: MetricsRefreshScheduler;
+  /** Who is calling, with their scopes; null when no key was sent and keys are required. */
+  caller: Caller | null;
 }
 
-export function createRequestContext(db: Database, settings: Settings, refresher: MetricsRefreshScheduler): RequestContext {
+export function createRequestContext(db: Database, settings: Settings, refresher: MetricsRefreshScheduler, caller: Caller | null): RequestContext {
   const em = db.fork();
   const now = new Date();
-  return { em, loaders: { ...createCustomerLoaders(em), ...createSegmentLoaders(em, now), ...createScoreLoaders(em, now), ...createPersonaLoaders(em, now) }, settings, now, refresher };
+  return { em, loaders: { ...createCustomerLoaders(em), ...createSegmentLoaders(em, now), ...createScoreLoaders(em, now), ...createPersonaLoaders(em, now) }, settings, now, refresher, caller };
 }

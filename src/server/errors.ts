@@ -1,6 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { CLIENT_ERROR_CODES, ErrorCode } from '../common/errors';
+import { isStatementTimeout } from '../db/statement-timeout';
 
 export type Logger = Pick<Console, 'error' | 'warn' | 'info'>;
 
@@ -14,8 +15,19 @@ export function makeErrorFormatter(logger: Logger) {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {
       const extensions: Record<string, unknown> = { code };
-      if (formatted.extensions?.path !== undefined) extensions.path = formatted.extensions.path;
+      // The input path, and the figures of a limit (limit, cost, depth, retryAfter): written for the client.
+      for (const key of ['path', 'limit', 'cost', 'depth', 'retryAfter']) {
+        if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
+      }
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+    }
+    if (isStatementTimeout(unwrapResolverError(error))) {
+      return {
+        message: 'a database statement ran past the time limit and was stopped: narrow the question (filter, page size) or ask an operator',
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: ErrorCode.QUERY_TIMEOUT },
+      };
     }
     logger.error('unexpected error:', unwrapResolverError(error));
     return {

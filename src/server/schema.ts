@@ -8,11 +8,15 @@ import { SegmentResolver } from '../segments/segment.resolver';
 import { ScoringResolver } from '../scoring/scoring.resolver';
 import { ValueResolver } from '../value/value.resolver';
 import { DateTimeScalar } from '../common/scalars';
+import { scopeChecker } from '../auth/auth-checker';
+import { personalCriteriaGuard } from '../auth/personal-criteria';
+import { ApiKeyResolver } from '../auth/api-keys.resolver';
+import { CustomerPersonalDataResolver } from '../auth/personal-data.resolver';
 import { AnalysisResolver, PreviewStatsResolver, SegmentAnalysisResolver } from '../analysis/analysis.resolver';
 import { CustomerPersonaResolver, PersonaResolver } from '../personas/persona.resolver';
 
 export const RESOLVERS = [CustomerResolver, OrderResolver, EventResolver, IngestResolver, SegmentPreviewResolver, SegmentResolver, ValueResolver, ScoringResolver,
-  PersonaResolver, CustomerPersonaResolver, AnalysisResolver, SegmentAnalysisResolver, PreviewStatsResolver] as const;
+  PersonaResolver, CustomerPersonaResolver, AnalysisResolver, SegmentAnalysisResolver, PreviewStatsResolver, ApiKeyResolver, CustomerPersonalDataResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -21,6 +25,10 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: [...RESOLVERS] as unknown as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    // @Authorized(scope…) on root fields (and on fields that read the base): UNAUTHENTICATED / FORBIDDEN from scopeChecker.
+    authChecker: scopeChecker,
+    authMode: 'error',
+    globalMiddlewares: [personalCriteriaGuard],
     validate: false,
     emitSchemaFile: false,
   });

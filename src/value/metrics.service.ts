@@ -1,5 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { rowsOf } from '../db/raw-rows';
+import { allowLongStatements } from '../db/statement-timeout';
 import { chunks } from '../db/batch';
 import { expectedPurchases, fitBgNbd, probabilityAlive, type BgNbdParameters } from './bgnbd';
 import { fitGammaGamma, type GammaGammaParameters } from './gamma-gamma';
@@ -33,110 +34,120 @@ export interface ValueModelFit {
 export async function refreshMetrics(knex: Knex, asOf: Date, now = new Date()): Promise<ValueModelFit> {
   const at = asOf.getTime();
   return knex.transaction(async (trx) => {
-    await trx('customer_metrics').delete();
-    // One pass over the orders into a keyed scratch table (per-day occasions,
-    // then per-customer totals and RFM ranks), then one insert of every customer
-    // joined to it: a window-function subquery joined straight to customers has
-    // no index to probe on SQLite and degrades to a scan per customer.
-    await trx.raw(
-      `create temporary table order_summary (customer_id integer primary key, order_count integer, lifetime_revenue double precision,
-         first_order_at bigint, last_order_at bigint, days_since_last_order integer, repeat_occasions integer, first_occasion_day integer,
-         last_occasion_day integer, repeat_occasion_value double precision, recency_score integer, frequency_score integer, monetary_score integer)`,
-    );
-    await trx.raw(
-      `insert into order_summary
-       select customer_id, n, revenue, first_at, last_at, days_since, x, first_day, last_day, repeat_value,
-         ${quintileScoreSql('r_rank', 'customers')}, ${quintileScoreSql('f_rank', 'customers')}, ${quintileScoreSql('m_rank', 'customers')}
-       from (select c.*, count(*) over () as customers,
-               rank() over (order by days_since desc) as r_rank,
-               rank() over (order by n) as f_rank,
-               rank() over (order by revenue) as m_rank
-             from (select customer_id, sum(n) as n, sum(occasion_value) as revenue, min(first_at) as first_at, max(last_at) as last_at,
-                     (? - max(last_at)) / ${DAY} as days_since,
-                     count(*) - 1 as x, min(occasion_day) as first_day, max(occasion_day) as last_day,
-                     case when count(*) > 1
-                       then (sum(occasion_value) - sum(case when occasion = 1 then occasion_value else 0 end)) / (count(*) - 1)
-                     end as repeat_value
-                   from (select customer_id, ${dayOf('ordered_at')} as occasion_day, count(*) as n, sum(amount) as occasion_value,
-                           min(ordered_at) as first_at, max(ordered_at) as last_at,
-                           row_number() over (partition by customer_id order by ${dayOf('ordered_at')}) as occasion
-                         from orders where ordered_at <= ? group by customer_id, ${dayOf('ordered_at')}) days
-                   group by customer_id) c) ranked`,
-      [at, at],
-    );
-    // RFM quintiles among customers with an order; ties share a score.
-    const segment = rfmSegmentSql('s.recency_score', 's.frequency_score');
-    await trx.raw(
-      `insert into customer_metrics (customer_id, order_count, lifetime_revenue, average_order_value, first_order_at, last_order_at,
-         days_since_last_order, repeat_occasions, first_occasion_day, last_occasion_day, repeat_occasion_value,
-         recency_score, frequency_score, monetary_score, rfm_segment, as_of, computed_at)
-       select c.id, coalesce(s.order_count, 0), coalesce(s.lifetime_revenue, 0), s.lifetime_revenue / s.order_count, s.first_order_at, s.last_order_at,
-         s.days_since_last_order, s.repeat_occasions, s.first_occasion_day, s.last_occasion_day, s.repeat_occasion_value,
-         s.recency_score, s.frequency_score, s.monetary_score, ${segment.text}, ?, ?
-       from customers c left join order_summary s on s.customer_id = c.id`,
-      [...segment.bindings, at, now.getTime()],
-    );
-    await trx.raw('drop table order_summary');
-
-    const triples: Array<{ x: number | string; first_day: number | string; last_day: number | string; weight: number | string }> = await trx.raw(
-      `select repeat_occasions as x, first_occasion_day as first_day, last_occasion_day as last_day, count(*) as weight
-       from customer_metrics where repeat_occasions is not null
-       group by repeat_occasions, first_occasion_day, last_occasion_day`,
-    ).then(rowsOf);
-    const weeks = (days: number) => days / WEEK_DAYS;
-    const summaries = triples.map((row) => ({
-      x: Number(row.x),
-      firstDay: Number(row.first_day),
-      lastDay: Number(row.last_day),
-      tx: weeks(Number(row.last_day) - Number(row.first_day)),
-      T: weeks((at - Number(row.first_day) * DAY) / DAY),
-      weight: Number(row.weight),
-    }));
-    const customers = summaries.reduce((sum, s) => sum + s.weight, 0);
-    const bgnbd = summaries.some((s) => s.x > 0) ? fitBgNbd(summaries) : null;
-
-    const spends: Array<{ x: number | string; m: number | string; weight: number | string }> = await trx.raw(
-      `select repeat_occasions as x, repeat_occasion_value as m, count(*) as weight from customer_metrics
-       where repeat_occasions > 0 and repeat_occasion_value > 0 group by repeat_occasions, repeat_occasion_value`,
-    ).then(rowsOf);
-    const spendSummaries = spends.map((row) => ({ x: Number(row.x), m: Number(row.m), weight: Number(row.weight) }));
-    const spenders = spendSummaries.reduce((sum, s) => sum + s.weight, 0);
-    const gammaGamma = spenders >= 2 ? { ...fitGammaGamma(spendSummaries), customers: spenders } : null;
-
-    if (bgnbd) {
-      await trx.raw('create temporary table value_predictions (x integer, first_day integer, last_day integer, p_alive double precision, e90 double precision, dp12 double precision)');
-      const rows = summaries.map((s) => {
-        const expected = (weeksAhead: number) => expectedPurchases(bgnbd, weeksAhead, s.x, s.tx, s.T);
-        let discounted = 0;
-        for (let month = 1; month <= 12; month++) {
-          discounted += (expected(month * MONTH_WEEKS) - expected((month - 1) * MONTH_WEEKS)) / Math.pow(1 + MONTHLY_DISCOUNT, month);
-        }
-        return { x: s.x, first_day: s.firstDay, last_day: s.lastDay, p_alive: probabilityAlive(bgnbd, s.x, s.tx, s.T), e90: expected(NEXT_90_DAYS_WEEKS), dp12: discounted };
-      });
-      for (const part of chunks(rows)) await trx('value_predictions').insert(part);
-      const spend = gammaGamma
-        ? // E[M | x, m] = p (v + x m) / (p x + q − 1), times the discounted expected occasions; parameters typed for PostgreSQL.
-          `((cast(? as double precision) * (cast(? as double precision) + v.x * coalesce(customer_metrics.repeat_occasion_value, 0)))
-             / (cast(? as double precision) * v.x + cast(? as double precision) - 1)) * v.dp12`
-        : 'null';
-      await trx.raw(
-        `update customer_metrics set probability_alive = v.p_alive, expected_purchases90d = v.e90, predicted_lifetime_value = ${spend}
-         from value_predictions v
-         where customer_metrics.repeat_occasions = v.x and customer_metrics.first_occasion_day = v.first_day and customer_metrics.last_occasion_day = v.last_day`,
-        gammaGamma ? [gammaGamma.p, gammaGamma.v, gammaGamma.p, gammaGamma.q] : [],
-      );
-      await trx.raw('drop table value_predictions');
+    // Batch work over the whole base: the per-statement time limit of interactive queries does not apply.
+    const restoreLimit = await allowLongStatements(trx);
+    try {
+      return await refreshWithin(trx, at, asOf, now);
+    } finally {
+      restoreLimit();
     }
-
-    await trx('value_models').insert({
-      computed_at: now.getTime(),
-      as_of: at,
-      customers,
-      bgnbd: bgnbd ? JSON.stringify(bgnbd) : null,
-      gamma_gamma: gammaGamma ? JSON.stringify(gammaGamma) : null,
-    });
-    return { computedAt: now, asOf, customers, bgnbd, gammaGamma };
   });
+}
+
+async function refreshWithin(trx: Knex.Transaction, at: number, asOf: Date, now: Date): Promise<ValueModelFit> {
+  await trx('customer_metrics').delete();
+  // One pass over the orders into a keyed scratch table (per-day occasions,
+  // then per-customer totals and RFM ranks), then one insert of every customer
+  // joined to it: a window-function subquery joined straight to customers has
+  // no index to probe on SQLite and degrades to a scan per customer.
+  await trx.raw(
+    `create temporary table order_summary (customer_id integer primary key, order_count integer, lifetime_revenue double precision,
+       first_order_at bigint, last_order_at bigint, days_since_last_order integer, repeat_occasions integer, first_occasion_day integer,
+       last_occasion_day integer, repeat_occasion_value double precision, recency_score integer, frequency_score integer, monetary_score integer)`,
+  );
+  await trx.raw(
+    `insert into order_summary
+     select customer_id, n, revenue, first_at, last_at, days_since, x, first_day, last_day, repeat_value,
+       ${quintileScoreSql('r_rank', 'customers')}, ${quintileScoreSql('f_rank', 'customers')}, ${quintileScoreSql('m_rank', 'customers')}
+     from (select c.*, count(*) over () as customers,
+             rank() over (order by days_since desc) as r_rank,
+             rank() over (order by n) as f_rank,
+             rank() over (order by revenue) as m_rank
+           from (select customer_id, sum(n) as n, sum(occasion_value) as revenue, min(first_at) as first_at, max(last_at) as last_at,
+                   (? - max(last_at)) / ${DAY} as days_since,
+                   count(*) - 1 as x, min(occasion_day) as first_day, max(occasion_day) as last_day,
+                   case when count(*) > 1
+                     then (sum(occasion_value) - sum(case when occasion = 1 then occasion_value else 0 end)) / (count(*) - 1)
+                   end as repeat_value
+                 from (select customer_id, ${dayOf('ordered_at')} as occasion_day, count(*) as n, sum(amount) as occasion_value,
+                         min(ordered_at) as first_at, max(ordered_at) as last_at,
+                         row_number() over (partition by customer_id order by ${dayOf('ordered_at')}) as occasion
+                       from orders where ordered_at <= ? group by customer_id, ${dayOf('ordered_at')}) days
+                 group by customer_id) c) ranked`,
+    [at, at],
+  );
+  // RFM quintiles among customers with an order; ties share a score.
+  const segment = rfmSegmentSql('s.recency_score', 's.frequency_score');
+  await trx.raw(
+    `insert into customer_metrics (customer_id, order_count, lifetime_revenue, average_order_value, first_order_at, last_order_at,
+       days_since_last_order, repeat_occasions, first_occasion_day, last_occasion_day, repeat_occasion_value,
+       recency_score, frequency_score, monetary_score, rfm_segment, as_of, computed_at)
+     select c.id, coalesce(s.order_count, 0), coalesce(s.lifetime_revenue, 0), s.lifetime_revenue / s.order_count, s.first_order_at, s.last_order_at,
+       s.days_since_last_order, s.repeat_occasions, s.first_occasion_day, s.last_occasion_day, s.repeat_occasion_value,
+       s.recency_score, s.frequency_score, s.monetary_score, ${segment.text}, ?, ?
+     from customers c left join order_summary s on s.customer_id = c.id`,
+    [...segment.bindings, at, now.getTime()],
+  );
+  await trx.raw('drop table order_summary');
+
+  const triples: Array<{ x: number | string; first_day: number | string; last_day: number | string; weight: number | string }> = await trx.raw(
+    `select repeat_occasions as x, first_occasion_day as first_day, last_occasion_day as last_day, count(*) as weight
+     from customer_metrics where repeat_occasions is not null
+     group by repeat_occasions, first_occasion_day, last_occasion_day`,
+  ).then(rowsOf);
+  const weeks = (days: number) => days / WEEK_DAYS;
+  const summaries = triples.map((row) => ({
+    x: Number(row.x),
+    firstDay: Number(row.first_day),
+    lastDay: Number(row.last_day),
+    tx: weeks(Number(row.last_day) - Number(row.first_day)),
+    T: weeks((at - Number(row.first_day) * DAY) / DAY),
+    weight: Number(row.weight),
+  }));
+  const customers = summaries.reduce((sum, s) => sum + s.weight, 0);
+  const bgnbd = summaries.some((s) => s.x > 0) ? fitBgNbd(summaries) : null;
+
+  const spends: Array<{ x: number | string; m: number | string; weight: number | string }> = await trx.raw(
+    `select repeat_occasions as x, repeat_occasion_value as m, count(*) as weight from customer_metrics
+     where repeat_occasions > 0 and repeat_occasion_value > 0 group by repeat_occasions, repeat_occasion_value`,
+  ).then(rowsOf);
+  const spendSummaries = spends.map((row) => ({ x: Number(row.x), m: Number(row.m), weight: Number(row.weight) }));
+  const spenders = spendSummaries.reduce((sum, s) => sum + s.weight, 0);
+  const gammaGamma = spenders >= 2 ? { ...fitGammaGamma(spendSummaries), customers: spenders } : null;
+
+  if (bgnbd) {
+    await trx.raw('create temporary table value_predictions (x integer, first_day integer, last_day integer, p_alive double precision, e90 double precision, dp12 double precision)');
+    const rows = summaries.map((s) => {
+      const expected = (weeksAhead: number) => expectedPurchases(bgnbd, weeksAhead, s.x, s.tx, s.T);
+      let discounted = 0;
+      for (let month = 1; month <= 12; month++) {
+        discounted += (expected(month * MONTH_WEEKS) - expected((month - 1) * MONTH_WEEKS)) / Math.pow(1 + MONTHLY_DISCOUNT, month);
+      }
+      return { x: s.x, first_day: s.firstDay, last_day: s.lastDay, p_alive: probabilityAlive(bgnbd, s.x, s.tx, s.T), e90: expected(NEXT_90_DAYS_WEEKS), dp12: discounted };
+    });
+    for (const part of chunks(rows)) await trx('value_predictions').insert(part);
+    const spend = gammaGamma
+      ? // E[M | x, m] = p (v + x m) / (p x + q − 1), times the discounted expected occasions; parameters typed for PostgreSQL.
+        `((cast(? as double precision) * (cast(? as double precision) + v.x * coalesce(customer_metrics.repeat_occasion_value, 0)))
+           / (cast(? as double precision) * v.x + cast(? as double precision) - 1)) * v.dp12`
+      : 'null';
+    await trx.raw(
+      `update customer_metrics set probability_alive = v.p_alive, expected_purchases90d = v.e90, predicted_lifetime_value = ${spend}
+       from value_predictions v
+       where customer_metrics.repeat_occasions = v.x and customer_metrics.first_occasion_day = v.first_day and customer_metrics.last_occasion_day = v.last_day`,
+      gammaGamma ? [gammaGamma.p, gammaGamma.v, gammaGamma.p, gammaGamma.q] : [],
+    );
+    await trx.raw('drop table value_predictions');
+  }
+
+  await trx('value_models').insert({
+    computed_at: now.getTime(),
+    as_of: at,
+    customers,
+    bgnbd: bgnbd ? JSON.stringify(bgnbd) : null,
+    gamma_gamma: gammaGamma ? JSON.stringify(gammaGamma) : null,
+  });
+  return { computedAt: now, asOf, customers, bgnbd, gammaGamma };
 }
 
 /** When the latest refresh was computed, or null before the first. */

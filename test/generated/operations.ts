@@ -20,6 +20,19 @@ export type Scalars = {
   JSON: { input: Record<string, unknown>; output: Record<string, unknown>; }
 };
 
+/** An API key as stored: its secret is never shown again after creation, only a hash is kept. */
+export type ApiKey = {
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** Within a minute. */
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
+  /** The start of the key (after "seg_"), to tell keys apart. */
+  prefix: Scalars['String']['output'];
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  scopes: Array<Scope>;
+};
+
 /** Reads the value under key; a value of another type than the operator counts as missing. */
 export type AttributeFilter = {
   bool?: InputMaybe<Scalars['Boolean']['input']>;
@@ -63,6 +76,12 @@ export type Channel =
   | 'STORE'
   | 'WEB';
 
+export type CreatedApiKey = {
+  apiKey: ApiKey;
+  /** The secret, shown this once: send it as Authorization: Bearer <key>. */
+  key: Scalars['String']['output'];
+};
+
 export type Customer = {
   /** Where the lead came from. */
   acquisitionSource?: Maybe<Scalars['String']['output']>;
@@ -70,6 +89,7 @@ export type Customer = {
   age?: Maybe<Scalars['Int']['output']>;
   /** Integrator-defined traits: flat object of string | number | boolean. */
   attributes: Scalars['JSON']['output'];
+  /** Personal data: masked without the pii scope (null; age stays readable). */
   birthDate?: Maybe<Scalars['DateTime']['output']>;
   city?: Maybe<Scalars['String']['output']>;
   /** B2B identity. */
@@ -79,7 +99,7 @@ export type Customer = {
   /** ISO 3166-1 alpha-2. */
   country?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
-  /** Personal data. */
+  /** Personal data: masked without the pii scope ("j***@example.com"). */
   email?: Maybe<Scalars['String']['output']>;
   emailOptIn: Scalars['Boolean']['output'];
   /** Newest first; `name` keeps only events of that name. */
@@ -88,6 +108,7 @@ export type Customer = {
   explain: Explanation;
   /** The integrator's key, unique. */
   externalId: Scalars['String']['output'];
+  /** Personal data: masked without the pii scope ("J***"). */
   firstName?: Maybe<Scalars['String']['output']>;
   gender?: Maybe<Gender>;
   id: Scalars['ID']['output'];
@@ -97,6 +118,7 @@ export type Customer = {
   /** e.g. "purchasing", "finance". */
   jobFunction?: Maybe<Scalars['String']['output']>;
   jobTitle?: Maybe<Scalars['String']['output']>;
+  /** Personal data: masked without the pii scope ("D***"). */
   lastName?: Maybe<Scalars['String']['output']>;
   /** When the record was last confirmed accurate (data freshness). */
   lastVerifiedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -105,7 +127,7 @@ export type Customer = {
   orders: OrderConnection;
   /** The one persona the customer is assigned to now, if any. */
   persona?: Maybe<Persona>;
-  /** Personal data. */
+  /** Personal data: masked without the pii scope ("***78": the last two digits). */
   phone?: Maybe<Scalars['String']['output']>;
   postalCode?: Maybe<Scalars['String']['output']>;
   /** Channel of most customer-initiated events (every event but message_sent) in the last 180 days; ties to the most recently used. */
@@ -428,6 +450,7 @@ export type MarketMap = {
 };
 
 export type Mutation = {
+  createApiKey: CreatedApiKey;
   /** BAD_USER_INPUT when the filter (or the place the priority gives it) would make a persona depend on itself. */
   createPersona: Persona;
   /** BAD_USER_INPUT with the path of a wrong rule. */
@@ -445,6 +468,8 @@ export type Mutation = {
   recordOrders: IngestResult;
   /** Recomputes every customer's value from orders at or before asOf (default now), then refits the models. */
   refreshMetrics: ValueModel;
+  /** Requests with the key are refused from now on; the record stays. */
+  revokeApiKey: ApiKey;
   /** Replaces the definition; a priority left out keeps the current one. */
   updatePersona: Persona;
   /** Replaces the name, description and every rule. A rule may not use a score of this model, directly or through segments and other models. */
@@ -453,6 +478,12 @@ export type Mutation = {
   updateSegment: Segment;
   /** Insert or patch customers by externalId (at most 5,000 a call). */
   upsertCustomers: IngestResult;
+};
+
+
+export type MutationCreateApiKeyArgs = {
+  name: Scalars['String']['input'];
+  scopes: Array<Scope>;
 };
 
 
@@ -498,6 +529,11 @@ export type MutationRecordOrdersArgs = {
 
 export type MutationRefreshMetricsArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -675,6 +711,8 @@ export type PurchaseCriterion = {
 };
 
 export type Query = {
+  /** Every API key, revoked ones included, oldest first. */
+  apiKeys: Array<ApiKey>;
   /** One customer, by id or by externalId (exactly one). */
   customer?: Maybe<Customer>;
   /** All customers, a page at a time (keyset pagination). */
@@ -784,6 +822,14 @@ export type RfmSegment =
   | 'NEW_CUSTOMERS'
   | 'POTENTIAL_LOYALIST'
   | 'PROMISING';
+
+/** READ: queries; PII: unmasked personal data; WRITE: segments, personas, scoring models; INGEST: customers, orders, events, metrics refreshes; ADMIN: API keys. */
+export type Scope =
+  | 'ADMIN'
+  | 'INGEST'
+  | 'PII'
+  | 'READ'
+  | 'WRITE';
 
 export type ScoreFilter = {
   gte?: InputMaybe<Scalars['Int']['input']>;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { parseDatabaseUrl, type DatabaseTarget, type Settings } from '../../src/config';
+import { parseDatabaseUrl, toolSettings, type DatabaseTarget, type Settings } from '../../src/config';
 import { openDatabase, type Database } from '../../src/db/database';
 import type { OrmOptions } from '../../src/db/orm-config';
 
@@ -60,7 +60,7 @@ export async function createTestDatabase(options: OrmOptions = {}): Promise<Test
   return {
     db,
     target,
-    settings: { port: 0, database: target, demoData: false, production: false, defaultCurrency: 'EUR', metricsRefreshDelayMs: null },
+    settings: toolSettings(target),
     drop: async () => {
       await db.close();
       await remove();

@@ -26,7 +26,7 @@ export function startService(env: Record<string, string>): RunningService {
   const ready = new Promise<number>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /on http:\/\/localhost:(\d+)\/graphql/.exec(output);
+      const match = /on http:\/\/[^\s/]+:(\d+)\/graphql/.exec(output);
       if (match) resolve(Number(match[1]));
     };
     child.stdout!.on('data', onData);

@@ -1,0 +1,30 @@
+/**
+ * What an API key may do. `read`: queries; `pii`: unmasked personal data;
+ * `write`: segments, personas, scoring models; `ingest`: customers, orders,
+ * events and metrics refreshes; `admin`: API keys.
+ */
+export enum Scope {
+  READ = 'read',
+  PII = 'pii',
+  WRITE = 'write',
+  INGEST = 'ingest',
+  ADMIN = 'admin',
+}
+
+export const ALL_SCOPES: readonly Scope[] = Object.values(Scope);
+
+/** Who is calling: an API key, or anyone on the open local demo (every scope). */
+export interface Caller {
+  /** The key's id, or null on the open local demo. */
+  keyId: number | null;
+  name: string;
+  scopes: ReadonlySet<Scope>;
+}
+
+export const OPEN_DEMO_CALLER: Caller = { keyId: null, name: 'local demo (open)', scopes: new Set(ALL_SCOPES) };
+
+export function parseScopes(raw: readonly string[]): Scope[] {
+  const unknown = raw.filter((scope) => !ALL_SCOPES.includes(scope as Scope));
+  if (unknown.length) throw new Error(`unknown scope${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (scopes: ${ALL_SCOPES.join(', ')})`);
+  return ALL_SCOPES.filter((scope) => raw.includes(scope));
+}
