@@ -176,9 +176,13 @@ test('segment stats equal figures computed from the raw data, buckets sum to the
   expect(statements.length).toBeLessThanOrEqual(2);
 });
 
-test('preview stats describe the same customers as the preview size', async () => {
+test('preview stats describe the same customers as the preview size, in one statement besides the count', async () => {
+  statements.length = 0;
   const result = await server.run(PreviewStatsDocument, { asOf: asOf.toISOString() });
   expect(result.errors).toBeUndefined();
+  // size is one count, stats one statement; shareOfBase is not asked, so its base count must not run.
+  expect(statements.filter((sql) => /union all/i.test(sql))).toHaveLength(1);
+  expect(statements.filter((sql) => /^select count/i.test(sql.trim()))).toHaveLength(1);
   const preview = result.data!.evaluateSegment;
   const selected = members({ value: { rfmSegment: ['AT_RISK', 'CANNOT_LOSE'] as never }, behaviour: { purchase: { totalAmount: { gte: 200 } } } });
   expect(preview.size).toBe(selected.length);

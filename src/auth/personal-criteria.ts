@@ -1,11 +1,15 @@
 import type { MiddlewareFn } from 'type-graphql';
 import { forbidden } from '../common/errors';
-import { IdentityFilterInput } from '../segments/filter.inputs';
 import type { RequestContext } from '../server/context';
 import { mayReadPersonalData } from './masking';
 
-/** The place of the first email criterion in a field's arguments (`filter.and.0.identity.email`), or null. */
-export function emailCriterionPath(value: unknown, path: string): string | null {
+/**
+ * The place of the first email criterion in a field's arguments
+ * (`filter.and.0.identity.email`), or null. Arguments reach a global
+ * middleware as GraphQL gives them (plain objects), so an email criterion is
+ * an `email` set under an `identity` key.
+ */
+export function emailCriterionPath(value: unknown, path: string, underIdentity = false): string | null {
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
       const found = emailCriterionPath(item, `${path}.${i}`);
@@ -14,9 +18,9 @@ export function emailCriterionPath(value: unknown, path: string): string | null 
     return null;
   }
   if (value === null || typeof value !== 'object' || value instanceof Date) return null;
-  if (value instanceof IdentityFilterInput && value.email != null) return `${path}.email`;
+  if (underIdentity && (value as Record<string, unknown>).email != null) return `${path}.email`;
   for (const [key, child] of Object.entries(value)) {
-    const found = emailCriterionPath(child, path === '' ? key : `${path}.${key}`);
+    const found = emailCriterionPath(child, path === '' ? key : `${path}.${key}`, key === 'identity');
     if (found) return found;
   }
   return null;

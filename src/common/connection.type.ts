@@ -72,6 +72,7 @@ export function toConnection<T>(
       endCursor: edges.length ? edges[edges.length - 1].cursor : null,
     },
   };
-  Object.defineProperty(connection, 'totalCount', { enumerable: true, get: () => (counted ??= totalCount()) });
+  // Not enumerable: a copy of the connection (Object.assign, spread) must not start the count.
+  Object.defineProperty(connection, 'totalCount', { enumerable: false, get: () => (counted ??= totalCount()) });
   return connection as ConnectionShape<T>;
 }

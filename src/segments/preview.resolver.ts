@@ -38,10 +38,12 @@ export class SegmentPreviewResolver {
     const where = await requestFilterPredicate(ctx.em, filter, at);
     // Each figure is one statement, run only when asked for (size alone costs one).
     let size: Promise<number> | undefined;
-    const preview = { where, asOf: at } as SegmentPreviewType;
-    Object.defineProperty(preview, 'size', { enumerable: true, get: () => (size ??= countCustomers(ctx.em, where)) });
+    // An instance, and getters not enumerable: field resolvers taking @Root() copy a plain root with
+    // Object.assign, which would read every getter and start statements nobody asked for.
+    const preview = Object.assign(new SegmentPreviewType(), { where, asOf: at });
+    Object.defineProperty(preview, 'size', { enumerable: false, get: () => (size ??= countCustomers(ctx.em, where)) });
     Object.defineProperty(preview, 'shareOfBase', {
-      enumerable: true,
+      enumerable: false,
       get: async () => {
         const [members, base] = await Promise.all([(size ??= countCustomers(ctx.em, where)), countCustomers(ctx.em)]);
         return base === 0 ? 0 : members / base;

@@ -6,6 +6,19 @@ import { isStatementTimeout } from '../db/statement-timeout';
 export type Logger = Pick<Console, 'error' | 'warn' | 'info'>;
 
 /**
+ * GraphQL's variable coercion quotes the whole refused value ("Variable "$c"
+ * got invalid value { email: …, lastName: … } at "c[0]"; Field "externalId"
+ * … was not provided."): a customer's personal data would travel back in the
+ * error and on into client logs. The message keeps the variable, the place
+ * and the reason, not the value.
+ */
+export function withoutEchoedInput(message: string): string {
+  const match = /^(Variable "\$[^"]+") got invalid value [\s\S]*?(?: at "([^"]*)")?; ([^;]*)$/.exec(message);
+  if (!match) return message;
+  return `${match[1]} has an invalid value${match[2] ? ` at "${match[2]}"` : ''}: ${match[3]}`;
+}
+
+/**
  * What a client sees of an error: client errors keep their message, code and
  * input path; anything unexpected is logged here and reaches the client only
  * as "Internal server error" (no stack, no SQL, no driver message).
@@ -19,7 +32,7 @@ export function makeErrorFormatter(logger: Logger) {
       for (const key of ['path', 'limit', 'cost', 'depth', 'retryAfter']) {
         if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
       }
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+      return { message: withoutEchoedInput(formatted.message), locations: formatted.locations, path: formatted.path, extensions };
     }
     if (isStatementTimeout(unwrapResolverError(error))) {
       return {
