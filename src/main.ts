@@ -23,9 +23,9 @@ async function main(): Promise<void> {
   const where = settings.database.dialect === 'sqlite' ? `SQLite ${settings.database.path}` : 'PostgreSQL';
   const shown = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
   const playground = settings.playground ? ` (playground: http://${shown}:${port}/playground/)` : '';
-  console.log(`segments API on http://${shown}:${port}/graphql${playground} — ${where}, listening on ${settings.host}`);
+  // Before the address line, on the same stream: whoever reads the address has read the warning.
   if (settings.auth === 'open') {
-    console.warn(
+    console.log(
       [
         '',
         '  ************************************************************************',
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   }
+  console.log(`segments API on http://${shown}:${port}/graphql${playground} — ${where}, listening on ${settings.host}`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

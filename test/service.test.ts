@@ -1,6 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../src/common/paths';
 import { createTestTarget } from './support/database';
-import { MAIN, startService } from './support/process';
+import { MAIN, killLeftoverServices, startService } from './support/process';
+
+afterEach(killLeftoverServices);
 
 /** The service as an operator runs it: settings, demo data, health, clean shutdown, one-line failures. */
 beforeAll(() => {
@@ -81,4 +86,84 @@ test('DEMO_DATA=off starts on an empty database', async () => {
   } finally {
     await target.remove();
   }
+});
+
+/** The keys command line, as an operator runs it against DATABASE_URL. */
+function keysCli(databaseUrl: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'cli', 'api-keys.js'), ...args], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl },
+    encoding: 'utf8',
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function post(port: number, body: unknown, key?: string) {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions: { code: string } }> } };
+}
+
+test('the open local demo says so loudly and listens on loopback only', async () => {
+  const target = await createTestTarget();
+  try {
+    const service = startService({ DATABASE_URL: target.url, PORT: '0', DEMO_DATA: 'off' });
+    await service.ready;
+    expect(service.output()).toContain('OPEN LOCAL DEMO');
+    expect(service.output()).toContain('listening on 127.0.0.1');
+    service.child.kill('SIGTERM');
+    expect((await service.exited).code).toBe(0);
+  } finally {
+    await target.remove();
+  }
+});
+
+test('production refuses to start without an API key; with one made by the CLI it requires it, hides playground and introspection, and honours revocation', async () => {
+  const target = await createTestTarget();
+  const production = { DATABASE_URL: target.url, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' };
+  try {
+    const refused = startService(production);
+    expect((await refused.exited).code).toBe(1);
+    expect(refused.output().trim().split('\n').pop()).toMatch(/^segments: production mode \(NODE_ENV=production\) needs at least one API key: create one with `npm run keys -- create/);
+
+    expect(keysCli(target.url, ['create', '--name', 'ops'])).toMatchObject({ code: 2 });
+    expect(keysCli(target.url, ['create', '--name', 'ops', '--scopes', 'read,root'])).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown scope root') });
+    const created = keysCli(target.url, ['create', '--name', 'ops', '--scopes', 'read,admin']);
+    expect(created.code).toBe(0);
+    const key = /secret \(shown once, keep it safe\): (seg_\S+)/.exec(created.stdout)![1];
+    const listed = keysCli(target.url, ['list']);
+    expect(listed.stdout).toMatch(new RegExp(`^1\\tseg_${key.slice(4, 12)}…\\tops\\tread,admin\\tactive\\t`, 'm'));
+    expect(listed.stdout).not.toContain(key);
+
+    const service = startService(production);
+    const port = await service.ready;
+    expect(service.output()).not.toContain('OPEN LOCAL DEMO');
+    expect(service.output()).not.toContain('loading the demo base');
+    const anonymous = await post(port, { query: '{ customers { totalCount } }' });
+    expect(anonymous.body.errors?.map((error) => error.extensions.code)).toEqual(['UNAUTHENTICATED']);
+    expect((await post(port, { query: '{ customers { totalCount } }' }, key)).body).toEqual({ data: { customers: { totalCount: 0 } } });
+    const introspection = await post(port, { query: '{ __schema { queryType { name } } }' }, key);
+    expect(introspection.body.errors?.[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((await fetch(`http://127.0.0.1:${port}/playground/`)).status).toBe(404);
+
+    expect(keysCli(target.url, ['revoke', '1'])).toMatchObject({ code: 0, stdout: 'revoked key 1 "ops"\n' });
+    expect(keysCli(target.url, ['revoke', '42'])).toMatchObject({ code: 1 });
+    expect((await post(port, { query: '{ customers { totalCount } }' }, key)).status).toBe(401);
+    service.child.kill('SIGTERM');
+    expect((await service.exited).code).toBe(0);
+  } finally {
+    await target.remove();
+  }
+});
+
+test('AUTH=open is refused in production', async () => {
+  const line = (await (async () => {
+    const service = startService({ NODE_ENV: 'production', AUTH: 'open', DATABASE_URL: 'sqlite::memory:' });
+    await service.exited;
+    return service.output().trim();
+  })());
+  expect(line).toBe('segments: AUTH=open is refused in production (NODE_ENV=production): every request needs an API key');
 });

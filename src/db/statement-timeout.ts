@@ -31,19 +31,33 @@ export function statementTimeoutPool(dialect: 'sqlite' | 'postgresql', timeoutMs
   };
 }
 
+/** How often a statement past the limit is interrupted again until it stops. */
+const REINTERRUPT_MS = 5;
+
 /** The SQLite watchdog over a knex client's statements. */
 export function watchSqliteStatements(knex: Knex, timeoutMs: number, connections: Interruptible[]): void {
   const timers = new Map<string, NodeJS.Timeout>();
   const config = knex.client.config;
   knex.on('query', (query: { __knexQueryUid: string }) => {
-    const timer = setTimeout(() => {
-      timers.delete(query.__knexQueryUid);
-      if ((longRunning.get(config) ?? 0) > 0) return;
+    const uid = query.__knexQueryUid;
+    // interrupt() only reaches a statement that is stepping: one still being
+    // prepared ignores it. So once past the limit, interrupt again every few
+    // milliseconds until the statement has failed or answered.
+    const interrupt = () => {
+      if (!timers.has(uid)) return;
+      if ((longRunning.get(config) ?? 0) > 0) {
+        timers.delete(uid);
+        return;
+      }
       // The pool holds one connection: the statement running on it is this one.
       for (const connection of connections) connection.interrupt();
-    }, timeoutMs);
+      const again = setTimeout(interrupt, REINTERRUPT_MS);
+      again.unref();
+      timers.set(uid, again);
+    };
+    const timer = setTimeout(interrupt, timeoutMs);
     timer.unref();
-    timers.set(query.__knexQueryUid, timer);
+    timers.set(uid, timer);
   });
   const settle = (_: unknown, query: { __knexQueryUid: string }) => {
     clearTimeout(timers.get(query.__knexQueryUid));

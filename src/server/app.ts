@@ -12,6 +12,7 @@ import { playgroundRouter } from './playground';
 import { buildAppSchema } from './schema';
 import { authenticationMiddleware, replyError } from './authentication';
 import { queryLimitsPlugin } from './query-limits';
+import { inputNestingGuard } from './input-nesting';
 import { ErrorCode } from '../common/errors';
 import { MetricsRefreshScheduler } from '../value/refresh-scheduler';
 
@@ -62,6 +63,7 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     '/graphql',
     authenticationMiddleware(db.fork().getKnex(), settings, logger),
     express.json({ limit: settings.limits.bodyBytes }),
+    inputNestingGuard(),
     expressMiddleware(apollo, { context: async ({ req }) => createRequestContext(db, settings, refresher, req.caller ?? null) }),
   );
 

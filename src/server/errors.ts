@@ -13,6 +13,8 @@ export type Logger = Pick<Console, 'error' | 'warn' | 'info'>;
  * and the reason, not the value.
  */
 export function withoutEchoedInput(message: string): string {
+  // A recursion limit of the parser, whatever input reached it: say what it means.
+  if (/Maximum call stack size exceeded/.test(message)) return 'the request is nested too deeply to be read';
   const match = /^(Variable "\$[^"]+") got invalid value [\s\S]*?(?: at "([^"]*)")?; ([^;]*)$/.exec(message);
   if (!match) return message;
   return `${match[1]} has an invalid value${match[2] ? ` at "${match[2]}"` : ''}: ${match[3]}`;
@@ -25,7 +27,9 @@ export function withoutEchoedInput(message: string): string {
  */
 export function makeErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
+    let code = formatted.extensions?.code;
+    // graphql-js stops coercing variables after 50 errors with an error of its own that Apollo labels an internal error.
+    if ((code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) && /^Too many errors processing variables/.test(formatted.message)) code = ErrorCode.BAD_USER_INPUT;
     if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {
       const extensions: Record<string, unknown> = { code };
       // The input path, and the figures of a limit (limit, cost, depth, retryAfter): written for the client.
