@@ -1,14 +1,35 @@
 import 'reflect-metadata';
 import { ConfigError, loadSettings } from './config';
-import { DatabaseError, openDatabase } from './db/database';
-import { createApp } from './server/app';
+import { DatabaseError, openDatabase, type Database } from './db/database';
+import { createApp, type App } from './server/app';
 import { loadDemoDataIfEmpty } from '../seeds/demo';
 import { countActiveApiKeys } from './auth/api-keys.service';
 
 /** Starts the service: settings → database (migrated) → demo data if empty → HTTP. */
 async function main(): Promise<void> {
+  // Signals are handled from the first moment: a stop asked for during start-up (migrations,
+  // demo data) closes what is already open instead of killing the process mid-write.
+  let db: Database | undefined;
+  let app: App | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing requests in flight, then closing`);
+    try {
+      await app?.stop();
+      await db?.close();
+      process.exit(0);
+    } catch (error) {
+      console.error(`shutdown failed: ${error instanceof Error ? error.message : error}`);
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
   const settings = loadSettings();
-  const db = await openDatabase(settings.database, { statementTimeoutMs: settings.limits.statementTimeoutMs });
+  db = await openDatabase(settings.database, { statementTimeoutMs: settings.limits.statementTimeoutMs });
   if (db.appliedMigrations.length) console.log(`applied migrations: ${db.appliedMigrations.join(', ')}`);
   if (settings.auth === 'keys' && (await countActiveApiKeys(db.fork().getKnex())) === 0) {
     await db.close();
@@ -18,7 +39,7 @@ async function main(): Promise<void> {
     );
   }
   if (settings.demoData) await loadDemoDataIfEmpty(db, (line) => console.log(line));
-  const app = await createApp(db, settings);
+  app = await createApp(db, settings);
   const port = await app.listen(settings.port, settings.host);
   const where = settings.database.dialect === 'sqlite' ? `SQLite ${settings.database.path}` : 'PostgreSQL';
   const shown = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
@@ -38,23 +59,6 @@ async function main(): Promise<void> {
     );
   }
   console.log(`segments API on http://${shown}:${port}/graphql${playground} — ${where}, listening on ${settings.host}`);
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: finishing requests in flight, then closing`);
-    try {
-      await app.stop();
-      await db.close();
-      process.exit(0);
-    } catch (error) {
-      console.error(`shutdown failed: ${error instanceof Error ? error.message : error}`);
-      process.exit(1);
-    }
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((error) => {

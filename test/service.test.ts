@@ -115,7 +115,7 @@ test('the open local demo says so loudly and listens on loopback only', async ()
     expect(service.output()).toContain('OPEN LOCAL DEMO');
     expect(service.output()).toContain('listening on 127.0.0.1');
     service.child.kill('SIGTERM');
-    expect((await service.exited).code).toBe(0);
+    expect(await service.exited).toEqual({ code: 0, signal: null });
   } finally {
     await target.remove();
   }

@@ -50,7 +50,15 @@ export function watchSqliteStatements(knex: Knex, timeoutMs: number, connections
         return;
       }
       // The pool holds one connection: the statement running on it is this one.
-      for (const connection of connections) connection.interrupt();
+      for (const connection of connections) {
+        try {
+          connection.interrupt();
+        } catch {
+          // A connection being closed (shutdown) has nothing left to interrupt.
+          timers.delete(uid);
+          return;
+        }
+      }
       const again = setTimeout(interrupt, REINTERRUPT_MS);
       again.unref();
       timers.set(uid, again);
