@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/knex';
+import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { redact, type DatabaseTarget } from '../config';
 import { ormOptions, type OrmOptions } from './orm-config';
 import { statementTimeoutPool, watchSqliteStatements } from './statement-timeout';
@@ -110,6 +110,27 @@ async function tuneSqlite(orm: MikroORM): Promise<void> {
   // 64 MiB of page cache instead of the 2 MiB default: set-based refreshes and
   // grouped analyses re-read the orders and metrics tables many times over.
   await connection.execute('pragma cache_size = -65536');
+  beginTransactionsImmediately((orm.em as EntityManager).getKnex());
+}
+
+/**
+ * SQLite's default BEGIN takes the write lock only at the first write: if
+ * another connection (a second process on the same file, the keys CLI, a
+ * seeding script) commits in between, the upgrade fails at once with "database
+ * is locked", whatever the busy timeout. BEGIN IMMEDIATE takes the write lock
+ * at the start and waits up to the busy timeout for it. Inside the service the
+ * single connection already serialises everything; this covers the others.
+ * knex calls begin() asynchronously after creating a transaction, so setting
+ * it on the new instance is enough.
+ */
+function beginTransactionsImmediately(knex: Knex): void {
+  const client = knex.client as { transaction: (...args: unknown[]) => { begin: unknown; query: (connection: unknown, sql: string) => Promise<unknown> } };
+  const create = client.transaction;
+  client.transaction = function (this: unknown, ...args: unknown[]) {
+    const trx = create.apply(this, args);
+    trx.begin = (connection: unknown) => trx.query(connection, 'BEGIN IMMEDIATE;');
+    return trx;
+  };
 }
 
 function firstLine(error: unknown): string {
