@@ -120,3 +120,34 @@ test('an input object GraphQL refuses is not echoed back with the personal value
   expect(answer.text).not.toContain('paul.durand');
   expect(answer.text).not.toContain('Martin');
 });
+
+test('saved filters, their definitions and explanations show email criteria masked to callers without pii', async () => {
+  const filter = { or: [{ identity: { email: { eq: 'jeanne.martin@example.org' } } }, { identity: { email: { in: ['paul.durand@example.org', 'x@example.com'], contains: '@example.org' } } }] };
+  const segment = await call(writer, 'mutation ($f: SegmentFilter!) { createSegment(input: { name: "Two people", filter: $f }) { id } }', { f: filter });
+  const persona = await call(writer, 'mutation ($f: SegmentFilter!) { createPersona(input: { name: "Two people", filter: $f }) { id } }', { f: filter });
+  const model = await call(writer, 'mutation ($f: SegmentFilter!) { createScoringModel(input: { name: "People", rules: [{ label: "them", points: 10, filter: $f }] }) { id } }', { f: filter });
+  expect([segment.body.errors, persona.body.errors, model.body.errors]).toEqual([undefined, undefined, undefined]);
+  const query = `query ($s: ID!, $p: ID!, $m: ID!) {
+    segment(id: $s) { filter definition }
+    persona(id: $p) { filter definition }
+    scoringModel(id: $m) { rules { filter } }
+    customer(externalId: "c-1") { explain(segment: $s) { root { description children { description children { description } } } } }
+  }`;
+  const ids = { s: segment.body.data.createSegment.id, p: persona.body.data.createPersona.id, m: model.body.data.createScoringModel.id };
+  const masked = await call(reader, query, ids);
+  expect(masked.body.errors).toBeUndefined();
+  for (const secret of ['jeanne.martin', 'paul.durand', 'x@example.com']) expect(masked.text).not.toContain(secret);
+  const maskedFilter = { or: [{ identity: { email: { eq: 'j***@example.org' } } }, { identity: { email: { in: ['p***@example.org', 'x***@example.com'], contains: '@example.org' } } }] };
+  expect(masked.body.data.segment.filter).toEqual(maskedFilter);
+  expect(masked.body.data.persona.filter).toEqual(maskedFilter);
+  expect(masked.body.data.scoringModel.rules[0].filter).toEqual(maskedFilter);
+  expect(masked.body.data.segment.definition).toContain('email = "j***@example.org"');
+  expect(masked.body.data.segment.definition).toContain('email in (p***@example.org, x***@example.com)');
+  expect(masked.body.data.persona.definition).toBe(masked.body.data.segment.definition);
+  expect(JSON.stringify(masked.body.data.customer.explain)).toContain('j***@example.org');
+
+  const clear = await call(piiReader, query, ids);
+  expect(clear.body.data.segment.filter).toEqual(filter);
+  expect(clear.body.data.segment.definition).toContain('email = "jeanne.martin@example.org"');
+  expect(JSON.stringify(clear.body.data.customer.explain)).toContain('paul.durand@example.org');
+});

@@ -1,7 +1,7 @@
 import type { MiddlewareFn } from 'type-graphql';
 import { forbidden } from '../common/errors';
 import type { RequestContext } from '../server/context';
-import { mayReadPersonalData } from './masking';
+import { maskEmail, maskText, mayReadPersonalData } from './masking';
 
 /**
  * The place of the first email criterion in a field's arguments
@@ -37,4 +37,63 @@ export const personalCriteriaGuard: MiddlewareFn<RequestContext> = async ({ args
     if (path) throw forbidden('a filter on email addresses needs the pii scope', path);
   }
   return next();
+};
+
+/** An email criterion's value as a caller without pii sees it: a domain alone stays, a person does not. */
+export function maskCriterionValue(value: string): string {
+  if (value.startsWith('@')) return value;
+  return value.includes('@') ? maskEmail(value) : maskText(value);
+}
+
+/** A saved filter (JSON) with the values of its email criteria masked. */
+export function maskEmailCriteria(value: unknown, underIdentity = false): unknown {
+  if (Array.isArray(value)) return value.map((item) => maskEmailCriteria(item));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (underIdentity && key === 'email' && child !== null && typeof child === 'object') {
+      out[key] = Object.fromEntries(
+        Object.entries(child).map(([op, operand]) => [
+          op,
+          typeof operand === 'string' ? maskCriterionValue(operand) : Array.isArray(operand) ? operand.map((item) => (typeof item === 'string' ? maskCriterionValue(item) : item)) : operand,
+        ]),
+      );
+    } else {
+      out[key] = maskEmailCriteria(child, key === 'identity');
+    }
+  }
+  return out;
+}
+
+/**
+ * A filter in plain words (describe.ts) with the values of its email
+ * criteria masked: `email = "…"`, `email contains "…"`, `email starts with
+ * "…"`, `email in (…, …)`.
+ */
+export function maskEmailCriteriaInText(text: string): string {
+  return text
+    .replace(/\bemail (=|≠|contains|starts with) ("(?:[^"\\]|\\.)*")/g, (_, op: string, quoted: string) => `email ${op} ${JSON.stringify(maskCriterionValue(JSON.parse(quoted)))}`)
+    .replace(/\bemail (in|not in) \(([^)]*)\)/g, (_, op: string, values: string) => `email ${op} (${values.split(', ').map(maskCriterionValue).join(', ')})`);
+}
+
+/** The fields that show saved filters, or parts of them, in JSON or in words. */
+const FILTER_FIELDS: Record<string, 'json' | 'text'> = {
+  'Segment.filter': 'json',
+  'Segment.definition': 'text',
+  'Persona.filter': 'json',
+  'Persona.definition': 'text',
+  'ScoringRule.filter': 'json',
+  'ExplanationNode.description': 'text',
+};
+
+/**
+ * A segment saved by someone with pii may filter on an address; readers
+ * without pii see the filter, its definition and its explanations with that
+ * address masked, like Customer.email.
+ */
+export const personalCriteriaMask: MiddlewareFn<RequestContext> = ({ context, info }, next) => {
+  const kind = FILTER_FIELDS[`${info.parentType.name}.${info.fieldName}`];
+  // Every other field passes straight through: this runs on each field of every response.
+  if (!kind || mayReadPersonalData(context.caller)) return next();
+  return next().then((result) => (result == null ? result : kind === 'json' ? maskEmailCriteria(result) : maskEmailCriteriaInText(String(result))));
 };

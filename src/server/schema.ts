@@ -9,7 +9,7 @@ import { ScoringResolver } from '../scoring/scoring.resolver';
 import { ValueResolver } from '../value/value.resolver';
 import { DateTimeScalar } from '../common/scalars';
 import { scopeChecker } from '../auth/auth-checker';
-import { personalCriteriaGuard } from '../auth/personal-criteria';
+import { personalCriteriaGuard, personalCriteriaMask } from '../auth/personal-criteria';
 import { ApiKeyResolver } from '../auth/api-keys.resolver';
 import { CustomerPersonalDataResolver } from '../auth/personal-data.resolver';
 import { AnalysisResolver, PreviewStatsResolver, SegmentAnalysisResolver } from '../analysis/analysis.resolver';
@@ -28,7 +28,7 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
     // @Authorized(scope…) on root fields (and on fields that read the base): UNAUTHENTICATED / FORBIDDEN from scopeChecker.
     authChecker: scopeChecker,
     authMode: 'error',
-    globalMiddlewares: [personalCriteriaGuard],
+    globalMiddlewares: [personalCriteriaGuard, personalCriteriaMask],
     validate: false,
     emitSchemaFile: false,
   });
