@@ -103,8 +103,9 @@ test('kill -9 during ingestion loses no acknowledged batch and leaves none half-
       const acknowledged = outcome.filter((o) => o.acknowledged);
       const unacknowledged = outcome.filter((o) => !o.acknowledged);
       expect(acknowledged.length).toBeGreaterThanOrEqual(12);
-      // Every loop had a batch in flight when the process died.
-      expect(unacknowledged.length).toBeGreaterThanOrEqual(LOOPS);
+      // Each loop had a batch in flight when the process died; an answer already on its way may
+      // still have been read after the kill (then it counts as acknowledged), so at least one is left.
+      expect(unacknowledged.length).toBeGreaterThanOrEqual(1);
       expect(acknowledged.filter((o) => o.stored !== BATCH)).toEqual([]);
       expect(unacknowledged.filter((o) => o.stored !== 0 && o.stored !== BATCH)).toEqual([]);
       // No stored batch the test does not know of.
