@@ -150,18 +150,5 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 
 /** Settings for a store opened by a tool (tests, benchmarks): the local demo's defaults, no demo data, no automatic refresh. */
 export function toolSettings(database: DatabaseTarget, overrides: Partial<Settings> = {}): Settings {
-  return {
-    port: 0,
-    database,
-    demoData: false,
-    production: false,
-    defaultCurrency: 'EUR',
-    metricsRefreshDelayMs: null,
-    auth: 'open',
-    host: '127.0.0.1',
-    playground: true,
-    introspection: true,
-    limits: { ...DEFAULT_LIMITS },
-    ...overrides,
-  };
+  return { ...loadSettings({}), port: 0, database, demoData: false, metricsRefreshDelayMs: null, ...overrides };
 }

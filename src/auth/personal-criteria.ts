@@ -76,24 +76,33 @@ export function maskEmailCriteriaInText(text: string): string {
     .replace(/\bemail (in|not in) \(([^)]*)\)/g, (_, op: string, values: string) => `email ${op} (${values.split(', ').map(maskCriterionValue).join(', ')})`);
 }
 
-/** The fields that show saved filters, or parts of them, in JSON or in words. */
-const FILTER_FIELDS: Record<string, 'json' | 'text'> = {
+/** The fields that show saved filters, or parts of them, in JSON or in words, and the customer's own address in an explanation. */
+const FILTER_FIELDS: Record<string, 'json' | 'text' | 'actual'> = {
   'Segment.filter': 'json',
   'Segment.definition': 'text',
   'Persona.filter': 'json',
   'Persona.definition': 'text',
   'ScoringRule.filter': 'json',
   'ExplanationNode.description': 'text',
+  'ExplanationNode.actual': 'actual',
 };
+
+function masked(kind: 'json' | 'text' | 'actual', value: unknown, root: { kind?: string }): unknown {
+  if (kind === 'json') return maskEmailCriteria(value);
+  if (kind === 'text') return maskEmailCriteriaInText(String(value));
+  // An explanation node shows the customer's own value; only an email node's is personal (names and phones are no criteria).
+  return root.kind === 'identity.email' ? maskEmail(String(value)) : value;
+}
 
 /**
  * A segment saved by someone with pii may filter on an address; readers
  * without pii see the filter, its definition and its explanations with that
- * address masked, like Customer.email.
+ * address masked, like Customer.email, and an explanation's actual value of
+ * an email criterion (the customer's own address) masked too.
  */
-export const personalCriteriaMask: MiddlewareFn<RequestContext> = ({ context, info }, next) => {
+export const personalCriteriaMask: MiddlewareFn<RequestContext> = ({ context, info, root }, next) => {
   const kind = FILTER_FIELDS[`${info.parentType.name}.${info.fieldName}`];
   // Every other field passes straight through: this runs on each field of every response.
   if (!kind || mayReadPersonalData(context.caller)) return next();
-  return next().then((result) => (result == null ? result : kind === 'json' ? maskEmailCriteria(result) : maskEmailCriteriaInText(String(result))));
+  return next().then((result) => (result == null ? result : masked(kind, result, root)));
 };

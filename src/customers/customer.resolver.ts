@@ -9,7 +9,6 @@ import { requestFilterPredicate } from '../segments/filter.service';
 import { SegmentType } from '../segments/segment.types';
 import { ExplanationType } from '../segments/explain.types';
 import { explainCustomer } from '../segments/explain.service';
-import { mayReadPersonalData } from '../auth/masking';
 import { resolveOrdering } from '../scoring/score-ordering';
 import { ageAt, findCustomer, listCustomers } from './customer.service';
 import {
@@ -81,7 +80,7 @@ export class CustomerResolver {
     @Arg('filter', () => SegmentFilterInput, { nullable: true }) filter?: SegmentFilterInput,
     @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date,
   ) {
-    return explainCustomer(ctx.em, customer, { segment, filter, asOf: asOf ?? ctx.now, revealPersonalData: mayReadPersonalData(ctx.caller) });
+    return explainCustomer(ctx.em, customer, { segment, filter, asOf: asOf ?? ctx.now });
   }
 
   @FieldResolver(() => OrderConnection, { description: 'Newest first.' })

@@ -8,13 +8,12 @@ import type { SegmentFilter } from '../filter/types';
 import { FilterError, prepareFilter, savedLookups, savedRef, type PreparedFilter } from '../filter/validate';
 import { databaseReferences, prepareRequestFilter } from './filter.service';
 import { findSegment, savedNames } from './segment.service';
-import { maskEmail } from '../auth/masking';
 
 /** Explains one customer's membership with the reference evaluator over its loaded data. */
 export async function explainCustomer(
   em: EntityManager,
   customer: Customer,
-  args: { segment?: string | null; filter?: SegmentFilter | null; asOf: Date; revealPersonalData: boolean },
+  args: { segment?: string | null; filter?: SegmentFilter | null; asOf: Date },
 ): Promise<{ matched: boolean; root: ExplanationNode }> {
   if ((args.segment == null) === (args.filter == null)) throw badUserInput('give exactly one of segment or filter', args.segment == null ? 'segment' : 'filter');
   let prepared: PreparedFilter;
@@ -39,11 +38,5 @@ export async function explainCustomer(
     ...savedLookups(prepared),
     ...(await savedNames(knex, prepared)),
   });
-  return { matched: root.matched, root: args.revealPersonalData ? root : maskedExplanation(root) };
-}
-
-/** The customer's own email, where a node shows it as the actual value, masked like Customer.email (names and phones are no criteria). */
-function maskedExplanation(node: ExplanationNode): ExplanationNode {
-  const actual = node.kind === 'identity.email' && node.actual !== null ? maskEmail(node.actual) : node.actual;
-  return { ...node, actual, children: node.children.map(maskedExplanation) };
+  return { matched: root.matched, root };
 }

@@ -16,7 +16,6 @@ import { inputNestingGuard } from './input-nesting';
 import { ErrorCode } from '../common/errors';
 import { MetricsRefreshScheduler } from '../value/refresh-scheduler';
 
-
 export interface App {
   httpServer: Server;
   apollo: ApolloServer<RequestContext>;
