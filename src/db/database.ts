@@ -4,7 +4,7 @@ import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { redact, type DatabaseTarget } from '../config';
 import { ormOptions, type OrmOptions } from './orm-config';
-import { statementTimeoutPool, watchSqliteStatements } from './statement-timeout';
+import { statementLimit } from './statement-timeout';
 
 export class DatabaseError extends Error {}
 
@@ -32,8 +32,7 @@ export async function openDatabase(target: DatabaseTarget, options: OrmOptions =
     }
   }
   const timeout = options.statementTimeoutMs ?? null;
-  const connections: Array<{ interrupt(): void }> = [];
-  const limitedPool = timeout ? statementTimeoutPool(target.dialect, timeout, connections) : undefined;
+  const limit = timeout ? statementLimit(target.dialect, timeout) : undefined;
   let appliedMigrations: string[];
   let orm: MikroORM;
   if (timeout && target.dialect === 'postgresql') {
@@ -41,12 +40,12 @@ export async function openDatabase(target: DatabaseTarget, options: OrmOptions =
     const migrating = await initOrm(target, where);
     appliedMigrations = await migrate(migrating, where);
     await migrating.close(true);
-    orm = await initOrm(target, where, limitedPool);
+    orm = await initOrm(target, where, limit?.pool);
   } else {
-    orm = await initOrm(target, where, limitedPool);
+    orm = await initOrm(target, where, limit?.pool);
     appliedMigrations = await migrate(orm, where);
     // SQLite's watchdog starts after the migrations, for the same reason.
-    if (timeout) watchSqliteStatements((orm.em as EntityManager).getKnex(), timeout, connections);
+    limit?.activate((orm.em as EntityManager).getKnex());
   }
   if (options.onQuery) {
     // Entity queries and direct query-builder queries all pass through knex.

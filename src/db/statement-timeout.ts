@@ -4,75 +4,121 @@ import { dialectName } from './dialect-name';
 /**
  * One pathological query must not stall everyone: a statement running past
  * the limit is stopped. PostgreSQL does it itself (`statement_timeout`, set on
- * every pooled connection); SQLite has no such setting, so a watchdog times
- * each statement from knex's query events and interrupts the connection
- * (sqlite3's interrupt(): the statement fails with SQLITE_INTERRUPT).
- * Long batch work (a metrics refresh) opts out with allowLongStatements.
+ * every pooled connection). SQLite has no such setting, so each call into the
+ * driver is timed from the moment it is sent to the moment its callback
+ * answers, and only a call that has itself run past the limit interrupts its
+ * own connection (sqlite3's interrupt(): the statement fails with
+ * SQLITE_INTERRUPT). Timing the driver call rather than knex's query events
+ * matters: transaction statements (BEGIN, COMMIT, ROLLBACK) raise a query
+ * event but no response event, so a watchdog keyed on those events never
+ * learns that they ended. Long batch work (a metrics refresh) opts out with
+ * allowLongStatements.
  */
 
-/** Clients (by their shared config object, the same for their transactions) inside a batch that opted out, with how many. */
-const longRunning = new WeakMap<object, number>();
-
-interface Interruptible {
-  interrupt(): void;
+/** One SQLite store's limit, shared by its connections and its transactions. */
+interface SqliteLimit {
+  timeoutMs: number;
+  /** Off while migrations run: an index on a large table may take long. */
+  armed: boolean;
+  /** Batches running with the limit lifted. */
+  lifted: number;
 }
 
-/** Pool hooks for one store: PostgreSQL connections get the timeout; SQLite ones are remembered for the watchdog. */
-export function statementTimeoutPool(dialect: 'sqlite' | 'postgresql', timeoutMs: number, connections: Interruptible[]) {
-  return {
-    afterCreate(connection: any, done: (error: Error | null, connection: unknown) => void) {
-      if (dialect === 'postgresql') {
-        connection.query(`set statement_timeout = ${Math.trunc(timeoutMs)}`, (error: Error | null) => done(error, connection));
-        return;
-      }
-      connections.push(connection);
-      done(null, connection);
-    },
-  };
+/** Limits by knex client config, an object a client's transactions share with it. */
+const sqliteLimits = new WeakMap<object, SqliteLimit>();
+
+/** The part of a sqlite3 Database the watchdog uses. */
+interface SqliteConnection {
+  interrupt(): void;
+  all(...args: unknown[]): unknown;
+  run(...args: unknown[]): unknown;
 }
 
 /** How often a statement past the limit is interrupted again until it stops. */
 const REINTERRUPT_MS = 5;
 
-/** The SQLite watchdog over a knex client's statements. */
-export function watchSqliteStatements(knex: Knex, timeoutMs: number, connections: Interruptible[]): void {
-  const timers = new Map<string, NodeJS.Timeout>();
-  const config = knex.client.config;
-  knex.on('query', (query: { __knexQueryUid: string }) => {
-    const uid = query.__knexQueryUid;
-    // interrupt() only reaches a statement that is stepping: one still being
-    // prepared ignores it. So once past the limit, interrupt again every few
-    // milliseconds until the statement has failed or answered.
-    const interrupt = () => {
-      if (!timers.has(uid)) return;
-      if ((longRunning.get(config) ?? 0) > 0) {
-        timers.delete(uid);
-        return;
-      }
-      // The pool holds one connection: the statement running on it is this one.
-      for (const connection of connections) {
-        try {
-          connection.interrupt();
-        } catch {
-          // A connection being closed (shutdown) has nothing left to interrupt.
-          timers.delete(uid);
-          return;
-        }
-      }
-      const again = setTimeout(interrupt, REINTERRUPT_MS);
-      again.unref();
-      timers.set(uid, again);
+/**
+ * Ending a transaction is bounded work that must not be cut short: an
+ * interrupted ROLLBACK would leave the connection inside the transaction.
+ */
+const ENDS_TRANSACTION = /^\s*(commit|rollback|release|end)\b/i;
+
+export interface StatementLimit {
+  /** Pool hooks that put the limit on each new connection. */
+  pool: { afterCreate(connection: any, done: (error: Error | null, connection: unknown) => void): void };
+  /** Starts enforcing the limit (after migrations) on the client that owns the pool. */
+  activate(knex: Knex): void;
+}
+
+/** The statement limit of one store. */
+export function statementLimit(dialect: 'sqlite' | 'postgresql', timeoutMs: number): StatementLimit {
+  if (dialect === 'postgresql') {
+    return {
+      pool: {
+        afterCreate(connection, done) {
+          connection.query(`set statement_timeout = ${Math.trunc(timeoutMs)}`, (error: Error | null) => done(error, connection));
+        },
+      },
+      activate: () => undefined,
     };
-    const timer = setTimeout(interrupt, timeoutMs);
-    timer.unref();
-    timers.set(uid, timer);
-  });
-  const settle = (_: unknown, query: { __knexQueryUid: string }) => {
-    clearTimeout(timers.get(query.__knexQueryUid));
-    timers.delete(query.__knexQueryUid);
+  }
+  const limit: SqliteLimit = { timeoutMs, armed: false, lifted: 0 };
+  return {
+    pool: {
+      afterCreate(connection, done) {
+        timeStatements(connection, limit);
+        done(null, connection);
+      },
+    },
+    activate(knex) {
+      sqliteLimits.set(knex.client.config, limit);
+      limit.armed = true;
+    },
   };
-  knex.on('query-response', settle);
-  knex.on('query-error', settle);
+}
+
+/** Wraps the driver calls knex makes (all, run) so that each statement is timed on its own. */
+function timeStatements(connection: SqliteConnection, limit: SqliteLimit): void {
+  for (const method of ['all', 'run'] as const) {
+    const send = connection[method];
+    connection[method] = function (this: unknown, ...args: unknown[]) {
+      const callback = args[args.length - 1];
+      const sql = String(args[0]);
+      if (typeof callback !== 'function' || !limit.armed || limit.lifted > 0 || ENDS_TRANSACTION.test(sql)) return send.apply(this, args);
+      const stopWatching = watchStatement(connection, limit.timeoutMs);
+      args[args.length - 1] = function (this: unknown, ...results: unknown[]) {
+        stopWatching();
+        return callback.apply(this, results);
+      };
+      return send.apply(this, args);
+    };
+  }
+}
+
+/** Interrupts the connection once the statement has run past the limit; the returned function ends the watch. */
+function watchStatement(connection: SqliteConnection, timeoutMs: number): () => void {
+  let answered = false;
+  let timer: NodeJS.Timeout;
+  // interrupt() only reaches a statement that is stepping: one still being
+  // prepared ignores it. So once past the limit, interrupt again every few
+  // milliseconds until this statement has failed or answered.
+  const interrupt = () => {
+    if (answered) return;
+    try {
+      connection.interrupt();
+    } catch {
+      // A connection being closed (shutdown) has nothing left to interrupt.
+      return;
+    }
+    timer = setTimeout(interrupt, REINTERRUPT_MS);
+    timer.unref();
+  };
+  timer = setTimeout(interrupt, timeoutMs);
+  timer.unref();
+  return () => {
+    answered = true;
+    clearTimeout(timer);
+  };
 }
 
 /**
@@ -84,13 +130,14 @@ export async function allowLongStatements(trx: Knex.Transaction): Promise<() => 
     await trx.raw('set local statement_timeout = 0');
     return () => undefined;
   }
-  const config = trx.client.config;
-  longRunning.set(config, (longRunning.get(config) ?? 0) + 1);
+  const limit = sqliteLimits.get(trx.client.config);
+  if (!limit) return () => undefined;
+  limit.lifted += 1;
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    longRunning.set(config, (longRunning.get(config) ?? 1) - 1);
+    limit.lifted -= 1;
   };
 }
 
