@@ -63,11 +63,25 @@ export function nelderMead(
   let simplex = [start, ...start.map((_, i) => start.map((v, j) => (i === j ? v + step : v)))].map((point) => ({ point, value: f(point) }));
   let iterations = 0;
   const combine = (a: number[], b: number[], t: number) => a.map((v, i) => v + t * (b[i] - v));
+  // On a likelihood whose optimum lies at infinity along a ridge (a dropout
+  // rate tending to zero, say), the simplex can cycle for ever with its
+  // values never close together and its best point no longer moving: so it
+  // also stops once the best value has not improved for a stretch of
+  // iterations, and when the simplex has shrunk to nothing.
+  const stallLimit = 50 * (n + 1);
+  let sinceImprovement = 0;
+  let bestSoFar = Infinity;
   for (; iterations < maxIterations; iterations++) {
     simplex.sort((p, q) => p.value - q.value);
     const best = simplex[0];
     const worst = simplex[n];
-    if (Math.abs(worst.value - best.value) <= tolerance * (Math.abs(best.value) + tolerance)) break;
+    const close = tolerance * (Math.abs(best.value) + tolerance);
+    if (Math.abs(worst.value - best.value) <= close) break;
+    if (bestSoFar - best.value > close) {
+      bestSoFar = best.value;
+      sinceImprovement = 0;
+    } else if (++sinceImprovement >= stallLimit) break;
+    if (simplex.every((p) => p.point.every((v, i) => Math.abs(v - best.point[i]) <= tolerance))) break;
     const centroid = start.map((_, i) => simplex.slice(0, n).reduce((sum, p) => sum + p.point[i], 0) / n);
     const reflected = combine(centroid, worst.point, -1);
     const reflectedValue = f(reflected);
