@@ -9,20 +9,8 @@
  *     [--seconds 30] [--clients 16] [--customers 5000] [--batch 100]
  */
 import 'reflect-metadata';
-import { rmSync } from 'node:fs';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { parseDatabaseUrl } from '../src/config';
-import { openDatabase } from '../src/db/database';
-import { createApiKey } from '../src/auth/api-keys.service';
-import { ALL_SCOPES } from '../src/auth/scopes';
-import { PROJECT_ROOT } from '../src/common/paths';
-import { loadSyntheticBase } from '../seeds/load';
-
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-}
+import { countStored, option, percentile, prepareBase, startService } from './service-process';
 
 const DATABASE_URL = option('database', 'sqlite:/tmp/segments-load.sqlite');
 const SECONDS = Number(option('seconds', '30'));
@@ -53,78 +41,11 @@ interface Sample {
   ok: boolean;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function prepare(): Promise<string> {
-  const target = parseDatabaseUrl(DATABASE_URL);
-  if (target.dialect === 'sqlite') rmSync(target.path, { force: true });
-  else {
-    const { Client } = await import('pg');
-    const url = new URL(target.url);
-    const name = url.pathname.slice(1);
-    url.pathname = '/postgres';
-    const admin = new Client({ connectionString: url.toString() });
-    await admin.connect();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.query(`create database ${name}`);
-    await admin.end();
-  }
-  const db = await openDatabase(target);
-  const loaded = await loadSyntheticBase(db, { customers: CUSTOMERS, seed: 11, until: UNTIL });
-  const { key } = await createApiKey(db.fork().getKnex(), 'load test', [...ALL_SCOPES]);
-  await db.close();
-  console.log(`base: ${loaded.customers} customers, ${loaded.orders} orders, ${loaded.events} events (${loaded.seconds.toFixed(1)} s to load)`);
-  return key;
-}
-
-function startService(key: string): Promise<{ port: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
-    cwd: PROJECT_ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      AUTH: 'keys',
-      DEMO_DATA: 'off',
-      // The load is one key hammering the service on purpose; the rate limit would be the only thing measured.
-      RATE_LIMIT_PER_MINUTE: 'off',
-      METRICS_REFRESH_DELAY_MS: 'off',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /on http:\/\/[^\s/]+:(\d+)\/graphql/.exec(output);
-      if (match) {
-        resolve({
-          port: Number(match[1]),
-          stop: () =>
-            new Promise((done) => {
-              child.once('exit', () => done());
-              child.kill('SIGTERM');
-            }),
-        });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk: Buffer) => {
-      onData(chunk);
-      process.stderr.write(`service: ${chunk}`);
-    });
-    child.once('exit', (code) => reject(new Error(`the service exited (${code}) before listening:\n${output}`)));
-  });
-}
-
 async function main(): Promise<void> {
-  const key = await prepare();
-  const service = await startService(key);
-  const url = `http://127.0.0.1:${service.port}/graphql`;
+  const key = await prepareBase(DATABASE_URL, CUSTOMERS, 11, UNTIL);
+  // The load is one key hammering the service on purpose; the rate limit would be the only thing measured.
+  const service = await startService(DATABASE_URL, { RATE_LIMIT_PER_MINUTE: 'off', METRICS_REFRESH_DELAY_MS: 'off' });
+  const url = service.url;
   const samples: Sample[] = [];
   const errors = new Map<string, number>();
   const acknowledged = { orders: [] as string[], events: [] as string[] };
@@ -213,19 +134,13 @@ async function main(): Promise<void> {
   for (const [reason, count] of errors) console.log(`  error ×${count}: ${reason}`);
 
   // Every acknowledged item must be in the database.
-  const db = await openDatabase(target);
-  const knex = db.fork().getKnex();
+  const found = await countStored(DATABASE_URL, { customers: [], orders: acknowledged.orders, events: acknowledged.events });
   let lost = 0;
-  for (const [table, ids] of [['orders', acknowledged.orders], ['events', acknowledged.events]] as const) {
-    let found = 0;
-    for (let i = 0; i < ids.length; i += 500) {
-      const [{ n }] = await knex(table).whereIn('external_id', ids.slice(i, i + 500)).count({ n: '*' });
-      found += Number(n);
-    }
-    lost += ids.length - found;
-    console.log(`  ${table}: ${ids.length} acknowledged, ${found} found, ${ids.length - found} lost`);
+  for (const table of ['orders', 'events'] as const) {
+    const ids = acknowledged[table];
+    lost += ids.length - found[table];
+    console.log(`  ${table}: ${ids.length} acknowledged, ${found[table]} found, ${ids.length - found[table]} lost`);
   }
-  await db.close();
   const failed = errors.size > 0 || lost > 0 || samples.length === 0;
   console.log(failed ? 'load: FAILED (errors or lost items)' : 'load: zero errors, zero lost items');
   process.exit(failed ? 1 : 0);
