@@ -8,9 +8,9 @@ import { hypergeometric2F1, logGamma } from '../src/value/special';
 
 /**
  * The purchase-potential models against the published CDNOW figures
- * (../shared/data/cdnow/README.md) and against independently known values.
+ * (test/fixtures/cdnow/README.md) and against independently known values.
  */
-const CDNOW = join(PROJECT_ROOT, '..', 'shared', 'data', 'cdnow', 'cdnow_customers_summary_with_transactions.csv');
+const CDNOW = join(PROJECT_ROOT, 'test', 'fixtures', 'cdnow', 'cdnow_customers_summary_with_transactions.csv');
 const rows = readFileSync(CDNOW, 'utf8')
   .trim()
   .split(/\r?\n/)

@@ -13,7 +13,7 @@ import { createTestDatabase, type TestDatabase } from './support/database';
  * services (orders at midnight UTC on their date) and one refresh as of
  * 1997-09-30 must reproduce the published model estimates.
  */
-const SAMPLE = join(PROJECT_ROOT, '..', 'shared', 'data', 'cdnow', 'CDNOW_sample.txt');
+const SAMPLE = join(PROJECT_ROOT, 'test', 'fixtures', 'cdnow', 'CDNOW_sample.txt');
 let database: TestDatabase;
 
 beforeAll(async () => {
