@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import express, { type Router } from 'express';
 import { EXAMPLES_DIR } from '../common/paths';
+import { definedOperationNames, operationToSend } from './playground-operations';
 
 
 interface Tab {
@@ -55,15 +56,9 @@ function page(tabs: Tab[], endpoint: string): string {
 <script>
   const tabs = JSON.parse(document.getElementById('examples').textContent);
   const send = GraphiQL.createFetcher({ url: ${scriptJson(endpoint)} });
-  // After a tab switch GraphiQL can still send the previous tab's operation name;
-  // a name the document does not define is dropped so the tab's own operation runs.
-  const fetcher = (params, options) => {
-    const defined = [...(params.query || '').matchAll(/\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/g)].map((m) => m[1]);
-    if (params.operationName && !defined.includes(params.operationName)) {
-      params = { ...params, operationName: defined.length === 1 ? defined[0] : undefined };
-    }
-    return send(params, options);
-  };
+  ${definedOperationNames.toString()}
+  ${operationToSend.toString()}
+  const fetcher = (params, options) => send({ ...params, operationName: operationToSend(params.query || '', params.operationName) }, options);
   ReactDOM.createRoot(document.getElementById('playground')).render(
     React.createElement(GraphiQL, {
       fetcher,
