@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadSettings } from './config';
 import { DatabaseError, openDatabase, type Database } from './db/database';
 import { createApp, type App } from './server/app';
+import { openDemoBanner } from './server/banner';
 import { loadDemoDataIfEmpty } from '../seeds/demo';
 import { countActiveApiKeys } from './auth/api-keys.service';
 
@@ -40,25 +41,35 @@ async function main(): Promise<void> {
   }
   if (settings.demoData) await loadDemoDataIfEmpty(db, (line) => console.log(line));
   app = await createApp(db, settings);
-  const port = await app.listen(settings.port, settings.host);
+  const port = await listenOrExplain(app, settings.port, settings.host, db);
   const where = settings.database.dialect === 'sqlite' ? `SQLite ${settings.database.path}` : 'PostgreSQL';
   const shown = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
   const playground = settings.playground ? ` (playground: http://${shown}:${port}/playground/)` : '';
   // Before the address line, on the same stream: whoever reads the address has read the warning.
   if (settings.auth === 'open') {
-    console.log(
-      [
-        '',
-        '  ************************************************************************',
-        '  *  OPEN LOCAL DEMO: no API key needed, every caller has every scope,   *',
-        '  *  personal data included. For this machine only (bound to ' + settings.host.padEnd(12) + '). *',
-        '  *  Production: NODE_ENV=production (API keys required, see README).    *',
-        '  ************************************************************************',
-        '',
-      ].join('\n'),
-    );
+    console.log(openDemoBanner(settings.host));
   }
   console.log(`segments API on http://${shown}:${port}/graphql${playground} — ${where}, listening on ${settings.host}`);
+}
+
+/** Listens, turning the usual reasons a port cannot be had into a one-line ConfigError. */
+async function listenOrExplain(app: App, port: number, host: string, db: Database): Promise<number> {
+  try {
+    return await app.listen(port, host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'EADDRINUSE'
+        ? `port ${port} is in use: set PORT=… to another port (PORT=0 picks a free one)`
+        : code === 'EACCES'
+          ? `port ${port} needs privileges this process does not have: set PORT=… to a port above 1023`
+          : code === 'EADDRNOTAVAIL'
+            ? `HOST ${host} is not an address of this machine`
+            : null;
+    if (!reason) throw error;
+    await db.close();
+    throw new ConfigError(reason);
+  }
 }
 
 main().catch((error) => {

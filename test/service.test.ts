@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/common/paths';
 import { createTestTarget } from './support/database';
@@ -38,6 +39,23 @@ test('a SQLite path that cannot be created stops the service with a one-line rea
 test('bad PORT and DEMO_DATA values are named', async () => {
   expect(await failsWith({ PORT: 'eighty' })).toBe('segments: PORT "eighty" is not a port number (0-65535)');
   expect(await failsWith({ DEMO_DATA: 'maybe' })).toBe('segments: DEMO_DATA "maybe" must be on or off');
+});
+
+test('a port in use stops the service with a one-line reason that says what to set', async () => {
+  const target = await createTestTarget();
+  const holder = createServer();
+  try {
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    const service = startService({ DATABASE_URL: target.url, PORT: String(port), DEMO_DATA: 'off' });
+    expect((await service.exited).code).toBe(1);
+    // The migrations of the new database are applied before the port is asked for; then one line, no stack.
+    const lines = service.output().trim().split('\n').filter((line) => !line.startsWith('applied migrations'));
+    expect(lines).toEqual([`segments: port ${port} is in use: set PORT=… to another port (PORT=0 picks a free one)`]);
+  } finally {
+    holder.close();
+    await target.remove();
+  }
 });
 
 async function graphql(port: number, query: string) {
