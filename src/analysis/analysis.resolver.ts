@@ -2,7 +2,9 @@ import { Authorized, Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from '
 import { Scope } from '../auth/scopes';
 import { DateTimeScalar } from '../common/scalars';
 import type { Segment } from '../entities';
-import { filterToJson } from '../filter/json';
+import { filterToJson, storedFilter } from '../filter/json';
+import { FilterWarningType } from '../segments/filter-warning.type';
+import { filterWarnings } from '../segments/filter-warnings.service';
 import type { RequestContext } from '../server/context';
 import { SegmentFilterInput } from '../segments/filter.inputs';
 import { SegmentPreviewType } from '../segments/preview.resolver';
@@ -47,7 +49,8 @@ export class SegmentAnalysisResolver {
   @FieldResolver(() => SegmentStatsType, { description: 'The members in figures as of asOf (default now): one statement.' })
   async stats(@Root() segment: Segment, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date) {
     const at = asOf ?? ctx.now;
-    return populationStats(ctx.em, await segmentPredicate(ctx.em, segment, at), at);
+    const stats: SegmentStatsType = await populationStats(ctx.em, await segmentPredicate(ctx.em, segment, at), at);
+    return Object.assign(stats, { filter: storedFilter(segment.filter) });
   }
 
   @Authorized(Scope.READ)
@@ -65,7 +68,16 @@ export class SegmentAnalysisResolver {
 @Resolver(() => SegmentPreviewType)
 export class PreviewStatsResolver {
   @FieldResolver(() => SegmentStatsType, { description: 'The selected customers in figures: one statement.' })
-  stats(@Root() preview: SegmentPreviewType, @Ctx() ctx: RequestContext) {
-    return populationStats(ctx.em, preview.where, preview.asOf);
+  async stats(@Root() preview: SegmentPreviewType, @Ctx() ctx: RequestContext) {
+    const stats: SegmentStatsType = await populationStats(ctx.em, preview.where, preview.asOf);
+    return Object.assign(stats, { filter: preview.filter });
+  }
+}
+
+@Resolver(() => SegmentStatsType)
+export class StatsWarningsResolver {
+  @FieldResolver(() => [FilterWarningType], { description: 'Criteria of the filter naming something no customer has (a likely typo): one indexed look-up per name.' })
+  warnings(@Root() stats: SegmentStatsType, @Ctx() ctx: RequestContext): Promise<FilterWarningType[]> {
+    return filterWarnings(ctx.em.getKnex(), stats.filter);
   }
 }

@@ -1,3 +1,4 @@
+import type { SegmentFilter } from '../filter/types';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { JSONScalar } from '../common/scalars';
 import { Dimension } from './dimensions';
@@ -50,6 +51,9 @@ export class SegmentStatsType {
 
   @Field(() => [BucketType], { description: 'By country; "unknown" without one. Largest first.' })
   countries!: BucketType[];
+
+  /** The filter behind the figures, for the warnings (not a field). */
+  filter?: SegmentFilter;
 }
 
 @ObjectType('MarketCell')

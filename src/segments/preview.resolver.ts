@@ -5,10 +5,13 @@ import { DateTimeScalar } from '../common/scalars';
 import { CustomerType } from '../customers/customer.types';
 import { countCustomers, listCustomers } from '../customers/customer.service';
 import type { Sql } from '../filter/sql';
+import type { SegmentFilter } from '../filter/types';
 import type { RequestContext } from '../server/context';
 import { SegmentFilterInput } from './filter.inputs';
 import { requestFilterPredicate } from './filter.service';
 import { latestMetricsRefresh } from '../value/metrics.service';
+import { FilterWarningType } from './filter-warning.type';
+import { filterWarnings } from './filter-warnings.service';
 
 @ObjectType('SegmentPreview', { description: 'What a filter selects, before it is saved.' })
 export class SegmentPreviewType {
@@ -23,6 +26,9 @@ export class SegmentPreviewType {
 
   /** The instant it was evaluated at. */
   asOf!: Date;
+
+  /** The filter as the request gave it, for the warnings. */
+  filter!: SegmentFilter;
 }
 
 @Resolver(() => SegmentPreviewType)
@@ -40,7 +46,7 @@ export class SegmentPreviewResolver {
     let size: Promise<number> | undefined;
     // An instance, and getters not enumerable: field resolvers taking @Root() copy a plain root with
     // Object.assign, which would read every getter and start statements nobody asked for.
-    const preview = Object.assign(new SegmentPreviewType(), { where, asOf: at });
+    const preview = Object.assign(new SegmentPreviewType(), { where, asOf: at, filter });
     Object.defineProperty(preview, 'size', { enumerable: false, get: () => (size ??= countCustomers(ctx.em, where)) });
     Object.defineProperty(preview, 'shareOfBase', {
       enumerable: false,
@@ -55,6 +61,11 @@ export class SegmentPreviewResolver {
   @FieldResolver(() => DateTimeScalar, { nullable: true, description: 'When the metrics that value criteria read were computed.' })
   metricsComputedAt(@Ctx() ctx: RequestContext): Promise<Date | null> {
     return latestMetricsRefresh(ctx.em);
+  }
+
+  @FieldResolver(() => [FilterWarningType], { description: 'Criteria naming something no customer has (a likely typo): one indexed look-up per name.' })
+  warnings(@Root() preview: SegmentPreviewType, @Ctx() ctx: RequestContext): Promise<FilterWarningType[]> {
+    return filterWarnings(ctx.em.getKnex(), preview.filter);
   }
 
   @FieldResolver(() => [CustomerType], { description: 'The first members by creation date (default 10, at most 500).' })

@@ -12,11 +12,11 @@ import { scopeChecker } from '../auth/auth-checker';
 import { personalCriteriaGuard, personalCriteriaMask } from '../auth/personal-criteria';
 import { ApiKeyResolver } from '../auth/api-keys.resolver';
 import { CustomerPersonalDataResolver } from '../auth/personal-data.resolver';
-import { AnalysisResolver, PreviewStatsResolver, SegmentAnalysisResolver } from '../analysis/analysis.resolver';
+import { AnalysisResolver, PreviewStatsResolver, SegmentAnalysisResolver, StatsWarningsResolver } from '../analysis/analysis.resolver';
 import { CustomerPersonaResolver, PersonaResolver } from '../personas/persona.resolver';
 
 export const RESOLVERS = [CustomerResolver, OrderResolver, EventResolver, IngestResolver, SegmentPreviewResolver, SegmentResolver, ValueResolver, ScoringResolver,
-  PersonaResolver, CustomerPersonaResolver, AnalysisResolver, SegmentAnalysisResolver, PreviewStatsResolver, ApiKeyResolver, CustomerPersonalDataResolver] as const;
+  PersonaResolver, CustomerPersonaResolver, AnalysisResolver, SegmentAnalysisResolver, PreviewStatsResolver, StatsWarningsResolver, ApiKeyResolver, CustomerPersonalDataResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -337,6 +337,14 @@ export type ExplanationNode = {
   matched: Scalars['Boolean']['output'];
 };
 
+/** A criterion that names something no customer has (an event, property key, attribute key, order category, interest or country): it matches no one for now. Never an error, since the name may appear later. */
+export type FilterWarning = {
+  /** What is missing, with the closest existing name when one is close ("no event named purchsae; did you mean purchase?"). */
+  message: Scalars['String']['output'];
+  /** Where in the filter the name is written, as in BAD_USER_INPUT paths (filter.and.1.behaviour.event.name). */
+  path: Scalars['String']['output'];
+};
+
 export type FloatFilter = {
   eq?: InputMaybe<Scalars['Float']['input']>;
   gt?: InputMaybe<Scalars['Float']['input']>;
@@ -981,6 +989,8 @@ export type SegmentPreview = {
   size: Scalars['Int']['output'];
   /** The selected customers in figures: one statement. */
   stats: SegmentStats;
+  /** Criteria naming something no customer has (a likely typo): one indexed look-up per name. */
+  warnings: Array<FilterWarning>;
 };
 
 
@@ -1008,6 +1018,8 @@ export type SegmentStats = {
   /** size / every customer; 0 on an empty base. */
   shareOfBase: Scalars['Float']['output'];
   size: Scalars['Int']['output'];
+  /** Criteria of the filter naming something no customer has (a likely typo): one indexed look-up per name. */
+  warnings: Array<FilterWarning>;
 };
 
 export type SortDirection =
