@@ -94,10 +94,12 @@ async function refreshWithin(trx: Knex.Transaction, at: number, asOf: Date, now:
   );
   await trx.raw('drop table order_summary');
 
+  // The fits add up per-group terms: groups are read in one fixed order so that
+  // both databases (whose grouping returns rows in different orders) fit the same numbers.
   const triples: Array<{ x: number | string; first_day: number | string; last_day: number | string; weight: number | string }> = await trx.raw(
     `select repeat_occasions as x, first_occasion_day as first_day, last_occasion_day as last_day, count(*) as weight
      from customer_metrics where repeat_occasions is not null
-     group by repeat_occasions, first_occasion_day, last_occasion_day`,
+     group by repeat_occasions, first_occasion_day, last_occasion_day order by 1, 2, 3`,
   ).then(rowsOf);
   const weeks = (days: number) => days / WEEK_DAYS;
   const summaries = triples.map((row) => ({
@@ -113,7 +115,7 @@ async function refreshWithin(trx: Knex.Transaction, at: number, asOf: Date, now:
 
   const spends: Array<{ x: number | string; m: number | string; weight: number | string }> = await trx.raw(
     `select repeat_occasions as x, repeat_occasion_value as m, count(*) as weight from customer_metrics
-     where repeat_occasions > 0 and repeat_occasion_value > 0 group by repeat_occasions, repeat_occasion_value`,
+     where repeat_occasions > 0 and repeat_occasion_value > 0 group by repeat_occasions, repeat_occasion_value order by 1, 2`,
   ).then(rowsOf);
   const spendSummaries = spends.map((row) => ({ x: Number(row.x), m: Number(row.m), weight: Number(row.weight) }));
   const spenders = spendSummaries.reduce((sum, s) => sum + s.weight, 0);
