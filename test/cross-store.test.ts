@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import type { Knex } from '@mikro-orm/knex';
 import { RfmSegment } from '../src/entities/enums';
+import { Dimension } from '../src/analysis/dimensions';
+import { marketMap } from '../src/analysis/market-map.service';
 import { populationFigures, type Facet } from '../src/analysis/population';
+import { sampleCustomers } from '../src/personas/suggestions/sample';
 import { filterPredicate, matchingCustomerIds } from '../src/filter/query';
 import type { PersonaDefinition, ScoringRuleDefinition, SegmentFilter } from '../src/filter/types';
 import { prepareFilter, type FilterReferences } from '../src/filter/validate';
@@ -221,17 +224,58 @@ test('random crossed filters select the same customers on both stores', async ()
   expect(await compare(fc.sample(filterArb(4, everything), { numRuns: RANDOM_FILTERS, seed: 20261018 }))).toBeGreaterThan(RANDOM_FILTERS * 0.15);
 });
 
-test('population figures (stats, breakdowns, ages) of crossed filters are the same on both stores', async () => {
+/**
+ * Two answers of a service, one from each store, compared all the way down:
+ * whole numbers (counts, instants, days) exactly, other numbers to RELATIVE_TOLERANCE.
+ */
+function expectSameAnswer(fromSqlite: unknown, fromPostgres: unknown, path: string): void {
+  if (typeof fromSqlite === 'number' && typeof fromPostgres === 'number' && !(Number.isInteger(fromSqlite) && Number.isInteger(fromPostgres))) {
+    expectSameDouble(fromSqlite, fromPostgres, path);
+  } else if (Array.isArray(fromSqlite) && Array.isArray(fromPostgres)) {
+    expect({ path, length: fromSqlite.length }).toEqual({ path, length: fromPostgres.length });
+    fromSqlite.forEach((item, i) => expectSameAnswer(item, fromPostgres[i], `${path}.${i}`));
+  } else if (fromSqlite !== null && fromPostgres !== null && typeof fromSqlite === 'object' && typeof fromPostgres === 'object' && !(fromSqlite instanceof Date)) {
+    expect({ path, keys: Object.keys(fromSqlite).sort() }).toEqual({ path, keys: Object.keys(fromPostgres).sort() });
+    for (const key of Object.keys(fromSqlite)) expectSameAnswer((fromSqlite as any)[key], (fromPostgres as any)[key], `${path}.${key}`);
+  } else {
+    expect({ path, value: fromSqlite }).toEqual({ path, value: fromPostgres });
+  }
+}
+
+const NO_SAVED: FilterReferences = { segmentFilter: async () => null, personaOrder: async () => [], scoringRules: async () => null };
+
+test('population figures, market maps and persona-suggestion samples of crossed filters are the same on both stores', async () => {
   const facets: Facet[] = ['country', 'lifecycle', 'rfm', 'channel', 'interest', 'birthDate'];
-  for (const filter of [{}, ...fc.sample(crossedFilterArb(), { numRuns: 8, seed: 7 })]) {
-    const prepared = await prepareFilter(filter, { segmentFilter: async () => null, personaOrder: async () => [], scoringRules: async () => null });
+  const filters: SegmentFilter[] = [{}, ...fc.sample(crossedFilterArb(), { numRuns: 8, seed: 7 })];
+  let splitting: SegmentFilter | undefined;
+  for (const [i, filter] of filters.entries()) {
+    const prepared = await prepareFilter(filter, NO_SAVED);
     const [a, b] = await Promise.all(
-      [sqlite, postgres].map((store) => {
+      [sqlite, postgres].map(async (store) => {
         const knex = knexOf(store);
-        return populationFigures(knex, filterPredicate(knex, prepared, AS_OF), AS_OF, facets);
+        const where = filterPredicate(knex, prepared, AS_OF);
+        const figures = await populationFigures(knex, where, AS_OF, facets);
+        // Samples are keyed by internal ids, which each store assigns: compare by external id.
+        const externalIds = new Map((await knex('customers').select('id', 'external_id')).map((row: any) => [Number(row.id), row.external_id as string]));
+        const sample = (await sampleCustomers(knex, where, figures.size, AS_OF)).map(({ id, ...rest }) => ({ customer: externalIds.get(id), ...rest }));
+        return { figures, sample };
       }),
     );
-    expectSameDouble(a.revenue, b.revenue, 'revenue');
-    expect({ filter, ...a, revenue: 0 }).toEqual({ filter, ...b, revenue: 0 });
+    expectSameAnswer(a, b, `filter ${i} ${JSON.stringify(filter)}`);
+    if (!splitting && a.figures.size > 10 && a.figures.size < CUSTOMERS) splitting = filter;
+  }
+  expect(splitting).toBeDefined();
+  const axes: Array<[Dimension, Dimension | null]> = [
+    [Dimension.COUNTRY, Dimension.AGE_BAND],
+    [Dimension.RFM_SEGMENT, Dimension.PREFERRED_CHANNEL],
+    [Dimension.LIFECYCLE_STAGE, Dimension.COMPANY_SIZE_BAND],
+    [Dimension.INDUSTRY, null],
+  ];
+  for (const [rows, columns] of axes) {
+    for (const filter of [null, splitting!]) {
+      const [a, b] = await Promise.all([sqlite, postgres].map((store) => marketMap(store.db.fork(), rows, columns, filter, AS_OF)));
+      expectSameAnswer(a, b, `market map ${rows} × ${columns} of ${JSON.stringify(filter)}`);
+      expect(a.total).toBeGreaterThan(10);
+    }
   }
 });
