@@ -80,8 +80,10 @@ test('ingestion refreshes metrics by itself after a quiet moment', async () => {
       `mutation { recordOrders(orders: [{ externalId: "auto-o1", customerExternalId: "auto-1", orderedAt: "${new Date(before - DAY).toISOString()}", amount: 42 }]) { accepted } }`,
     );
     expect(recorded.body.data.recordOrders.accepted).toBe(1);
+    // The customer's upsert schedules a refresh too, which may run before the order arrives:
+    // wait for the one that includes the order.
     let value: any = null;
-    for (let attempt = 0; attempt < 100 && !value; attempt++) {
+    for (let attempt = 0; attempt < 100 && value?.orderCount !== 1; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       value = (await auto.post('{ customer(externalId: "auto-1") { value { orderCount lifetimeRevenue computedAt } } }')).body.data.customer.value;
     }

@@ -50,6 +50,10 @@ async function refreshWithin(trx: Knex.Transaction, at: number, asOf: Date, now:
   // then per-customer totals and RFM ranks), then one insert of every customer
   // joined to it: a window-function subquery joined straight to customers has
   // no index to probe on SQLite and degrades to a scan per customer.
+  // Days since the last order are whole days, floor((asOf − last) / 24 h), as
+  // integer division of non-negative integers on both databases: the SQLite
+  // driver binds a number beyond 32 bits (any instant) as a REAL, so asOf is
+  // cast to bigint, or SQLite would divide in floating point.
   await trx.raw(
     `create temporary table order_summary (customer_id integer primary key, order_count integer, lifetime_revenue double precision,
        first_order_at bigint, last_order_at bigint, days_since_last_order integer, repeat_occasions integer, first_occasion_day integer,
@@ -64,7 +68,7 @@ async function refreshWithin(trx: Knex.Transaction, at: number, asOf: Date, now:
              rank() over (order by n) as f_rank,
              rank() over (order by revenue) as m_rank
            from (select customer_id, sum(n) as n, sum(occasion_value) as revenue, min(first_at) as first_at, max(last_at) as last_at,
-                   (? - max(last_at)) / ${DAY} as days_since,
+                   (cast(? as bigint) - max(last_at)) / ${DAY} as days_since,
                    count(*) - 1 as x, min(occasion_day) as first_day, max(occasion_day) as last_day,
                    case when count(*) > 1
                      then (sum(occasion_value) - sum(case when occasion = 1 then occasion_value else 0 end)) / (count(*) - 1)
@@ -90,10 +94,12 @@ async function refreshWithin(trx: Knex.Transaction, at: number, asOf: Date, now:
   );
   await trx.raw('drop table order_summary');
 
+  // The fits add up per-group terms: groups are read in one fixed order so that
+  // both databases (whose grouping returns rows in different orders) fit the same numbers.
   const triples: Array<{ x: number | string; first_day: number | string; last_day: number | string; weight: number | string }> = await trx.raw(
     `select repeat_occasions as x, first_occasion_day as first_day, last_occasion_day as last_day, count(*) as weight
      from customer_metrics where repeat_occasions is not null
-     group by repeat_occasions, first_occasion_day, last_occasion_day`,
+     group by repeat_occasions, first_occasion_day, last_occasion_day order by 1, 2, 3`,
   ).then(rowsOf);
   const weeks = (days: number) => days / WEEK_DAYS;
   const summaries = triples.map((row) => ({
@@ -109,7 +115,7 @@ async function refreshWithin(trx: Knex.Transaction, at: number, asOf: Date, now:
 
   const spends: Array<{ x: number | string; m: number | string; weight: number | string }> = await trx.raw(
     `select repeat_occasions as x, repeat_occasion_value as m, count(*) as weight from customer_metrics
-     where repeat_occasions > 0 and repeat_occasion_value > 0 group by repeat_occasions, repeat_occasion_value`,
+     where repeat_occasions > 0 and repeat_occasion_value > 0 group by repeat_occasions, repeat_occasion_value order by 1, 2`,
   ).then(rowsOf);
   const spendSummaries = spends.map((row) => ({ x: Number(row.x), m: Number(row.m), weight: Number(row.weight) }));
   const spenders = spendSummaries.reduce((sum, s) => sum + s.weight, 0);

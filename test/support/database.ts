@@ -24,9 +24,14 @@ export interface TestDatabase {
 
 let counter = 0;
 
-export async function createTestTarget(): Promise<{ target: DatabaseTarget; url: string; remove(): Promise<void> }> {
+/** Which store a test database lives in: the run's own unless a test asks for one (a cross-store test asks for both). */
+export type TestStore = 'sqlite' | 'postgresql';
+const RUN_STORE: TestStore = ON_POSTGRES ? 'postgresql' : 'sqlite';
+
+export async function createTestTarget(store: TestStore = RUN_STORE): Promise<{ target: DatabaseTarget; url: string; remove(): Promise<void> }> {
   counter += 1;
-  if (!ON_POSTGRES) {
+  if (store === 'postgresql' && !ON_POSTGRES) throw new Error('a PostgreSQL test database needs TEST_DATABASE_URL');
+  if (store === 'sqlite') {
     const folder = mkdtempSync(join(tmpdir(), 'segments-test-'));
     const path = join(folder, 'test.sqlite');
     return {
@@ -54,8 +59,8 @@ export async function createTestTarget(): Promise<{ target: DatabaseTarget; url:
   };
 }
 
-export async function createTestDatabase(options: OrmOptions = {}): Promise<TestDatabase> {
-  const { target, remove } = await createTestTarget();
+export async function createTestDatabase(options: OrmOptions = {}, store: TestStore = RUN_STORE): Promise<TestDatabase> {
+  const { target, remove } = await createTestTarget(store);
   const db = await openDatabase(target, options);
   return {
     db,
