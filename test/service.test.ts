@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -107,13 +107,21 @@ test('DEMO_DATA=off starts on an empty database', async () => {
 });
 
 /** The keys command line, as an operator runs it against DATABASE_URL. */
-function keysCli(databaseUrl: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'cli', 'api-keys.js'), ...args], {
+/**
+ * Runs the keys CLI without blocking this process: a synchronous run would
+ * freeze the event loop past the service's keep-alive, and the next request
+ * would go out on a connection the service had just closed.
+ */
+function keysCli(databaseUrl: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'cli', 'api-keys.js'), ...args], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl },
-    encoding: 'utf8',
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 async function post(port: number, body: unknown, key?: string) {
@@ -147,12 +155,12 @@ test('production refuses to start without an API key; with one made by the CLI i
     expect((await refused.exited).code).toBe(1);
     expect(refused.output().trim().split('\n').pop()).toMatch(/^segments: production mode \(NODE_ENV=production\) needs at least one API key: create one with `npm run keys -- create/);
 
-    expect(keysCli(target.url, ['create', '--name', 'ops'])).toMatchObject({ code: 2 });
-    expect(keysCli(target.url, ['create', '--name', 'ops', '--scopes', 'read,root'])).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown scope root') });
-    const created = keysCli(target.url, ['create', '--name', 'ops', '--scopes', 'read,admin']);
+    expect(await keysCli(target.url, ['create', '--name', 'ops'])).toMatchObject({ code: 2 });
+    expect(await keysCli(target.url, ['create', '--name', 'ops', '--scopes', 'read,root'])).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown scope root') });
+    const created = await keysCli(target.url, ['create', '--name', 'ops', '--scopes', 'read,admin']);
     expect(created.code).toBe(0);
     const key = /secret \(shown once, keep it safe\): (seg_\S+)/.exec(created.stdout)![1];
-    const listed = keysCli(target.url, ['list']);
+    const listed = await keysCli(target.url, ['list']);
     expect(listed.stdout).toMatch(new RegExp(`^1\\tseg_${key.slice(4, 12)}…\\tops\\tread,admin\\tactive\\t`, 'm'));
     expect(listed.stdout).not.toContain(key);
 
@@ -167,8 +175,8 @@ test('production refuses to start without an API key; with one made by the CLI i
     expect(introspection.body.errors?.[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect((await fetch(`http://127.0.0.1:${port}/playground/`)).status).toBe(404);
 
-    expect(keysCli(target.url, ['revoke', '1'])).toMatchObject({ code: 0, stdout: 'revoked key 1 "ops"\n' });
-    expect(keysCli(target.url, ['revoke', '42'])).toMatchObject({ code: 1 });
+    expect(await keysCli(target.url, ['revoke', '1'])).toMatchObject({ code: 0, stdout: 'revoked key 1 "ops"\n' });
+    expect(await keysCli(target.url, ['revoke', '42'])).toMatchObject({ code: 1 });
     expect((await post(port, { query: '{ customers { totalCount } }' }, key)).status).toBe(401);
     service.child.kill('SIGTERM');
     expect((await service.exited).code).toBe(0);
