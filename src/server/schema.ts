@@ -23,6 +23,8 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The executable schema, built once from the resolver classes (code-first). */
 export function buildAppSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
+    // type-graphql declares resolver classes as `Function`s.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
     resolvers: [...RESOLVERS] as unknown as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     // @Authorized(scope…) on root fields (and on fields that read the base): UNAUTHENTICATED / FORBIDDEN from scopeChecker.
