@@ -9,7 +9,7 @@
  * Prints times, ratios and the process's peak memory after each step.
  */
 import 'reflect-metadata';
-import { parseDatabaseUrl } from '../src/config';
+import { parseDatabaseUrl } from '../src/common/config';
 import { openDatabase } from '../src/db/database';
 import { rowsOf } from '../src/db/raw-rows';
 import { Dimension } from '../src/analysis/dimensions';

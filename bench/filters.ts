@@ -3,7 +3,7 @@ import { dialectName } from '../src/db/dialect-name';
 import type { Database } from '../src/db/database';
 import { openDatabase } from '../src/db/database';
 import { createApp } from '../src/server/app';
-import { toolSettings } from '../src/config';
+import { toolSettings } from '../src/common/config';
 import { ageCutoff } from '../src/filter/window';
 
 /**

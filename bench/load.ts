@@ -9,7 +9,7 @@
  *     [--seconds 30] [--clients 16] [--customers 5000] [--batch 100]
  */
 import 'reflect-metadata';
-import { parseDatabaseUrl } from '../src/config';
+import { parseDatabaseUrl } from '../src/common/config';
 import { countStored, option, percentile, prepareBase, startService } from './service-process';
 
 const DATABASE_URL = option('database', 'sqlite:/tmp/segments-load.sqlite');

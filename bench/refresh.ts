@@ -7,7 +7,7 @@
  * statements of the refresh (the rest of its time is the model fits in the process).
  */
 import 'reflect-metadata';
-import { parseDatabaseUrl } from '../src/config';
+import { parseDatabaseUrl } from '../src/common/config';
 import { openDatabase } from '../src/db/database';
 import { refreshMetrics } from '../src/value/metrics.service';
 

@@ -13,7 +13,7 @@
  */
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
-import { parseDatabaseUrl, toolSettings } from '../src/config';
+import { parseDatabaseUrl, toolSettings } from '../src/common/config';
 import { openDatabase, type Database } from '../src/db/database';
 import { createApp } from '../src/server/app';
 import { loadSyntheticBase } from '../seeds/load';

@@ -7,10 +7,10 @@
 import { rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { parseDatabaseUrl } from '../src/config';
+import { parseDatabaseUrl } from '../src/common/config';
 import { openDatabase } from '../src/db/database';
 import { createApiKey } from '../src/auth/api-keys.service';
-import { ALL_SCOPES } from '../src/auth/scopes';
+import { ALL_SCOPES } from '../src/common/scopes';
 import { PROJECT_ROOT } from '../src/common/paths';
 import { loadSyntheticBase } from '../seeds/load';
 

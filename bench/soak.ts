@@ -15,7 +15,7 @@
  *     [--clients 4] [--customers 3000] [--refresh-delay-ms 10000] [--seed 5]
  */
 import 'reflect-metadata';
-import { parseDatabaseUrl } from '../src/config';
+import { parseDatabaseUrl } from '../src/common/config';
 import { Random } from '../seeds/random';
 import { countStored, option, percentile, prepareBase, startService } from './service-process';
 

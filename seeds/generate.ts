@@ -4,7 +4,7 @@
  * Deterministic for (customers, seed, until, prefix). Progress goes to stderr.
  */
 import 'reflect-metadata';
-import { loadSettings } from '../src/config';
+import { loadSettings } from '../src/common/config';
 import { openDatabase } from '../src/db/database';
 import { parseIsoInstant } from '../src/common/scalars';
 import { startOfTodayUtc } from './demo';

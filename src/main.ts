@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadSettings } from './config';
+import { ConfigError, loadSettings } from './common/config';
 import { DatabaseError, openDatabase, type Database } from './db/database';
 import { createApp, type App } from './server/app';
 import { openDemoBanner } from './server/banner';

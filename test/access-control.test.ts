@@ -10,7 +10,7 @@ import {
   type GraphQLObjectType,
 } from 'graphql';
 import { createApiKey } from '../src/auth/api-keys.service';
-import { ALL_SCOPES, Scope } from '../src/auth/scopes';
+import { ALL_SCOPES, Scope } from '../src/common/scopes';
 import { buildAppSchema } from '../src/server/schema';
 import { startTestServer, type TestServer } from './support/server';
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { DEFAULT_LIMITS } from '../src/config';
+import { DEFAULT_LIMITS } from '../src/common/config';
 import { PROJECT_ROOT } from '../src/common/paths';
 import { startTestServer, type TestServer } from './support/server';
 

@@ -1,6 +1,6 @@
-import { loadSettings, DEFAULT_LIMITS } from '../src/config';
+import { loadSettings, DEFAULT_LIMITS } from '../src/common/config';
 import { createApiKey } from '../src/auth/api-keys.service';
-import { Scope } from '../src/auth/scopes';
+import { Scope } from '../src/common/scopes';
 import { createTestDatabase, ON_POSTGRES } from './support/database';
 import { startTestServer, type TestServer } from './support/server';
 import { loadSyntheticBase } from '../seeds/load';

@@ -1,5 +1,5 @@
 import { createApiKey } from '../src/auth/api-keys.service';
-import { Scope } from '../src/auth/scopes';
+import { Scope } from '../src/common/scopes';
 import { startTestServer, type TestServer } from './support/server';
 
 /**

@@ -1,6 +1,6 @@
 import { createApiKey } from '../src/auth/api-keys.service';
-import { Scope } from '../src/auth/scopes';
-import { DEFAULT_LIMITS } from '../src/config';
+import { Scope } from '../src/common/scopes';
+import { DEFAULT_LIMITS } from '../src/common/config';
 import { isStatementTimeout } from '../src/db/statement-timeout';
 import { createTestDatabase } from './support/database';
 import { startTestServer, type TestServer } from './support/server';

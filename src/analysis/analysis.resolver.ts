@@ -1,11 +1,11 @@
 import { Authorized, Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { Scope } from '../auth/scopes';
+import { Scope } from '../common/scopes';
 import { DateTimeScalar } from '../common/scalars';
 import type { Segment } from '../entities';
 import { filterToJson, storedFilter } from '../filter/json';
 import { FilterWarningType } from '../segments/filter-warning.type';
 import { filterWarnings } from '../segments/filter-warnings.service';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../graphql/context';
 import { SegmentFilterInput } from '../segments/filter.inputs';
 import { SegmentPreviewType } from '../segments/preview.resolver';
 import { segmentPredicate } from '../segments/segment.service';

@@ -1,9 +1,9 @@
 import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
 import { badUserInput, notFound } from '../common/errors';
 import { DateTimeScalar } from '../common/scalars';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../graphql/context';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
-import { Scope } from './scopes';
+import { Scope } from '../common/scopes';
 
 registerEnumType(Scope, {
   name: 'Scope',

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from '@mikro-orm/knex';
-import { parseScopes, type Caller, type Scope } from './scopes';
+import { parseScopes, type Caller, type Scope } from '../common/scopes';
 import type { Row } from '../db/raw-rows';
 
 /** A key reads `seg_` + 8 characters shown in listings (the prefix) + 32 secret ones. */

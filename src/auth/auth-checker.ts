@@ -1,7 +1,7 @@
 import type { AuthChecker } from 'type-graphql';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../graphql/context';
 import { forbidden, unauthenticated } from '../common/errors';
-import type { Scope } from './scopes';
+import type { Scope } from '../common/scopes';
 
 /**
  * type-graphql's check for `@Authorized(scope…)`: a caller must be known

@@ -1,5 +1,5 @@
-import type { Caller } from './scopes';
-import { Scope } from './scopes';
+import type { Caller } from '../common/scopes';
+import { Scope } from '../common/scopes';
 
 /** Personal data of a customer: shown masked to callers without the pii scope. */
 export const PERSONAL_FIELDS = ['email', 'phone', 'firstName', 'lastName', 'birthDate'] as const;

@@ -1,6 +1,6 @@
 import type { MiddlewareFn } from 'type-graphql';
 import { forbidden } from '../common/errors';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../graphql/context';
 import { maskEmail, maskText, mayReadPersonalData } from './masking';
 
 /**

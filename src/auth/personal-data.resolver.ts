@@ -2,7 +2,7 @@ import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { DateTimeScalar } from '../common/scalars';
 import { CustomerType } from '../customers/customer.types';
 import type { Customer } from '../entities';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../graphql/context';
 import { mayReadPersonalData, maskEmail, maskPhone, maskText } from './masking';
 
 const PERSONAL = 'Personal data: masked without the pii scope';

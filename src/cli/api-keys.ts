@@ -6,10 +6,10 @@
  * `create` prints the secret once; only its hash is stored.
  */
 import 'reflect-metadata';
-import { ConfigError, loadSettings } from '../config';
+import { ConfigError, loadSettings } from '../common/config';
 import { DatabaseError, openDatabase } from '../db/database';
 import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.service';
-import { ALL_SCOPES } from '../auth/scopes';
+import { ALL_SCOPES } from '../common/scopes';
 
 const USAGE = `usage: npm run keys -- create --name NAME --scopes ${ALL_SCOPES.join(',')} | list | revoke ID`;
 

@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { parseDatabaseUrl, type DatabaseTarget } from '../config';
+import { parseDatabaseUrl, type DatabaseTarget } from '../common/config';
 import { openDatabase } from '../db/database';
 import { MIGRATION_FOLDERS } from '../db/orm-config';
 

@@ -3,6 +3,7 @@ import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { toConnection, type ConnectionShape } from '../common/connection.type';
 import { decodeCursor, toPage } from '../common/pagination';
 import { Customer, CustomerMetrics, Event, Order } from '../entities';
+import { defineLoader } from '../graphql/loaders';
 
 /** One customer's page of orders or events: newest first, keyset on (time, id). */
 export interface ActivityPageKey {
@@ -135,26 +136,24 @@ function activityCountLoader(em: EntityManager, table: 'orders' | 'events') {
   });
 }
 
-export interface CustomerLoaders {
-  customerById: DataLoader<number, Customer | null>;
-  metricsByCustomerId: DataLoader<number, CustomerMetrics | null>;
-  ordersPage: DataLoader<ActivityPageKey, ConnectionShape<Order>, string>;
-  eventsPage: DataLoader<ActivityPageKey, ConnectionShape<Event>, string>;
-}
-
-export function createCustomerLoaders(em: EntityManager): CustomerLoaders {
-  return {
-    customerById: new DataLoader(async (ids) => {
+export const customerByIdLoader = defineLoader(
+  (em) =>
+    new DataLoader<number, Customer | null>(async (ids) => {
       const found = await em.find(Customer, { id: { $in: [...ids] } });
       const byId = new Map(found.map((customer) => [customer.id, customer]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
-    metricsByCustomerId: new DataLoader(async (ids) => {
+);
+
+export const metricsByCustomerIdLoader = defineLoader(
+  (em) =>
+    new DataLoader<number, CustomerMetrics | null>(async (ids) => {
       const found = await em.find(CustomerMetrics, { customer: { $in: [...ids] } });
       const byId = new Map(found.map((metrics) => [metrics.customer.id, metrics]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
-    ordersPage: activityPageLoader<Order>(em, ORDERS, activityCountLoader(em, 'orders')),
-    eventsPage: activityPageLoader<Event>(em, EVENTS, activityCountLoader(em, 'events')),
-  };
-}
+);
+
+export const ordersPageLoader = defineLoader((em) => activityPageLoader<Order>(em, ORDERS, activityCountLoader(em, 'orders')));
+
+export const eventsPageLoader = defineLoader((em) => activityPageLoader<Event>(em, EVENTS, activityCountLoader(em, 'events')));

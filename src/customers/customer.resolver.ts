@@ -1,9 +1,9 @@
 import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { Scope } from '../auth/scopes';
+import { Scope } from '../common/scopes';
 import { pageSize } from '../common/pagination';
 import { DateTimeScalar } from '../common/scalars';
 import type { Customer, Event, Order } from '../entities';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../graphql/context';
 import { SegmentFilterInput } from '../segments/filter.inputs';
 import { requestFilterPredicate } from '../segments/filter.service';
 import { SegmentType } from '../segments/segment.types';
@@ -11,6 +11,9 @@ import { ExplanationType } from '../segments/explain.types';
 import { explainCustomer } from '../segments/explain.service';
 import { resolveOrdering } from '../scoring/score-ordering';
 import { ageAt, findCustomer, listCustomers } from './customer.service';
+import { customerByIdLoader, eventsPageLoader, metricsByCustomerIdLoader, ordersPageLoader } from './customer.loaders';
+import { scoresLoader } from '../scoring/score.loaders';
+import { segmentsOfCustomerLoader } from '../segments/segment.loaders';
 import {
   CustomerConnection,
   CustomerOrderInput,
@@ -59,17 +62,17 @@ export class CustomerResolver {
 
   @FieldResolver(() => CustomerValueType, { nullable: true, description: 'Null until metrics were computed.' })
   async value(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.metricsByCustomerId.load(customer.id);
+    return ctx.loaders.get(metricsByCustomerIdLoader).load(customer.id);
   }
 
   @FieldResolver(() => Int, { description: 'Score out of 100 under a scoring model, now: the points of the matching rules, clamped to 0..100.' })
   score(@Root() customer: Customer, @Ctx() ctx: RequestContext, @Arg('model', () => ID) model: string): Promise<number> {
-    return ctx.loaders.scores(model).load(customer.id);
+    return ctx.loaders.get(scoresLoader)(model).load(customer.id);
   }
 
   @FieldResolver(() => [SegmentType], { description: 'Saved segments the customer is in now.' })
   segments(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.segmentsOfCustomer.load(customer.id);
+    return ctx.loaders.get(segmentsOfCustomerLoader).load(customer.id);
   }
 
   @FieldResolver(() => ExplanationType, { description: 'Why the customer is in or out of a saved segment or a filter (exactly one), as of asOf.' })
@@ -90,7 +93,7 @@ export class CustomerResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    return ctx.loaders.ordersPage.load({ customerId: customer.id, first: pageSize(first), after });
+    return ctx.loaders.get(ordersPageLoader).load({ customerId: customer.id, first: pageSize(first), after });
   }
 
   @FieldResolver(() => EventConnection, { description: 'Newest first; `name` keeps only events of that name.' })
@@ -101,7 +104,7 @@ export class CustomerResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('name', () => String, { nullable: true }) name?: string,
   ) {
-    return ctx.loaders.eventsPage.load({ customerId: customer.id, first: pageSize(first), after, name });
+    return ctx.loaders.get(eventsPageLoader).load({ customerId: customer.id, first: pageSize(first), after, name });
   }
 }
 
@@ -109,7 +112,7 @@ export class CustomerResolver {
 export class OrderResolver {
   @FieldResolver(() => CustomerType)
   async customer(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.customerById.load(order.customer.id);
+    return ctx.loaders.get(customerByIdLoader).load(order.customer.id);
   }
 }
 
@@ -117,6 +120,6 @@ export class OrderResolver {
 export class EventResolver {
   @FieldResolver(() => CustomerType)
   async customer(@Root() event: Event, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.customerById.load(event.customer.id);
+    return ctx.loaders.get(customerByIdLoader).load(event.customer.id);
   }
 }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager, Knex } from '@mikro-orm/knex';
-import { redact, type DatabaseTarget } from '../config';
+import { redact, type DatabaseTarget } from '../common/config';
 import { ormOptions, type OrmOptions } from './orm-config';
 import { statementLimit } from './statement-timeout';
 

@@ -3,7 +3,7 @@ import { SeedManager } from '@mikro-orm/seeder';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
 import type { Options } from '@mikro-orm/core';
-import type { DatabaseTarget } from '../config';
+import type { DatabaseTarget } from '../common/config';
 import { ENTITIES } from '../entities';
 import { postgresqlMigrations } from '../migrations/postgresql';
 import { sqliteMigrations } from '../migrations/sqlite';

@@ -1,7 +1,7 @@
 import { Authorized, Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { Scope } from '../auth/scopes';
+import { Scope } from '../common/scopes';
 import { badUserInput } from '../common/errors';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../graphql/context';
 import { recordEvents, recordOrders } from './activity-ingest';
 import { upsertCustomers } from './customer-ingest';
 import { CustomerInput, EventInput, IngestResultType, OrderInput } from './ingest.types';

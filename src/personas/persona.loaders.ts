@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import type { EntityManager } from '@mikro-orm/knex';
 import { preferredChannelLoader } from '../analysis/preferred-channel';
 import { dialectName } from '../db/dialect-name';
+import { defineLoader } from '../graphql/loaders';
 import type { Persona } from '../entities';
 import type { Channel } from '../entities/enums';
 import { compilePersonaAssignment } from '../filter/compile';
@@ -10,21 +10,15 @@ import { savedLookups } from '../filter/validate';
 import { prepareRequestPersonaAssignment } from './persona-assignment';
 import { listPersonas } from './persona.service';
 
-export interface PersonaLoaders {
-  /** The persona each customer is assigned to now, by customer id. */
-  personaOfCustomer: DataLoader<number, Persona | null>;
-  /** Each customer's preferred channel now, by customer id. */
-  preferredChannel: DataLoader<number, Channel | null>;
-}
-
 /**
  * A page of customers' personas costs one statement for the assignment
  * (every persona's filter in one CASE over the page's ids) besides reading
- * the personas once per request.
+ * the personas once per request. The persona each customer is assigned to
+ * now, by customer id.
  */
-export function createPersonaLoaders(em: EntityManager, now: Date): PersonaLoaders {
-  return {
-    personaOfCustomer: new DataLoader(async (customerIds) => {
+export const personaOfCustomerLoader = defineLoader(
+  (em, now) =>
+    new DataLoader<number, Persona | null>(async (customerIds) => {
       const knex = em.getKnex();
       const prepared = await prepareRequestPersonaAssignment(em);
       const personas = await listPersonas(em);
@@ -37,6 +31,7 @@ export function createPersonaLoaders(em: EntityManager, now: Date): PersonaLoade
       const assigned = new Map(rows.map((row) => [Number(row.id), row.persona == null ? null : byId.get(Number(row.persona)) ?? null]));
       return customerIds.map((id) => assigned.get(id) ?? null);
     }),
-    preferredChannel: preferredChannelLoader(em, now),
-  };
-}
+);
+
+/** Each customer's preferred channel now, by customer id. */
+export const preferredChannelOfCustomerLoader = defineLoader((em, now): DataLoader<number, Channel | null> => preferredChannelLoader(em, now));

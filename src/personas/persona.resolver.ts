@@ -1,5 +1,5 @@
 import { Authorized, Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Scope } from '../auth/scopes';
+import { Scope } from '../common/scopes';
 import { BucketType } from '../analysis/analysis.types';
 import { medianOfCounts, populationFigures } from '../analysis/population';
 import { pageSize } from '../common/pagination';
@@ -8,8 +8,9 @@ import { countCustomers, listCustomers } from '../customers/customer.service';
 import { CustomerConnection, CustomerType } from '../customers/customer.types';
 import type { Customer, Persona } from '../entities';
 import { Channel } from '../entities/enums';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../graphql/context';
 import { personaDistribution } from './persona-assignment';
+import { personaOfCustomerLoader, preferredChannelOfCustomerLoader } from './persona.loaders';
 import { createPersona, deletePersona, findPersona, listPersonas, personaPredicate, updatePersona } from './persona.service';
 import { PersonaInput, PersonaPortraitType, PersonaSuggestionType, PersonaType } from './persona.types';
 import { suggestPersonas } from './suggestions/suggestions.service';
@@ -114,11 +115,11 @@ export class PersonaResolver {
 export class CustomerPersonaResolver {
   @FieldResolver(() => PersonaType, { nullable: true, description: 'The one persona the customer is assigned to now, if any.' })
   persona(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.personaOfCustomer.load(customer.id);
+    return ctx.loaders.get(personaOfCustomerLoader).load(customer.id);
   }
 
   @FieldResolver(() => Channel, { nullable: true, description: 'Channel of most customer-initiated events (every event but message_sent) in the last 180 days; ties to the most recently used.' })
   preferredChannel(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.preferredChannel.load(customer.id);
+    return ctx.loaders.get(preferredChannelOfCustomerLoader).load(customer.id);
   }
 }

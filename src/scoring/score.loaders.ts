@@ -1,21 +1,16 @@
 import DataLoader from 'dataloader';
-import type { EntityManager } from '@mikro-orm/knex';
+import { defineLoader } from '../graphql/loaders';
 import { scoreExpression } from '../filter/query';
 import { prepareRequestScoringModel } from '../segments/filter.service';
 
-export interface ScoreLoaders {
-  /** Customers' scores under one scoring model as of the request's now, by customer id. */
-  scores(modelId: string): DataLoader<number, number>;
-}
-
 /**
  * Scores of a page of customers cost one statement per scoring model asked
- * for: the model's compiled score over the page's ids.
+ * for: the model's compiled score over the page's ids. Customers' scores
+ * under one model as of the request's now: `ctx.loaders.get(scoresLoader)(modelId)`.
  */
-export function createScoreLoaders(em: EntityManager, now: Date): ScoreLoaders {
+export const scoresLoader = defineLoader((em, now) => {
   const byModel = new Map<string, DataLoader<number, number>>();
-  return {
-    scores(modelId) {
+  return (modelId: string): DataLoader<number, number> => {
       let loader = byModel.get(modelId);
       if (!loader) {
         loader = new DataLoader(async (customerIds) => {
@@ -31,6 +26,5 @@ export function createScoreLoaders(em: EntityManager, now: Date): ScoreLoaders {
         byModel.set(modelId, loader);
       }
       return loader;
-    },
   };
-}
+});

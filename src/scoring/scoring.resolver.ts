@@ -1,6 +1,6 @@
 import { Authorized, Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { Scope } from '../auth/scopes';
-import type { RequestContext } from '../server/context';
+import { Scope } from '../common/scopes';
+import type { RequestContext } from '../graphql/context';
 import {
   createScoringModel,
   deleteScoringModel,

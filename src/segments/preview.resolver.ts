@@ -1,12 +1,12 @@
 import { Authorized, Arg, Ctx, Field, Float, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Scope } from '../auth/scopes';
+import { Scope } from '../common/scopes';
 import { pageSize } from '../common/pagination';
 import { DateTimeScalar } from '../common/scalars';
 import { CustomerType } from '../customers/customer.types';
 import { countCustomers, listCustomers } from '../customers/customer.service';
 import type { Sql } from '../filter/sql';
 import type { SegmentFilter } from '../filter/types';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../graphql/context';
 import { SegmentFilterInput } from './filter.inputs';
 import { requestFilterPredicate } from './filter.service';
 import { latestMetricsRefresh } from '../value/metrics.service';

@@ -1,20 +1,16 @@
 import DataLoader from 'dataloader';
-import type { EntityManager } from '@mikro-orm/knex';
 import { Segment } from '../entities';
+import { defineLoader } from '../graphql/loaders';
 import { segmentPredicate } from './segment.service';
-
-export interface SegmentLoaders {
-  /** The saved segments each customer is in as of the request's now. */
-  segmentsOfCustomer: DataLoader<number, Segment[]>;
-}
 
 /**
  * Membership of a page of customers costs one statement per saved segment
  * (customers of the page matching it), not one per customer.
  */
-export function createSegmentLoaders(em: EntityManager, now: Date): SegmentLoaders {
-  return {
-    segmentsOfCustomer: new DataLoader(async (customerIds) => {
+/** The saved segments each customer is in as of the request's now. */
+export const segmentsOfCustomerLoader = defineLoader(
+  (em, now) =>
+    new DataLoader<number, Segment[]>(async (customerIds) => {
       const segments = await em.find(Segment, {}, { orderBy: { id: 'asc' } });
       const membership = new Map<number, Segment[]>(customerIds.map((id) => [id, []]));
       for (const segment of segments) {
@@ -28,5 +24,4 @@ export function createSegmentLoaders(em: EntityManager, now: Date): SegmentLoade
       }
       return customerIds.map((id) => membership.get(id)!);
     }),
-  };
-}
+);

@@ -1,12 +1,12 @@
 import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Scope } from '../auth/scopes';
+import { Scope } from '../common/scopes';
 import { pageSize } from '../common/pagination';
 import { DateTimeScalar } from '../common/scalars';
 import { countCustomers, listCustomers } from '../customers/customer.service';
 import { CustomerConnection, CustomerOrderInput } from '../customers/customer.types';
 import type { Segment } from '../entities';
 import { resolveOrdering } from '../scoring/score-ordering';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../graphql/context';
 import {
   createSegment,
   deleteSegment,

@@ -4,9 +4,10 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
-import type { Settings } from '../config';
+import type { Settings } from '../common/config';
 import type { Database } from '../db/database';
-import { createRequestContext, type RequestContext } from './context';
+import type { RequestContext } from '../graphql/context';
+import { createRequestContext } from './context';
 import { makeErrorFormatter, type Logger } from './errors';
 import { playgroundRouter } from './playground';
 import { buildAppSchema } from './schema';

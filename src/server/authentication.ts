@@ -1,9 +1,9 @@
 import type { RequestHandler, Response } from 'express';
 import type { Knex } from '@mikro-orm/knex';
 import { authenticate } from '../auth/api-keys.service';
-import { OPEN_DEMO_CALLER, type Caller } from '../auth/scopes';
+import { OPEN_DEMO_CALLER, type Caller } from '../common/scopes';
 import { ErrorCode } from '../common/errors';
-import type { Settings } from '../config';
+import type { Settings } from '../common/config';
 import type { Logger } from './errors';
 import { RateLimiter } from './rate-limit';
 

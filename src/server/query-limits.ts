@@ -2,8 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import { ErrorCode, limitReached } from '../common/errors';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination';
-import type { Limits } from '../config';
-import type { RequestContext } from './context';
+import type { Limits } from '../common/config';
+import type { RequestContext } from '../graphql/context';
 
 interface Walk {
   fragments: Map<string, FragmentDefinitionNode>;

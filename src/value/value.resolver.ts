@@ -1,8 +1,8 @@
 import { Authorized, Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { Scope } from '../auth/scopes';
+import { Scope } from '../common/scopes';
 import { DateTimeScalar } from '../common/scalars';
 import { ValueModelRun } from '../entities';
-import type { RequestContext } from '../server/context';
+import type { RequestContext } from '../graphql/context';
 import { refreshMetrics } from './metrics.service';
 import { ValueModelType } from './value.types';
 import { latestMetricsRefresh } from './metrics.service';

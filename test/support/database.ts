@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { parseDatabaseUrl, toolSettings, type DatabaseTarget, type Settings } from '../../src/config';
+import { parseDatabaseUrl, toolSettings, type DatabaseTarget, type Settings } from '../../src/common/config';
 import { openDatabase, type Database } from '../../src/db/database';
 import type { OrmOptions } from '../../src/db/orm-config';
 

@@ -3,7 +3,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createApp, type App } from '../../src/server/app';
 import type { Logger } from '../../src/server/errors';
 import type { OrmOptions } from '../../src/db/orm-config';
-import type { Settings } from '../../src/config';
+import type { Settings } from '../../src/common/config';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export interface TestServer extends TestDatabase {
