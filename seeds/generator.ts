@@ -1,4 +1,4 @@
-import { Channel, Gender, LifecycleStage, MESSAGE_SENT } from '../src/entities/enums';
+import { Channel, Gender, LifecycleStage, MESSAGE_SENT } from '../src/common/enums';
 import type { CustomerItem } from '../src/ingest/customer-ingest';
 import { Random } from './random';
 

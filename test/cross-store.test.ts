@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Knex } from '@mikro-orm/knex';
-import { RfmSegment } from '../src/entities/enums';
+import { RfmSegment } from '../src/common/enums';
 import { Dimension } from '../src/analysis/dimensions';
 import { marketMap } from '../src/analysis/market-map.service';
 import { populationFigures, type Facet } from '../src/analysis/population';

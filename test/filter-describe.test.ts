@@ -1,5 +1,5 @@
 import { describeFilter } from '../src/filter/describe';
-import { Channel, LifecycleStage } from '../src/entities/enums';
+import { Channel, LifecycleStage } from '../src/common/enums';
 
 const names = { segmentName: (id: string) => ({ '7': 'Churn risk' })[id] };
 

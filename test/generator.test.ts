@@ -1,4 +1,4 @@
-import { Channel, MESSAGE_SENT } from '../src/entities/enums';
+import { Channel, MESSAGE_SENT } from '../src/common/enums';
 import { customerPatch } from '../src/ingest/customer-ingest';
 import { DemoSeeder } from '../seeds/DemoSeeder';
 import { generateCustomer } from '../seeds/generator';

@@ -1,5 +1,4 @@
-import { parseIsoInstant } from '../src/common/scalars';
-import { ageAt } from '../src/customers/customer.service';
+import { ageAt, parseIsoInstant } from '../src/common/dates';
 
 describe('ISO-8601 instants', () => {
   test.each([

@@ -1,4 +1,4 @@
-import { Channel, Gender, LifecycleStage, RfmSegment } from '../entities/enums';
+import { Channel, Gender, LifecycleStage, RfmSegment } from '../common/enums';
 import { compilePersonaAssignment, type CompileContext } from '../filter/compile';
 import { joinSql, sql, template, type Sql } from '../filter/sql';
 import type { IntFilter, SegmentFilter, StringFilter } from '../filter/types';

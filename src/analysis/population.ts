@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import { rowsOf } from '../db/raw-rows';
-import { ageAt } from '../customers/customer.service';
+import { ageAt } from '../common/dates';
 import { joinSql, sql, template, type Sql } from '../filter/sql';
 import { preferredChannelSql } from './preferred-channel';
 

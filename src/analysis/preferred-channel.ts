@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/knex';
-import type { Channel } from '../entities/enums';
+import type { Channel } from '../common/enums';
 import { sql, type Sql } from '../filter/sql';
 import { DAY_MS } from '../filter/types';
 

@@ -5,6 +5,7 @@ import { badUserInput } from '../common/errors';
 import { SortDirection } from '../common/graphql-enums';
 import { decodeCursor, toPage } from '../common/pagination';
 import { Customer } from '../entities';
+import { parseId } from '../common/ids';
 import type { Sql } from '../filter/sql';
 import { CustomerOrderField } from './customer.types';
 
@@ -53,15 +54,6 @@ export async function findCustomer(
     return id === null ? null : em.findOne(Customer, { id });
   }
   return em.findOne(Customer, { externalId: by.externalId! });
-}
-
-/** Ids are positive integers; anything else names no customer. */
-export function parseId(raw: string, path: string): number | null {
-  if (!/^\d{1,15}$/.test(raw)) {
-    if (/^\s*$/.test(raw)) throw badUserInput(`${path} must not be empty`, path);
-    return null;
-  }
-  return Number(raw);
 }
 
 function sortColumns(ordering: CustomerOrdering): SortColumn[] {
@@ -126,14 +118,4 @@ export async function countCustomers(em: EntityManager, where?: Sql): Promise<nu
   if (where) query.whereRaw(where.text, where.bindings);
   const [row] = await query;
   return Number(row.n);
-}
-
-/** Whole years between the birth date and `asOf` (the last birthday counts on its day). */
-export function ageAt(birthDate: Date, asOf: Date): number {
-  let years = asOf.getUTCFullYear() - birthDate.getUTCFullYear();
-  const beforeBirthday =
-    asOf.getUTCMonth() < birthDate.getUTCMonth() ||
-    (asOf.getUTCMonth() === birthDate.getUTCMonth() && asOf.getUTCDate() < birthDate.getUTCDate());
-  if (beforeBirthday) years -= 1;
-  return years;
 }

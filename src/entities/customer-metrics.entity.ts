@@ -1,7 +1,7 @@
 import { Entity, Enum, Index, OneToOne, Property } from '@mikro-orm/core';
 import { EpochMillisType } from '../db/epoch-millis.type';
 import { Customer } from './customer.entity';
-import { RfmSegment } from './enums';
+import { RfmSegment } from '../common/enums';
 
 /**
  * The materialised value of one customer (1:1), written in bulk by a metrics

@@ -1,6 +1,6 @@
 import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { EpochMillisType } from '../db/epoch-millis.type';
-import { Gender, LifecycleStage } from './enums';
+import { Gender, LifecycleStage } from '../common/enums';
 
 /** A flat integrator-defined trait value. */
 export type AttributeValue = string | number | boolean;

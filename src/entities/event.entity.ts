@@ -1,7 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { EpochMillisType } from '../db/epoch-millis.type';
 import { Customer } from './customer.entity';
-import { Channel } from './enums';
+import { Channel } from '../common/enums';
 
 export type EventProperties = Record<string, string | number | boolean>;
 

@@ -1,7 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { EpochMillisType } from '../db/epoch-millis.type';
 import { Customer } from './customer.entity';
-import { Channel } from './enums';
+import { Channel } from '../common/enums';
 
 /** A purchase. `categories` is mirrored into `order_categories` for indexed filtering. */
 @Entity({ tableName: 'orders' })

@@ -1,4 +1,4 @@
-import { ageAt } from '../customers/customer.service';
+import { ageAt } from '../common/dates';
 import type { CustomerFacts, FlatValue } from './facts';
 import type { SavedLookups } from './validate';
 import type {

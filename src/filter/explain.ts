@@ -1,4 +1,4 @@
-import { ageAt } from '../customers/customer.service';
+import { ageAt } from '../common/dates';
 import { describeFilter, type DescribeContext } from './describe';
 import { assignedPersona, evaluate, scoreOf, type EvaluationContext } from './evaluate';
 import type { CustomerFacts } from './facts';

@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import { jsonValue, millis, selectWhereIn } from '../db/batch';
-import { stateFromRow } from '../ingest/customer-ingest';
+import { stateFromRow } from '../db/customer-row';
 import type { CustomerFacts, MetricsFacts } from './facts';
 import type { Row } from '../db/raw-rows';
 

@@ -1,5 +1,5 @@
-import type { Channel, RfmSegment } from '../entities/enums';
-import type { CustomerState } from '../ingest/customer-ingest';
+import type { Channel, RfmSegment } from '../common/enums';
+import type { CustomerState } from '../db/customer-row';
 
 export type FlatValue = string | number | boolean;
 

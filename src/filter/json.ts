@@ -1,4 +1,4 @@
-import { parseIsoInstant } from '../common/scalars';
+import { parseIsoInstant } from '../common/dates';
 import type { SegmentFilter } from './types';
 
 /** Filter fields that hold instants: saved as ISO text, used as Date. */

@@ -1,5 +1,5 @@
-import type { Channel, Gender, LifecycleStage, RfmSegment } from '../entities/enums';
-import { CUSTOMER_COLUMNS } from '../ingest/customer-ingest';
+import type { Channel, Gender, LifecycleStage, RfmSegment } from '../common/enums';
+import { CUSTOMER_COLUMNS } from '../db/customer-row';
 
 /**
  * The segment filter language of API.md, as plain data (no GraphQL here):

@@ -1,4 +1,4 @@
-import { ATTRIBUTE_KEY } from '../ingest/ingest.validation';
+import { ATTRIBUTE_KEY } from '../db/customer-row';
 import type {
   AttributeFilter,
   BehaviourFilter,

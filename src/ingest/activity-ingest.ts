@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import { insertRows, jsonText, jsonValue, selectWhereIn } from '../db/batch';
-import { Channel } from '../entities/enums';
+import type { FlatValue } from '../db/customer-row';
+import { Channel } from '../common/enums';
 import { BatchTally, type IngestResult } from './ingest-result';
 import {
   INGEST_LIMITS,
@@ -11,7 +12,6 @@ import {
   requireInstant,
   requireText,
   tagList,
-  type FlatValue,
 } from './ingest.validation';
 
 /**

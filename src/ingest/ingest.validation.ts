@@ -1,3 +1,5 @@
+import { ATTRIBUTE_KEY, type FlatValue } from '../db/customer-row';
+
 /** Limits of one ingestion call and of each value, documented in the README. */
 export const INGEST_LIMITS = {
   batch: 5000,
@@ -13,9 +15,6 @@ export const INGEST_LIMITS = {
   attributeKeys: 100,
   attributeString: 1000,
 } as const;
-
-/** Attribute and property keys (API.md). */
-export const ATTRIBUTE_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** The earliest and latest instants we store: beyond them a date is a typo, not history. */
 const EARLIEST = Date.UTC(1900, 0, 1);
@@ -77,8 +76,6 @@ export function tagList(value: unknown, field: string, maxItems: number): string
   });
   return tags;
 }
-
-export type FlatValue = string | number | boolean;
 
 /** A flat object of string, number or boolean values under safe keys (attributes, properties). */
 export function flatObject(value: unknown, field: string): Record<string, FlatValue> {

@@ -3,7 +3,7 @@ import { preferredChannelLoader } from '../analysis/preferred-channel';
 import { dialectName } from '../db/dialect-name';
 import { defineLoader } from '../graphql/loaders';
 import type { Persona } from '../entities';
-import type { Channel } from '../entities/enums';
+import type { Channel } from '../common/enums';
 import { compilePersonaAssignment } from '../filter/compile';
 import { dialectFor } from '../filter/dialect';
 import { savedLookups } from '../filter/validate';

@@ -7,7 +7,7 @@ import { DateTimeScalar } from '../common/scalars';
 import { countCustomers, listCustomers } from '../customers/customer.service';
 import { CustomerConnection, CustomerType } from '../customers/customer.types';
 import type { Customer, Persona } from '../entities';
-import { Channel } from '../entities/enums';
+import { Channel } from '../common/enums';
 import type { RequestContext } from '../graphql/context';
 import { personaDistribution } from './persona-assignment';
 import { personaOfCustomerLoader, preferredChannelOfCustomerLoader } from './persona.loaders';

@@ -1,7 +1,7 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { badUserInput, conflict, notFound } from '../common/errors';
 import { checkNamed } from '../common/named-input';
-import { parseId } from '../customers/customer.service';
+import { parseId } from '../common/ids';
 import { Persona } from '../entities';
 import { describeFilter } from '../filter/describe';
 import { filterToJson } from '../filter/json';

@@ -1,7 +1,7 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { badUserInput, conflict, notFound } from '../common/errors';
 import { checkNamed, NAMED_LIMITS } from '../common/named-input';
-import { parseId } from '../customers/customer.service';
+import { parseId } from '../common/ids';
 import { filterToJson, storedFilter } from '../filter/json';
 import { RULE_POINTS, type ScoringRuleDefinition, type SegmentFilter } from '../filter/types';
 import { FilterError, prepareScoringRules } from '../filter/validate';

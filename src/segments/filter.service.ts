@@ -1,6 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { badUserInput } from '../common/errors';
-import { parseId } from '../customers/customer.service';
+import { parseId } from '../common/ids';
 import { storedFilter } from '../filter/json';
 import { personaOrderOf } from '../personas/persona-order';
 import { filterPredicate } from '../filter/query';

@@ -4,7 +4,7 @@ import { toConnection } from '../common/connection.type';
 import { badUserInput, conflict, notFound } from '../common/errors';
 import { checkNamed } from '../common/named-input';
 import { decodeCursor, toPage } from '../common/pagination';
-import { parseId } from '../customers/customer.service';
+import { parseId } from '../common/ids';
 import { Segment } from '../entities';
 import { describeFilter, type DescribeContext } from '../filter/describe';
 import { filterFromJson, filterToJson } from '../filter/json';

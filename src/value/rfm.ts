@@ -1,4 +1,4 @@
-import { RfmSegment } from '../entities/enums';
+import { RfmSegment } from '../common/enums';
 import { joinSql, sql, type Sql } from '../filter/sql';
 
 /** The R × F table of API.md: rows are recency scores 5..1, columns frequency scores 1..5. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Channel, Gender, LifecycleStage, RfmSegment } from '../../src/entities/enums';
+import { Channel, Gender, LifecycleStage, RfmSegment } from '../../src/common/enums';
 import type {
   AttributeFilter,
   DateTimeFilter,

@@ -1,4 +1,4 @@
-import { Channel, LifecycleStage } from '../../entities/enums';
+import { Channel, LifecycleStage } from '../../common/enums';
 import type { IntFilter, FloatFilter, SegmentFilter } from '../../filter/types';
 import { PREFERRED_CHANNEL_DAYS } from '../../analysis/preferred-channel';
 import type { SampledCustomer } from './sample';

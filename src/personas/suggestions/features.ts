@@ -1,4 +1,4 @@
-import { Channel, LifecycleStage } from '../../entities/enums';
+import { Channel, LifecycleStage } from '../../common/enums';
 import type { SampledCustomer } from './sample';
 
 /** Interests become features when they are among the most common of the sample. */

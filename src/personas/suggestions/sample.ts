@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import { OUTBOUND_EVENT, PREFERRED_CHANNEL_DAYS } from '../../analysis/preferred-channel';
-import { ageAt } from '../../customers/customer.service';
-import type { Channel, LifecycleStage } from '../../entities/enums';
+import { ageAt } from '../../common/dates';
+import type { Channel, LifecycleStage } from '../../common/enums';
 import type { Sql } from '../../filter/sql';
 import { DAY_MS } from '../../filter/types';
 import type { Row } from '../../db/raw-rows';

@@ -1,5 +1,5 @@
 import { AGE_BANDS } from '../../analysis/dimensions';
-import { Channel, LifecycleStage } from '../../entities/enums';
+import { Channel, LifecycleStage } from '../../common/enums';
 import { channelShare } from './features';
 import type { SampledCustomer } from './sample';
 
