@@ -10,7 +10,7 @@
  */
 import 'reflect-metadata';
 import { parseDatabaseUrl } from '../src/common/config';
-import { openDatabase } from '../src/db/database';
+import { openDatabase } from '../src/orm/database';
 import { rowsOf } from '../src/db/raw-rows';
 import { Dimension } from '../src/analysis/dimensions';
 import { marketMap } from '../src/analysis/market-map.service';

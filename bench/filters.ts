@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import { dialectName } from '../src/db/dialect-name';
-import type { Database } from '../src/db/database';
-import { openDatabase } from '../src/db/database';
+import type { Database } from '../src/orm/database';
+import { openDatabase } from '../src/orm/database';
 import { createApp } from '../src/server/app';
 import { toolSettings } from '../src/common/config';
 import { ageCutoff } from '../src/filter/window';

@@ -8,7 +8,7 @@
  */
 import 'reflect-metadata';
 import { parseDatabaseUrl } from '../src/common/config';
-import { openDatabase } from '../src/db/database';
+import { openDatabase } from '../src/orm/database';
 import { refreshMetrics } from '../src/value/metrics.service';
 
 function option(name: string, fallback: string): string {

@@ -14,7 +14,7 @@
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
 import { parseDatabaseUrl, toolSettings } from '../src/common/config';
-import { openDatabase, type Database } from '../src/db/database';
+import { openDatabase, type Database } from '../src/orm/database';
 import { createApp } from '../src/server/app';
 import { loadSyntheticBase } from '../seeds/load';
 import { benchFilters } from './filters';

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseDatabaseUrl } from '../src/common/config';
-import { openDatabase } from '../src/db/database';
+import { openDatabase } from '../src/orm/database';
 import { createApiKey } from '../src/auth/api-keys.service';
 import { ALL_SCOPES } from '../src/common/scopes';
 import { PROJECT_ROOT } from '../src/common/paths';

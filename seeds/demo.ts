@@ -1,4 +1,4 @@
-import type { Database } from '../src/db/database';
+import type { Database } from '../src/orm/database';
 import { countCustomers } from '../src/customers/customer.service';
 import { loadSyntheticBase } from './load';
 import { refreshMetrics } from '../src/value/metrics.service';

@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { loadSettings } from '../src/common/config';
-import { openDatabase } from '../src/db/database';
+import { openDatabase } from '../src/orm/database';
 import { parseIsoInstant } from '../src/common/dates';
 import { startOfTodayUtc } from './demo';
 import { loadSyntheticBase } from './load';

@@ -1,4 +1,4 @@
-import type { Database } from '../src/db/database';
+import type { Database } from '../src/orm/database';
 import { recordEvents, recordOrders } from '../src/ingest/activity-ingest';
 import { upsertCustomers } from '../src/ingest/customer-ingest';
 import type { IngestResult } from '../src/ingest/ingest-result';

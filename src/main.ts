@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadSettings } from './common/config';
-import { DatabaseError, openDatabase, type Database } from './db/database';
+import { DatabaseError, openDatabase, type Database } from './orm/database';
 import { createApp, type App } from './server/app';
 import { openDemoBanner } from './server/banner';
 import { loadDemoDataIfEmpty } from '../seeds/demo';

@@ -1,4 +1,4 @@
-import { openDatabase } from '../src/db/database';
+import { openDatabase } from '../src/orm/database';
 import { recordOrders } from '../src/ingest/activity-ingest';
 import { upsertCustomers } from '../src/ingest/customer-ingest';
 import { countCustomers } from '../src/customers/customer.service';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { openDatabase } from '../src/db/database';
+import { openDatabase } from '../src/orm/database';
 import { createTestTarget } from './support/database';
 import { MAIN, killLeftoverServices, startService } from './support/process';
 

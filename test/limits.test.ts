@@ -5,7 +5,7 @@ import { createTestDatabase, ON_POSTGRES } from './support/database';
 import { startTestServer, type TestServer } from './support/server';
 import { loadSyntheticBase } from '../seeds/load';
 import { isStatementTimeout } from '../src/db/statement-timeout';
-import { openDatabase } from '../src/db/database';
+import { openDatabase } from '../src/orm/database';
 
 /** Each limit answers a GraphQL error with its code and figures; each default is what the README documents. */
 

@@ -1,6 +1,6 @@
 import { Authorized, Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { Scope } from '../common/scopes';
-import { DateTimeScalar } from '../common/scalars';
+import { DateTimeScalar } from '../graphql/scalars';
 import type { Segment } from '../entities';
 import { filterToJson, storedFilter } from '../filter/json';
 import { FilterWarningType } from '../segments/filter-warning.type';

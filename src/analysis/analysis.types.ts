@@ -1,6 +1,6 @@
 import type { SegmentFilter } from '../filter/types';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { JSONScalar } from '../common/scalars';
+import { JSONScalar } from '../graphql/scalars';
 import { Dimension } from './dimensions';
 
 registerEnumType(Dimension, {

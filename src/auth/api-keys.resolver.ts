@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
 import { badUserInput, notFound } from '../common/errors';
-import { DateTimeScalar } from '../common/scalars';
+import { DateTimeScalar } from '../graphql/scalars';
 import type { RequestContext } from '../graphql/context';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
 import { Scope } from '../common/scopes';

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { DateTimeScalar } from '../common/scalars';
+import { DateTimeScalar } from '../graphql/scalars';
 import { CustomerType } from '../customers/customer.types';
 import type { Customer } from '../entities';
 import type { RequestContext } from '../graphql/context';

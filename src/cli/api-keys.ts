@@ -7,7 +7,7 @@
  */
 import 'reflect-metadata';
 import { ConfigError, loadSettings } from '../common/config';
-import { DatabaseError, openDatabase } from '../db/database';
+import { DatabaseError, openDatabase } from '../orm/database';
 import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.service';
 import { ALL_SCOPES } from '../common/scopes';
 

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { parseDatabaseUrl, type DatabaseTarget } from '../common/config';
-import { openDatabase } from '../db/database';
-import { MIGRATION_FOLDERS } from '../db/orm-config';
+import { openDatabase } from '../orm/database';
+import { MIGRATION_FOLDERS } from '../orm/orm-config';
 
 async function createFor(target: DatabaseTarget, folder: string): Promise<void> {
   const db = await openDatabase(target);

@@ -1,5 +1,3 @@
-import { GraphQLError } from 'graphql';
-
 /** The `extensions.code` values of API.md. */
 export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
@@ -42,32 +40,42 @@ export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * An error a service means the client to see: a code of API.md, a message
+ * written for the client and, for a wrong input, its path. No transport here:
+ * server/errors.ts turns it into a GraphQL error, the one place that does.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Written for the client beside the code: the input path, or a limit's figures. */
+    readonly details: Readonly<Record<string, string | number>> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+/**
  * A wrong input. `path` is the place in the input, dotted from the argument
  * name (e.g. `filter.and.1.behaviour.purchase.within`), so a client can point at it.
  */
-export function badUserInput(message: string, path?: string): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: path === undefined ? { code: ErrorCode.BAD_USER_INPUT } : { code: ErrorCode.BAD_USER_INPUT, path },
-  });
+export function badUserInput(message: string, path?: string): DomainError {
+  return new DomainError(ErrorCode.BAD_USER_INPUT, message, path === undefined ? {} : { path });
 }
 
-export function notFound(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.NOT_FOUND } });
+export function notFound(message: string): DomainError {
+  return new DomainError(ErrorCode.NOT_FOUND, message);
 }
 
-export function conflict(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT } });
+export function conflict(message: string): DomainError {
+  return new DomainError(ErrorCode.CONFLICT, message);
 }
 
-export function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+export function unauthenticated(message: string): DomainError {
+  return new DomainError(ErrorCode.UNAUTHENTICATED, message);
 }
 
-export function forbidden(message: string, path?: string): GraphQLError {
-  return new GraphQLError(message, { extensions: path === undefined ? { code: ErrorCode.FORBIDDEN } : { code: ErrorCode.FORBIDDEN, path } });
-}
-
-/** A limit was reached: the code says which, `limit` its value (and any other figures a client can act on). */
-export function limitReached(code: ErrorCode, message: string, figures: Record<string, number> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...figures } });
+export function forbidden(message: string, path?: string): DomainError {
+  return new DomainError(ErrorCode.FORBIDDEN, message, path === undefined ? {} : { path });
 }

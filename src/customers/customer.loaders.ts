@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager, Knex } from '@mikro-orm/knex';
-import { toConnection, type ConnectionShape } from '../common/connection.type';
+import { toConnection, type ConnectionShape } from '../graphql/connection.type';
 import { decodeCursor, toPage } from '../common/pagination';
 import { Customer, CustomerMetrics, Event, Order } from '../entities';
 import { defineLoader } from '../graphql/loaders';

@@ -1,7 +1,7 @@
 import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { Scope } from '../common/scopes';
 import { pageSize } from '../common/pagination';
-import { DateTimeScalar } from '../common/scalars';
+import { DateTimeScalar } from '../graphql/scalars';
 import type { Customer, Event, Order } from '../entities';
 import type { RequestContext } from '../graphql/context';
 import { SegmentFilterInput } from '../segments/filter.inputs';

@@ -1,8 +1,8 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
-import type { ConnectionShape } from '../common/connection.type';
-import { toConnection } from '../common/connection.type';
+import type { ConnectionShape } from '../graphql/connection.type';
+import { toConnection } from '../graphql/connection.type';
 import { badUserInput } from '../common/errors';
-import { SortDirection } from '../common/graphql-enums';
+import { SortDirection } from '../graphql/graphql-enums';
 import { decodeCursor, toPage } from '../common/pagination';
 import { Customer } from '../entities';
 import { parseId } from '../common/ids';

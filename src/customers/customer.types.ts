@@ -1,7 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { Connection } from '../common/connection.type';
-import { Channel, Gender, LifecycleStage, RfmSegment, SortDirection } from '../common/graphql-enums';
-import { DateTimeScalar, JSONScalar } from '../common/scalars';
+import { Connection } from '../graphql/connection.type';
+import { Channel, Gender, LifecycleStage, RfmSegment, SortDirection } from '../graphql/graphql-enums';
+import { DateTimeScalar, JSONScalar } from '../graphql/scalars';
 import { registerEnumType } from 'type-graphql';
 
 /**

@@ -1,6 +1,6 @@
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
-import { Channel, Gender, LifecycleStage } from '../common/graphql-enums';
-import { DateTimeScalar, JSONScalar } from '../common/scalars';
+import { Channel, Gender, LifecycleStage } from '../graphql/graphql-enums';
+import { DateTimeScalar, JSONScalar } from '../graphql/scalars';
 
 /**
  * A customer to insert or patch, keyed by externalId. A field left out keeps

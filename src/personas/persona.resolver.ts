@@ -3,7 +3,7 @@ import { Scope } from '../common/scopes';
 import { BucketType } from '../analysis/analysis.types';
 import { medianOfCounts, populationFigures } from '../analysis/population';
 import { pageSize } from '../common/pagination';
-import { DateTimeScalar } from '../common/scalars';
+import { DateTimeScalar } from '../graphql/scalars';
 import { countCustomers, listCustomers } from '../customers/customer.service';
 import { CustomerConnection, CustomerType } from '../customers/customer.types';
 import type { Customer, Persona } from '../entities';

@@ -1,6 +1,6 @@
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
-import { SavedFilterType, SavedObjectInput } from '../common/saved-object.types';
-import { JSONScalar } from '../common/scalars';
+import { SavedFilterType, SavedObjectInput } from '../graphql/saved-object.types';
+import { JSONScalar } from '../graphql/scalars';
 import { BucketType } from '../analysis/analysis.types';
 import { SegmentFilterInput } from '../segments/filter.inputs';
 

@@ -1,6 +1,6 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
-import { SavedObjectInput, SavedObjectType } from '../common/saved-object.types';
-import { JSONScalar } from '../common/scalars';
+import { SavedObjectInput, SavedObjectType } from '../graphql/saved-object.types';
+import { JSONScalar } from '../graphql/scalars';
 import { SegmentFilterInput } from '../segments/filter.inputs';
 
 @ObjectType('ScoringRule', { description: 'Customers matching the filter earn the points (-100..100).' })

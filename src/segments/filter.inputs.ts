@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
-import { Channel, Gender, LifecycleStage, RfmSegment } from '../common/graphql-enums';
-import { DateTimeScalar } from '../common/scalars';
+import { Channel, Gender, LifecycleStage, RfmSegment } from '../graphql/graphql-enums';
+import { DateTimeScalar } from '../graphql/scalars';
 
 /** GraphQL inputs of the filter language (API.md); the engine in src/filter reads them as plain data. */
 

@@ -1,7 +1,7 @@
 import { Authorized, Arg, Ctx, Field, Float, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Scope } from '../common/scopes';
 import { pageSize } from '../common/pagination';
-import { DateTimeScalar } from '../common/scalars';
+import { DateTimeScalar } from '../graphql/scalars';
 import { CustomerType } from '../customers/customer.types';
 import { countCustomers, listCustomers } from '../customers/customer.service';
 import type { Sql } from '../filter/sql';

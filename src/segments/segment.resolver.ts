@@ -1,7 +1,7 @@
 import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Scope } from '../common/scopes';
 import { pageSize } from '../common/pagination';
-import { DateTimeScalar } from '../common/scalars';
+import { DateTimeScalar } from '../graphql/scalars';
 import { countCustomers, listCustomers } from '../customers/customer.service';
 import { CustomerConnection, CustomerOrderInput } from '../customers/customer.types';
 import type { Segment } from '../entities';

@@ -1,6 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
-import type { ConnectionShape } from '../common/connection.type';
-import { toConnection } from '../common/connection.type';
+import type { ConnectionShape } from '../graphql/connection.type';
+import { toConnection } from '../graphql/connection.type';
 import { badUserInput, conflict, notFound } from '../common/errors';
 import { checkNamed } from '../common/named-input';
 import { decodeCursor, toPage } from '../common/pagination';

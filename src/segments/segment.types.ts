@@ -1,7 +1,7 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
-import { SavedFilterType, SavedObjectInput } from '../common/saved-object.types';
-import { Connection } from '../common/connection.type';
-import { DateTimeScalar } from '../common/scalars';
+import { SavedFilterType, SavedObjectInput } from '../graphql/saved-object.types';
+import { Connection } from '../graphql/connection.type';
+import { DateTimeScalar } from '../graphql/scalars';
 import { SegmentFilterInput } from './filter.inputs';
 
 @ObjectType('Segment', { description: 'A saved, named filter. Membership is always computed live, as of asOf.' })

@@ -5,7 +5,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Settings } from '../common/config';
-import type { Database } from '../db/database';
+import type { Database } from '../orm/database';
 import type { RequestContext } from '../graphql/context';
 import { createRequestContext } from './context';
 import { makeErrorFormatter, type Logger } from './errors';

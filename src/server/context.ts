@@ -1,4 +1,4 @@
-import type { Database } from '../db/database';
+import type { Database } from '../orm/database';
 import type { Settings } from '../common/config';
 import type { Caller } from '../common/scopes';
 import type { RequestContext } from '../graphql/context';

@@ -1,9 +1,23 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { CLIENT_ERROR_CODES, ErrorCode } from '../common/errors';
+import { CLIENT_ERROR_CODES, DomainError, ErrorCode } from '../common/errors';
 import { isStatementTimeout } from '../db/statement-timeout';
 
-export type Logger = Pick<Console, 'error' | 'warn' | 'info'>;
+import type { Logger } from '../common/logger';
+
+export type { Logger };
+
+/** A limit of the server was reached: the code says which, `limit` its value (and any other figures a client can act on). */
+export function limitReached(code: ErrorCode, message: string, figures: Record<string, number> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...figures } });
+}
+
+/** The domain error under the GraphQL error that carries it, wherever graphql-js or Apollo wrapped it. */
+function domainErrorOf(error: unknown): DomainError | null {
+  let cause = error;
+  while (cause instanceof GraphQLError && cause.originalError) cause = cause.originalError;
+  return cause instanceof DomainError ? cause : null;
+}
 
 /**
  * GraphQL's variable coercion quotes the whole refused value ("Variable "$c"
@@ -27,6 +41,9 @@ export function withoutEchoedInput(message: string): string {
  */
 export function makeErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // Services throw domain errors (common/errors.ts): this is where they become GraphQL errors with their code.
+    const domain = domainErrorOf(error);
+    if (domain) formatted = { ...formatted, extensions: { ...formatted.extensions, ...domain.details, code: domain.code } };
     let code = formatted.extensions?.code;
     // graphql-js stops coercing variables after 50 errors with an error of its own that Apollo labels an internal error.
     if ((code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) && /^Too many errors processing variables/.test(formatted.message)) code = ErrorCode.BAD_USER_INPUT;

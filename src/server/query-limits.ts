@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
-import { ErrorCode, limitReached } from '../common/errors';
+import { ErrorCode } from '../common/errors';
+import { limitReached } from './errors';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination';
 import type { Limits } from '../common/config';
 import type { RequestContext } from '../graphql/context';

@@ -7,7 +7,7 @@ import { SegmentPreviewResolver } from '../segments/preview.resolver';
 import { SegmentResolver } from '../segments/segment.resolver';
 import { ScoringResolver } from '../scoring/scoring.resolver';
 import { ValueResolver } from '../value/value.resolver';
-import { DateTimeScalar } from '../common/scalars';
+import { DateTimeScalar } from '../graphql/scalars';
 import { scopeChecker } from '../auth/auth-checker';
 import { personalCriteriaGuard, personalCriteriaMask } from '../auth/personal-criteria';
 import { ApiKeyResolver } from '../auth/api-keys.resolver';

@@ -1,5 +1,5 @@
-import type { Database } from '../db/database';
-import type { Logger } from '../server/errors';
+import type { Database } from '../orm/database';
+import type { Logger } from '../common/logger';
 import { refreshMetrics } from './metrics.service';
 
 /**

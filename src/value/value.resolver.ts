@@ -1,6 +1,6 @@
 import { Authorized, Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { Scope } from '../common/scopes';
-import { DateTimeScalar } from '../common/scalars';
+import { DateTimeScalar } from '../graphql/scalars';
 import { ValueModelRun } from '../entities';
 import type { RequestContext } from '../graphql/context';
 import { refreshMetrics } from './metrics.service';

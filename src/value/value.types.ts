@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
-import { DateTimeScalar } from '../common/scalars';
+import { DateTimeScalar } from '../graphql/scalars';
 
 @ObjectType('BgNbdParameters', { description: 'BG/NBD maximum-likelihood estimates, time in weeks.' })
 export class BgNbdParametersType {

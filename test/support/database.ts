@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { parseDatabaseUrl, toolSettings, type DatabaseTarget, type Settings } from '../../src/common/config';
-import { openDatabase, type Database } from '../../src/db/database';
-import type { OrmOptions } from '../../src/db/orm-config';
+import { openDatabase, type Database } from '../../src/orm/database';
+import type { OrmOptions } from '../../src/orm/orm-config';
 
 /**
  * Tests run on SQLite unless TEST_DATABASE_URL names a PostgreSQL server

@@ -2,7 +2,7 @@ import { print, type ExecutionResult } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createApp, type App } from '../../src/server/app';
 import type { Logger } from '../../src/server/errors';
-import type { OrmOptions } from '../../src/db/orm-config';
+import type { OrmOptions } from '../../src/orm/orm-config';
 import type { Settings } from '../../src/common/config';
 import { createTestDatabase, type TestDatabase } from './database';
 

@@ -1,5 +1,5 @@
 import { ClassType, Field, Int, ObjectType } from 'type-graphql';
-import { encodeCursor, type Page } from './pagination';
+import { encodeCursor, type Page } from '../common/pagination';
 
 @ObjectType({ description: 'Relay page information.' })
 export class PageInfo {

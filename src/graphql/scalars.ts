@@ -1,7 +1,7 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import { ErrorCode } from './errors';
-import { parseIsoInstant } from './dates';
+import { ErrorCode } from '../common/errors';
+import { parseIsoInstant } from '../common/dates';
 
 function invalidDateTime(value: unknown): GraphQLError {
   return new GraphQLError(

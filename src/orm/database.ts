@@ -4,7 +4,7 @@ import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { redact, type DatabaseTarget } from '../common/config';
 import { ormOptions, type OrmOptions } from './orm-config';
-import { statementLimit } from './statement-timeout';
+import { statementLimit } from '../db/statement-timeout';
 
 export class DatabaseError extends Error {}
 

@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { Channel, Gender, LifecycleStage, RfmSegment } from './enums';
+import { Channel, Gender, LifecycleStage, RfmSegment } from '../common/enums';
 
 registerEnumType(Gender, { name: 'Gender' });
 registerEnumType(LifecycleStage, { name: 'LifecycleStage', description: 'LEAD → PROSPECT → QUALIFIED → CUSTOMER, or CHURNED.' });
