@@ -1,7 +1,7 @@
 import { prepareFilter } from '../src/filter/validate';
 import { matchingCustomerIds } from '../src/filter/query';
 import { suggestPersonas } from '../src/personas/suggestions/suggestions.service';
-import { databaseReferences } from '../src/segments/filter.service';
+import { databaseReferences } from '../src/saved-filters/filter.service';
 import { filterFromJson } from '../src/filter/json';
 import { refreshMetrics } from '../src/value/metrics.service';
 import { generateCustomer } from '../seeds/generator';

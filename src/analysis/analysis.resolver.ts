@@ -6,7 +6,7 @@ import { filterToJson, storedFilter } from '../filter/json';
 import { FilterWarningType } from '../segments/filter-warning.type';
 import { filterWarnings } from '../segments/filter-warnings.service';
 import type { RequestContext } from '../graphql/context';
-import { SegmentFilterInput } from '../segments/filter.inputs';
+import { SegmentFilterInput } from '../saved-filters/filter.inputs';
 import { SegmentPreviewType } from '../segments/preview.resolver';
 import { segmentPredicate } from '../segments/segment.service';
 import { SegmentType } from '../segments/segment.types';

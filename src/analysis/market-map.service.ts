@@ -5,8 +5,8 @@ import { dialectFor } from '../filter/dialect';
 import { notNull, sql, type Sql } from '../filter/sql';
 import type { SegmentFilter } from '../filter/types';
 import { savedLookups } from '../filter/validate';
-import { prepareRequestPersonaAssignment } from '../personas/persona-assignment';
-import { prepareRequestFilter } from '../segments/filter.service';
+import { prepareRequestPersonaAssignment } from '../saved-filters/persona-assignment';
+import { prepareRequestFilter } from '../saved-filters/filter.service';
 import { Dimension, DIMENSIONS, keyOf, type DimensionContext, type DimensionDefinition } from './dimensions';
 
 /** An open axis (countries, industries…) shows its largest keys; the rest are folded into one "other" key. */

@@ -7,7 +7,7 @@ import type { Channel } from '../common/enums';
 import { compilePersonaAssignment } from '../filter/compile';
 import { dialectFor } from '../filter/dialect';
 import { savedLookups } from '../filter/validate';
-import { prepareRequestPersonaAssignment } from './persona-assignment';
+import { prepareRequestPersonaAssignment } from '../saved-filters/persona-assignment';
 import { listPersonas } from './persona.service';
 
 /**

@@ -9,12 +9,12 @@ import { CustomerConnection, CustomerType } from '../customers/customer.types';
 import type { Customer, Persona } from '../entities';
 import { Channel } from '../common/enums';
 import type { RequestContext } from '../graphql/context';
-import { personaDistribution } from './persona-assignment';
+import { personaDistribution } from './persona-distribution';
 import { personaOfCustomerLoader, preferredChannelOfCustomerLoader } from './persona.loaders';
 import { createPersona, deletePersona, findPersona, listPersonas, personaPredicate, updatePersona } from './persona.service';
 import { PersonaInput, PersonaPortraitType, PersonaSuggestionType, PersonaType } from './persona.types';
 import { suggestPersonas } from './suggestions/suggestions.service';
-import { SegmentFilterInput } from '../segments/filter.inputs';
+import { SegmentFilterInput } from '../saved-filters/filter.inputs';
 
 const TOP_COUNTRIES = 5;
 

@@ -9,10 +9,10 @@ import { filterPredicate } from '../filter/query';
 import type { Sql } from '../filter/sql';
 import type { SegmentFilter } from '../filter/types';
 import { FilterError, prepareFilter, preparePersonaAssignment, savedRef, type PreparedFilter } from '../filter/validate';
-import { databaseReferences, storedReferences } from '../segments/filter.service';
+import { databaseReferences, storedReferences } from '../saved-filters/filter.service';
 import { savedNames } from '../segments/segment.service';
-import { savedUsersOf } from '../segments/saved-users';
-import { PERSONA_ORDER } from './persona-order';
+import { savedUsersOf } from '../saved-filters/saved-users';
+import { PERSONA_ORDER } from '../saved-filters/persona-order';
 
 export const PERSONA_LIMITS = {
   /** Every persona's filter is part of the assignment of the ones after it: a bounded number keeps that statement bounded. */

@@ -2,7 +2,7 @@ import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import { SavedFilterType, SavedObjectInput } from '../graphql/saved-object.types';
 import { JSONScalar } from '../graphql/scalars';
 import { BucketType } from '../analysis/analysis.types';
-import { SegmentFilterInput } from '../segments/filter.inputs';
+import { SegmentFilterInput } from '../saved-filters/filter.inputs';
 
 @ObjectType('Persona', {
   description: 'A named archetype defined by a filter. Exclusive: a customer belongs to the matching persona with the lowest priority number (ties: the oldest), or to none.',

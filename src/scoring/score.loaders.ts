@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { defineLoader } from '../graphql/loaders';
 import { scoreExpression } from '../filter/query';
-import { prepareRequestScoringModel } from '../segments/filter.service';
+import { prepareRequestScoringModel } from '../saved-filters/filter.service';
 
 /**
  * Scores of a page of customers cost one statement per scoring model asked

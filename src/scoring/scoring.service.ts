@@ -5,8 +5,8 @@ import { parseId } from '../common/ids';
 import { filterToJson, storedFilter } from '../filter/json';
 import { RULE_POINTS, type ScoringRuleDefinition, type SegmentFilter } from '../filter/types';
 import { FilterError, prepareScoringRules } from '../filter/validate';
-import { databaseReferences } from '../segments/filter.service';
-import { savedUsersOf } from '../segments/saved-users';
+import { databaseReferences } from '../saved-filters/filter.service';
+import { savedUsersOf } from '../saved-filters/saved-users';
 import type { Row } from '../db/raw-rows';
 
 export const SCORING_LIMITS = { rules: 100 } as const;

@@ -1,7 +1,7 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { SavedObjectInput, SavedObjectType } from '../graphql/saved-object.types';
 import { JSONScalar } from '../graphql/scalars';
-import { SegmentFilterInput } from '../segments/filter.inputs';
+import { SegmentFilterInput } from '../saved-filters/filter.inputs';
 
 @ObjectType('ScoringRule', { description: 'Customers matching the filter earn the points (-100..100).' })
 export class ScoringRuleType {

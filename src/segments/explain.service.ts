@@ -6,7 +6,7 @@ import { loadCustomerFacts } from '../filter/facts-loader';
 import { filterFromJson } from '../filter/json';
 import type { SegmentFilter } from '../filter/types';
 import { FilterError, prepareFilter, savedLookups, savedRef, type PreparedFilter } from '../filter/validate';
-import { databaseReferences, prepareRequestFilter } from './filter.service';
+import { databaseReferences, prepareRequestFilter } from '../saved-filters/filter.service';
 import { findSegment, savedNames } from './segment.service';
 
 /** Explains one customer's membership with the reference evaluator over its loaded data. */

@@ -5,7 +5,7 @@ import { DateTimeScalar } from '../graphql/scalars';
 import { countCustomers, listCustomers } from '../customers/customer.service';
 import { CustomerConnection, CustomerOrderInput } from '../customers/customer.types';
 import type { Segment } from '../entities';
-import { resolveOrdering } from '../scoring/score-ordering';
+import { resolveOrdering } from '../customers/score-ordering';
 import type { RequestContext } from '../graphql/context';
 import {
   createSegment,

@@ -13,8 +13,8 @@ import { likeLiteral, type Sql } from '../filter/sql';
 import type { SegmentFilter } from '../filter/types';
 import { FilterError, prepareFilter, savedRef, type PreparedFilter } from '../filter/validate';
 import { directReferences } from '../filter/references';
-import { databaseReferences } from './filter.service';
-import { savedUsersOf } from './saved-users';
+import { databaseReferences } from '../saved-filters/filter.service';
+import { savedUsersOf } from '../saved-filters/saved-users';
 
 export interface SegmentInputData {
   name: string;

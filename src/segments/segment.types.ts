@@ -2,7 +2,7 @@ import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { SavedFilterType, SavedObjectInput } from '../graphql/saved-object.types';
 import { Connection } from '../graphql/connection.type';
 import { DateTimeScalar } from '../graphql/scalars';
-import { SegmentFilterInput } from './filter.inputs';
+import { SegmentFilterInput } from '../saved-filters/filter.inputs';
 
 @ObjectType('Segment', { description: 'A saved, named filter. Membership is always computed live, as of asOf.' })
 export class SegmentType extends SavedFilterType {

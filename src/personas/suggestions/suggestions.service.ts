@@ -5,7 +5,7 @@ import { countCustomers } from '../../customers/customer.service';
 import { filterToJson } from '../../filter/json';
 import { filterPredicate } from '../../filter/query';
 import type { SegmentFilter } from '../../filter/types';
-import { prepareRequestFilter } from '../../segments/filter.service';
+import { prepareRequestFilter } from '../../saved-filters/filter.service';
 import { approximateCluster } from './approximate';
 import { featuresOf, standardise } from './features';
 import { sampleCustomers, type SampledCustomer } from './sample';

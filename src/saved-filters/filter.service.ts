@@ -2,7 +2,7 @@ import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { badUserInput } from '../common/errors';
 import { parseId } from '../common/ids';
 import { storedFilter } from '../filter/json';
-import { personaOrderOf } from '../personas/persona-order';
+import { personaOrderOf } from './persona-order';
 import { filterPredicate } from '../filter/query';
 import type { Sql } from '../filter/sql';
 import type { ScoringRuleDefinition, SegmentFilter } from '../filter/types';

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { badUserInput } from '../common/errors';
-import type { CustomerOrdering } from '../customers/customer.service';
-import { CustomerOrderField } from '../customers/customer.types';
+import type { CustomerOrdering } from './customer.service';
+import { CustomerOrderField } from './customer.types';
 import { scoreExpression } from '../filter/query';
-import { prepareRequestScoringModel } from '../segments/filter.service';
+import { prepareRequestScoringModel } from '../saved-filters/filter.service';
 
 /**
  * A customer ordering ready for listCustomers: ordering by SCORE compiles the
