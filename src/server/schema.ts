@@ -2,6 +2,10 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { CustomerResolver, EventResolver, OrderResolver } from '../customers/customer.resolver';
+// Customer's fields are listed in the order their resolvers load: score and segments before orders and events.
+import { CustomerScoreResolver } from '../scoring/customer-score.resolver';
+import { CustomerSegmentsResolver } from '../segments/customer-segments.resolver';
+import { CustomerActivityResolver } from '../customers/customer-activity.resolver';
 import { IngestResolver } from '../ingest/ingest.resolver';
 import { SegmentPreviewResolver } from '../segments/preview.resolver';
 import { SegmentResolver } from '../segments/segment.resolver';
@@ -15,7 +19,7 @@ import { CustomerPersonalDataResolver } from '../auth/personal-data.resolver';
 import { AnalysisResolver, PreviewStatsResolver, SegmentAnalysisResolver, StatsWarningsResolver } from '../analysis/analysis.resolver';
 import { CustomerPersonaResolver, PersonaResolver } from '../personas/persona.resolver';
 
-export const RESOLVERS = [CustomerResolver, OrderResolver, EventResolver, IngestResolver, SegmentPreviewResolver, SegmentResolver, ValueResolver, ScoringResolver,
+export const RESOLVERS = [CustomerResolver, CustomerScoreResolver, CustomerSegmentsResolver, CustomerActivityResolver, OrderResolver, EventResolver, IngestResolver, SegmentPreviewResolver, SegmentResolver, ValueResolver, ScoringResolver,
   PersonaResolver, CustomerPersonaResolver, AnalysisResolver, SegmentAnalysisResolver, PreviewStatsResolver, StatsWarningsResolver, ApiKeyResolver, CustomerPersonalDataResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -1,0 +1,30 @@
+import { Arg, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import { CustomerType } from '../customers/customer.types';
+import type { Customer } from '../entities';
+import type { RequestContext } from '../graphql/context';
+import { DateTimeScalar } from '../graphql/scalars';
+import { SegmentFilterInput } from '../saved-filters/filter.inputs';
+import { explainCustomer } from './explain.service';
+import { ExplanationType } from './explain.types';
+import { segmentsOfCustomerLoader } from './segment.loaders';
+import { SegmentType } from './segment.types';
+
+/** Customer.segments and Customer.explain: declared here because customers/ sits below segments/. */
+@Resolver(() => CustomerType)
+export class CustomerSegmentsResolver {
+  @FieldResolver(() => [SegmentType], { description: 'Saved segments the customer is in now.' })
+  segments(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.get(segmentsOfCustomerLoader).load(customer.id);
+  }
+
+  @FieldResolver(() => ExplanationType, { description: 'Why the customer is in or out of a saved segment or a filter (exactly one), as of asOf.' })
+  explain(
+    @Root() customer: Customer,
+    @Ctx() ctx: RequestContext,
+    @Arg('segment', () => ID, { nullable: true }) segment?: string,
+    @Arg('filter', () => SegmentFilterInput, { nullable: true }) filter?: SegmentFilterInput,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date,
+  ) {
+    return explainCustomer(ctx.em, customer, { segment, filter, asOf: asOf ?? ctx.now });
+  }
+}
