@@ -19,7 +19,7 @@ test('test/generated/operations.ts is what codegen makes of schema/examples', as
   expect(committed === output.content).toBe(true);
 });
 
-test('the contract names of API.md are in the schema', async () => {
+test('the contract names of docs/API.md are in the schema', async () => {
   const text = await schemaText();
   for (const name of ['type Customer', 'type CustomerValue', 'type Order', 'type Event', 'type IngestResult', 'type IngestError', 'enum RfmSegment', 'enum Channel', 'enum LifecycleStage', 'input CustomerOrder', 'scalar DateTime', 'scalar JSON', 'upsertCustomers(customers: [CustomerInput!]!): IngestResult!', 'recordOrders(orders: [OrderInput!]!): IngestResult!', 'recordEvents(events: [EventInput!]!): IngestResult!']) {
     expect(text).toContain(name);

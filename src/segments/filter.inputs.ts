@@ -3,7 +3,7 @@ import { Channel, Gender, LifecycleStage, RfmSegment } from '../common/graphql-e
 import { idOf, OPERATOR } from '../common/descriptions';
 import { DateTimeScalar } from '../common/scalars';
 
-/** GraphQL inputs of the filter language (API.md); the engine in src/filter reads them as plain data. */
+/** GraphQL inputs of the filter language (docs/API.md); the engine in src/filter reads them as plain data. */
 
 @InputType('StringFilter', { description: 'Text comparison; every operator set must hold (AND). eq/ne/in/notIn are exact; contains/startsWith ignore the case of A–Z and take wildcards literally. A missing value matches only ne, notIn and isNull: true.' })
 export class StringFilterInput {
