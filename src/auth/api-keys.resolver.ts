@@ -60,7 +60,7 @@ export class ApiKeyResolver {
 
   @Authorized(Scope.ADMIN)
   @Mutation(() => CreatedApiKeyType, { description: 'Creates an API key; the answer is the only time its secret is shown.' })
-  async createApiKey(@Ctx() ctx: RequestContext, @Arg('name', { description: 'Who or what the key is for (required, not empty).' }) name: string, @Arg('scopes', () => [Scope], { description: 'What the key may do (at least one scope).' }) scopes: Scope[]) {
+  async createApiKey(@Ctx() ctx: RequestContext, @Arg('name', { description: 'Who or what the key is for, 1 to 200 characters (trimmed).' }) name: string, @Arg('scopes', () => [Scope], { description: 'What the key may do (at least one scope).' }) scopes: Scope[]) {
     try {
       return await createApiKey(ctx.em.getKnex(), name, scopes);
     } catch (error) {

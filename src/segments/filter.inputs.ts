@@ -113,7 +113,7 @@ export class ValueFilterInput {
 @InputType('TimeWindow', { description: 'When, measured back from asOf; closed intervals. Exactly one style: lastDays | fromDaysAgo+toDaysAgo | from/to; none = all history up to asOf.' })
 export class TimeWindowInput {
   @Field(() => Int, { nullable: true, description: 'The last N days: [asOf − N×24h, asOf]; N ≥ 0.' }) lastDays?: number | null;
-  @Field(() => Int, { nullable: true, description: 'Start, N days before asOf (inclusive); alone: up to toDaysAgo 0. Must be ≥ toDaysAgo.' }) fromDaysAgo?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Start, N days before asOf (inclusive); alone: up to asOf. Must be ≥ toDaysAgo.' }) fromDaysAgo?: number | null;
   @Field(() => Int, { nullable: true, description: 'End, N days before asOf (inclusive); alone: from the beginning of history.' }) toDaysAgo?: number | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'Start instant (inclusive); alone: up to asOf.' }) from?: Date | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'End instant (inclusive), never past asOf; alone: from the beginning of history.' }) to?: Date | null;
