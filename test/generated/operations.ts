@@ -1393,7 +1393,7 @@ export type TagFilter = {
 export type TimeWindow = {
   /** Start instant (inclusive); alone: up to asOf. */
   from?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Start, N days before asOf (inclusive); alone: up to toDaysAgo 0. Must be ≥ toDaysAgo. */
+  /** Start, N days before asOf (inclusive); alone: up to asOf. Must be ≥ toDaysAgo. */
   fromDaysAgo?: InputMaybe<Scalars['Int']['input']>;
   /** The last N days: [asOf − N×24h, asOf]; N ≥ 0. */
   lastDays?: InputMaybe<Scalars['Int']['input']>;
