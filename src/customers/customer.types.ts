@@ -34,7 +34,7 @@ export class CustomerType {
   @Field(() => String, { nullable: true, description: 'Postal code, as given (at most 32 characters); null when not given.' })
   postalCode?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'B2B identity: the company the customer works for; null for consumers.' })
+  @Field(() => String, { nullable: true, description: 'B2B identity: the company the customer works for; null when not given (consumers).' })
   companyName?: string | null;
 
   @Field(() => String, { nullable: true, description: 'B2B identity: the industry of the company (e.g. "retail"); null when not given.' })
@@ -109,13 +109,13 @@ export class CustomerValueType {
   @Field(() => RfmSegment, { nullable: true, description: 'RFM segment from the recency and frequency scores (see RfmSegment); null for customers without orders.' })
   rfmSegment?: RfmSegment | null;
 
-  @Field(() => Float, { nullable: true, description: "BG/NBD probability (0..1) that the customer is still active at the refresh's asOf; null when the model could not be fitted." })
+  @Field(() => Float, { nullable: true, description: "BG/NBD probability (0..1) that the customer is still active at the refresh's asOf; null without orders or when no customer has a repeat occasion (no BG/NBD fit)." })
   probabilityAlive?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'BG/NBD conditional expectation of purchase occasions in the next 90 days; null when the model could not be fitted.' })
+  @Field(() => Float, { nullable: true, description: 'BG/NBD conditional expectation of purchase occasions in the next 90 days; null without orders or without a BG/NBD fit.' })
   expectedPurchases90d?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Expected spend over the next 12 months (Gamma-Gamma value per occasion x BG/NBD purchases, 1% monthly discount), a currency amount; null when the models could not be fitted.' })
+  @Field(() => Float, { nullable: true, description: 'Expected spend over the next 12 months (Gamma-Gamma value per occasion x BG/NBD purchases, 1% monthly discount), a currency amount; null without orders or without both fits.' })
   predictedLifetimeValue?: number | null;
 
   @Field(() => DateTimeScalar, { description: 'When the metrics refresh that produced these figures ran (ISO instant).' })
