@@ -127,7 +127,7 @@ export type Customer = {
   birthDate?: Maybe<Scalars['DateTime']['output']>;
   /** City, as given; null when not given. */
   city?: Maybe<Scalars['String']['output']>;
-  /** B2B identity: the company the customer works for; null for consumers. */
+  /** B2B identity: the company the customer works for; null when not given (consumers). */
   companyName?: Maybe<Scalars['String']['output']>;
   /** B2B identity: number of employees of the company; null when not given. */
   companySize?: Maybe<Scalars['Int']['output']>;
@@ -325,7 +325,7 @@ export type CustomerValue = {
   computedAt: Scalars['DateTime']['output'];
   /** Whole days from the latest order to the refresh's asOf; null without orders. */
   daysSinceLastOrder?: Maybe<Scalars['Int']['output']>;
-  /** BG/NBD conditional expectation of purchase occasions in the next 90 days; null when the model could not be fitted. */
+  /** BG/NBD conditional expectation of purchase occasions in the next 90 days; null without orders or without a BG/NBD fit. */
   expectedPurchases90d?: Maybe<Scalars['Float']['output']>;
   /** Instant of the first order; null without orders. */
   firstOrderAt?: Maybe<Scalars['DateTime']['output']>;
@@ -339,9 +339,9 @@ export type CustomerValue = {
   monetaryScore?: Maybe<Scalars['Int']['output']>;
   /** Orders at or before the refresh's asOf (raw orders, not purchase occasions). */
   orderCount: Scalars['Int']['output'];
-  /** Expected spend over the next 12 months (Gamma-Gamma value per occasion x BG/NBD purchases, 1% monthly discount), a currency amount; null when the models could not be fitted. */
+  /** Expected spend over the next 12 months (Gamma-Gamma value per occasion x BG/NBD purchases, 1% monthly discount), a currency amount; null without orders or without both fits. */
   predictedLifetimeValue?: Maybe<Scalars['Float']['output']>;
-  /** BG/NBD probability (0..1) that the customer is still active at the refresh's asOf; null when the model could not be fitted. */
+  /** BG/NBD probability (0..1) that the customer is still active at the refresh's asOf; null without orders or when no customer has a repeat occasion (no BG/NBD fit). */
   probabilityAlive?: Maybe<Scalars['Float']['output']>;
   /** RFM recency score, 1..5 quintile, 5 = most recent order; null without orders. */
   recencyScore?: Maybe<Scalars['Int']['output']>;
