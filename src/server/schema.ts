@@ -7,6 +7,7 @@ import { SegmentPreviewResolver } from '../segments/preview.resolver';
 import { SegmentResolver } from '../segments/segment.resolver';
 import { ScoringResolver } from '../scoring/scoring.resolver';
 import { ValueResolver } from '../value/value.resolver';
+import { ROOT } from '../common/descriptions';
 import { DateTimeScalar } from '../common/scalars';
 import { scopeChecker } from '../auth/auth-checker';
 import { personalCriteriaGuard, personalCriteriaMask } from '../auth/personal-criteria';
@@ -33,6 +34,11 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
     globalMiddlewares: [personalCriteriaGuard, personalCriteriaMask],
     validate: false,
     emitSchemaFile: false,
+  }).then((schema) => {
+    // type-graphql takes no description for the root types.
+    schema.getQueryType()!.description = ROOT.query;
+    schema.getMutationType()!.description = ROOT.mutation;
+    return schema;
   });
   return built;
 }
