@@ -1,4 +1,4 @@
-/** The `extensions.code` values of API.md. */
+/** The `extensions.code` values of docs/API.md. */
 export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   NOT_FOUND = 'NOT_FOUND',
@@ -40,7 +40,7 @@ export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * An error a service means the client to see: a code of API.md, a message
+ * An error a service means the client to see: a code of docs/API.md, a message
  * written for the client and, for a wrong input, its path. No transport here:
  * server/errors.ts turns it into a GraphQL error, the one place that does.
  */

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { AFTER, FIRST } from '../common/descriptions';
 import { pageSize } from '../common/pagination';
 import type { Customer } from '../entities';
 import type { RequestContext } from '../graphql/context';
@@ -12,23 +13,23 @@ import { CustomerType, EventConnection, OrderConnection } from './customer.types
  */
 @Resolver(() => CustomerType)
 export class CustomerActivityResolver {
-  @FieldResolver(() => OrderConnection, { description: 'Newest first.' })
+  @FieldResolver(() => OrderConnection, { description: "The customer's orders, newest first." })
   orders(
     @Root() customer: Customer,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('first', () => Int, { nullable: true, description: FIRST }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
   ) {
     return ctx.loaders.get(ordersPageLoader).load({ customerId: customer.id, first: pageSize(first), after });
   }
 
-  @FieldResolver(() => EventConnection, { description: 'Newest first; `name` keeps only events of that name.' })
+  @FieldResolver(() => EventConnection, { description: "The customer's events, newest first." })
   events(
     @Root() customer: Customer,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
-    @Arg('name', () => String, { nullable: true }) name?: string,
+    @Arg('first', () => Int, { nullable: true, description: FIRST }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
+    @Arg('name', () => String, { nullable: true, description: 'Only events of this name (exact); default every event.' }) name?: string,
   ) {
     return ctx.loaders.get(eventsPageLoader).load({ customerId: customer.id, first: pageSize(first), after, name });
   }

@@ -1,5 +1,6 @@
 import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { Scope } from '../common/scopes';
+import { AFTER, AS_OF, CUSTOMER_ORDER_BY, FIRST, idOf } from '../common/descriptions';
 import { pageSize } from '../common/pagination';
 import { DateTimeScalar } from '../graphql/scalars';
 import type { Customer, Event, Order } from '../entities';
@@ -15,24 +16,24 @@ import { CustomerConnection, CustomerOrderInput, CustomerType, CustomerValueType
 @Resolver(() => CustomerType)
 export class CustomerResolver {
   @Authorized(Scope.READ)
-  @Query(() => CustomerType, { nullable: true, description: 'One customer, by id or by externalId (exactly one).' })
+  @Query(() => CustomerType, { nullable: true, description: 'One customer, by id or by externalId (exactly one, else BAD_USER_INPUT); null when none has it.' })
   customer(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID, { nullable: true }) id?: string,
-    @Arg('externalId', () => String, { nullable: true }) externalId?: string,
+    @Arg('id', () => ID, { nullable: true, description: idOf('customer') }) id?: string,
+    @Arg('externalId', () => String, { nullable: true, description: "The integrator's key of the customer." }) externalId?: string,
   ): Promise<Customer | null> {
     return findCustomer(ctx.em, { id, externalId });
   }
 
   @Authorized(Scope.READ)
-  @Query(() => CustomerConnection, { description: 'All customers, a page at a time (keyset pagination).' })
+  @Query(() => CustomerConnection, { description: 'All customers, or those a filter selects, a page at a time (keyset pagination: pages stay stable while customers are added).' })
   async customers(
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, description: 'Default 50, at most 500.' }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
-    @Arg('orderBy', () => CustomerOrderInput, { nullable: true }) orderBy?: CustomerOrderInput,
-    @Arg('filter', () => SegmentFilterInput, { nullable: true, description: 'Only customers matching this filter.' }) filter?: SegmentFilterInput,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: 'Evaluate the filter as of this instant (default now).' }) asOf?: Date,
+    @Arg('first', () => Int, { nullable: true, description: FIRST }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
+    @Arg('orderBy', () => CustomerOrderInput, { nullable: true, description: CUSTOMER_ORDER_BY }) orderBy?: CustomerOrderInput,
+    @Arg('filter', () => SegmentFilterInput, { nullable: true, description: 'Only customers this filter selects; default everyone.' }) filter?: SegmentFilterInput,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
   ) {
     const size = pageSize(first);
     const at = asOf ?? ctx.now;
@@ -42,12 +43,12 @@ export class CustomerResolver {
     return listCustomers(ctx.em, { first: size, after, orderBy: ordering, where });
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: 'Whole years at asOf (default now).' })
-  age(@Root() customer: Customer, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date): number | null {
+  @FieldResolver(() => Int, { nullable: true, description: 'Age in whole years at asOf, from the birth date (readable without the pii scope); null without a birth date.' })
+  age(@Root() customer: Customer, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true, description: 'The instant the age is taken at (ISO instant); default now.' }) asOf?: Date): number | null {
     return customer.birthDate ? ageAt(customer.birthDate, asOf ?? ctx.now) : null;
   }
 
-  @FieldResolver(() => CustomerValueType, { nullable: true, description: 'Null until metrics were computed.' })
+  @FieldResolver(() => CustomerValueType, { nullable: true, description: 'What the customer is worth, from the latest metrics refresh; null until metrics were computed.' })
   async value(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
     return ctx.loaders.get(metricsByCustomerIdLoader).load(customer.id);
   }
@@ -55,7 +56,7 @@ export class CustomerResolver {
 
 @Resolver(() => OrderType)
 export class OrderResolver {
-  @FieldResolver(() => CustomerType)
+  @FieldResolver(() => CustomerType, { description: 'The customer who placed the order.' })
   async customer(@Root() order: Order, @Ctx() ctx: RequestContext) {
     return ctx.loaders.get(customerByIdLoader).load(order.customer.id);
   }
@@ -63,7 +64,7 @@ export class OrderResolver {
 
 @Resolver(() => EventType)
 export class EventResolver {
-  @FieldResolver(() => CustomerType)
+  @FieldResolver(() => CustomerType, { description: 'The customer the event belongs to.' })
   async customer(@Root() event: Event, @Ctx() ctx: RequestContext) {
     return ctx.loaders.get(customerByIdLoader).load(event.customer.id);
   }

@@ -1,7 +1,7 @@
 import { Gender, LifecycleStage } from '../common/enums';
 import { bool, jsonValue, millis } from './batch';
 
-/** Attribute and property keys (API.md). */
+/** Attribute and property keys (docs/API.md). */
 export const ATTRIBUTE_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export type FlatValue = string | number | boolean;

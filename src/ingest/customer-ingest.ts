@@ -15,7 +15,7 @@ import {
   tagList,
 } from './ingest.validation';
 
-/** A new customer: a lead, opted out, no interests, no attributes (API.md). */
+/** A new customer: a lead, opted out, no interests, no attributes (docs/API.md). */
 export const NEW_CUSTOMER: Readonly<Omit<CustomerState, 'createdAt'>> = Object.freeze({
   email: null,
   phone: null,

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import { AS_OF, idOf } from '../common/descriptions';
 import { CustomerType } from '../customers/customer.types';
 import type { Customer } from '../entities';
 import type { RequestContext } from '../graphql/context';
@@ -17,13 +18,13 @@ export class CustomerSegmentsResolver {
     return ctx.loaders.get(segmentsOfCustomerLoader).load(customer.id);
   }
 
-  @FieldResolver(() => ExplanationType, { description: 'Why the customer is in or out of a saved segment or a filter (exactly one), as of asOf.' })
+  @FieldResolver(() => ExplanationType, { description: 'Why the customer is in or out of a saved segment or a filter (give exactly one), as of asOf: the filter tree with the actual values.' })
   explain(
     @Root() customer: Customer,
     @Ctx() ctx: RequestContext,
-    @Arg('segment', () => ID, { nullable: true }) segment?: string,
-    @Arg('filter', () => SegmentFilterInput, { nullable: true }) filter?: SegmentFilterInput,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date,
+    @Arg('segment', () => ID, { nullable: true, description: idOf('saved segment') }) segment?: string,
+    @Arg('filter', () => SegmentFilterInput, { nullable: true, description: 'A filter to explain instead of a saved segment.' }) filter?: SegmentFilterInput,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
   ) {
     return explainCustomer(ctx.em, customer, { segment, filter, asOf: asOf ?? ctx.now });
   }

@@ -3,24 +3,25 @@ import { SavedFilterType, SavedObjectInput } from '../graphql/saved-object.types
 import { Connection } from '../graphql/connection.type';
 import { DateTimeScalar } from '../graphql/scalars';
 import { SegmentFilterInput } from '../saved-filters/filter.inputs';
+import { CONNECTION, CREATED_AT, UPDATED_AT } from '../common/descriptions';
 
 @ObjectType('Segment', { description: 'A saved, named filter. Membership is always computed live, as of asOf.' })
 export class SegmentType extends SavedFilterType {
-  @Field(() => Int, { description: 'Goes up by one at every update (optimistic concurrency).' })
+  @Field(() => Int, { description: 'Starts at 1 and goes up by one at every update (optimistic concurrency: pass it as expectedVersion).' })
   version!: number;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: CREATED_AT })
   createdAt!: Date;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: UPDATED_AT })
   updatedAt!: Date;
 }
 
-@ObjectType('SegmentConnection')
+@ObjectType('SegmentConnection', { description: CONNECTION.type('Segment') })
 export class SegmentConnection extends Connection(SegmentType, 'Segment') {}
 
-@InputType('SegmentInput')
+@InputType('SegmentInput', { description: 'A segment to create, or the whole new definition of one to update.' })
 export class SegmentInput extends SavedObjectInput {
-  @Field(() => SegmentFilterInput)
+  @Field(() => SegmentFilterInput, { description: 'Who the segment selects.' })
   filter!: SegmentFilterInput;
 }

@@ -12,6 +12,7 @@ import { SegmentResolver } from '../segments/segment.resolver';
 import { ScoringResolver } from '../scoring/scoring.resolver';
 import { ValueResolver } from '../value/value.resolver';
 import { DateTimeScalar } from '../graphql/scalars';
+import { ROOT } from '../common/descriptions';
 import { scopeChecker } from '../auth/auth-checker';
 import { personalCriteriaGuard, personalCriteriaMask } from '../auth/personal-criteria';
 import { ApiKeyResolver } from '../auth/api-keys.resolver';
@@ -37,6 +38,11 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
     globalMiddlewares: [personalCriteriaGuard, personalCriteriaMask],
     validate: false,
     emitSchemaFile: false,
+  }).then((schema) => {
+    // type-graphql takes no description for the root types.
+    schema.getQueryType()!.description = ROOT.query;
+    schema.getMutationType()!.description = ROOT.mutation;
+    return schema;
   });
   return built;
 }
