@@ -56,7 +56,7 @@ function activityPageLoader<T extends Order | Event>(em: EntityManager, source: 
         groups.set(group, [...(groups.get(group) ?? []), key]);
       }
       const results = new Map<string, ConnectionShape<T> | Error>();
-      for (const [group, members] of groups) {
+      for (const members of groups.values()) {
         const { first, after, name } = members[0];
         const customerIds = [...new Set(members.map((member) => member.customerId))];
         let position: CursorPosition | null = null;
