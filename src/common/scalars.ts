@@ -86,7 +86,8 @@ function instantOf(text: string): Date {
 /** An instant, written as ISO-8601 in UTC with milliseconds (2026-01-31T09:30:00.000Z). */
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   name: 'DateTime',
-  description: 'An instant, ISO-8601. Output is always UTC with milliseconds (2026-01-31T09:30:00.000Z); input needs a zone (Z or ±hh:mm) or is a bare date (midnight UTC).',
+  description:
+    'An instant, ISO-8601. Output is always UTC with milliseconds (2026-01-31T09:30:00.000Z); input needs a zone (Z or ±hh:mm) or is a bare date (midnight UTC). Impossible dates (2026-02-30) and times (24:00) are refused, never rolled over.',
   serialize(value) {
     const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : null;
     if (!date || Number.isNaN(date.getTime())) throw new GraphQLError('DateTime cannot serialize an invalid date');
