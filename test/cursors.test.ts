@@ -25,10 +25,19 @@ interface Place {
   sortKinds: SortKind[];
   /** The connection at `$after` with `first: $first`. */
   query: string;
-  connection(data: any): { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ cursor: string; node: { id: string } }> };
+  connection(data: any): {
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: Array<{ cursor: string; node: { id: string } }>;
+  };
 }
 
-const ids: { segment: string; persona: string; modelA: string; modelB: string; customer: string } = { segment: '', persona: '', modelA: '', modelB: '', customer: '' };
+const ids: { segment: string; persona: string; modelA: string; modelB: string; customer: string } = {
+  segment: '',
+  persona: '',
+  modelA: '',
+  modelB: '',
+  customer: '',
+};
 let places: Place[] = [];
 
 const CUSTOMER_SORT_KINDS: Record<string, SortKind[]> = {
@@ -64,17 +73,27 @@ beforeAll(async () => {
   server = await startTestServer();
   await loadSyntheticBase(server.db, { customers: 60, seed: 11, until: new Date(AS_OF) });
   await mutate(`mutation { refreshMetrics(asOf: "${AS_OF}") { customers } }`);
-  ids.segment = (await mutate('mutation { createSegment(input: { name: "Everyone", filter: {} }) { id } }')).createSegment.id;
+  ids.segment = (
+    await mutate('mutation { createSegment(input: { name: "Everyone", filter: {} }) { id } }')
+  ).createSegment.id;
   await mutate('mutation { createSegment(input: { name: "Everyone again", filter: {} }) { id } }');
-  ids.persona = (await mutate('mutation { createPersona(input: { name: "All", filter: {} }) { id } }')).createPersona.id;
+  ids.persona = (
+    await mutate('mutation { createPersona(input: { name: "All", filter: {} }) { id } }')
+  ).createPersona.id;
   ids.modelA = (
-    await mutate('mutation { createScoringModel(input: { name: "A", rules: [{ label: "buyer", filter: { behaviour: { purchase: { count: { gte: 1 } } } }, points: 60 }] }) { id } }')
+    await mutate(
+      'mutation { createScoringModel(input: { name: "A", rules: [{ label: "buyer", filter: { behaviour: { purchase: { count: { gte: 1 } } } }, points: 60 }] }) { id } }',
+    )
   ).createScoringModel.id;
   ids.modelB = (
-    await mutate('mutation { createScoringModel(input: { name: "B", rules: [{ label: "regular", filter: { behaviour: { purchase: { count: { gte: 3 } } } }, points: 40 }] }) { id } }')
+    await mutate(
+      'mutation { createScoringModel(input: { name: "B", rules: [{ label: "regular", filter: { behaviour: { purchase: { count: { gte: 3 } } } }, points: 40 }] }) { id } }',
+    )
   ).createScoringModel.id;
   // The customer with the most orders, who also has events: its orders and events page in several steps.
-  const busiest = await mutate('{ customers(first: 60) { edges { node { id orders(first: 0) { totalCount } events(first: 0) { totalCount } } } } }');
+  const busiest = await mutate(
+    '{ customers(first: 60) { edges { node { id orders(first: 0) { totalCount } events(first: 0) { totalCount } } } } }',
+  );
   const customers = busiest.customers.edges.map((edge: any) => edge.node);
   customers.sort((a: any, b: any) => b.orders.totalCount - a.orders.totalCount);
   ids.customer = customers.find((customer: any) => customer.events.totalCount >= 3).id;
@@ -88,7 +107,13 @@ beforeAll(async () => {
     customersPlace('LAST_ORDER_AT', 'ASC'),
     customersPlace('SCORE', 'DESC', 'modelA'),
     customersPlace('SCORE', 'DESC', 'modelB'),
-    { name: 'segments', order: 'segments', sortKinds: [], query: `query ($after: String, $first: Int) { segments(first: $first, after: $after) ${PAGE} }`, connection: (data) => data.segments },
+    {
+      name: 'segments',
+      order: 'segments',
+      sortKinds: [],
+      query: `query ($after: String, $first: Int) { segments(first: $first, after: $after) ${PAGE} }`,
+      connection: (data) => data.segments,
+    },
     {
       name: 'Segment.members LIFETIME_REVENUE ASC',
       order: 'customers LIFETIME_REVENUE ASC',
@@ -127,7 +152,10 @@ async function walk(place: Place, first: number): Promise<string[]> {
   let after: string | null = null;
   for (let pages = 0; pages < 200; pages++) {
     const answer = await ask(place.query, { after, first });
-    expect({ place: place.name, errors: answer.body.errors }).toEqual({ place: place.name, errors: undefined });
+    expect({ place: place.name, errors: answer.body.errors }).toEqual({
+      place: place.name,
+      errors: undefined,
+    });
     const connection = place.connection(answer.body.data);
     seen.push(...connection.edges.map((edge) => edge.node.id));
     if (!connection.pageInfo.hasNextPage) return seen;
@@ -189,12 +217,18 @@ function forgeriesOf(cursor: string, sortKinds: SortKind[]): Array<[string, stri
   for (let i = 0; i < key.length; i++) {
     const kind = i === key.length - 1 ? 'id' : sortKinds[i - 1];
     for (const wrong of i === 0 ? [null, 1, 'customers', ''] : wrongValuesFor(kind)) {
-      add(`place ${i} = ${JSON.stringify(wrong)?.slice(0, 20)}`, JSON.stringify(key.map((value, j) => (j === i ? wrong : value))));
+      add(
+        `place ${i} = ${JSON.stringify(wrong)?.slice(0, 20)}`,
+        JSON.stringify(key.map((value, j) => (j === i ? wrong : value))),
+      );
     }
     if (i > 0) {
       // Numbers JSON parses into infinities, and texts that are no JSON at all.
       for (const raw of ['1e400', '-1e400', 'NaN', 'Infinity', '0x10', '01']) {
-        add(`place ${i} = ${raw}`, `[${key.map((value, j) => (j === i ? raw : JSON.stringify(value))).join(',')}]`);
+        add(
+          `place ${i} = ${raw}`,
+          `[${key.map((value, j) => (j === i ? raw : JSON.stringify(value))).join(',')}]`,
+        );
       }
     }
   }
@@ -222,8 +256,17 @@ const NOBODYS: Array<[string, string]> = [
 
 async function expectRefused(place: Place, why: string, after: string): Promise<void> {
   const answer = await ask(place.query, { after, first: 2 });
-  const errors = (answer.body.errors ?? []).map((error: any) => ({ code: error.extensions.code, path: error.extensions.path, valid: /not a valid cursor for this ordering/.test(error.message) }));
-  expect({ place: place.name, why, status: answer.status, errors }).toEqual({ place: place.name, why, status: 400, errors: [{ code: 'BAD_USER_INPUT', path: 'after', valid: true }] });
+  const errors = (answer.body.errors ?? []).map((error: any) => ({
+    code: error.extensions.code,
+    path: error.extensions.path,
+    valid: /not a valid cursor for this ordering/.test(error.message),
+  }));
+  expect({ place: place.name, why, status: answer.status, errors }).toEqual({
+    place: place.name,
+    why,
+    status: 400,
+    errors: [{ code: 'BAD_USER_INPUT', path: 'after', valid: true }],
+  });
 }
 
 test('every forged cursor is BAD_USER_INPUT at after on every connection, never an internal error', async () => {
@@ -241,7 +284,7 @@ test('every forged cursor is BAD_USER_INPUT at after on every connection, never 
   expect(server.logged).toEqual([]);
 });
 
-test("a cursor from another ordering or another kind of connection is refused, one from the same ordering of customers is not", async () => {
+test('a cursor from another ordering or another kind of connection is refused, one from the same ordering of customers is not', async () => {
   const cursors = new Map<Place, string>();
   for (const place of places) cursors.set(place, await genuineCursor(place));
   let refused = 0;
@@ -262,7 +305,9 @@ test("a cursor from another ordering or another kind of connection is refused, o
   const fromCustomers = await ask(everyone.query, { after: cursor, first: 3 });
   const fromPersona = await ask(persona.query, { after: cursor, first: 3 });
   expect(fromPersona.body.errors).toBeUndefined();
-  expect(persona.connection(fromPersona.body.data).edges.map((edge) => edge.node.id)).toEqual(everyone.connection(fromCustomers.body.data).edges.map((edge) => edge.node.id));
+  expect(persona.connection(fromPersona.body.data).edges.map((edge) => edge.node.id)).toEqual(
+    everyone.connection(fromCustomers.body.data).edges.map((edge) => edge.node.id),
+  );
 });
 
 test("a forged cursor on one customer's orders fails that page only, not the other pages loaded with it", async () => {
@@ -271,7 +316,9 @@ test("a forged cursor on one customer's orders fails that page only, not the oth
   );
   expect(answer.status).toBe(400);
   expect(answer.body.data).toBeNull();
-  expect(new Set(answer.body.errors!.map((error: any) => `${error.extensions.code} ${error.path.slice(-1)[0]}`))).toEqual(new Set(['BAD_USER_INPUT bad']));
+  expect(
+    new Set(answer.body.errors!.map((error: any) => `${error.extensions.code} ${error.path.slice(-1)[0]}`)),
+  ).toEqual(new Set(['BAD_USER_INPUT bad']));
   const separate = await ask(
     `{ a: customer(id: "${ids.customer}") { events(first: 1) { totalCount } } b: customer(id: "${ids.customer}") { events(first: 1, after: "x") { totalCount } } }`,
   );

@@ -42,17 +42,36 @@ interface Answer {
   body: { data?: any; errors?: Array<{ message: string; extensions: { code: string } }> };
 }
 
-async function send(url: string, init: { method?: string; body?: string; headers?: Record<string, string> }): Promise<Answer> {
+async function send(
+  url: string,
+  init: { method?: string; body?: string; headers?: Record<string, string> },
+): Promise<Answer> {
   const response = await fetch(url, {
     method: init.method ?? 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...init.headers },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...init.headers,
+    },
     body: init.body,
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Answer['body'] };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Answer['body'],
+  };
 }
 
-function graphql(url: string, query: string, variables?: Record<string, unknown>, key?: string): Promise<Answer> {
-  return send(url, { body: JSON.stringify({ query, variables }), headers: key ? { authorization: `Bearer ${key}` } : {} });
+function graphql(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  key?: string,
+): Promise<Answer> {
+  return send(url, {
+    body: JSON.stringify({ query, variables }),
+    headers: key ? { authorization: `Bearer ${key}` } : {},
+  });
 }
 
 function codes(answer: Answer): string[] {
@@ -101,8 +120,24 @@ afterAll(async () => {
 const HEAVY_FILTER = {
   or: Array.from({ length: 40 }, (_, i) =>
     i % 2 === 0
-      ? { behaviour: { purchase: { within: { lastDays: 30 + i * 17 }, count: { gte: 1 + (i % 4) }, totalAmount: { gte: i * 5 } } } }
-      : { behaviour: { event: { channel: ['EMAIL', 'WEB'], within: { lastDays: 10 + i * 11 }, count: { gte: 2 + (i % 5) } } } },
+      ? {
+          behaviour: {
+            purchase: {
+              within: { lastDays: 30 + i * 17 },
+              count: { gte: 1 + (i % 4) },
+              totalAmount: { gte: i * 5 },
+            },
+          },
+        }
+      : {
+          behaviour: {
+            event: {
+              channel: ['EMAIL', 'WEB'],
+              within: { lastDays: 10 + i * 11 },
+              count: { gte: 2 + (i % 5) },
+            },
+          },
+        },
   ),
 };
 
@@ -119,26 +154,45 @@ const PROVOKE: Record<ErrorCode, (() => Promise<Answer>) | { cannot: string }> =
   BAD_REQUEST: () => send(open.url, { body: '{"query": ' }),
   OPERATION_RESOLUTION_FAILURE: () => graphql(open.url, 'query A { __typename } query B { __typename }'),
   QUERY_TOO_DEEP: () => graphql(open.url, '{ customers(first: 1) { edges { node { persona { name } } } } }'),
-  QUERY_TOO_COSTLY: () => graphql(open.url, '{ customers(first: 100) { edges { node { externalId country } } } }'),
+  QUERY_TOO_COSTLY: () =>
+    graphql(open.url, '{ customers(first: 100) { edges { node { externalId country } } } }'),
   UNAUTHENTICATED: () => graphql(keyed.url, '{ customers { totalCount } }'),
   FORBIDDEN: () => graphql(keyed.url, '{ customers { totalCount } }', undefined, keys.ingest),
   NOT_FOUND: () => graphql(open.url, 'mutation { deleteSegment(id: "999999") }'),
   CONFLICT: async () => {
-    const created = await graphql(open.url, 'mutation { createSegment(input: { name: "Versioned", filter: { identity: { country: { in: ["FR"] } } } }) { id version } }');
+    const created = await graphql(
+      open.url,
+      'mutation { createSegment(input: { name: "Versioned", filter: { identity: { country: { in: ["FR"] } } } }) { id version } }',
+    );
     const { id, version } = created.body.data.createSegment;
-    return graphql(open.url, 'mutation ($id: ID!, $v: Int) { updateSegment(id: $id, expectedVersion: $v, input: { name: "Versioned", filter: {} }) { id } }', {
-      id,
-      v: version + 1,
-    });
+    return graphql(
+      open.url,
+      'mutation ($id: ID!, $v: Int) { updateSegment(id: $id, expectedVersion: $v, input: { name: "Versioned", filter: {} }) { id } }',
+      {
+        id,
+        v: version + 1,
+      },
+    );
   },
-  PAYLOAD_TOO_LARGE: () => send(open.url, { body: JSON.stringify({ query: `{ __typename } # ${'x'.repeat(5000)}` }) }),
+  PAYLOAD_TOO_LARGE: () =>
+    send(open.url, { body: JSON.stringify({ query: `{ __typename } # ${'x'.repeat(5000)}` }) }),
   RATE_LIMITED: async () => {
-    for (let i = 0; i < 5; i++) expect((await graphql(keyed.url, '{ __typename }', undefined, keys.busy)).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await graphql(keyed.url, '{ __typename }', undefined, keys.busy)).status).toBe(200);
     return graphql(keyed.url, '{ __typename }', undefined, keys.busy);
   },
-  INTERNAL_SERVER_ERROR: () => withoutTable(open, 'segments', () => graphql(open.url, '{ segments { totalCount } }')),
-  QUERY_TIMEOUT: () => graphql(slow.url, 'query ($f: SegmentFilter!) { evaluateSegment(filter: $f) { size } }', { f: HEAVY_FILTER }),
-  PERSISTED_QUERY_NOT_FOUND: () => send(open.url, { body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ unknownToTheCache }') } } }) }),
+  INTERNAL_SERVER_ERROR: () =>
+    withoutTable(open, 'segments', () => graphql(open.url, '{ segments { totalCount } }')),
+  QUERY_TIMEOUT: () =>
+    graphql(slow.url, 'query ($f: SegmentFilter!) { evaluateSegment(filter: $f) { size } }', {
+      f: HEAVY_FILTER,
+    }),
+  PERSISTED_QUERY_NOT_FOUND: () =>
+    send(open.url, {
+      body: JSON.stringify({
+        extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ unknownToTheCache }') } },
+      }),
+    }),
   PERSISTED_QUERY_NOT_SUPPORTED: {
     cannot:
       'automatic persisted queries are on (Apollo Server default), so a persisted query is looked up, never refused as unsupported; ' +
@@ -155,7 +209,10 @@ describe.each(Object.keys(PROVOKE) as ErrorCode[])('%s', (code) => {
   if (typeof provoke === 'function') {
     test(`answers HTTP ${EXPECTED_STATUS[code]} with only that code`, async () => {
       const answer = await provoke();
-      expect({ status: answer.status, codes: codes(answer) }).toEqual({ status: EXPECTED_STATUS[code], codes: [code] });
+      expect({ status: answer.status, codes: codes(answer) }).toEqual({
+        status: EXPECTED_STATUS[code],
+        codes: [code],
+      });
     }, 60_000);
   } else {
     test(`cannot be provoked over HTTP (${provoke.cannot}); its status is ${EXPECTED_STATUS[code]}`, () => {
@@ -173,18 +230,32 @@ describe('beyond one code per answer', () => {
   });
 
   test('among client errors the largest status wins, whatever their order', async () => {
-    const upserted = await graphql(open.url, 'mutation { upsertCustomers(customers: [{ externalId: "explained" }]) { accepted } }');
+    const upserted = await graphql(
+      open.url,
+      'mutation { upsertCustomers(customers: [{ externalId: "explained" }]) { accepted } }',
+    );
     expect(upserted.body.data.upsertCustomers.accepted).toBe(1);
     const missingSegment = 'customer(externalId: "explained") { explain(segment: "999999") { matched } }';
-    for (const query of [`{ a: customer(id: " ") { id } b: ${missingSegment} }`, `{ a: ${missingSegment} b: customer(id: " ") { id } }`]) {
+    for (const query of [
+      `{ a: customer(id: " ") { id } b: ${missingSegment} }`,
+      `{ a: ${missingSegment} b: customer(id: " ") { id } }`,
+    ]) {
       const answer = await graphql(open.url, query);
-      expect({ status: answer.status, codes: codes(answer).sort() }).toEqual({ status: 404, codes: ['BAD_USER_INPUT', 'NOT_FOUND'] });
+      expect({ status: answer.status, codes: codes(answer).sort() }).toEqual({
+        status: 404,
+        codes: ['BAD_USER_INPUT', 'NOT_FOUND'],
+      });
     }
   });
 
   test('a server error outranks client errors', async () => {
-    const answer = await withoutTable(open, 'segments', () => graphql(open.url, '{ a: segments { totalCount } b: customer(id: " ") { id } }'));
-    expect({ status: answer.status, codes: codes(answer).sort() }).toEqual({ status: 500, codes: ['BAD_USER_INPUT', 'INTERNAL_SERVER_ERROR'] });
+    const answer = await withoutTable(open, 'segments', () =>
+      graphql(open.url, '{ a: segments { totalCount } b: customer(id: " ") { id } }'),
+    );
+    expect({ status: answer.status, codes: codes(answer).sort() }).toEqual({
+      status: 500,
+      codes: ['BAD_USER_INPUT', 'INTERNAL_SERVER_ERROR'],
+    });
   });
 
   test('the rule on its own: the largest status of the codes, none without errors', () => {
@@ -199,13 +270,21 @@ describe('beyond one code per answer', () => {
 
   test('an unauthenticated answer names the scheme, from GraphQL and from the key check', async () => {
     const anonymous = await graphql(keyed.url, '{ __typename customer(id: "1") { id } }');
-    expect({ status: anonymous.status, challenge: anonymous.headers.get('www-authenticate'), typename: anonymous.body.data?.__typename }).toEqual({
+    expect({
+      status: anonymous.status,
+      challenge: anonymous.headers.get('www-authenticate'),
+      typename: anonymous.body.data?.__typename,
+    }).toEqual({
       status: 401,
       challenge: 'Bearer',
       typename: 'Query',
     });
     const wrongKey = await graphql(keyed.url, '{ __typename }', undefined, 'seg_not_a_key');
-    expect({ status: wrongKey.status, challenge: wrongKey.headers.get('www-authenticate'), codes: codes(wrongKey) }).toEqual({
+    expect({
+      status: wrongKey.status,
+      challenge: wrongKey.headers.get('www-authenticate'),
+      codes: codes(wrongKey),
+    }).toEqual({
       status: 401,
       challenge: 'Bearer',
       codes: ['UNAUTHENTICATED'],
@@ -214,24 +293,55 @@ describe('beyond one code per answer', () => {
   });
 
   test('BAD_REQUEST keeps the more precise statuses of malformed HTTP', async () => {
-    const getMutation = await send(`${open.url}?query=${encodeURIComponent('mutation { deleteSegment(id: "1") }')}`, { method: 'GET' });
-    expect({ status: getMutation.status, allow: getMutation.headers.get('allow'), codes: codes(getMutation) }).toEqual({ status: 405, allow: 'POST', codes: ['BAD_REQUEST'] });
+    const getMutation = await send(
+      `${open.url}?query=${encodeURIComponent('mutation { deleteSegment(id: "1") }')}`,
+      { method: 'GET' },
+    );
+    expect({
+      status: getMutation.status,
+      allow: getMutation.headers.get('allow'),
+      codes: codes(getMutation),
+    }).toEqual({ status: 405, allow: 'POST', codes: ['BAD_REQUEST'] });
     const noQuery = await send(open.url, { body: JSON.stringify({ variables: {} }) });
-    expect({ status: noQuery.status, codes: codes(noQuery) }).toEqual({ status: 400, codes: ['BAD_REQUEST'] });
+    expect({ status: noQuery.status, codes: codes(noQuery) }).toEqual({
+      status: 400,
+      codes: ['BAD_REQUEST'],
+    });
   });
 
   test('malformed persisted-query requests are BAD_REQUEST 400, not internal errors', async () => {
-    const badVersion = await send(open.url, { body: JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 2, sha256Hash: sha256('{ __typename }') } } }) });
-    const badHash = await send(open.url, { body: JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ other }') } } }) });
-    for (const answer of [badVersion, badHash]) expect({ status: answer.status, codes: codes(answer) }).toEqual({ status: 400, codes: ['BAD_REQUEST'] });
-    expect(open.logged.filter((entry) => String(entry[0]).startsWith('unexpected error')).map((entry) => String((entry[1] as Error)?.message))).not.toContain(
-      'Unsupported persisted query version',
-    );
+    const badVersion = await send(open.url, {
+      body: JSON.stringify({
+        query: '{ __typename }',
+        extensions: { persistedQuery: { version: 2, sha256Hash: sha256('{ __typename }') } },
+      }),
+    });
+    const badHash = await send(open.url, {
+      body: JSON.stringify({
+        query: '{ __typename }',
+        extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ other }') } },
+      }),
+    });
+    for (const answer of [badVersion, badHash])
+      expect({ status: answer.status, codes: codes(answer) }).toEqual({
+        status: 400,
+        codes: ['BAD_REQUEST'],
+      });
+    expect(
+      open.logged
+        .filter((entry) => String(entry[0]).startsWith('unexpected error'))
+        .map((entry) => String((entry[1] as Error)?.message)),
+    ).not.toContain('Unsupported persisted query version');
   });
 
   test('a key store that does not answer is a 503 INTERNAL_SERVER_ERROR: retry later, the key may well be good', async () => {
-    const answer = await withoutTable(keyed, 'api_keys', () => graphql(keyed.url, '{ __typename }', undefined, keys.read));
-    expect({ status: answer.status, codes: codes(answer) }).toEqual({ status: 503, codes: ['INTERNAL_SERVER_ERROR'] });
+    const answer = await withoutTable(keyed, 'api_keys', () =>
+      graphql(keyed.url, '{ __typename }', undefined, keys.read),
+    );
+    expect({ status: answer.status, codes: codes(answer) }).toEqual({
+      status: 503,
+      codes: ['INTERNAL_SERVER_ERROR'],
+    });
   });
 });
 
@@ -241,7 +351,9 @@ test("the README's table of codes is the code's table", () => {
   expect(start).toBeGreaterThan(0);
   const end = readme.indexOf('\n#', start + 1);
   const section = readme.slice(start, end < 0 ? undefined : end);
-  const rows = [...section.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((match) => [match[1], Number(match[2])] as const);
+  const rows = [...section.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map(
+    (match) => [match[1], Number(match[2])] as const,
+  );
   expect(Object.fromEntries(rows)).toEqual(HTTP_STATUS_OF_CODE);
   expect(rows.length).toBe(Object.keys(HTTP_STATUS_OF_CODE).length);
 });

@@ -48,7 +48,9 @@ const MAX_TEXT_VALUE = 1024;
  * signing them later changes this file and nothing else.
  */
 export function encodeCursor(format: CursorFormat, position: CursorPosition): string {
-  return Buffer.from(JSON.stringify([format.ordering, ...position.values, position.id]), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify([format.ordering, ...position.values, position.id]), 'utf8').toString(
+    'base64url',
+  );
 }
 
 function fitsType(value: unknown, type: CursorValueType): boolean {
@@ -56,7 +58,11 @@ function fitsType(value: unknown, type: CursorValueType): boolean {
     case 'bigint':
       return Number.isSafeInteger(value);
     case 'int':
-      return Number.isSafeInteger(value) && (value as number) >= INT_RANGE.min && (value as number) <= INT_RANGE.max;
+      return (
+        Number.isSafeInteger(value) &&
+        (value as number) >= INT_RANGE.min &&
+        (value as number) <= INT_RANGE.max
+      );
     case 'double':
       return typeof value === 'number' && Number.isFinite(value);
     case 'text':
@@ -68,15 +74,20 @@ function fitsType(value: unknown, type: CursorValueType): boolean {
 /** The position a cursor holds, if it was made under `format`; anything else is BAD_USER_INPUT at `path`. */
 export function decodeCursor(format: CursorFormat, cursor: string, path = 'after'): CursorPosition {
   const refuse = () =>
-    badUserInput(`${path} is not a valid cursor for this ordering: pass a cursor this connection returned under the same orderBy`, path);
-  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw refuse();
+    badUserInput(
+      `${path} is not a valid cursor for this ordering: pass a cursor this connection returned under the same orderBy`,
+      path,
+    );
+  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor))
+    throw refuse();
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw refuse();
   }
-  if (!Array.isArray(key) || key.length !== format.values.length + 2 || key[0] !== format.ordering) throw refuse();
+  if (!Array.isArray(key) || key.length !== format.values.length + 2 || key[0] !== format.ordering)
+    throw refuse();
   const values = key.slice(1, -1);
   const id = key[key.length - 1];
   if (!values.every((value, i) => fitsType(value, format.values[i]))) throw refuse();

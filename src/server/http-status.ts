@@ -32,7 +32,9 @@ export const HTTP_STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
 
 export function statusOfCode(code: unknown): number {
   // A code outside the table cannot come out of the error formatter; if one ever does, it is our fault.
-  return typeof code === 'string' && code in HTTP_STATUS_OF_CODE ? HTTP_STATUS_OF_CODE[code as ErrorCode] : 500;
+  return typeof code === 'string' && code in HTTP_STATUS_OF_CODE
+    ? HTTP_STATUS_OF_CODE[code as ErrorCode]
+    : 500;
 }
 
 /**
@@ -41,7 +43,9 @@ export function statusOfCode(code: unknown): number {
  * rule is deterministic whatever order the errors were raised in (429 > 413 >
  * 409 > 404 > 403 > 401 > 400). Undefined when there is no error.
  */
-export function statusOfErrors(errors: ReadonlyArray<Pick<GraphQLFormattedError, 'extensions'>> | undefined): number | undefined {
+export function statusOfErrors(
+  errors: ReadonlyArray<Pick<GraphQLFormattedError, 'extensions'>> | undefined,
+): number | undefined {
   if (!errors?.length) return undefined;
   return Math.max(...errors.map((error) => statusOfCode(error.extensions?.code)));
 }
@@ -69,8 +73,12 @@ export function httpStatusPlugin<Context extends object>(): ApolloServerPlugin<C
           const status = statusOfErrors(errors);
           if (status === undefined) return;
           const set = response.http.status;
-          response.http.status = set !== undefined && set >= 400 && set < 500 && status >= 400 && status < 500 ? Math.max(set, status) : status;
-          for (const [name, value] of Object.entries(challenge(response.http.status))) response.http.headers.set(name, value);
+          response.http.status =
+            set !== undefined && set >= 400 && set < 500 && status >= 400 && status < 500
+              ? Math.max(set, status)
+              : status;
+          for (const [name, value] of Object.entries(challenge(response.http.status)))
+            response.http.headers.set(name, value);
         },
       };
     },
