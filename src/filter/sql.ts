@@ -21,18 +21,34 @@ export function joinSql(separator: string, parts: Sql[]): Sql {
   return { text: parts.map((part) => part.text).join(separator), bindings: parts.flatMap((part) => part.bindings) };
 }
 
+/**
+ * Operands beyond which a chain of and/or/+ is nested as a balanced tree. SQLite
+ * parses `a and b and c …` as a left-deep tree whose depth grows with every
+ * operand and refuses trees deeper than 1,000 ("Expression tree is too large");
+ * a balanced tree of n operands is log2(n) deep. Short chains stay flat, as written.
+ */
+const FLAT_OPERANDS = 8;
+
+/** `(a op b op …)`, nested in halves past FLAT_OPERANDS so the depth grows with log2 of the count. */
+export function balanced(operator: string, parts: Sql[]): Sql {
+  if (parts.length <= FLAT_OPERANDS) {
+    const joined = joinSql(` ${operator} `, parts);
+    return { text: `(${joined.text})`, bindings: joined.bindings };
+  }
+  const half = Math.ceil(parts.length / 2);
+  return balanced(operator, [balanced(operator, parts.slice(0, half)), balanced(operator, parts.slice(half))]);
+}
+
 export function and(parts: Sql[]): Sql {
   if (parts.length === 0) return TRUE;
   if (parts.length === 1) return parts[0];
-  const joined = joinSql(' and ', parts);
-  return { text: `(${joined.text})`, bindings: joined.bindings };
+  return balanced('and', parts);
 }
 
 export function or(parts: Sql[]): Sql {
   if (parts.length === 0) return FALSE;
   if (parts.length === 1) return parts[0];
-  const joined = joinSql(' or ', parts);
-  return { text: `(${joined.text})`, bindings: joined.bindings };
+  return balanced('or', parts);
 }
 
 export function not(part: Sql): Sql {
