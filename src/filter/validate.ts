@@ -1,4 +1,5 @@
 import { ATTRIBUTE_KEY } from '../ingest/ingest.validation';
+import { checkAssignmentBudget, checkFilterBudget, checkScoreBudget } from './budget';
 import type {
   AttributeFilter,
   BehaviourFilter,
@@ -318,7 +319,9 @@ export async function prepareFilter(
 ): Promise<PreparedFilter> {
   const preparation = new FilterPreparation(references);
   await preparation.visit(filter, path, expanding, false);
-  return preparation.prepared(filter);
+  const prepared = preparation.prepared(filter);
+  checkFilterBudget(prepared, path);
+  return prepared;
 }
 
 /**
@@ -341,6 +344,7 @@ export async function prepareScoringRules(
     preparation.startOwnFilter();
     await preparation.visit(rule.filter, `${path}.${i}.filter`, expanding, false);
     prepared.push(preparation.prepared(rule.filter));
+    checkFilterBudget(prepared[i], `${path}.${i}.filter`);
   }
   return prepared;
 }
@@ -349,7 +353,9 @@ export async function prepareScoringRules(
 export async function prepareScoringModel(id: string, references: FilterReferences, path: string): Promise<PreparedFilter> {
   const preparation = new FilterPreparation(references);
   await preparation.visitScoringModel(id, path, []);
-  return preparation.prepared({ value: { score: { model: id, gte: SCORE_RANGE.min } } });
+  const prepared = preparation.prepared({ value: { score: { model: id, gte: SCORE_RANGE.min } } });
+  checkScoreBudget(prepared, id, path);
+  return prepared;
 }
 
 /**
@@ -367,7 +373,10 @@ export async function preparePersonaAssignment(
   const preparation = new FilterPreparation(references);
   await preparation.visit(filter, path, [], false);
   await preparation.visitAssignment(assignmentPath, []);
-  return preparation.prepared(filter);
+  const prepared = preparation.prepared(filter);
+  checkFilterBudget(prepared, path);
+  checkAssignmentBudget(prepared, assignmentPath);
+  return prepared;
 }
 
 /** What compile, evaluate and explain read of the saved objects a prepared filter was checked with. */
