@@ -178,3 +178,23 @@ describe('filters at the documented limits run on this store', () => {
     expect(over.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', path: 'filter' });
   });
 });
+
+test('a filter nested to the level limit around a heavy purchase runs in every statement that carries it', async () => {
+  const purchase = {
+    behaviour: { purchase: { category: { ne: 'books', in: Array.from({ length: 20 }, (_, i) => `c${i}`) }, channel: ['WEB'], orderAmount: { gt: 1 }, within: { lastDays: 400 }, count: { gte: 1 }, totalAmount: { gt: 3 } } },
+  };
+  let filter: object = purchase;
+  // Alternating and/or (chains of one operator are flattened, alternations nest): 1 + 2 × 5 + 1 = 12 levels.
+  for (let i = 0; i < 5; i++) filter = { and: [{ identity: { country: { ne: 'FR' } } }, { or: [{ identity: { emailOptIn: true } }, filter] }] };
+  filter = { not: filter };
+  const asOf = new Date();
+  const answer = await server.post(
+    'query($f: SegmentFilter!) { evaluateSegment(filter: $f) { size stats { revenue } sample(first: 2) { externalId } } customers(filter: $f, first: 2) { totalCount edges { node { externalId } } } }',
+    { f: filter },
+  );
+  expect(answer.body.errors).toBeUndefined();
+  expect(answer.body.data.evaluateSegment.size).toBe(await reference(filter, asOf));
+  expect(answer.body.data.customers.totalCount).toBe(answer.body.data.evaluateSegment.size);
+  const deeper = await server.post('query($f: SegmentFilter!) { evaluateSegment(filter: $f) { size } }', { f: { and: [{}, { not: filter }] } });
+  expect(deeper.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+});
