@@ -22,8 +22,7 @@ export function parseIsoInstant(text: string): Date | null {
   const minute = mi === undefined ? 0 : Number(mi);
   const second = s === undefined ? 0 : Number(s);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day > daysInMonth) return null;
+  if (day > daysInMonth(year, month)) return null;
   const millis = frac === undefined ? 0 : Math.floor(Number(`0.${frac}`) * 1000);
   let offsetMinutes = 0;
   if (zone !== undefined && zone.toUpperCase() !== 'Z') {
@@ -34,9 +33,26 @@ export function parseIsoInstant(text: string): Date | null {
     if (offH > 23 || offM > 59) return null;
     offsetMinutes = sign * (offH * 60 + offM);
   }
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
-  const date = new Date(utc);
+  const date = utcDate(year, month - 1, day, hour, minute, second, millis);
+  date.setTime(date.getTime() - offsetMinutes * 60_000);
   return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/**
+ * Date.UTC reads years 0–99 as 1900–1999 (a two-digit-year convenience of
+ * JavaScript): year 0050 would become 1950 and pass every range check.
+ * setUTCFullYear takes the year as written.
+ */
+function utcDate(year: number, month: number, day: number, hour: number, minute: number, second: number, millis: number): Date {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, day);
+  date.setUTCHours(hour, minute, second, millis);
+  return date;
+}
+
+/** Days in a month (1–12) of the proleptic Gregorian calendar, years 0–99 included. */
+function daysInMonth(year: number, month: number): number {
+  return utcDate(year, month, 0, 0, 0, 0, 0).getUTCDate();
 }
 
 function invalidDateTime(value: unknown): GraphQLError {

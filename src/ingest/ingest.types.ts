@@ -96,7 +96,9 @@ export class OrderInput {
   @Field(() => DateTimeScalar)
   orderedAt!: Date;
 
-  @Field(() => Float)
+  @Field(() => Float, {
+    description: 'From 0 to 1,000,000,000,000 (10^12); an item outside is rejected, so sums over any base stay finite.',
+  })
   amount!: number;
 
   @Field(() => String, { nullable: true, description: 'ISO 4217; default EUR.' })
