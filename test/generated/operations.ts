@@ -592,6 +592,7 @@ export type OrderEdge = {
 };
 
 export type OrderInput = {
+  /** From 0 to 1,000,000,000,000 (10^12); an item outside is rejected, so sums over any base stay finite. */
   amount: Scalars['Float']['input'];
   categories?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Default OTHER. */
