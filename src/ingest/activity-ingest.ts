@@ -1,5 +1,5 @@
 import type { Knex } from '@mikro-orm/knex';
-import { byteOrder, insertRows, jsonText, jsonValue, selectWhereIn } from '../db/batch';
+import { insertRows, jsonText, jsonValue, selectWhereIn } from '../db/batch';
 import { transactionWithRetry } from '../db/retry';
 import { Channel } from '../entities/enums';
 import { BatchTally, type IngestResult } from './ingest-result';
@@ -152,8 +152,10 @@ async function recordActivity<T extends { externalId: string; customerExternalId
   if (valid.length === 0) return checked.result();
 
   // Two batches recording the same new item at once (PostgreSQL): the second
-  // insert fails on the unique externalId once the first commits, and the
-  // batch runs again, finding the item stored: a duplicate, not an error.
+  // insert fails on the unique externalId once the first commits (or, sharing
+  // several in other orders, one of them is chosen as a deadlock victim), and
+  // the batch runs again, finding the items stored: duplicates, not an error.
+  // Items are inserted in the order sent, so ids follow it.
   return transactionWithRetry(knex, async (trx) => {
     const tally = checked.fork();
     const customers = await selectWhereIn<{ id: number | string; external_id: string }>(
@@ -194,8 +196,6 @@ async function recordActivity<T extends { externalId: string; customerExternalId
       }
     }
     if (fresh.length === 0) return tally.result();
-    // In key order, so that batches sharing new items wait for each other on the unique index instead of deadlocking.
-    fresh.sort((a, b) => byteOrder(a.item.externalId, b.item.externalId));
     await insertRows(
       trx,
       kind.table,

@@ -1,5 +1,5 @@
 import type { Knex } from '@mikro-orm/knex';
-import { insertRows, jsonText, jsonValue, millis, bool, selectWhereIn, chunks, byteOrder } from '../db/batch';
+import { insertRows, jsonText, jsonValue, millis, bool, selectWhereIn, chunks } from '../db/batch';
 import { transactionWithRetry } from '../db/retry';
 import { Gender, LifecycleStage } from '../entities/enums';
 import { BatchTally, type IngestResult } from './ingest-result';
@@ -290,9 +290,13 @@ function applyPatches(pending: Map<string, Pending>, valid: readonly ValidItem[]
   }
 }
 
-/** Writes the changed customers, in key order: new ones by plain INSERT (a concurrent creation fails on the key), stored ones in place. */
+/**
+ * Writes the changed customers: stored ones in place, new ones by plain INSERT
+ * (a concurrent creation fails on the key), in the order of the batch, so that
+ * ids, and "newest first", follow the order the items were sent in.
+ */
 async function writeChanged(trx: Knex.Transaction, pending: Map<string, Pending>, now: Date): Promise<void> {
-  const changed = [...pending.entries()].filter(([, entry]) => entry.changed).sort(([a], [b]) => byteOrder(a, b));
+  const changed = [...pending.entries()].filter(([, entry]) => entry.changed);
   const stamp = now.getTime();
   const rowsOf = (isNew: boolean) => changed.filter(([, entry]) => entry.isNew === isNew).map(([externalId, entry]) => rowFromState(externalId, entry.state, stamp));
   const updatable = Object.values(CUSTOMER_COLUMNS).concat('updated_at');
