@@ -13,7 +13,7 @@ export interface Settings {
   database: DatabaseTarget;
   demoData: boolean;
   production: boolean;
-  /** Currency given to orders recorded without one (API.md: EUR). */
+  /** Currency given to orders recorded without one (docs/API.md: EUR). */
   defaultCurrency: string;
   /** Quiet time after the last ingestion before metrics are refreshed; null: no automatic refresh. */
   metricsRefreshDelayMs: number | null;

@@ -40,7 +40,7 @@ const context = { asOf, segmentFilter: () => ({}), scoringRules: () => [], perso
 const members = (filter: SegmentFilter, at = asOf) => facts.filter((customer) => evaluate(customer, filter, { ...context, asOf: at }));
 const revenueOf = (customer: CustomerFacts, at = asOf) => customer.orders.filter((order) => order.orderedAt <= at).reduce((sum, order) => sum + order.amount, 0);
 
-/** API.md's preferred channel, computed from the raw events: most customer-initiated events in 180 days, ties to the most recent, then by name. */
+/** docs/API.md's preferred channel, computed from the raw events: most customer-initiated events in 180 days, ties to the most recent, then by name. */
 function preferredChannel(customer: CustomerFacts, at = asOf): string | null {
   const since = at.getTime() - 180 * DAY_MS;
   const byChannel = new Map<string, { n: number; last: number }>();

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { loadExampleTabs } from '../src/server/playground';
 import { loadDemoDataIfEmpty } from '../seeds/demo';
@@ -48,7 +50,7 @@ async function offlinePage() {
   return { context, page, outside, pageErrors };
 }
 
-const screenshot = (name: string) => require('node:path').join(require('node:os').tmpdir(), `segments-playground-${name}.png`);
+const screenshot = (name: string) => join(tmpdir(), `segments-playground-${name}.png`);
 
 test('the playground opens on the read-only tour, whose crossed segment is not empty on the demo base', async () => {
   const { context, page, outside, pageErrors } = await offlinePage();

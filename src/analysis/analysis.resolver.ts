@@ -1,5 +1,6 @@
 import { Authorized, Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { Scope } from '../auth/scopes';
+import { AS_OF } from '../common/descriptions';
 import { DateTimeScalar } from '../common/scalars';
 import type { Segment } from '../entities';
 import { filterToJson, storedFilter } from '../filter/json';
@@ -23,10 +24,10 @@ export class AnalysisResolver {
   @Query(() => MarketMapType, { description: 'Customers the filter selects (default everyone), crossed by two dimensions as of asOf (default now).' })
   async marketMap(
     @Ctx() ctx: RequestContext,
-    @Arg('rows', () => Dimension) rows: Dimension,
-    @Arg('columns', () => Dimension, { nullable: true }) columns?: Dimension,
-    @Arg('filter', () => SegmentFilterInput, { nullable: true }) filter?: SegmentFilterInput,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date,
+    @Arg('rows', () => Dimension, { description: 'The dimension of the rows.' }) rows: Dimension,
+    @Arg('columns', () => Dimension, { nullable: true, description: 'The dimension of the columns; default none (one column, "all").' }) columns?: Dimension,
+    @Arg('filter', () => SegmentFilterInput, { nullable: true, description: 'Only customers this filter selects; default everyone.' }) filter?: SegmentFilterInput,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
   ): Promise<MarketMapType> {
     const map = await marketMap(ctx.em, rows, columns ?? null, filter ?? null, asOf ?? ctx.now);
     return { ...map, cells: map.cells.map((cell) => ({ ...cell, filter: cell.filter && filterToJson(cell.filter) })) };
@@ -36,8 +37,8 @@ export class AnalysisResolver {
   @Query(() => [OverlapType], { description: 'Every pair of the listed saved segments (at most 20), as of asOf: one statement.' })
   segmentOverlap(
     @Ctx() ctx: RequestContext,
-    @Arg('ids', () => [ID]) ids: string[],
-    @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date,
+    @Arg('ids', () => [ID], { description: 'Saved segment ids, at most 20, each once; every pair is compared.' }) ids: string[],
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
   ): Promise<OverlapType[]> {
     return segmentOverlap(ctx.em, ids, asOf ?? ctx.now);
   }
@@ -47,7 +48,7 @@ export class AnalysisResolver {
 export class SegmentAnalysisResolver {
   @Authorized(Scope.READ)
   @FieldResolver(() => SegmentStatsType, { description: 'The members in figures as of asOf (default now): one statement.' })
-  async stats(@Root() segment: Segment, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date) {
+  async stats(@Root() segment: Segment, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date) {
     const at = asOf ?? ctx.now;
     const stats: SegmentStatsType = await populationStats(ctx.em, await segmentPredicate(ctx.em, segment, at), at);
     return Object.assign(stats, { filter: storedFilter(segment.filter) });
@@ -58,8 +59,8 @@ export class SegmentAnalysisResolver {
   performance(
     @Root() segment: Segment,
     @Ctx() ctx: RequestContext,
-    @Arg('from', () => DateTimeScalar) from: Date,
-    @Arg('to', () => DateTimeScalar) to: Date,
+    @Arg('from', () => DateTimeScalar, { description: 'Start of the period (inclusive); membership is taken at this instant.' }) from: Date,
+    @Arg('to', () => DateTimeScalar, { description: 'End of the period (exclusive).' }) to: Date,
   ) {
     return segmentPerformance(ctx.em, segment, from, to);
   }

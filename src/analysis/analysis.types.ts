@@ -9,35 +9,49 @@ registerEnumType(Dimension, {
     'An axis of a market map. AGE_BAND: 18–24, 25–34, 35–44, 45–54, 55–64, 65+, unknown (and "under 18" when someone is); ' +
     'COMPANY_SIZE_BAND: 1–9, 10–49, 50–249, 250–999, 1000+ employees, unknown; PERSONA: persona ids in assignment order, then "unassigned"; ' +
     'PREFERRED_CHANNEL: channels, then "none". Open axes (COUNTRY, REGION, INDUSTRY, JOB_FUNCTION, ACQUISITION_SOURCE) show their 50 largest keys, "other" for the rest, then "unknown".',
+  valuesConfig: {
+    COUNTRY: { description: 'Country code (ISO 3166-1 alpha-2); open axis.' },
+    REGION: { description: 'Region, state or province; open axis.' },
+    GENDER: { description: 'Gender values, then "unknown" for customers without one.' },
+    AGE_BAND: { description: 'Age bands in whole years at asOf: 18–24, 25–34, 35–44, 45–54, 55–64, 65+, "unknown" (and "under 18" when someone is).' },
+    INDUSTRY: { description: 'Industry of the company; open axis.' },
+    COMPANY_SIZE_BAND: { description: 'Employee bands: 1–9, 10–49, 50–249, 250–999, 1000+, "unknown".' },
+    JOB_FUNCTION: { description: 'Job function; open axis.' },
+    LIFECYCLE_STAGE: { description: 'Lifecycle stages in their order.' },
+    ACQUISITION_SOURCE: { description: 'Where the lead came from; open axis.' },
+    RFM_SEGMENT: { description: 'RFM segments of the latest metrics refresh, then "unknown" for customers without one.' },
+    PERSONA: { description: 'Persona ids in assignment order, then "unassigned".' },
+    PREFERRED_CHANNEL: { description: 'Preferred channel at asOf (180 days of customer-initiated events), then "none"; cells carry no filter.' },
+  },
 });
 
 @ObjectType('Bucket', { description: 'Customers sharing one key; share is of the population the buckets break down.' })
 export class BucketType {
-  @Field()
+  @Field({ description: 'What the customers share: a country code, an RFM segment, a persona id, a channel…; "none", "unknown" or "unassigned" for those without one.' })
   key!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Customers in the bucket.' })
   customers!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'customers / the population broken down, 0..1.' })
   share!: number;
 }
 
 @ObjectType('SegmentStats', { description: 'A population in figures, computed in one statement as of asOf.' })
 export class SegmentStatsType {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Customers in the population.' })
   size!: number;
 
-  @Field(() => Float, { description: 'size / every customer; 0 on an empty base.' })
+  @Field(() => Float, { description: 'size / every customer, 0..1; 0 on an empty base.' })
   shareOfBase!: number;
 
-  @Field(() => Float, { description: "Sum of the members' orders at or before asOf." })
+  @Field(() => Float, { description: "Sum of the members' order amounts at or before asOf, a currency amount (no currency conversion)." })
   revenue!: number;
 
-  @Field(() => Float, { description: 'revenue / size; 0 for an empty population.' })
+  @Field(() => Float, { description: 'revenue / size, a currency amount; 0 for an empty population.' })
   revenuePerCustomer!: number;
 
-  @Field(() => Float, { nullable: true, description: "revenue / the members' orders; null without orders." })
+  @Field(() => Float, { nullable: true, description: "revenue / the members' orders at or before asOf, a currency amount; null without orders." })
   averageOrderValue!: number | null;
 
   @Field(() => [BucketType], { description: 'By RFM segment of the latest refresh; "none" without one. Largest first; the buckets sum to size.' })
@@ -56,24 +70,24 @@ export class SegmentStatsType {
   filter?: SegmentFilter;
 }
 
-@ObjectType('MarketCell')
+@ObjectType('MarketCell', { description: 'One potential segment of a market map: the customers with one row key and one column key.' })
 export class MarketCellType {
-  @Field()
+  @Field({ description: 'The row key of the cell (see Dimension for the keys of each axis).' })
   row!: string;
 
-  @Field()
+  @Field({ description: 'The column key of the cell; "all" without a column dimension.' })
   column!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Customers in the cell.' })
   customers!: number;
 
-  @Field(() => Float, { description: "Sum of the cell's customers' orders at or before asOf." })
+  @Field(() => Float, { description: "Sum of the cell's customers' order amounts at or before asOf, a currency amount." })
   revenue!: number;
 
-  @Field(() => Float, { description: '0 for an empty cell.' })
+  @Field(() => Float, { description: 'revenue / customers, a currency amount; 0 for an empty cell.' })
   revenuePerCustomer!: number;
 
-  @Field(() => Float, { description: 'customers / total.' })
+  @Field(() => Float, { description: "customers / the map's total, 0..1." })
   share!: number;
 
   @Field(() => JSONScalar, {
@@ -85,10 +99,10 @@ export class MarketCellType {
 
 @ObjectType('MarketMap', { description: 'Every potential segment of two crossed dimensions, from one grouped statement.' })
 export class MarketMapType {
-  @Field(() => [String])
+  @Field(() => [String], { description: 'The row keys, in display order (see Dimension).' })
   rows!: string[];
 
-  @Field(() => [String], { description: '["all"] when no column dimension was asked.' })
+  @Field(() => [String], { description: 'The column keys, in display order; ["all"] when no column dimension was asked.' })
   columns!: string[];
 
   @Field(() => [MarketCellType], { description: 'Every row × column, empty ones included, row by row; they add up to total.' })
@@ -98,45 +112,45 @@ export class MarketMapType {
   total!: number;
 }
 
-@ObjectType('Overlap')
+@ObjectType('Overlap', { description: 'How two saved segments overlap, as of asOf.' })
 export class OverlapType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The first segment of the pair.' })
   a!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The second segment of the pair.' })
   b!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Customers in both segments.' })
   both!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Customers in a but not in b.' })
   onlyA!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Customers in b but not in a.' })
   onlyB!: number;
 
-  @Field(() => Float, { description: 'both / (both + onlyA + onlyB); 0 when both segments are empty.' })
+  @Field(() => Float, { description: 'both / (both + onlyA + onlyB), 0..1; 0 when both segments are empty.' })
   jaccard!: number;
 }
 
 @ObjectType('SegmentPerformance', { description: 'Members are the segment as of `from`; buyers those with an order in [from, to).' })
 export class SegmentPerformanceType {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Members of the segment as of `from`.' })
   members!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Members with at least one order in [from, to).' })
   buyers!: number;
 
-  @Field(() => Float, { description: 'buyers / members; 0 without members.' })
+  @Field(() => Float, { description: 'buyers / members, 0..1; 0 without members.' })
   conversionRate!: number;
 
-  @Field(() => Float, { description: "Members' orders in [from, to)." })
+  @Field(() => Float, { description: "Sum of the members' order amounts in [from, to), a currency amount." })
   revenue!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'revenue / members, a currency amount; 0 without members.' })
   revenuePerMember!: number;
 
-  @Field(() => Float, { description: 'The same rate among every customer outside the segment.' })
+  @Field(() => Float, { description: 'The same rate among every customer outside the segment (as of `from`), 0..1.' })
   baselineConversionRate!: number;
 
   @Field(() => Float, { nullable: true, description: 'conversionRate / baselineConversionRate; null when the baseline is 0.' })

@@ -5,7 +5,7 @@ import type { IntFilter, SegmentFilter, StringFilter } from '../filter/types';
 import { ageCutoff } from '../filter/window';
 import { preferredChannelSql } from './preferred-channel';
 
-/** The axes of a market map (API.md). */
+/** The axes of a market map (docs/API.md). */
 export enum Dimension {
   COUNTRY = 'COUNTRY',
   REGION = 'REGION',

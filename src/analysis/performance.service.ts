@@ -16,7 +16,7 @@ export interface PerformanceData {
 }
 
 /**
- * How a segment did over [from, to) (API.md): members are the segment as of
+ * How a segment did over [from, to) (docs/API.md): members are the segment as of
  * `from`; buyers those with an order in [from, to); the baseline is the same
  * rate among every other customer; lift = rate / baseline (null when the
  * baseline is 0). One statement: each customer's membership and spend in the window.

@@ -4,7 +4,7 @@ import type { Channel } from '../entities/enums';
 import { sql, type Sql } from '../filter/sql';
 import { DAY_MS } from '../filter/types';
 
-/** The only outbound event (API.md): every other event is customer-initiated. */
+/** The only outbound event (docs/API.md): every other event is customer-initiated. */
 export const OUTBOUND_EVENT = 'message_sent';
 export const PREFERRED_CHANNEL_DAYS = 180;
 

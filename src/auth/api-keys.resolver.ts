@@ -7,39 +7,46 @@ import { Scope } from './scopes';
 
 registerEnumType(Scope, {
   name: 'Scope',
-  description: 'READ: queries; PII: unmasked personal data; WRITE: segments, personas, scoring models; INGEST: customers, orders, events, metrics refreshes; ADMIN: API keys.',
+  description: 'What an API key may do. READ: queries; PII: unmasked personal data; WRITE: segments, personas, scoring models; INGEST: customers, orders, events, metrics refreshes; ADMIN: API keys.',
+  valuesConfig: {
+    READ: { description: 'Run queries (personal data masked).' },
+    PII: { description: 'Read personal data unmasked (email, phone, names, birth date) and filter on email.' },
+    WRITE: { description: 'Create, update and delete segments, personas and scoring models.' },
+    INGEST: { description: 'Upsert customers, record orders and events, refresh metrics.' },
+    ADMIN: { description: 'Create, list and revoke API keys.' },
+  },
 });
 
 @ObjectType('ApiKey', { description: 'An API key as stored: its secret is never shown again after creation, only a hash is kept.' })
 export class ApiKeyType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Opaque identifier; pass it to revokeApiKey.' })
   id!: number;
 
-  @Field()
+  @Field({ description: 'Who or what the key is for, as given at creation.' })
   name!: string;
 
   @Field({ description: 'The start of the key (after "seg_"), to tell keys apart.' })
   prefix!: string;
 
-  @Field(() => [Scope])
+  @Field(() => [Scope], { description: 'What the key may do.' })
   scopes!: Scope[];
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the key was created (ISO instant).' })
   createdAt!: Date;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the key was revoked; null while it is valid.' })
   revokedAt!: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Within a minute.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When a request last used the key, to within a minute; null when never.' })
   lastUsedAt!: Date | null;
 }
 
-@ObjectType('CreatedApiKey')
+@ObjectType('CreatedApiKey', { description: 'A new API key: its secret, shown this once, and its stored record.' })
 export class CreatedApiKeyType {
   @Field({ description: 'The secret, shown this once: send it as Authorization: Bearer <key>.' })
   key!: string;
 
-  @Field(() => ApiKeyType)
+  @Field(() => ApiKeyType, { description: 'The stored record of the new key.' })
   apiKey!: ApiKeyType;
 }
 
@@ -52,8 +59,8 @@ export class ApiKeyResolver {
   }
 
   @Authorized(Scope.ADMIN)
-  @Mutation(() => CreatedApiKeyType)
-  async createApiKey(@Ctx() ctx: RequestContext, @Arg('name') name: string, @Arg('scopes', () => [Scope]) scopes: Scope[]) {
+  @Mutation(() => CreatedApiKeyType, { description: 'Creates an API key; the answer is the only time its secret is shown.' })
+  async createApiKey(@Ctx() ctx: RequestContext, @Arg('name', { description: 'Who or what the key is for, 1 to 200 characters (trimmed).' }) name: string, @Arg('scopes', () => [Scope], { description: 'What the key may do (at least one scope).' }) scopes: Scope[]) {
     try {
       return await createApiKey(ctx.em.getKnex(), name, scopes);
     } catch (error) {
@@ -63,7 +70,7 @@ export class ApiKeyResolver {
 
   @Authorized(Scope.ADMIN)
   @Mutation(() => ApiKeyType, { description: 'Requests with the key are refused from now on; the record stays.' })
-  async revokeApiKey(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string) {
+  async revokeApiKey(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: "The API key's id; NOT_FOUND for an unknown one." }) id: string) {
     const revoked = /^\d{1,15}$/.test(id) ? await revokeApiKey(ctx.em.getKnex(), Number(id)) : null;
     if (!revoked) throw notFound(`no API key has id "${id}"`);
     return revoked;

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from '@mikro-orm/knex';
 import { parseScopes, type Caller, type Scope } from './scopes';
+import type { Row } from '../db/raw-rows';
 
 /** A key reads `seg_` + 8 characters shown in listings (the prefix) + 32 secret ones. */
 const KEY_SHAPE = /^seg_([A-Za-z0-9_-]{8})([A-Za-z0-9_-]{32})$/;
@@ -22,7 +23,7 @@ export function hashSecret(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
-function view(row: Record<string, any>): ApiKeyView {
+function view(row: Row): ApiKeyView {
   const scopes = typeof row.scopes === 'string' ? JSON.parse(row.scopes) : row.scopes;
   const date = (value: unknown) => (value == null ? null : new Date(Number(value)));
   return { id: Number(row.id), name: row.name, prefix: row.prefix, scopes, createdAt: date(row.created_at)!, revokedAt: date(row.revoked_at), lastUsedAt: date(row.last_used_at) };

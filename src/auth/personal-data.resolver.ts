@@ -13,7 +13,7 @@ function shown(value: string | null | undefined, ctx: RequestContext, mask: (val
   return mayReadPersonalData(ctx.caller) ? value : mask(value);
 }
 
-/** A customer's personal data, shown as stored to callers with the pii scope and masked to others (API.md). */
+/** A customer's personal data, shown as stored to callers with the pii scope and masked to others (docs/API.md). */
 @Resolver(() => CustomerType)
 export class CustomerPersonalDataResolver {
   @FieldResolver(() => String, { nullable: true, description: `${PERSONAL} ("j***@example.com").` })

@@ -1,18 +1,19 @@
 import { ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { CONNECTION } from './descriptions';
 import { encodeCursor, type Page } from './pagination';
 
-@ObjectType({ description: 'Relay page information.' })
+@ObjectType({ description: 'Relay page information: where a page sits in its list.' })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'True when more items follow this page.' })
   hasNextPage!: boolean;
 
-  @Field()
+  @Field({ description: 'True when the page was asked for with `after`, so items come before it.' })
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Cursor of the first item of the page; null on an empty page.' })
   startCursor!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Cursor of the last item of the page, to pass as `after` for the next page; null on an empty page.' })
   endCursor!: string | null;
 }
 
@@ -31,24 +32,24 @@ export interface ConnectionShape<T> {
  * on the returned object, so pages which do not ask for it never pay for the count.
  */
 export function Connection<T extends object>(nodeType: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: CONNECTION.edgeType(name) })
   class Edge {
-    @Field()
+    @Field({ description: CONNECTION.cursor })
     cursor!: string;
 
-    @Field(() => nodeType)
+    @Field(() => nodeType, { description: CONNECTION.node(name) })
     node!: T;
   }
 
   @ObjectType(`${name}ConnectionBase`)
   abstract class ConnectionType {
-    @Field(() => [Edge])
+    @Field(() => [Edge], { description: CONNECTION.edges })
     edges!: Edge[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: CONNECTION.pageInfo })
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: 'How many nodes the whole connection holds.' })
+    @Field(() => Int, { description: 'How many items the whole list holds (every page), counted only when asked for.' })
     totalCount!: number;
   }
   return ConnectionType;

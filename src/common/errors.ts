@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 
-/** The `extensions.code` values of API.md. */
+/** The `extensions.code` values of docs/API.md. */
 export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   NOT_FOUND = 'NOT_FOUND',

@@ -3,7 +3,7 @@ import { badUserInput } from './errors';
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 
-/** `first` as API.md defines it: default 50, at most 500, never negative. */
+/** `first` as docs/API.md defines it: default 50, at most 500, never negative. */
 export function pageSize(first: number | null | undefined, path = 'first'): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
   if (first < 0) throw badUserInput(`${path} must not be negative`, path);

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { SAVED, SAVED_FILTER } from './descriptions';
 import { JSONScalar } from './scalars';
 
 /**
@@ -8,32 +9,32 @@ import { JSONScalar } from './scalars';
  */
 @ObjectType('SavedObject')
 export abstract class SavedObjectType {
-  @Field(() => ID)
+  @Field(() => ID, { description: SAVED.id })
   id!: number;
 
-  @Field()
+  @Field({ description: SAVED.name })
   name!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: SAVED.description })
   description?: string | null;
 }
 
 /** A saved object defined by one filter: segments, personas. */
 @ObjectType('SavedFilterObject')
 export abstract class SavedFilterType extends SavedObjectType {
-  @Field(() => JSONScalar, { description: 'The SegmentFilter as saved; feeds back into the input unchanged.' })
+  @Field(() => JSONScalar, { description: SAVED_FILTER })
   filter!: Record<string, unknown>;
 
-  @Field({ description: 'The filter in plain words.' })
+  @Field({ description: 'The filter in plain words, e.g. "country in (FR, BE) AND purchased ≥ 3 times in the last 90 days".' })
   definition!: string;
 }
 
 /** The name and description every saved object's input takes (checked by checkNamed). */
 @InputType('SavedObjectInput')
 export abstract class SavedObjectInput {
-  @Field()
+  @Field({ description: SAVED.inputName })
   name!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: SAVED.inputDescription })
   description?: string | null;
 }

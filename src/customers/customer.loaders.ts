@@ -52,7 +52,7 @@ function activityPageLoader<T extends Order | Event>(em: EntityManager, source: 
         groups.set(group, [...(groups.get(group) ?? []), key]);
       }
       const results = new Map<string, ConnectionShape<T>>();
-      for (const [group, members] of groups) {
+      for (const members of groups.values()) {
         const { first, after, name } = members[0];
         const customerIds = [...new Set(members.map((member) => member.customerId))];
         const rowsByCustomer = await fetchPages(em, source, customerIds, first, after ?? null, name ?? null);

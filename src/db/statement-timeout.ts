@@ -45,6 +45,7 @@ const ENDS_TRANSACTION = /^\s*(commit|rollback|release|end)\b/i;
 
 export interface StatementLimit {
   /** Pool hooks that put the limit on each new connection. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the driver's own connection object (sqlite3 Database or pg Client)
   pool: { afterCreate(connection: any, done: (error: Error | null, connection: unknown) => void): void };
   /** Starts enforcing the limit (after migrations) on the client that owns the pool. */
   activate(knex: Knex): void;
@@ -144,6 +145,7 @@ export async function allowLongStatements(trx: Knex.Transaction): Promise<() => 
 /** Whether an error is a statement stopped by the limit (SQLite interrupted, PostgreSQL query_canceled). */
 export function isStatementTimeout(error: unknown): boolean {
   const seen = new Set<unknown>();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks driver errors of unknown shape through `cause`
   let current: any = error;
   while (current && typeof current === 'object' && !seen.has(current)) {
     seen.add(current);

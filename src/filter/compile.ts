@@ -9,7 +9,6 @@ import type {
   FloatFilter,
   IntFilter,
   PurchaseCriterion,
-  ScoringRuleDefinition,
   SegmentFilter,
   StringFilter,
   TagFilter,

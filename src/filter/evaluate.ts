@@ -9,7 +9,6 @@ import type {
   IntFilter,
   PersonaDefinition,
   PurchaseCriterion,
-  ScoringRuleDefinition,
   SegmentFilter,
   StringFilter,
   TagFilter,

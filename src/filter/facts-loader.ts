@@ -2,17 +2,18 @@ import type { Knex } from '@mikro-orm/knex';
 import { jsonValue, millis, selectWhereIn } from '../db/batch';
 import { stateFromRow } from '../ingest/customer-ingest';
 import type { CustomerFacts, MetricsFacts } from './facts';
+import type { Row } from '../db/raw-rows';
 
 const date = (value: unknown) => (millis(value) === null ? null : new Date(millis(value)!));
 const number = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 
 /** Loads everything the reference evaluator reads about these customers (all of them when ids is omitted). */
 export async function loadCustomerFacts(knex: Knex, ids?: number[]): Promise<CustomerFacts[]> {
-  const customers: Array<Record<string, any>> = ids ? await selectWhereIn(knex, 'customers', ['*'], 'id', ids) : await knex('customers').select('*');
+  const customers: Array<Row> = ids ? await selectWhereIn(knex, 'customers', ['*'], 'id', ids) : await knex('customers').select('*');
   const customerIds = customers.map((row) => Number(row.id));
-  const metrics = await selectWhereIn<Record<string, any>>(knex, 'customer_metrics', ['*'], 'customer_id', customerIds);
-  const orders = await selectWhereIn<Record<string, any>>(knex, 'orders', ['*'], 'customer_id', customerIds);
-  const events = await selectWhereIn<Record<string, any>>(knex, 'events', ['*'], 'customer_id', customerIds);
+  const metrics = await selectWhereIn<Row>(knex, 'customer_metrics', ['*'], 'customer_id', customerIds);
+  const orders = await selectWhereIn<Row>(knex, 'orders', ['*'], 'customer_id', customerIds);
+  const events = await selectWhereIn<Row>(knex, 'events', ['*'], 'customer_id', customerIds);
   const facts = new Map<number, CustomerFacts>();
   for (const row of customers) {
     facts.set(Number(row.id), { ...stateFromRow(row), id: Number(row.id), metrics: null, orders: [], events: [] });

@@ -2,7 +2,7 @@ import type { Channel, Gender, LifecycleStage, RfmSegment } from '../entities/en
 import { CUSTOMER_COLUMNS } from '../ingest/customer-ingest';
 
 /**
- * The segment filter language of API.md, as plain data (no GraphQL here):
+ * The segment filter language of docs/API.md, as plain data (no GraphQL here):
  * the same shape arrives from GraphQL inputs and from saved segments' JSON.
  * Every field that is set must hold; {} matches everyone.
  */

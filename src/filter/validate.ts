@@ -305,7 +305,7 @@ class FilterPreparation {
 }
 
 /**
- * Checks a filter against every rule of API.md and loads the saved segments
+ * Checks a filter against every rule of docs/API.md and loads the saved segments
  * and scoring models it reaches, refusing unknown ids and reference cycles.
  * Throws FilterError with the path of the first problem.
  */

@@ -7,7 +7,7 @@ export interface Interval {
 }
 
 /**
- * The instants a time window covers, measured back from `asOf` (API.md):
+ * The instants a time window covers, measured back from `asOf` (docs/API.md):
  * lastDays N is [asOf − N days, asOf]; fromDaysAgo F / toDaysAgo T is
  * [asOf − F days, asOf − T days] (either alone: T = 0, or since the
  * beginning); from/to is [from, to]; none is all history. Never past asOf.

@@ -44,7 +44,7 @@ export interface CustomerState {
   createdAt: Date;
 }
 
-/** A new customer: a lead, opted out, no interests, no attributes (API.md). */
+/** A new customer: a lead, opted out, no interests, no attributes (docs/API.md). */
 export const NEW_CUSTOMER: Readonly<Omit<CustomerState, 'createdAt'>> = Object.freeze({
   email: null,
   phone: null,

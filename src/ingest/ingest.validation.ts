@@ -23,7 +23,7 @@ export const INGEST_LIMITS = {
   amount: 1e12,
 } as const;
 
-/** Attribute and property keys (API.md). */
+/** Attribute and property keys (docs/API.md). */
 export const ATTRIBUTE_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** The earliest and latest instants we store: beyond them a date is a typo, not history. */

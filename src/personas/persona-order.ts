@@ -2,7 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { storedFilter } from '../filter/json';
 import type { PersonaDefinition } from '../filter/types';
 
-/** The assignment order of API.md: lowest priority number first, ties to the oldest persona (then the lowest id). */
+/** The assignment order of docs/API.md: lowest priority number first, ties to the oldest persona (then the lowest id). */
 export const PERSONA_ORDER = ['priority', 'created_at', 'id'] as const;
 
 /** Every persona as the filter engine reads it, in assignment order: one statement. */

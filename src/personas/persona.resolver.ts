@@ -2,6 +2,7 @@ import { Authorized, Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, R
 import { Scope } from '../auth/scopes';
 import { BucketType } from '../analysis/analysis.types';
 import { medianOfCounts, populationFigures } from '../analysis/population';
+import { AFTER, AS_OF, FIRST, idOf } from '../common/descriptions';
 import { pageSize } from '../common/pagination';
 import { DateTimeScalar } from '../common/scalars';
 import { countCustomers, listCustomers } from '../customers/customer.service';
@@ -26,14 +27,14 @@ export class PersonaResolver {
   }
 
   @Authorized(Scope.READ)
-  @Query(() => PersonaType, { nullable: true })
-  persona(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Persona | null> {
+  @Query(() => PersonaType, { nullable: true, description: 'One persona by id; null when none has it.' })
+  persona(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: idOf('persona') }) id: string): Promise<Persona | null> {
     return findPersona(ctx.em, id);
   }
 
   @Authorized(Scope.READ)
   @Query(() => [BucketType], { description: 'Customers per persona (key: the persona id) in assignment order, then "unassigned"; sums to the whole base. One statement.' })
-  personaDistribution(@Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date) {
+  personaDistribution(@Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date) {
     return personaDistribution(ctx.em, asOf ?? ctx.now);
   }
 
@@ -44,57 +45,57 @@ export class PersonaResolver {
   })
   personaSuggestions(
     @Ctx() ctx: RequestContext,
-    @Arg('k', () => Int, { defaultValue: 5, description: 'Clusters to find, 2 to 12.' }) k: number,
-    @Arg('filter', () => SegmentFilterInput, { nullable: true }) filter?: SegmentFilterInput,
+    @Arg('k', () => Int, { defaultValue: 5, description: 'How many clusters to find, 2 to 12; default 5.' }) k: number,
+    @Arg('filter', () => SegmentFilterInput, { nullable: true, description: 'Cluster only the customers this filter selects; default everyone.' }) filter?: SegmentFilterInput,
   ) {
     return suggestPersonas(ctx.em, k, filter, ctx.now);
   }
 
   @Authorized(Scope.WRITE)
   @Mutation(() => PersonaType, { description: 'BAD_USER_INPUT when the filter (or the place the priority gives it) would make a persona depend on itself.' })
-  createPersona(@Ctx() ctx: RequestContext, @Arg('input', () => PersonaInput) input: PersonaInput): Promise<Persona> {
+  createPersona(@Ctx() ctx: RequestContext, @Arg('input', () => PersonaInput, { description: 'The name, description, filter and priority.' }) input: PersonaInput): Promise<Persona> {
     return createPersona(ctx.em, input);
   }
 
   @Authorized(Scope.WRITE)
   @Mutation(() => PersonaType, { description: 'Replaces the definition; a priority left out keeps the current one.' })
-  updatePersona(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('input', () => PersonaInput) input: PersonaInput): Promise<Persona> {
+  updatePersona(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: idOf('persona') }) id: string, @Arg('input', () => PersonaInput, { description: 'The new name, description and filter, and optionally priority.' }) input: PersonaInput): Promise<Persona> {
     return updatePersona(ctx.em, id, input);
   }
 
   @Authorized(Scope.WRITE)
-  @Mutation(() => Boolean, { description: 'CONFLICT while a segment, scoring rule or persona uses it; NOT_FOUND for an unknown id.' })
-  deletePersona(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+  @Mutation(() => Boolean, { description: 'Deletes the persona; true when done. CONFLICT while a segment, scoring rule or persona uses it; NOT_FOUND for an unknown id.' })
+  deletePersona(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: idOf('persona') }) id: string): Promise<boolean> {
     return deletePersona(ctx.em, id);
   }
 
   @Authorized(Scope.READ)
   @FieldResolver(() => Int, { description: 'Members as of asOf (default now): one statement.' })
-  async size(@Root() persona: Persona, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date) {
+  async size(@Root() persona: Persona, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date) {
     return countCustomers(ctx.em, await personaPredicate(ctx.em, persona, asOf ?? ctx.now));
   }
 
   @Authorized(Scope.READ)
-  @FieldResolver(() => Float, { description: 'size / every customer; 0 on an empty base.' })
-  async share(@Root() persona: Persona, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date) {
+  @FieldResolver(() => Float, { description: 'size / every customer, 0..1; 0 on an empty base.' })
+  async share(@Root() persona: Persona, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date) {
     const [members, base] = await Promise.all([countCustomers(ctx.em, await personaPredicate(ctx.em, persona, asOf ?? ctx.now)), countCustomers(ctx.em)]);
     return base === 0 ? 0 : members / base;
   }
 
   @Authorized(Scope.READ)
-  @FieldResolver(() => CustomerConnection, { description: 'Members as of asOf, oldest customers first.' })
+  @FieldResolver(() => CustomerConnection, { description: 'Members as of asOf, oldest customers first, a page at a time.' })
   async members(
     @Root() persona: Persona,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date,
+    @Arg('first', () => Int, { nullable: true, description: FIRST }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
   ) {
     return listCustomers(ctx.em, { first: pageSize(first), after, where: await personaPredicate(ctx.em, persona, asOf ?? ctx.now) });
   }
 
   @Authorized(Scope.READ)
-  @FieldResolver(() => PersonaPortraitType)
+  @FieldResolver(() => PersonaPortraitType, { description: 'What a typical member looks like, now.' })
   async portrait(@Root() persona: Persona, @Ctx() ctx: RequestContext): Promise<PersonaPortraitType> {
     const where = await personaPredicate(ctx.em, persona, ctx.now);
     const figures = await populationFigures(ctx.em.getKnex(), where, ctx.now, ['country', 'rfm', 'lifecycle', 'channel', 'interest', 'birthDate']);

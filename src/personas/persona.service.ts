@@ -87,7 +87,7 @@ async function requirePersona(em: EntityManager, rawId: string): Promise<Persona
 
 /** Every persona in assignment order. */
 export function listPersonas(em: EntityManager): Promise<Persona[]> {
-  const [priority, createdAt, id] = PERSONA_ORDER;
+  const [priority, , id] = PERSONA_ORDER;
   return em.find(Persona, {}, { orderBy: { [priority]: 'asc', createdAt: 'asc', [id]: 'asc' } as never });
 }
 

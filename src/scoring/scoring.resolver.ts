@@ -1,5 +1,6 @@
 import { Authorized, Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Scope } from '../auth/scopes';
+import { idOf } from '../common/descriptions';
 import type { RequestContext } from '../server/context';
 import {
   createScoringModel,
@@ -20,14 +21,14 @@ export class ScoringResolver {
   }
 
   @Authorized(Scope.READ)
-  @Query(() => ScoringModelType, { nullable: true })
-  scoringModel(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<ScoringModelView | null> {
+  @Query(() => ScoringModelType, { nullable: true, description: 'One scoring model by id; null when none has it.' })
+  scoringModel(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: idOf('scoring model') }) id: string): Promise<ScoringModelView | null> {
     return findScoringModel(ctx.em, id);
   }
 
   @Authorized(Scope.WRITE)
-  @Mutation(() => ScoringModelType, { description: 'BAD_USER_INPUT with the path of a wrong rule.' })
-  createScoringModel(@Ctx() ctx: RequestContext, @Arg('input', () => ScoringModelInput) input: ScoringModelInput): Promise<ScoringModelView> {
+  @Mutation(() => ScoringModelType, { description: 'Saves a scoring model. BAD_USER_INPUT with the path of a wrong rule.' })
+  createScoringModel(@Ctx() ctx: RequestContext, @Arg('input', () => ScoringModelInput, { description: 'The name, description and rules.' }) input: ScoringModelInput): Promise<ScoringModelView> {
     return createScoringModel(ctx.em, input);
   }
 
@@ -35,15 +36,15 @@ export class ScoringResolver {
   @Mutation(() => ScoringModelType, { description: 'Replaces the name, description and every rule. A rule may not use a score of this model, directly or through segments and other models.' })
   updateScoringModel(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => ScoringModelInput) input: ScoringModelInput,
+    @Arg('id', () => ID, { description: idOf('scoring model') }) id: string,
+    @Arg('input', () => ScoringModelInput, { description: 'The new name, description and rules.' }) input: ScoringModelInput,
   ): Promise<ScoringModelView> {
     return updateScoringModel(ctx.em, id, input);
   }
 
   @Authorized(Scope.WRITE)
-  @Mutation(() => Boolean, { description: 'CONFLICT while a segment, persona or other scoring model uses it; NOT_FOUND for an unknown id.' })
-  deleteScoringModel(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+  @Mutation(() => Boolean, { description: 'Deletes the scoring model; true when done. CONFLICT while a segment, persona or other scoring model uses it; NOT_FOUND for an unknown id.' })
+  deleteScoringModel(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: idOf('scoring model') }) id: string): Promise<boolean> {
     return deleteScoringModel(ctx.em, id);
   }
 }

@@ -7,6 +7,7 @@ import { RULE_POINTS, type ScoringRuleDefinition, type SegmentFilter } from '../
 import { FilterError, prepareScoringRules } from '../filter/validate';
 import { databaseReferences } from '../segments/filter.service';
 import { savedUsersOf } from '../segments/saved-users';
+import type { Row } from '../db/raw-rows';
 
 export const SCORING_LIMITS = { rules: 100 } as const;
 
@@ -63,7 +64,7 @@ async function writeRules(trx: Knex.Transaction, modelId: number, rules: Scoring
 }
 
 /** Models with their rules: two statements whatever the number of models. */
-async function views(knex: Knex, models: Array<Record<string, any>>): Promise<ScoringModelView[]> {
+async function views(knex: Knex, models: Array<Row>): Promise<ScoringModelView[]> {
   if (models.length === 0) return [];
   const rules = await knex('scoring_rules')
     .whereIn('model_id', models.map((model) => model.id))
@@ -74,8 +75,8 @@ async function views(knex: Knex, models: Array<Record<string, any>>): Promise<Sc
     name: model.name,
     description: model.description ?? null,
     rules: rules
-      .filter((rule: any) => Number(rule.model_id) === Number(model.id))
-      .map((rule: any) => ({ label: rule.label, filter: filterToJson(storedFilter(rule.filter)), points: Number(rule.points) })),
+      .filter((rule: Row) => Number(rule.model_id) === Number(model.id))
+      .map((rule: Row) => ({ label: rule.label, filter: filterToJson(storedFilter(rule.filter)), points: Number(rule.points) })),
   }));
 }
 

@@ -1,17 +1,18 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { SavedObjectInput, SavedObjectType } from '../common/saved-object.types';
+import { SAVED_FILTER } from '../common/descriptions';
 import { JSONScalar } from '../common/scalars';
 import { SegmentFilterInput } from '../segments/filter.inputs';
 
 @ObjectType('ScoringRule', { description: 'Customers matching the filter earn the points (-100..100).' })
 export class ScoringRuleType {
-  @Field()
+  @Field({ description: 'What the rule rewards, in words (shown in explanations).' })
   label!: string;
 
-  @Field(() => JSONScalar, { description: 'The SegmentFilter as saved.' })
+  @Field(() => JSONScalar, { description: SAVED_FILTER })
   filter!: Record<string, unknown>;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Points a matching customer earns, -100..100; negative points lower the score.' })
   points!: number;
 }
 
@@ -23,9 +24,9 @@ export class ScoringModelType extends SavedObjectType {
   rules!: ScoringRuleType[];
 }
 
-@InputType('ScoringRuleInput')
+@InputType('ScoringRuleInput', { description: 'One rule of a scoring model.' })
 export class ScoringRuleInput {
-  @Field()
+  @Field({ description: 'What the rule rewards, in words.' })
   label!: string;
 
   @Field(() => SegmentFilterInput, { description: 'Any filter criterion except a score of the same model.' })
@@ -35,7 +36,7 @@ export class ScoringRuleInput {
   points!: number;
 }
 
-@InputType('ScoringModelInput')
+@InputType('ScoringModelInput', { description: 'A scoring model to create, or the whole new definition of one to update.' })
 export class ScoringModelInput extends SavedObjectInput {
   @Field(() => [ScoringRuleInput], { description: 'At most 100 rules.' })
   rules!: ScoringRuleInput[];

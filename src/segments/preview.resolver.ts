@@ -1,5 +1,6 @@
 import { Authorized, Arg, Ctx, Field, Float, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Scope } from '../auth/scopes';
+import { AS_OF } from '../common/descriptions';
 import { pageSize } from '../common/pagination';
 import { DateTimeScalar } from '../common/scalars';
 import { CustomerType } from '../customers/customer.types';
@@ -15,10 +16,10 @@ import { filterWarnings } from './filter-warnings.service';
 
 @ObjectType('SegmentPreview', { description: 'What a filter selects, before it is saved.' })
 export class SegmentPreviewType {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Customers the filter selects at asOf.' })
   size!: number;
 
-  @Field(() => Float, { description: 'size / number of customers, 0 on an empty base.' })
+  @Field(() => Float, { description: 'size / every customer, 0..1; 0 on an empty base.' })
   shareOfBase!: number;
 
   /** The compiled predicate, for the sample and stats. */
@@ -34,11 +35,11 @@ export class SegmentPreviewType {
 @Resolver(() => SegmentPreviewType)
 export class SegmentPreviewResolver {
   @Authorized(Scope.READ)
-  @Query(() => SegmentPreviewType, { description: 'Size and sample of a filter, evaluated as of asOf (default now); one statement per figure.' })
+  @Query(() => SegmentPreviewType, { description: 'What a filter selects as of asOf, before it is saved: size, sample, figures and warnings; one statement per figure asked for.' })
   async evaluateSegment(
     @Ctx() ctx: RequestContext,
-    @Arg('filter', () => SegmentFilterInput) filter: SegmentFilterInput,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date,
+    @Arg('filter', () => SegmentFilterInput, { description: 'The filter to evaluate.' }) filter: SegmentFilterInput,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
   ): Promise<SegmentPreviewType> {
     const at = asOf ?? ctx.now;
     const where = await requestFilterPredicate(ctx.em, filter, at);
@@ -58,7 +59,7 @@ export class SegmentPreviewResolver {
     return preview;
   }
 
-  @FieldResolver(() => DateTimeScalar, { nullable: true, description: 'When the metrics that value criteria read were computed.' })
+  @FieldResolver(() => DateTimeScalar, { nullable: true, description: 'When the metrics refresh that value criteria read ran; null before the first.' })
   metricsComputedAt(@Ctx() ctx: RequestContext): Promise<Date | null> {
     return latestMetricsRefresh(ctx.em);
   }
@@ -68,8 +69,8 @@ export class SegmentPreviewResolver {
     return filterWarnings(ctx.em.getKnex(), preview.filter);
   }
 
-  @FieldResolver(() => [CustomerType], { description: 'The first members by creation date (default 10, at most 500).' })
-  async sample(@Root() preview: SegmentPreviewType, @Ctx() ctx: RequestContext, @Arg('first', () => Int, { nullable: true }) first?: number) {
+  @FieldResolver(() => [CustomerType], { description: 'The first selected customers, oldest first (by Customer.createdAt).' })
+  async sample(@Root() preview: SegmentPreviewType, @Ctx() ctx: RequestContext, @Arg('first', () => Int, { nullable: true, description: 'How many; default 10, at most 500.' }) first?: number) {
     const connection = await listCustomers(ctx.em, { first: pageSize(first ?? 10), where: preview.where });
     return connection.edges.map((edge) => edge.node);
   }

@@ -1,26 +1,27 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { SavedFilterType, SavedObjectInput } from '../common/saved-object.types';
 import { Connection } from '../common/connection.type';
+import { CONNECTION, CREATED_AT, UPDATED_AT } from '../common/descriptions';
 import { DateTimeScalar } from '../common/scalars';
 import { SegmentFilterInput } from './filter.inputs';
 
 @ObjectType('Segment', { description: 'A saved, named filter. Membership is always computed live, as of asOf.' })
 export class SegmentType extends SavedFilterType {
-  @Field(() => Int, { description: 'Goes up by one at every update (optimistic concurrency).' })
+  @Field(() => Int, { description: 'Starts at 1 and goes up by one at every update (optimistic concurrency: pass it as expectedVersion).' })
   version!: number;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: CREATED_AT })
   createdAt!: Date;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: UPDATED_AT })
   updatedAt!: Date;
 }
 
-@ObjectType('SegmentConnection')
+@ObjectType('SegmentConnection', { description: CONNECTION.type('Segment') })
 export class SegmentConnection extends Connection(SegmentType, 'Segment') {}
 
-@InputType('SegmentInput')
+@InputType('SegmentInput', { description: 'A segment to create, or the whole new definition of one to update.' })
 export class SegmentInput extends SavedObjectInput {
-  @Field(() => SegmentFilterInput)
+  @Field(() => SegmentFilterInput, { description: 'Who the segment selects.' })
   filter!: SegmentFilterInput;
 }

@@ -7,6 +7,7 @@ import { SegmentPreviewResolver } from '../segments/preview.resolver';
 import { SegmentResolver } from '../segments/segment.resolver';
 import { ScoringResolver } from '../scoring/scoring.resolver';
 import { ValueResolver } from '../value/value.resolver';
+import { ROOT } from '../common/descriptions';
 import { DateTimeScalar } from '../common/scalars';
 import { scopeChecker } from '../auth/auth-checker';
 import { personalCriteriaGuard, personalCriteriaMask } from '../auth/personal-criteria';
@@ -24,6 +25,8 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The executable schema, built once from the resolver classes (code-first). */
 export function buildAppSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
+    // type-graphql declares resolver classes as `Function`s.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
     resolvers: [...RESOLVERS] as unknown as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     // @Authorized(scope…) on root fields (and on fields that read the base): UNAUTHENTICATED / FORBIDDEN from scopeChecker.
@@ -32,6 +35,11 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
     globalMiddlewares: [textArgumentsGuard, personalCriteriaGuard, personalCriteriaMask],
     validate: false,
     emitSchemaFile: false,
+  }).then((schema) => {
+    // type-graphql takes no description for the root types.
+    schema.getQueryType()!.description = ROOT.query;
+    schema.getMutationType()!.description = ROOT.mutation;
+    return schema;
   });
   return built;
 }

@@ -1,7 +1,7 @@
 import { RfmSegment } from '../entities/enums';
 import { joinSql, sql, type Sql } from '../filter/sql';
 
-/** The R × F table of API.md: rows are recency scores 5..1, columns frequency scores 1..5. */
+/** The R × F table of docs/API.md: rows are recency scores 5..1, columns frequency scores 1..5. */
 const RFM_TABLE: Record<number, RfmSegment[]> = {
   5: [RfmSegment.NEW_CUSTOMERS, RfmSegment.POTENTIAL_LOYALIST, RfmSegment.POTENTIAL_LOYALIST, RfmSegment.CHAMPIONS, RfmSegment.CHAMPIONS],
   4: [RfmSegment.PROMISING, RfmSegment.POTENTIAL_LOYALIST, RfmSegment.POTENTIAL_LOYALIST, RfmSegment.LOYAL, RfmSegment.LOYAL],

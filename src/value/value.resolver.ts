@@ -24,7 +24,7 @@ export class ValueResolver {
 
   @Authorized(Scope.INGEST)
   @Mutation(() => ValueModelType, { description: "Recomputes every customer's value from orders at or before asOf (default now), then refits the models." })
-  refreshMetrics(@Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf?: Date): Promise<ValueModelType> {
+  refreshMetrics(@Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true, description: 'The instant to compute at: orders at or before it count; default now.' }) asOf?: Date): Promise<ValueModelType> {
     return refreshMetrics(ctx.em.getKnex(), asOf ?? ctx.now);
   }
 }

@@ -22,133 +22,181 @@ export type Scalars = {
 
 /** An API key as stored: its secret is never shown again after creation, only a hash is kept. */
 export type ApiKey = {
+  /** When the key was created (ISO instant). */
   createdAt: Scalars['DateTime']['output'];
+  /** Opaque identifier; pass it to revokeApiKey. */
   id: Scalars['ID']['output'];
-  /** Within a minute. */
+  /** When a request last used the key, to within a minute; null when never. */
   lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who or what the key is for, as given at creation. */
   name: Scalars['String']['output'];
   /** The start of the key (after "seg_"), to tell keys apart. */
   prefix: Scalars['String']['output'];
+  /** When the key was revoked; null while it is valid. */
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** What the key may do. */
   scopes: Array<Scope>;
 };
 
 /** Reads the value under key; a value of another type than the operator counts as missing. */
 export type AttributeFilter = {
+  /** The value is this boolean (true holds only for a stored true). */
   bool?: InputMaybe<Scalars['Boolean']['input']>;
+  /** true: the key is present (any type); false: it is absent. */
   exists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The key to read, [A-Za-z0-9_.-], 1 to 64 characters. */
   key: Scalars['String']['input'];
+  /** The value is a number matching this filter. */
   number?: InputMaybe<FloatFilter>;
+  /** The value is a string matching this filter. */
   string?: InputMaybe<StringFilter>;
 };
 
-/** What they did, measured live against orders/events up to asOf. */
+/** What they did, measured live against orders/events at or before asOf. */
 export type BehaviourFilter = {
+  /** Did (or did not) do an interaction. */
   event?: InputMaybe<EventCriterion>;
+  /** Did (or did not) buy. */
   purchase?: InputMaybe<PurchaseCriterion>;
 };
 
 /** BG/NBD maximum-likelihood estimates, time in weeks. */
 export type BgNbdParameters = {
+  /** First shape parameter of the beta distribution of the drop-out probability. */
   a: Scalars['Float']['output'];
+  /** Scale of the gamma distribution of purchase rates across customers, in weeks. */
   alpha: Scalars['Float']['output'];
+  /** Second shape parameter of the beta distribution of the drop-out probability. */
   b: Scalars['Float']['output'];
+  /** Log-likelihood of the fit over every customer with a purchase occasion. */
   logLikelihood: Scalars['Float']['output'];
+  /** Shape of the gamma distribution of purchase rates across customers. */
   r: Scalars['Float']['output'];
 };
 
 /** Customers sharing one key; share is of the population the buckets break down. */
 export type Bucket = {
+  /** Customers in the bucket. */
   customers: Scalars['Int']['output'];
+  /** What the customers share: a country code, an RFM segment, a persona id, a channel…; "none", "unknown" or "unassigned" for those without one. */
   key: Scalars['String']['output'];
+  /** customers / the population broken down, 0..1. */
   share: Scalars['Float']['output'];
 };
 
+/** Where an order was placed or an event happened. */
 export type Channel =
+  /** Mobile application. */
   | 'APP'
+  /** Email. */
   | 'EMAIL'
+  /** Trade show, webinar or other event. */
   | 'EVENT'
+  /** Anything else; the default when an order or event is recorded without a channel. */
   | 'OTHER'
+  /** Telephone. */
   | 'PHONE'
+  /** Mobile push notification. */
   | 'PUSH'
+  /** Text message. */
   | 'SMS'
+  /** Social network. */
   | 'SOCIAL'
+  /** Physical store. */
   | 'STORE'
+  /** Website. */
   | 'WEB';
 
+/** A new API key: its secret, shown this once, and its stored record. */
 export type CreatedApiKey = {
+  /** The stored record of the new key. */
   apiKey: ApiKey;
   /** The secret, shown this once: send it as Authorization: Bearer <key>. */
   key: Scalars['String']['output'];
 };
 
+/** A person or contact of the base: who they are (identity), what they are worth (value) and what they did (orders, events). Personal data is masked without the pii scope. */
 export type Customer = {
-  /** Where the lead came from. */
+  /** Where the lead came from (e.g. "webinar", "referral"); null when not given. */
   acquisitionSource?: Maybe<Scalars['String']['output']>;
-  /** Whole years at asOf (default now). */
+  /** Age in whole years at asOf, from the birth date (readable without the pii scope); null without a birth date. */
   age?: Maybe<Scalars['Int']['output']>;
-  /** Integrator-defined traits: flat object of string | number | boolean. */
+  /** Integrator-defined traits: a flat JSON object of string | number | boolean values (keys [A-Za-z0-9_.-], 1 to 64 characters); {} for a new customer. */
   attributes: Scalars['JSON']['output'];
   /** Personal data: masked without the pii scope (null; age stays readable). */
   birthDate?: Maybe<Scalars['DateTime']['output']>;
+  /** City, as given; null when not given. */
   city?: Maybe<Scalars['String']['output']>;
-  /** B2B identity. */
+  /** B2B identity: the company the customer works for; null when not given (consumers). */
   companyName?: Maybe<Scalars['String']['output']>;
-  /** Employees. */
+  /** B2B identity: number of employees of the company; null when not given. */
   companySize?: Maybe<Scalars['Int']['output']>;
-  /** ISO 3166-1 alpha-2. */
+  /** Country code, ISO 3166-1 alpha-2, upper-case (e.g. "FR"); null when not given. */
   country?: Maybe<Scalars['String']['output']>;
+  /** When the customer relationship began: CustomerInput.createdAt when given, otherwise the time of the first upsert (ISO instant). */
   createdAt: Scalars['DateTime']['output'];
   /** Personal data: masked without the pii scope ("j***@example.com"). */
   email?: Maybe<Scalars['String']['output']>;
+  /** Consent to be contacted by email; false for a new customer. */
   emailOptIn: Scalars['Boolean']['output'];
-  /** Newest first; `name` keeps only events of that name. */
+  /** The customer's events, newest first. */
   events: EventConnection;
-  /** Why the customer is in or out of a saved segment or a filter (exactly one), as of asOf. */
+  /** Why the customer is in or out of a saved segment or a filter (give exactly one), as of asOf: the filter tree with the actual values. */
   explain: Explanation;
-  /** The integrator's key, unique. */
+  /** The integrator's key, unique across customers (at most 255 characters); ingestion matches on it. */
   externalId: Scalars['String']['output'];
   /** Personal data: masked without the pii scope ("J***"). */
   firstName?: Maybe<Scalars['String']['output']>;
+  /** Gender as declared; null when not given. */
   gender?: Maybe<Gender>;
+  /** Opaque identifier given by the service; pass it as `id` to customer(id:). */
   id: Scalars['ID']['output'];
+  /** B2B identity: the industry of the company (e.g. "retail"); null when not given. */
   industry?: Maybe<Scalars['String']['output']>;
-  /** Psychographic tags. */
+  /** Psychographic tags (at most 100 of at most 100 characters); empty for a new customer. */
   interests: Array<Scalars['String']['output']>;
-  /** e.g. "purchasing", "finance". */
+  /** B2B identity: job function, e.g. "purchasing", "finance"; null when not given. */
   jobFunction?: Maybe<Scalars['String']['output']>;
+  /** B2B identity: job title, as given; null when not given. */
   jobTitle?: Maybe<Scalars['String']['output']>;
   /** Personal data: masked without the pii scope ("D***"). */
   lastName?: Maybe<Scalars['String']['output']>;
-  /** When the record was last confirmed accurate (data freshness). */
+  /** When the record was last confirmed accurate, as given by the integrator (data freshness, ISO instant); null when never. */
   lastVerifiedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Commercial stage, as set by the integrator; a new customer starts as LEAD. */
   lifecycleStage: LifecycleStage;
-  /** Newest first. */
+  /** The customer's orders, newest first. */
   orders: OrderConnection;
   /** The one persona the customer is assigned to now, if any. */
   persona?: Maybe<Persona>;
   /** Personal data: masked without the pii scope ("***78": the last two digits). */
   phone?: Maybe<Scalars['String']['output']>;
+  /** Postal code, as given (at most 32 characters); null when not given. */
   postalCode?: Maybe<Scalars['String']['output']>;
   /** Channel of most customer-initiated events (every event but message_sent) in the last 180 days; ties to the most recently used. */
   preferredChannel?: Maybe<Channel>;
+  /** Region, state or province, as given; null when not given. */
   region?: Maybe<Scalars['String']['output']>;
-  /** Score out of 100 under a scoring model, now: the points of the matching rules, clamped to 0..100. */
+  /** Score out of 100 under a scoring model, now: the sum of the points of the rules whose filter matches, clamped to 0..100. */
   score: Scalars['Int']['output'];
   /** Saved segments the customer is in now. */
   segments: Array<Segment>;
+  /** Consent to be contacted by text message; false for a new customer. */
   smsOptIn: Scalars['Boolean']['output'];
+  /** When the record was last changed by an upsert (ISO instant). */
   updatedAt: Scalars['DateTime']['output'];
-  /** Null until metrics were computed. */
+  /** What the customer is worth, from the latest metrics refresh; null until metrics were computed. */
   value?: Maybe<CustomerValue>;
 };
 
 
+/** A person or contact of the base: who they are (identity), what they are worth (value) and what they did (orders, events). Personal data is masked without the pii scope. */
 export type CustomerAgeArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
+/** A person or contact of the base: who they are (identity), what they are worth (value) and what they did (orders, events). Personal data is masked without the pii scope. */
 export type CustomerEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -156,6 +204,7 @@ export type CustomerEventsArgs = {
 };
 
 
+/** A person or contact of the base: who they are (identity), what they are worth (value) and what they did (orders, events). Personal data is masked without the pii scope. */
 export type CustomerExplainArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   filter?: InputMaybe<SegmentFilter>;
@@ -163,177 +212,267 @@ export type CustomerExplainArgs = {
 };
 
 
+/** A person or contact of the base: who they are (identity), what they are worth (value) and what they did (orders, events). Personal data is masked without the pii scope. */
 export type CustomerOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** A person or contact of the base: who they are (identity), what they are worth (value) and what they did (orders, events). Personal data is masked without the pii scope. */
 export type CustomerScoreArgs = {
   model: Scalars['ID']['input'];
 };
 
+/** A page of Customer items (Relay connection): edges, page information and the total count. */
 export type CustomerConnection = {
+  /** The items of this page, in the order of the list. */
   edges: Array<CustomerEdge>;
+  /** Where this page sits in the list: whether more items follow, and the cursors at its ends. */
   pageInfo: PageInfo;
-  /** How many nodes the whole connection holds. */
+  /** How many items the whole list holds (every page), counted only when asked for. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One Customer of a page, with the cursor that resumes after it. */
 export type CustomerEdge = {
+  /** Opaque position of this item; pass it as `after` to get the items that follow it. */
   cursor: Scalars['String']['output'];
+  /** The Customer itself. */
   node: Customer;
 };
 
+/** A customer to insert or patch, keyed by externalId. A field left out keeps its stored value; an explicit null clears it (fields that cannot be empty go back to a new customer's default: LEAD, opted out, no interests, {}). */
 export type CustomerInput = {
+  /** Where the lead came from. */
   acquisitionSource?: InputMaybe<Scalars['String']['input']>;
-  /** Flat object of string | number | boolean. */
+  /** Integrator-defined traits, a flat object of string | number | boolean (keys [A-Za-z0-9_.-], 1 to 64 characters; at most 100 keys); replaces the stored object (null: {}). */
   attributes?: InputMaybe<Scalars['JSON']['input']>;
+  /** Date of birth (a bare date is midnight UTC); personal data, gives Customer.age. */
   birthDate?: InputMaybe<Scalars['DateTime']['input']>;
+  /** City. */
   city?: InputMaybe<Scalars['String']['input']>;
+  /** B2B: the company the customer works for. */
   companyName?: InputMaybe<Scalars['String']['input']>;
+  /** B2B: number of employees of the company. */
   companySize?: InputMaybe<Scalars['Int']['input']>;
   /** ISO 3166-1 alpha-2 (stored upper-case). */
   country?: InputMaybe<Scalars['String']['input']>;
   /** When the customer relationship began, for imports; default: the time of the first upsert. Cannot be cleared. */
   createdAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Email address (at most 320 characters); personal data. */
   email?: InputMaybe<Scalars['String']['input']>;
+  /** Consent to email; a new customer starts opted out (null: false). */
   emailOptIn?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The integrator's key (at most 255 characters): an existing customer with it is patched, otherwise one is created. */
   externalId: Scalars['String']['input'];
+  /** First name; personal data. */
   firstName?: InputMaybe<Scalars['String']['input']>;
+  /** Gender as declared. */
   gender?: InputMaybe<Gender>;
+  /** B2B: the industry of the company. */
   industry?: InputMaybe<Scalars['String']['input']>;
+  /** Psychographic tags, at most 100 of at most 100 characters; replaces the stored list (null: none). */
   interests?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** B2B: job function, e.g. "purchasing", "finance". */
   jobFunction?: InputMaybe<Scalars['String']['input']>;
+  /** B2B: job title. */
   jobTitle?: InputMaybe<Scalars['String']['input']>;
+  /** Last name; personal data. */
   lastName?: InputMaybe<Scalars['String']['input']>;
+  /** When the record was last confirmed accurate (data freshness). */
   lastVerifiedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Commercial stage; a new customer starts as LEAD (null sets LEAD back). */
   lifecycleStage?: InputMaybe<LifecycleStage>;
+  /** Phone number (at most 64 characters); personal data. */
   phone?: InputMaybe<Scalars['String']['input']>;
+  /** Postal code (at most 32 characters). */
   postalCode?: InputMaybe<Scalars['String']['input']>;
+  /** Region, state or province. */
   region?: InputMaybe<Scalars['String']['input']>;
+  /** Consent to text messages; a new customer starts opted out (null: false). */
   smsOptIn?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** Sort order of a customer list; ties are broken by id. */
 export type CustomerOrder = {
+  /** ASC or DESC; ties are broken by id in the same direction. */
   direction: SortDirection;
+  /** What to sort by. */
   field: CustomerOrderField;
-  /** The scoring model, required with SCORE. */
+  /** The scoring model whose score (at the list's asOf) sorts; required with SCORE, ignored otherwise. */
   scoreModel?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** What a customer list can be sorted by. */
 export type CustomerOrderField =
+  /** When the customer relationship began (Customer.createdAt). */
   | 'CREATED_AT'
+  /** Latest order of the latest metrics refresh; customers without metrics sort first ascending, last descending. */
   | 'LAST_ORDER_AT'
+  /** Lifetime revenue of the latest metrics refresh; customers without metrics sort first ascending, last descending. */
   | 'LIFETIME_REVENUE'
+  /** Last name, then first name (a missing one as empty text), compared as stored. */
   | 'NAME'
+  /** Score under CustomerOrder.scoreModel (required), at the list's asOf. */
   | 'SCORE';
 
-/** What a customer is worth, from the latest metrics refresh. */
+/** What a customer is worth, from the latest metrics refresh (computed from orders at or before that refresh's asOf). */
 export type CustomerValue = {
+  /** lifetimeRevenue / orderCount, a currency amount; null without orders. */
   averageOrderValue?: Maybe<Scalars['Float']['output']>;
+  /** When the metrics refresh that produced these figures ran (ISO instant). */
   computedAt: Scalars['DateTime']['output'];
+  /** Whole days from the latest order to the refresh's asOf; null without orders. */
   daysSinceLastOrder?: Maybe<Scalars['Int']['output']>;
-  /** BG/NBD conditional expectation, next 90 days. */
+  /** BG/NBD conditional expectation of purchase occasions in the next 90 days; null without orders or without a BG/NBD fit. */
   expectedPurchases90d?: Maybe<Scalars['Float']['output']>;
+  /** Instant of the first order; null without orders. */
   firstOrderAt?: Maybe<Scalars['DateTime']['output']>;
-  /** 1..5 */
+  /** RFM frequency score, 1..5 quintile, 5 = most orders; null without orders. */
   frequencyScore?: Maybe<Scalars['Int']['output']>;
+  /** Instant of the latest order at or before the refresh's asOf; null without orders. */
   lastOrderAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Sum of the amounts of those orders, a currency amount as recorded (no currency conversion); 0 without orders. */
   lifetimeRevenue: Scalars['Float']['output'];
-  /** 1..5 */
+  /** RFM monetary score, 1..5 quintile, 5 = most revenue; null without orders. */
   monetaryScore?: Maybe<Scalars['Int']['output']>;
+  /** Orders at or before the refresh's asOf (raw orders, not purchase occasions). */
   orderCount: Scalars['Int']['output'];
-  /** Gamma-Gamma spend x BG/NBD purchases, next 12 months. */
+  /** Expected spend over the next 12 months (Gamma-Gamma value per occasion x BG/NBD purchases, 1% monthly discount), a currency amount; null without orders or without both fits. */
   predictedLifetimeValue?: Maybe<Scalars['Float']['output']>;
-  /** BG/NBD P(alive). */
+  /** BG/NBD probability (0..1) that the customer is still active at the refresh's asOf; null without orders or when no customer has a repeat occasion (no BG/NBD fit). */
   probabilityAlive?: Maybe<Scalars['Float']['output']>;
-  /** 1..5 quintile, 5 = most recent. */
+  /** RFM recency score, 1..5 quintile, 5 = most recent order; null without orders. */
   recencyScore?: Maybe<Scalars['Int']['output']>;
-  /** Null for customers without orders. */
+  /** RFM segment from the recency and frequency scores (see RfmSegment); null for customers without orders. */
   rfmSegment?: Maybe<RfmSegment>;
 };
 
-/** before/after are strict; withinLastDays N is [asOf − N days, asOf]. */
+/** Instant comparison; before/after are strict; withinLastDays N is [asOf − N×24h, asOf]. */
 export type DateTimeFilter = {
+  /** Strictly after this instant. */
   after?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Strictly before this instant. */
   before?: InputMaybe<Scalars['DateTime']['input']>;
+  /** true: the value is missing; false: the value is present. */
   isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Within the last N days: [asOf − N×24h, asOf]; N ≥ 0. */
   withinLastDays?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** An axis of a market map. AGE_BAND: 18–24, 25–34, 35–44, 45–54, 55–64, 65+, unknown (and "under 18" when someone is); COMPANY_SIZE_BAND: 1–9, 10–49, 50–249, 250–999, 1000+ employees, unknown; PERSONA: persona ids in assignment order, then "unassigned"; PREFERRED_CHANNEL: channels, then "none". Open axes (COUNTRY, REGION, INDUSTRY, JOB_FUNCTION, ACQUISITION_SOURCE) show their 50 largest keys, "other" for the rest, then "unknown". */
 export type Dimension =
+  /** Where the lead came from; open axis. */
   | 'ACQUISITION_SOURCE'
+  /** Age bands in whole years at asOf: 18–24, 25–34, 35–44, 45–54, 55–64, 65+, "unknown" (and "under 18" when someone is). */
   | 'AGE_BAND'
+  /** Employee bands: 1–9, 10–49, 50–249, 250–999, 1000+, "unknown". */
   | 'COMPANY_SIZE_BAND'
+  /** Country code (ISO 3166-1 alpha-2); open axis. */
   | 'COUNTRY'
+  /** Gender values, then "unknown" for customers without one. */
   | 'GENDER'
+  /** Industry of the company; open axis. */
   | 'INDUSTRY'
+  /** Job function; open axis. */
   | 'JOB_FUNCTION'
+  /** Lifecycle stages in their order. */
   | 'LIFECYCLE_STAGE'
+  /** Persona ids in assignment order, then "unassigned". */
   | 'PERSONA'
+  /** Preferred channel at asOf (180 days of customer-initiated events), then "none"; cells carry no filter. */
   | 'PREFERRED_CHANNEL'
+  /** Region, state or province; open axis. */
   | 'REGION'
+  /** RFM segments of the latest metrics refresh, then "unknown" for customers without one. */
   | 'RFM_SEGMENT';
 
+/** An interaction with a customer (a message, a visit, a click…), as recorded by recordEvents. */
 export type Event = {
+  /** Channel the event happened on; OTHER when recorded without one. */
   channel: Channel;
+  /** The customer the event belongs to. */
   customer: Customer;
+  /** The integrator's key of the event, unique across events; recording it again is a duplicate. */
   externalId: Scalars['String']['output'];
+  /** Opaque identifier given by the service. */
   id: Scalars['ID']['output'];
+  /** Event name, a free string (at most 100 characters), e.g. message_sent (the only outbound one), message_opened, page_viewed, form_submitted. */
   name: Scalars['String']['output'];
+  /** When the event happened (ISO instant). */
   occurredAt: Scalars['DateTime']['output'];
+  /** Event properties (e.g. campaign, content_type): a flat JSON object of string | number | boolean values; {} when recorded without any. */
   properties: Scalars['JSON']['output'];
 };
 
+/** A page of Event items (Relay connection): edges, page information and the total count. */
 export type EventConnection = {
+  /** The items of this page, in the order of the list. */
   edges: Array<EventEdge>;
+  /** Where this page sits in the list: whether more items follow, and the cursors at its ends. */
   pageInfo: PageInfo;
-  /** How many nodes the whole connection holds. */
+  /** How many items the whole list holds (every page), counted only when asked for. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** Customers by their events: how many events matching name, channel, properties and window. */
 export type EventCriterion = {
+  /** Channel is one of these; default any channel. */
   channel?: InputMaybe<Array<Channel>>;
-  /** Default { gte: 1 }; { eq: 0 } = never. */
+  /** How many such events; default { gte: 1 }; { eq: 0 } = never (includes customers with no events). */
   count?: InputMaybe<IntFilter>;
-  /** Omitted: any event. */
+  /** Event name (exact); default any event. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Filters on the event's properties (e.g. campaign, content_type); every one must hold. */
   properties?: InputMaybe<Array<AttributeFilter>>;
+  /** When the event happened; default all history up to asOf. */
   within?: InputMaybe<TimeWindow>;
 };
 
+/** One Event of a page, with the cursor that resumes after it. */
 export type EventEdge = {
+  /** Opaque position of this item; pass it as `after` to get the items that follow it. */
   cursor: Scalars['String']['output'];
+  /** The Event itself. */
   node: Event;
 };
 
+/** An event to record; recording the same externalId again is a duplicate and changes nothing. */
 export type EventInput = {
-  /** Default OTHER. */
+  /** Channel the event happened on; default OTHER. */
   channel?: InputMaybe<Channel>;
+  /** The customer's externalId; an unknown customer rejects the item. */
   customerExternalId: Scalars['String']['input'];
+  /** The integrator's key of the event (at most 255 characters); an event already recorded with it is a duplicate. */
   externalId: Scalars['String']['input'];
+  /** Event name (at most 100 characters), e.g. message_sent, message_opened, page_viewed. */
   name: Scalars['String']['input'];
+  /** When the event happened (between 1900 and 2200). */
   occurredAt: Scalars['DateTime']['input'];
-  /** Flat object of string | number | boolean. */
+  /** Event properties, a flat object of string | number | boolean (keys [A-Za-z0-9_.-]); default {}. */
   properties?: InputMaybe<Scalars['JSON']['input']>;
 };
 
 /** Why a customer is in or out of a segment or filter. */
 export type Explanation = {
+  /** Whether the customer is in (the filter holds). */
   matched: Scalars['Boolean']['output'];
+  /** The explanation of the whole filter, as a tree. */
   root: ExplanationNode;
 };
 
 /** One part of a filter: what it asked, the customer’s actual value, whether it held. */
 export type ExplanationNode = {
+  /** The customer's actual value for this part, as text (e.g. "FR", "2 order(s) in the window, total 120"); null for and, or, not and inSegment. */
   actual?: Maybe<Scalars['String']['output']>;
+  /** The parts this one is made of (the members of and/or, the filter under not, a saved segment's filter, a score's rules); empty for a plain criterion. */
   children: Array<ExplanationNode>;
+  /** What this part asks, in plain words (as in Segment.definition). */
   description: Scalars['String']['output'];
-  /** and, or, not, all, everyone, inSegment, persona, identity.<field>, value.<field>, behaviour.event, behaviour.purchase. */
+  /** What this part is: and, or, not, all, everyone, inSegment, persona, identity.<field>, value.<field>, value.score, scoringRule, behaviour.event, behaviour.purchase. */
   kind: Scalars['String']['output'];
+  /** Whether this part holds for the customer. */
   matched: Scalars['Boolean']['output'];
 };
 
@@ -345,62 +484,100 @@ export type FilterWarning = {
   path: Scalars['String']['output'];
 };
 
+/** Number comparison; every operator set must hold (AND), at least one must be set. A missing value matches only ne and isNull: true. */
 export type FloatFilter = {
+  /** Equal to this value (exact). */
   eq?: InputMaybe<Scalars['Float']['input']>;
+  /** Greater than this value (strict). */
   gt?: InputMaybe<Scalars['Float']['input']>;
+  /** Greater than or equal to this value (inclusive). */
   gte?: InputMaybe<Scalars['Float']['input']>;
+  /** true: the value is missing; false: the value is present. */
   isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than this value (strict). */
   lt?: InputMaybe<Scalars['Float']['input']>;
+  /** Less than or equal to this value (inclusive). */
   lte?: InputMaybe<Scalars['Float']['input']>;
+  /** Not equal to this value; also holds when the value is missing. */
   ne?: InputMaybe<Scalars['Float']['input']>;
 };
 
 /** Gamma-Gamma spend model, fitted on customers with repeat occasions. */
 export type GammaGammaParameters = {
+  /** Customers the model was fitted on (repeat occasions, positive mean value). */
   customers: Scalars['Int']['output'];
+  /** Shape of the gamma distribution of spend per occasion. */
   p: Scalars['Float']['output'];
+  /** Shape of the gamma distribution of the customers' spend scale. */
   q: Scalars['Float']['output'];
+  /** Scale of the gamma distribution of the customers' spend scale, a currency amount. */
   v: Scalars['Float']['output'];
 };
 
+/** Gender as the customer declared it. */
 export type Gender =
+  /** Female. */
   | 'FEMALE'
+  /** Male. */
   | 'MALE'
+  /** Another gender. */
   | 'OTHER'
+  /** Declared as not known or not told. */
   | 'UNKNOWN';
 
-/** Who they are. */
+/** Who they are: criteria on the customer record; every criterion set must hold. */
 export type IdentityFilter = {
+  /** Where the lead came from. */
   acquisitionSource?: InputMaybe<StringFilter>;
-  /** Whole years at asOf. */
+  /** Age in whole years at asOf; customers without a birth date are missing. */
   age?: InputMaybe<IntFilter>;
+  /** Integrator-defined attributes; every listed filter must hold. */
   attributes?: InputMaybe<Array<AttributeFilter>>;
+  /** City. */
   city?: InputMaybe<StringFilter>;
+  /** Company name (B2B). */
   companyName?: InputMaybe<StringFilter>;
+  /** Number of employees of the company (B2B). */
   companySize?: InputMaybe<IntFilter>;
+  /** Country code, ISO 3166-1 alpha-2, upper-case. */
   country?: InputMaybe<StringFilter>;
+  /** When the customer relationship began. */
   createdAt?: InputMaybe<DateTimeFilter>;
+  /** Email address (personal data: needs the pii scope). */
   email?: InputMaybe<StringFilter>;
+  /** Consented to email (true) or not (false). */
   emailOptIn?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Gender is one of these. */
   gender?: InputMaybe<Array<Gender>>;
+  /** Industry of the company (B2B). */
   industry?: InputMaybe<StringFilter>;
+  /** Psychographic tags. */
   interests?: InputMaybe<TagFilter>;
+  /** Job function (B2B), e.g. "purchasing". */
   jobFunction?: InputMaybe<StringFilter>;
+  /** Job title (B2B). */
   jobTitle?: InputMaybe<StringFilter>;
+  /** When the record was last confirmed accurate. */
   lastVerifiedAt?: InputMaybe<DateTimeFilter>;
+  /** Lifecycle stage is one of these. */
   lifecycleStage?: InputMaybe<Array<LifecycleStage>>;
+  /** Postal code. */
   postalCode?: InputMaybe<StringFilter>;
+  /** Region, state or province. */
   region?: InputMaybe<StringFilter>;
+  /** Consented to text messages (true) or not (false). */
   smsOptIn?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** Why one item of a batch was not stored. */
 export type IngestError = {
+  /** The externalId of the item, when it had one. */
   externalId?: Maybe<Scalars['String']['output']>;
   /** The input field at fault, when one is. */
   field?: Maybe<Scalars['String']['output']>;
   /** Position of the item in the batch, from 0. */
   index: Scalars['Int']['output'];
+  /** What is wrong with the item, in words. */
   message: Scalars['String']['output'];
 };
 
@@ -410,39 +587,58 @@ export type IngestResult = {
   accepted: Scalars['Int']['output'];
   /** Items already stored exactly so (replays); nothing changed. */
   duplicates: Scalars['Int']['output'];
+  /** Items not stored, with the reason; the others of the batch are stored. */
   rejected: Array<IngestError>;
 };
 
+/** Whole-number comparison; every operator set must hold (AND), at least one must be set. A missing value matches only ne and isNull: true. */
 export type IntFilter = {
+  /** Equal to this value (exact). */
   eq?: InputMaybe<Scalars['Int']['input']>;
+  /** Greater than this value (strict). */
   gt?: InputMaybe<Scalars['Int']['input']>;
+  /** Greater than or equal to this value (inclusive). */
   gte?: InputMaybe<Scalars['Int']['input']>;
+  /** Equal to one of these values (exact; at most 1,000 values). */
   in?: InputMaybe<Array<Scalars['Int']['input']>>;
+  /** true: the value is missing; false: the value is present. */
   isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than this value (strict). */
   lt?: InputMaybe<Scalars['Int']['input']>;
+  /** Less than or equal to this value (inclusive). */
   lte?: InputMaybe<Scalars['Int']['input']>;
+  /** Not equal to this value; also holds when the value is missing. */
   ne?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** LEAD → PROSPECT → QUALIFIED → CUSTOMER, or CHURNED. */
+/** The commercial life of a contact, as the integrator sets it: LEAD → PROSPECT → QUALIFIED → CUSTOMER, or CHURNED. */
 export type LifecycleStage =
+  /** A former customer who stopped buying. */
   | 'CHURNED'
+  /** Has bought. */
   | 'CUSTOMER'
+  /** A contact who showed interest; every new customer starts here. */
   | 'LEAD'
+  /** A lead being worked towards a sale. */
   | 'PROSPECT'
+  /** A prospect judged ready to buy. */
   | 'QUALIFIED';
 
+/** One potential segment of a market map: the customers with one row key and one column key. */
 export type MarketCell = {
+  /** The column key of the cell; "all" without a column dimension. */
   column: Scalars['String']['output'];
+  /** Customers in the cell. */
   customers: Scalars['Int']['output'];
   /** A SegmentFilter selecting exactly this cell (the map's filter and both keys), ready for createSegment; null on a PREFERRED_CHANNEL axis, which filters cannot express. */
   filter?: Maybe<Scalars['JSON']['output']>;
-  /** Sum of the cell's customers' orders at or before asOf. */
+  /** Sum of the cell's customers' order amounts at or before asOf, a currency amount. */
   revenue: Scalars['Float']['output'];
-  /** 0 for an empty cell. */
+  /** revenue / customers, a currency amount; 0 for an empty cell. */
   revenuePerCustomer: Scalars['Float']['output'];
+  /** The row key of the cell (see Dimension for the keys of each axis). */
   row: Scalars['String']['output'];
-  /** customers / total. */
+  /** customers / the map's total, 0..1. */
   share: Scalars['Float']['output'];
 };
 
@@ -450,25 +646,29 @@ export type MarketCell = {
 export type MarketMap = {
   /** Every row × column, empty ones included, row by row; they add up to total. */
   cells: Array<MarketCell>;
-  /** ["all"] when no column dimension was asked. */
+  /** The column keys, in display order; ["all"] when no column dimension was asked. */
   columns: Array<Scalars['String']['output']>;
+  /** The row keys, in display order (see Dimension). */
   rows: Array<Scalars['String']['output']>;
   /** Customers the filter selects. */
   total: Scalars['Int']['output'];
 };
 
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type Mutation = {
+  /** Creates an API key; the answer is the only time its secret is shown. */
   createApiKey: CreatedApiKey;
   /** BAD_USER_INPUT when the filter (or the place the priority gives it) would make a persona depend on itself. */
   createPersona: Persona;
-  /** BAD_USER_INPUT with the path of a wrong rule. */
+  /** Saves a scoring model. BAD_USER_INPUT with the path of a wrong rule. */
   createScoringModel: ScoringModel;
+  /** Saves a filter as a named segment (version 1). BAD_USER_INPUT with the path of what is wrong in the input. */
   createSegment: Segment;
-  /** CONFLICT while a segment, scoring rule or persona uses it; NOT_FOUND for an unknown id. */
+  /** Deletes the persona; true when done. CONFLICT while a segment, scoring rule or persona uses it; NOT_FOUND for an unknown id. */
   deletePersona: Scalars['Boolean']['output'];
-  /** CONFLICT while a segment, persona or other scoring model uses it; NOT_FOUND for an unknown id. */
+  /** Deletes the scoring model; true when done. CONFLICT while a segment, persona or other scoring model uses it; NOT_FOUND for an unknown id. */
   deleteScoringModel: Scalars['Boolean']['output'];
-  /** CONFLICT while another segment references it; NOT_FOUND for an unknown id. */
+  /** Deletes the segment; true when done. CONFLICT while another segment references it; NOT_FOUND for an unknown id. */
   deleteSegment: Scalars['Boolean']['output'];
   /** Record interaction events, idempotent by externalId (at most 5,000 a call). */
   recordEvents: IngestResult;
@@ -482,81 +682,95 @@ export type Mutation = {
   updatePersona: Persona;
   /** Replaces the name, description and every rule. A rule may not use a score of this model, directly or through segments and other models. */
   updateScoringModel: ScoringModel;
-  /** CONFLICT when expectedVersion is given and the segment moved on, or when the filter would make a reference cycle. */
+  /** Replaces the name, description and filter, and adds one to the version. CONFLICT when expectedVersion is given and the segment moved on, or when the filter would make a reference cycle. */
   updateSegment: Segment;
   /** Insert or patch customers by externalId (at most 5,000 a call). */
   upsertCustomers: IngestResult;
 };
 
 
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationCreateApiKeyArgs = {
   name: Scalars['String']['input'];
   scopes: Array<Scope>;
 };
 
 
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationCreatePersonaArgs = {
   input: PersonaInput;
 };
 
 
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationCreateScoringModelArgs = {
   input: ScoringModelInput;
 };
 
 
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationCreateSegmentArgs = {
   input: SegmentInput;
 };
 
 
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationDeletePersonaArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationDeleteScoringModelArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationDeleteSegmentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationRecordEventsArgs = {
   events: Array<EventInput>;
 };
 
 
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationRecordOrdersArgs = {
   orders: Array<OrderInput>;
 };
 
 
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationRefreshMetricsArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationRevokeApiKeyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationUpdatePersonaArgs = {
   id: Scalars['ID']['input'];
   input: PersonaInput;
 };
 
 
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationUpdateScoringModelArgs = {
   id: Scalars['ID']['input'];
   input: ScoringModelInput;
 };
 
 
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationUpdateSegmentArgs = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
@@ -564,79 +778,114 @@ export type MutationUpdateSegmentArgs = {
 };
 
 
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationUpsertCustomersArgs = {
   customers: Array<CustomerInput>;
 };
 
+/** A purchase a customer made, as recorded by recordOrders. */
 export type Order = {
+  /** Order total, a currency amount in `currency`. */
   amount: Scalars['Float']['output'];
+  /** Product categories of the order (at most 50); a category criterion holds when one of them matches. */
   categories: Array<Scalars['String']['output']>;
+  /** Channel the order was placed through; OTHER when recorded without one. */
   channel: Channel;
+  /** ISO 4217 code, upper-case; the service default (EUR) when recorded without one. */
   currency: Scalars['String']['output'];
+  /** The customer who placed the order. */
   customer: Customer;
+  /** The integrator's key of the order, unique across orders; recording it again is a duplicate. */
   externalId: Scalars['String']['output'];
+  /** Opaque identifier given by the service. */
   id: Scalars['ID']['output'];
+  /** When the order was placed (ISO instant); behaviour criteria and value figures count it from then on. */
   orderedAt: Scalars['DateTime']['output'];
 };
 
+/** A page of Order items (Relay connection): edges, page information and the total count. */
 export type OrderConnection = {
+  /** The items of this page, in the order of the list. */
   edges: Array<OrderEdge>;
+  /** Where this page sits in the list: whether more items follow, and the cursors at its ends. */
   pageInfo: PageInfo;
-  /** How many nodes the whole connection holds. */
+  /** How many items the whole list holds (every page), counted only when asked for. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One Order of a page, with the cursor that resumes after it. */
 export type OrderEdge = {
+  /** Opaque position of this item; pass it as `after` to get the items that follow it. */
   cursor: Scalars['String']['output'];
+  /** The Order itself. */
   node: Order;
 };
 
+/** An order to record; recording the same externalId again is a duplicate and changes nothing. */
 export type OrderInput = {
-  /** From 0 to 1,000,000,000,000 (10^12); an item outside is rejected, so sums over any base stay finite. */
+  /** Order total, a currency amount in `currency`: from 0 to 1,000,000,000,000 (10^12); an item outside is rejected, so sums over any base stay finite. */
   amount: Scalars['Float']['input'];
+  /** Product categories (at most 50); default none. */
   categories?: InputMaybe<Array<Scalars['String']['input']>>;
-  /** Default OTHER. */
+  /** Channel the order was placed through; default OTHER. */
   channel?: InputMaybe<Channel>;
-  /** ISO 4217; default EUR. */
+  /** ISO 4217 code (three letters, stored upper-case); default the service's configured currency (EUR). */
   currency?: InputMaybe<Scalars['String']['input']>;
+  /** The customer's externalId; an unknown customer rejects the item. */
   customerExternalId: Scalars['String']['input'];
+  /** The integrator's key of the order (at most 255 characters); an order already recorded with it is a duplicate. */
   externalId: Scalars['String']['input'];
+  /** When the order was placed (between 1900 and 2200). */
   orderedAt: Scalars['DateTime']['input'];
 };
 
+/** How two saved segments overlap, as of asOf. */
 export type Overlap = {
+  /** The first segment of the pair. */
   a: Scalars['ID']['output'];
+  /** The second segment of the pair. */
   b: Scalars['ID']['output'];
+  /** Customers in both segments. */
   both: Scalars['Int']['output'];
-  /** both / (both + onlyA + onlyB); 0 when both segments are empty. */
+  /** both / (both + onlyA + onlyB), 0..1; 0 when both segments are empty. */
   jaccard: Scalars['Float']['output'];
+  /** Customers in a but not in b. */
   onlyA: Scalars['Int']['output'];
+  /** Customers in b but not in a. */
   onlyB: Scalars['Int']['output'];
 };
 
-/** Relay page information. */
+/** Relay page information: where a page sits in its list. */
 export type PageInfo = {
+  /** Cursor of the last item of the page, to pass as `after` for the next page; null on an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when the page was asked for with `after`, so items come before it. */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** Cursor of the first item of the page; null on an empty page. */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /** A named archetype defined by a filter. Exclusive: a customer belongs to the matching persona with the lowest priority number (ties: the oldest), or to none. */
 export type Persona = {
-  /** The filter in plain words. */
+  /** The filter in plain words, e.g. "country in (FR, BE) AND purchased ≥ 3 times in the last 90 days". */
   definition: Scalars['String']['output'];
+  /** Free text for people, trimmed; null when none was given. */
   description?: Maybe<Scalars['String']['output']>;
-  /** The SegmentFilter as saved; feeds back into the input unchanged. */
+  /** The SegmentFilter as saved, as JSON; feeds back into the input unchanged. */
   filter: Scalars['JSON']['output'];
+  /** Opaque identifier, stable for the life of the object. */
   id: Scalars['ID']['output'];
-  /** Members as of asOf, oldest customers first. */
+  /** Members as of asOf, oldest customers first, a page at a time. */
   members: CustomerConnection;
+  /** Display name, trimmed (1 to 200 characters). */
   name: Scalars['String']['output'];
+  /** What a typical member looks like, now. */
   portrait: PersonaPortrait;
-  /** Lower numbers are assigned first. */
+  /** Assignment order: lower numbers are assigned first (ties: the oldest persona); default 100. */
   priority: Scalars['Int']['output'];
-  /** size / every customer; 0 on an empty base. */
+  /** size / every customer, 0..1; 0 on an empty base. */
   share: Scalars['Float']['output'];
   /** Members as of asOf (default now): one statement. */
   size: Scalars['Int']['output'];
@@ -662,9 +911,13 @@ export type PersonaSizeArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** A persona to create, or the new definition of one to update. */
 export type PersonaInput = {
+  /** Free text for people, at most 2,000 characters; default none (null or blank means none; an update replaces it). */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** Who the persona describes. */
   filter: SegmentFilter;
+  /** Display name; trimmed, 1 to 200 characters. */
   name: Scalars['String']['input'];
   /** Lower numbers are assigned first. Default 100 on create; on update, left out keeps the current one. */
   priority?: InputMaybe<Scalars['Int']['input']>;
@@ -672,12 +925,13 @@ export type PersonaInput = {
 
 /** What a typical member looks like, now; one statement. */
 export type PersonaPortrait = {
+  /** By lifecycle stage, largest first. */
   lifecycle: Array<Bucket>;
   /** Median age in whole years of the members with a birth date; null without any. */
   medianAge?: Maybe<Scalars['Float']['output']>;
   /** By preferred channel ("none" without customer-initiated events in 180 days). */
   preferredChannels: Array<Bucket>;
-  /** Members' orders to date / members; 0 without members. */
+  /** Members' order amounts to date / members, a currency amount; 0 without members. */
   revenuePerCustomer: Scalars['Float']['output'];
   /** By RFM segment ("none" without one). */
   rfm: Array<Bucket>;
@@ -693,12 +947,13 @@ export type PersonaSuggestion = {
   centroid: Scalars['JSON']['output'];
   /** A SegmentFilter approximating the cluster, ready for createPersona. */
   filter: Scalars['JSON']['output'];
+  /** A short name: the first two traits ("Typical customers" without any). */
   label: Scalars['String']['output'];
-  /** Of the clustered customers the filter selects, the share that are in the cluster. */
+  /** Of the clustered customers the filter selects, the share that are in the cluster, 0..1. */
   precision: Scalars['Float']['output'];
-  /** Of the cluster, the share that the filter selects. */
+  /** Of the cluster, the share that the filter selects, 0..1. */
   recall: Scalars['Float']['output'];
-  /** size / every customer. */
+  /** size / every customer, 0..1. */
   share: Scalars['Float']['output'];
   /** Customers in the cluster (estimated from the sample on large bases). */
   size: Scalars['Int']['output'];
@@ -706,32 +961,37 @@ export type PersonaSuggestion = {
   traits: Array<Scalars['String']['output']>;
 };
 
+/** Customers by their orders: how many orders (or how much) matching category, channel, amount and window. */
 export type PurchaseCriterion = {
-  /** Orders having a matching category. */
+  /** Orders having a category that matches. */
   category?: InputMaybe<StringFilter>;
+  /** Channel is one of these; default any channel. */
   channel?: InputMaybe<Array<Channel>>;
-  /** Default { gte: 1 }; { eq: 0 } = never bought. */
+  /** How many such orders; default { gte: 1 } unless totalAmount is given; { eq: 0 } = never bought. */
   count?: InputMaybe<IntFilter>;
-  /** Per-order amount. */
+  /** Amount of each order, a currency amount. */
   orderAmount?: InputMaybe<FloatFilter>;
-  /** Sum of the amounts of such orders (0 for none). */
+  /** Sum of the amounts of such orders, a currency amount (0 for none). */
   totalAmount?: InputMaybe<FloatFilter>;
+  /** When the order was placed; default all history up to asOf. */
   within?: InputMaybe<TimeWindow>;
 };
 
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type Query = {
   /** Every API key, revoked ones included, oldest first. */
   apiKeys: Array<ApiKey>;
-  /** One customer, by id or by externalId (exactly one). */
+  /** One customer, by id or by externalId (exactly one, else BAD_USER_INPUT); null when none has it. */
   customer?: Maybe<Customer>;
-  /** All customers, a page at a time (keyset pagination). */
+  /** All customers, or those a filter selects, a page at a time (keyset pagination: pages stay stable while customers are added). */
   customers: CustomerConnection;
-  /** Size and sample of a filter, evaluated as of asOf (default now); one statement per figure. */
+  /** What a filter selects as of asOf, before it is saved: size, sample, figures and warnings; one statement per figure asked for. */
   evaluateSegment: SegmentPreview;
   /** Customers the filter selects (default everyone), crossed by two dimensions as of asOf (default now). */
   marketMap: MarketMap;
   /** When value criteria were last refreshed (they read that refresh); null before the first. */
   metricsComputedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** One persona by id; null when none has it. */
   persona?: Maybe<Persona>;
   /** Customers per persona (key: the persona id) in assignment order, then "unassigned"; sums to the whole base. One statement. */
   personaDistribution: Array<Bucket>;
@@ -739,25 +999,29 @@ export type Query = {
   personaSuggestions: Array<PersonaSuggestion>;
   /** Every persona, in assignment order. */
   personas: Array<Persona>;
+  /** One scoring model by id; null when none has it. */
   scoringModel?: Maybe<ScoringModel>;
   /** Every scoring model, oldest first. */
   scoringModels: Array<ScoringModel>;
+  /** One saved segment by id; null when none has it. */
   segment?: Maybe<Segment>;
   /** Every pair of the listed saved segments (at most 20), as of asOf: one statement. */
   segmentOverlap: Array<Overlap>;
-  /** Saved segments, oldest first; search matches names, ignoring case. */
+  /** Saved segments, oldest first; search keeps those whose name contains the text, ignoring case. */
   segments: SegmentConnection;
   /** The latest fit; null before the first refreshMetrics. */
   valueModel?: Maybe<ValueModel>;
 };
 
 
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QueryCustomerArgs = {
   externalId?: InputMaybe<Scalars['String']['input']>;
   id?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
@@ -767,12 +1031,14 @@ export type QueryCustomersArgs = {
 };
 
 
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QueryEvaluateSegmentArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   filter: SegmentFilter;
 };
 
 
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QueryMarketMapArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   columns?: InputMaybe<Dimension>;
@@ -781,82 +1047,116 @@ export type QueryMarketMapArgs = {
 };
 
 
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QueryPersonaArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QueryPersonaDistributionArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QueryPersonaSuggestionsArgs = {
   filter?: InputMaybe<SegmentFilter>;
   k?: Scalars['Int']['input'];
 };
 
 
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QueryScoringModelArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QuerySegmentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QuerySegmentOverlapArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   ids: Array<Scalars['ID']['input']>;
 };
 
 
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QuerySegmentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** RFM segment, from the recency score R and the frequency score F (each 1..5, 5 best) of the latest metrics refresh. */
 export type RfmSegment =
+  /** R 3 and F 1–2: fading, few orders. */
   | 'ABOUT_TO_SLEEP'
+  /** R 1–2 and F 3–4: bought often, not for a long time. */
   | 'AT_RISK'
+  /** R 1–2 and F 5: the most frequent buyers, not for a long time. */
   | 'CANNOT_LOSE'
+  /** R 5 and F 4–5: bought recently and often. */
   | 'CHAMPIONS'
+  /** R 2 and F 1–2, or R 1 and F 2: long gone, few orders. */
   | 'HIBERNATING'
+  /** R 1 and F 1: one order, long ago. */
   | 'LOST'
+  /** R 3–4 and F 4–5: buy often. */
   | 'LOYAL'
+  /** R 3 and F 3: average recency and frequency. */
   | 'NEED_ATTENTION'
+  /** R 5 and F 1: first order recently. */
   | 'NEW_CUSTOMERS'
+  /** R 4–5 and F 2–3: recent, with a few orders. */
   | 'POTENTIAL_LOYALIST'
+  /** R 4 and F 1: fairly recent single buyers. */
   | 'PROMISING';
 
-/** READ: queries; PII: unmasked personal data; WRITE: segments, personas, scoring models; INGEST: customers, orders, events, metrics refreshes; ADMIN: API keys. */
+/** What an API key may do. READ: queries; PII: unmasked personal data; WRITE: segments, personas, scoring models; INGEST: customers, orders, events, metrics refreshes; ADMIN: API keys. */
 export type Scope =
+  /** Create, list and revoke API keys. */
   | 'ADMIN'
+  /** Upsert customers, record orders and events, refresh metrics. */
   | 'INGEST'
+  /** Read personal data unmasked (email, phone, names, birth date) and filter on email. */
   | 'PII'
+  /** Run queries (personal data masked). */
   | 'READ'
+  /** Create, update and delete segments, personas and scoring models. */
   | 'WRITE';
 
+/** Score under a scoring model, 0..100; gte and lte inclusive. */
 export type ScoreFilter = {
+  /** Score (0..100) at least this, inclusive. */
   gte?: InputMaybe<Scalars['Int']['input']>;
+  /** Score (0..100) at most this, inclusive. */
   lte?: InputMaybe<Scalars['Int']['input']>;
+  /** The scoring model's id (an ID from its id field). */
   model: Scalars['ID']['input'];
 };
 
 /** A points-based score out of 100: the sum of the points of the rules a customer matches, clamped to 0..100. */
 export type ScoringModel = {
+  /** Free text for people, trimmed; null when none was given. */
   description?: Maybe<Scalars['String']['output']>;
+  /** Opaque identifier, stable for the life of the object. */
   id: Scalars['ID']['output'];
+  /** Display name, trimmed (1 to 200 characters). */
   name: Scalars['String']['output'];
   /** In the order given. */
   rules: Array<ScoringRule>;
 };
 
+/** A scoring model to create, or the whole new definition of one to update. */
 export type ScoringModelInput = {
+  /** Free text for people, at most 2,000 characters; default none (null or blank means none; an update replaces it). */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** Display name; trimmed, 1 to 200 characters. */
   name: Scalars['String']['input'];
   /** At most 100 rules. */
   rules: Array<ScoringRuleInput>;
@@ -864,15 +1164,19 @@ export type ScoringModelInput = {
 
 /** Customers matching the filter earn the points (-100..100). */
 export type ScoringRule = {
-  /** The SegmentFilter as saved. */
+  /** The SegmentFilter as saved, as JSON; feeds back into the input unchanged. */
   filter: Scalars['JSON']['output'];
+  /** What the rule rewards, in words (shown in explanations). */
   label: Scalars['String']['output'];
+  /** Points a matching customer earns, -100..100; negative points lower the score. */
   points: Scalars['Int']['output'];
 };
 
+/** One rule of a scoring model. */
 export type ScoringRuleInput = {
   /** Any filter criterion except a score of the same model. */
   filter: SegmentFilter;
+  /** What the rule rewards, in words. */
   label: Scalars['String']['input'];
   /** -100..100; negative points lower the score. */
   points: Scalars['Int']['input'];
@@ -880,27 +1184,33 @@ export type ScoringRuleInput = {
 
 /** A saved, named filter. Membership is always computed live, as of asOf. */
 export type Segment = {
+  /** When the record was created (ISO instant). */
   createdAt: Scalars['DateTime']['output'];
-  /** The filter in plain words. */
+  /** The filter in plain words, e.g. "country in (FR, BE) AND purchased ≥ 3 times in the last 90 days". */
   definition: Scalars['String']['output'];
+  /** Free text for people, trimmed; null when none was given. */
   description?: Maybe<Scalars['String']['output']>;
-  /** The SegmentFilter as saved; feeds back into the input unchanged. */
+  /** The SegmentFilter as saved, as JSON; feeds back into the input unchanged. */
   filter: Scalars['JSON']['output'];
+  /** Opaque identifier, stable for the life of the object. */
   id: Scalars['ID']['output'];
+  /** Members as of asOf, a page at a time. */
   members: CustomerConnection;
+  /** Display name, trimmed (1 to 200 characters). */
   name: Scalars['String']['output'];
   /** Conversion and revenue of the members (as of from) over [from, to), against everyone else. */
   performance: SegmentPerformance;
-  /** Segments that use this one. */
+  /** Saved segments that use this one through inSegment (it cannot be deleted while there are any). */
   referencedBy: Array<Segment>;
-  /** Segments this one uses (inSegment). */
+  /** Saved segments this one uses through inSegment. */
   references: Array<Segment>;
-  /** Members as of asOf (default now), counted in one statement. */
+  /** Members as of asOf, counted in one statement. */
   size: Scalars['Int']['output'];
   /** The members in figures as of asOf (default now): one statement. */
   stats: SegmentStats;
+  /** When the record was last changed (ISO instant). */
   updatedAt: Scalars['DateTime']['output'];
-  /** Goes up by one at every update (optimistic concurrency). */
+  /** Starts at 1 and goes up by one at every update (optimistic concurrency: pass it as expectedVersion). */
   version: Scalars['Int']['output'];
 };
 
@@ -932,61 +1242,81 @@ export type SegmentStatsArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** A page of Segment items (Relay connection): edges, page information and the total count. */
 export type SegmentConnection = {
+  /** The items of this page, in the order of the list. */
   edges: Array<SegmentEdge>;
+  /** Where this page sits in the list: whether more items follow, and the cursors at its ends. */
   pageInfo: PageInfo;
-  /** How many nodes the whole connection holds. */
+  /** How many items the whole list holds (every page), counted only when asked for. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One Segment of a page, with the cursor that resumes after it. */
 export type SegmentEdge = {
+  /** Opaque position of this item; pass it as `after` to get the items that follow it. */
   cursor: Scalars['String']['output'];
+  /** The Segment itself. */
   node: Segment;
 };
 
-/** Every field that is set must hold (AND); {} matches everyone. */
+/** Who to select. Every field that is set must hold (AND); {} matches everyone. At most 200 nodes. */
 export type SegmentFilter = {
+  /** Every one of these filters holds (non-empty list). */
   and?: InputMaybe<Array<SegmentFilter>>;
+  /** What they did. */
   behaviour?: InputMaybe<BehaviourFilter>;
+  /** Who they are. */
   identity?: InputMaybe<IdentityFilter>;
-  /** Members of another saved segment (composition). */
+  /** Members of another saved segment, by id (composition; no cycles). */
   inSegment?: InputMaybe<Scalars['ID']['input']>;
+  /** This filter does not hold: the exact complement within all customers. */
   not?: InputMaybe<SegmentFilter>;
+  /** At least one of these filters holds (non-empty list). */
   or?: InputMaybe<Array<SegmentFilter>>;
-  /** Customers assigned to that persona. */
+  /** Customers assigned to that persona, by id. */
   persona?: InputMaybe<Scalars['ID']['input']>;
+  /** What they are worth. */
   value?: InputMaybe<ValueFilter>;
 };
 
+/** A segment to create, or the whole new definition of one to update. */
 export type SegmentInput = {
+  /** Free text for people, at most 2,000 characters; default none (null or blank means none; an update replaces it). */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** Who the segment selects. */
   filter: SegmentFilter;
+  /** Display name; trimmed, 1 to 200 characters. */
   name: Scalars['String']['input'];
 };
 
 /** Members are the segment as of `from`; buyers those with an order in [from, to). */
 export type SegmentPerformance = {
-  /** The same rate among every customer outside the segment. */
+  /** The same rate among every customer outside the segment (as of `from`), 0..1. */
   baselineConversionRate: Scalars['Float']['output'];
+  /** Members with at least one order in [from, to). */
   buyers: Scalars['Int']['output'];
-  /** buyers / members; 0 without members. */
+  /** buyers / members, 0..1; 0 without members. */
   conversionRate: Scalars['Float']['output'];
   /** conversionRate / baselineConversionRate; null when the baseline is 0. */
   lift?: Maybe<Scalars['Float']['output']>;
+  /** Members of the segment as of `from`. */
   members: Scalars['Int']['output'];
-  /** Members' orders in [from, to). */
+  /** Sum of the members' order amounts in [from, to), a currency amount. */
   revenue: Scalars['Float']['output'];
+  /** revenue / members, a currency amount; 0 without members. */
   revenuePerMember: Scalars['Float']['output'];
 };
 
 /** What a filter selects, before it is saved. */
 export type SegmentPreview = {
-  /** When the metrics that value criteria read were computed. */
+  /** When the metrics refresh that value criteria read ran; null before the first. */
   metricsComputedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** The first members by creation date (default 10, at most 500). */
+  /** The first selected customers, oldest first (by Customer.createdAt). */
   sample: Array<Customer>;
-  /** size / number of customers, 0 on an empty base. */
+  /** size / every customer, 0..1; 0 on an empty base. */
   shareOfBase: Scalars['Float']['output'];
+  /** Customers the filter selects at asOf. */
   size: Scalars['Int']['output'];
   /** The selected customers in figures: one statement. */
   stats: SegmentStats;
@@ -1002,7 +1332,7 @@ export type SegmentPreviewSampleArgs = {
 
 /** A population in figures, computed in one statement as of asOf. */
 export type SegmentStats = {
-  /** revenue / the members' orders; null without orders. */
+  /** revenue / the members' orders at or before asOf, a currency amount; null without orders. */
   averageOrderValue?: Maybe<Scalars['Float']['output']>;
   /** By preferred channel at asOf; "none" without customer-initiated events in 180 days. Largest first. */
   channels: Array<Bucket>;
@@ -1010,72 +1340,108 @@ export type SegmentStats = {
   countries: Array<Bucket>;
   /** By lifecycle stage. Largest first. */
   lifecycle: Array<Bucket>;
-  /** Sum of the members' orders at or before asOf. */
+  /** Sum of the members' order amounts at or before asOf, a currency amount (no currency conversion). */
   revenue: Scalars['Float']['output'];
-  /** revenue / size; 0 for an empty population. */
+  /** revenue / size, a currency amount; 0 for an empty population. */
   revenuePerCustomer: Scalars['Float']['output'];
   /** By RFM segment of the latest refresh; "none" without one. Largest first; the buckets sum to size. */
   rfm: Array<Bucket>;
-  /** size / every customer; 0 on an empty base. */
+  /** size / every customer, 0..1; 0 on an empty base. */
   shareOfBase: Scalars['Float']['output'];
+  /** Customers in the population. */
   size: Scalars['Int']['output'];
   /** Criteria of the filter naming something no customer has (a likely typo): one indexed look-up per name. */
   warnings: Array<FilterWarning>;
 };
 
+/** Sort direction. */
 export type SortDirection =
+  /** Ascending: smallest, earliest or A first. */
   | 'ASC'
+  /** Descending: largest, latest or Z first. */
   | 'DESC';
 
-/** eq/ne/in/notIn are exact; contains/startsWith ignore the case of A–Z and take wildcards literally. */
+/** Text comparison; every operator set must hold (AND). eq/ne/in/notIn are exact; contains/startsWith ignore the case of A–Z and take wildcards literally. A missing value matches only ne, notIn and isNull: true. */
 export type StringFilter = {
+  /** Contains this text, ignoring the case of A–Z; % and _ are literal. */
   contains?: InputMaybe<Scalars['String']['input']>;
+  /** Equal to this value (exact). */
   eq?: InputMaybe<Scalars['String']['input']>;
+  /** Equal to one of these values (exact; at most 1,000 values). */
   in?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** true: the value is missing; false: the value is present. */
   isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Not equal to this value; also holds when the value is missing. */
   ne?: InputMaybe<Scalars['String']['input']>;
+  /** Equal to none of these values (at most 1,000); also holds when the value is missing. */
   notIn?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Starts with this text, ignoring the case of A–Z; % and _ are literal. */
   startsWith?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Comparison of a list of tags; every operator set must hold. */
 export type TagFilter = {
+  /** Has every one of these tags (exact). */
   hasAll?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Has at least one of these tags (exact). */
   hasAny?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Has none of these tags (exact); holds for a customer without tags. */
   hasNone?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
-/** Exactly one style: lastDays | fromDaysAgo+toDaysAgo | from/to; none = all history up to asOf. */
+/** When, measured back from asOf; closed intervals. Exactly one style: lastDays | fromDaysAgo+toDaysAgo | from/to; none = all history up to asOf. */
 export type TimeWindow = {
+  /** Start instant (inclusive); alone: up to asOf. */
   from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Start, N days before asOf (inclusive); alone: up to asOf. Must be ≥ toDaysAgo. */
   fromDaysAgo?: InputMaybe<Scalars['Int']['input']>;
+  /** The last N days: [asOf − N×24h, asOf]; N ≥ 0. */
   lastDays?: InputMaybe<Scalars['Int']['input']>;
+  /** End instant (inclusive), never past asOf; alone: from the beginning of history. */
   to?: InputMaybe<Scalars['DateTime']['input']>;
+  /** End, N days before asOf (inclusive); alone: from the beginning of history. */
   toDaysAgo?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** What they are worth; reads the latest metrics refresh (no metrics: only negative operators hold). */
+/** What they are worth; reads the latest metrics refresh (no metrics: only negative operators hold). Every criterion set must hold. */
 export type ValueFilter = {
+  /** lifetimeRevenue / orderCount, a currency amount (missing without orders). */
   averageOrderValue?: InputMaybe<FloatFilter>;
+  /** Whole days from the latest order to the refresh (missing without orders). */
   daysSinceLastOrder?: InputMaybe<IntFilter>;
+  /** BG/NBD expected purchase occasions in the next 90 days. */
   expectedPurchases90d?: InputMaybe<FloatFilter>;
+  /** RFM frequency score, 1..5 (5 = most orders). */
   frequencyScore?: InputMaybe<IntFilter>;
+  /** Sum of order amounts, a currency amount (0 without orders). */
   lifetimeRevenue?: InputMaybe<FloatFilter>;
+  /** RFM monetary score, 1..5 (5 = most revenue). */
   monetaryScore?: InputMaybe<IntFilter>;
+  /** Number of orders (raw orders) at the refresh. */
   orderCount?: InputMaybe<IntFilter>;
+  /** Expected spend over the next 12 months, a currency amount. */
   predictedLifetimeValue?: InputMaybe<FloatFilter>;
+  /** BG/NBD probability of being active, 0..1. */
   probabilityAlive?: InputMaybe<FloatFilter>;
+  /** RFM recency score, 1..5 (5 = most recent). */
   recencyScore?: InputMaybe<IntFilter>;
+  /** RFM segment is one of these (customers without orders have none). */
   rfmSegment?: InputMaybe<Array<RfmSegment>>;
+  /** Score under a scoring model, computed live at asOf (not from the refresh). */
   score?: InputMaybe<ScoreFilter>;
 };
 
 /** The fitted purchase-potential models of the latest metrics refresh. */
 export type ValueModel = {
+  /** The instant the figures were computed at: orders at or before it count. */
   asOf: Scalars['DateTime']['output'];
+  /** The BG/NBD purchase model; null when no customer has a repeat occasion. */
   bgnbd?: Maybe<BgNbdParameters>;
+  /** When the refresh ran (ISO instant). */
   computedAt: Scalars['DateTime']['output'];
   /** Customers with at least one purchase occasion at asOf. */
   customers: Scalars['Int']['output'];
+  /** The Gamma-Gamma spend model; null with fewer than 2 customers having repeat occasions. */
   gammaGamma?: Maybe<GammaGammaParameters>;
 };
 

@@ -19,7 +19,7 @@ export function channelShare(customer: SampledCustomer, channel: Channel): numbe
 }
 
 /**
- * The features of API.md's portrait of a customer: age, recency, frequency,
+ * The features of docs/API.md's portrait of a customer: age, recency, frequency,
  * monetary value, average order value (skewed amounts on a log scale), B2B or
  * not, lifecycle stage, channel mix and the sample's common interests.
  */

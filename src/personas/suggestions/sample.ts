@@ -4,6 +4,7 @@ import { ageAt } from '../../customers/customer.service';
 import type { Channel, LifecycleStage } from '../../entities/enums';
 import type { Sql } from '../../filter/sql';
 import { DAY_MS } from '../../filter/types';
+import type { Row } from '../../db/raw-rows';
 
 /** Clustering reads at most this many customers: enough for stable centres, small enough to answer in seconds on any base. */
 export const SAMPLE_SIZE = 5000;
@@ -45,7 +46,7 @@ const HASH_RANGE = 4294967296;
 export async function sampleCustomers(knex: Knex, where: Sql, population: number, asOf: Date): Promise<SampledCustomer[]> {
   // 20% headroom over the expected count, so the limit rather than the hash bound decides.
   const bound = population <= SAMPLE_SIZE ? HASH_RANGE : Math.min(HASH_RANGE, Math.ceil((HASH_RANGE * SAMPLE_SIZE * 1.2) / population));
-  const rows: Array<Record<string, any>> = await knex('customers as c')
+  const rows: Array<Row> = await knex('customers as c')
     .leftJoin('customer_metrics as m', 'm.customer_id', 'c.id')
     .select('c.id', 'c.birth_date', 'c.lifecycle_stage', 'c.company_name', 'm.customer_id as metrics_of', 'm.order_count', 'm.lifetime_revenue', 'm.average_order_value', 'm.days_since_last_order')
     .whereRaw(where.text, where.bindings)
