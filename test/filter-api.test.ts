@@ -72,7 +72,7 @@ test.each([
   ['{ identity: { attributes: [{ key: "tier" }] } }', 'filter.identity.attributes.0'],
 ])('%s is refused at %s', async (filter, path) => {
   const { status, body } = await server.post(`{ evaluateSegment(filter: ${filter}) { size } }`);
-  expect(status).toBe(200);
+  expect(status).toBe(400);
   expect(body.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', path });
 });
 

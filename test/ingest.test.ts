@@ -158,7 +158,7 @@ describe('upsertCustomers', () => {
       'mutation($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { accepted } }',
       { c: customers },
     );
-    expect(status).toBe(200);
+    expect(status).toBe(400);
     expect(body.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', path: 'customers' });
     expect(await count('customers')).toBe(before);
   });

@@ -38,6 +38,7 @@ describe('depth, cost and body size', () => {
     const deep = await server.post('{ customers(first: 1) { edges { node { ...deeper } } } } fragment deeper on Customer { persona { name } }');
     expect(deep.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_DEEP', depth: 5, limit: 4 } })]);
     expect(deep.body.data).toBeUndefined();
+    expect(deep.status).toBe(400);
   });
 
   test('cost weighs connections by first, literal or variable', async () => {
@@ -46,6 +47,7 @@ describe('depth, cost and body size', () => {
     const costly = await server.post(page(100));
     expect(costly.body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'QUERY_TOO_COSTLY', limit: 200 }) })]);
     expect(costly.body.errors![0].extensions.cost).toBeGreaterThan(200);
+    expect(costly.status).toBe(400);
     const byVariable = await server.post('query ($n: Int) { customers(first: $n) { edges { node { externalId country } } } }', { n: 100 });
     expect(byVariable.body.errors?.[0].extensions.code).toBe('QUERY_TOO_COSTLY');
     expect((await server.post('query ($n: Int) { customers(first: $n) { edges { node { externalId } } } }', { n: 10 })).body.errors).toBeUndefined();

@@ -1,4 +1,5 @@
-import { parseIsoInstant } from '../src/common/scalars';
+import { graphql, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
+import { DateTimeScalar, parseIsoInstant, readIsoInstant } from '../src/common/scalars';
 import { findUnstorableText, unstorableText } from '../src/common/text';
 import { byteOrder } from '../src/db/batch';
 import { ageAt } from '../src/customers/customer.service';
@@ -12,6 +13,10 @@ describe('ISO-8601 instants', () => {
     ['2026-01-31T04:00:00-0530', Date.UTC(2026, 0, 31, 9, 30)],
     ['2026-01-31', Date.UTC(2026, 0, 31)],
     ['2024-02-29T00:00:00Z', Date.UTC(2024, 1, 29)],
+    ['2000-02-29', Date.UTC(2000, 1, 29)],
+    ['2026-04-30T23:59:59Z', Date.UTC(2026, 3, 30, 23, 59, 59)],
+    // Years before 100 are those years, not 1900 + year: 2,000 years (five 400-year cycles of 146,097 days) before 2050.
+    ['0050-03-01', Date.UTC(2050, 2, 1) - 5 * 146_097 * 86_400_000],
   ])('%s', (text, expected) => {
     expect(parseIsoInstant(text)?.getTime()).toBe(expected);
   });
@@ -94,5 +99,51 @@ describe('age in whole years', () => {
     ['2004-02-29T00:00:00Z', 4],
   ])('at %s', (asOf, years) => {
     expect(ageAt(born, new Date(asOf))).toBe(years);
+  });
+});
+
+describe('why a text is not an instant', () => {
+  test.each([
+    ['2026-02-30', 'not a valid date'],
+    ['2023-02-29T00:00:00Z', 'not a valid date'],
+    ['1900-02-29', 'not a valid date'],
+    ['2026-04-31', 'not a valid date'],
+    ['2026-13-01', 'not a valid date'],
+    ['2026-00-10', 'not a valid date'],
+    ['2026-01-00', 'not a valid date'],
+    ['2026-01-31T24:00:00Z', 'not a valid time'],
+    ['2026-01-31T12:60:00Z', 'not a valid time'],
+    ['2026-01-31T12:00:60Z', 'not a valid time'],
+    ['2026-01-31T09:30:00+25:00', 'not a valid zone offset'],
+    ['2026-01-31T09:30:00', 'no zone'],
+    ['yesterday', 'not ISO-8601'],
+    ['', 'not ISO-8601'],
+  ])('%j: %s', (text, problem) => {
+    expect(readIsoInstant(text)).toEqual({ problem });
+    expect(parseIsoInstant(text)).toBeNull();
+  });
+
+  /** The scalar as clients meet it: a literal and a variable, each refused with its reason. */
+  const schema = new GraphQLSchema({
+    query: new GraphQLObjectType({
+      name: 'Query',
+      fields: { echo: { type: GraphQLString, args: { at: { type: DateTimeScalar } }, resolve: (_root, args: { at: Date }) => args.at.toISOString() } },
+    }),
+  });
+
+  test.each([
+    ['2026-02-30', 'DateTime cannot represent "2026-02-30": not a valid date'],
+    ['2026-01-31T24:00:00Z', 'DateTime cannot represent "2026-01-31T24:00:00Z": not a valid time'],
+    ['2026-01-31T09:30:00', 'DateTime cannot represent "2026-01-31T09:30:00": a date-time needs a zone'],
+  ])('the DateTime scalar refuses %j saying why, as a literal and as a variable', async (text, message) => {
+    const literal = await graphql({ schema, source: `{ echo(at: ${JSON.stringify(text)}) }` });
+    expect(literal.errors?.map((error) => [error.message, error.extensions.code])).toEqual([[expect.stringContaining(message), 'BAD_USER_INPUT']]);
+    const variable = await graphql({ schema, source: 'query ($at: DateTime) { echo(at: $at) }', variableValues: { at: text } });
+    expect(variable.errors?.map((error) => error.message)).toEqual([expect.stringContaining(message)]);
+  });
+
+  test('an impossible date is never told it lacks a zone', async () => {
+    const answer = await graphql({ schema, source: '{ echo(at: "2026-02-30") }' });
+    expect(answer.errors![0].message).not.toMatch(/zone/);
   });
 });

@@ -1,6 +1,6 @@
 import { ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { CONNECTION } from './descriptions';
-import { encodeCursor, type Page } from './pagination';
+import { encodeCursor, type CursorFormat, type CursorPosition, type Page } from './pagination';
 
 @ObjectType({ description: 'Relay page information: where a page sits in its list.' })
 export class PageInfo {
@@ -55,14 +55,15 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
   return ConnectionType;
 }
 
-/** Wraps a fetched page into the connection shape. */
+/** Wraps a fetched page into the connection shape; each edge's cursor is its node's position under `format`. */
 export function toConnection<T>(
   page: Page<T>,
-  sortKey: (node: T) => ReadonlyArray<string | number | null>,
+  format: CursorFormat,
+  positionOf: (node: T) => CursorPosition,
   hadCursor: boolean,
   totalCount: LazyCount,
 ): ConnectionShape<T> {
-  const edges = page.items.map((node) => ({ cursor: encodeCursor(sortKey(node)), node }));
+  const edges = page.items.map((node) => ({ cursor: encodeCursor(format, positionOf(node)), node }));
   let counted: Promise<number> | undefined;
   const connection = {
     edges,

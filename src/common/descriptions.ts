@@ -13,7 +13,8 @@ export const AS_OF =
 export const FIRST = 'Page size: at most this many items; default 50, at most 500 (more is a BAD_USER_INPUT error, not a silent cut).';
 
 /** `after` on a connection. */
-export const AFTER = 'Cursor: return the items after this one (an endCursor or edge cursor from the same list); default: from the start.';
+export const AFTER =
+  'Cursor: return the items after this one (an endCursor or edge cursor from the same kind of list under the same orderBy; any other string is BAD_USER_INPUT); default: from the start.';
 
 /** `filter` arguments and input fields taking a filter. */
 export const FILTER_ARGUMENT = 'A SegmentFilter; see the SegmentFilter type for its language.';

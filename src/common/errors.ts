@@ -18,6 +18,19 @@ export enum ErrorCode {
   QUERY_TIMEOUT = 'QUERY_TIMEOUT',
   /** A request body past the size limit. */
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  // Produced by Apollo Server / graphql-js (or our HTTP layer, for bodies that cannot be read) for malformed requests.
+  /** The document is not GraphQL. */
+  GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
+  /** The document does not fit the schema. */
+  GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
+  /** The HTTP request is not a GraphQL request (no query, a body that is not JSON, a mutation over GET…). */
+  BAD_REQUEST = 'BAD_REQUEST',
+  /** No operation to run: several in the document and no (or an unknown) operationName. */
+  OPERATION_RESOLUTION_FAILURE = 'OPERATION_RESOLUTION_FAILURE',
+  /** Automatic persisted queries: the hash is not known yet, send the document with it. */
+  PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND',
+  /** Automatic persisted queries switched off. */
+  PERSISTED_QUERY_NOT_SUPPORTED = 'PERSISTED_QUERY_NOT_SUPPORTED',
 }
 
 /** Codes whose message is written for the client and may be shown as is. */
@@ -33,12 +46,12 @@ export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
   ErrorCode.QUERY_TIMEOUT,
   ErrorCode.PAYLOAD_TOO_LARGE,
   // Produced by Apollo Server / graphql-js for malformed requests; their messages carry no internals.
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
+  ErrorCode.GRAPHQL_PARSE_FAILED,
+  ErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ErrorCode.BAD_REQUEST,
+  ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+  ErrorCode.OPERATION_RESOLUTION_FAILURE,
 ]);
 
 /**

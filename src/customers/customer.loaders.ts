@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { toConnection, type ConnectionShape } from '../common/connection.type';
-import { decodeCursor, toPage } from '../common/pagination';
+import { decodeCursor, toPage, type CursorFormat, type CursorPosition } from '../common/pagination';
 import { Customer, CustomerMetrics, Event, Order } from '../entities';
 
 /** One customer's page of orders or events: newest first, keyset on (time, id). */
@@ -18,6 +18,8 @@ interface ActivitySource<T> {
   timeColumn: 'ordered_at' | 'occurred_at';
   entity: typeof Order | typeof Event;
   time(node: T): Date;
+  /** An order's cursor is no position among events, nor the reverse: each kind has its own. */
+  cursor: CursorFormat;
 }
 
 const ORDERS: ActivitySource<Order> = {
@@ -25,12 +27,14 @@ const ORDERS: ActivitySource<Order> = {
   timeColumn: 'ordered_at',
   entity: Order,
   time: (order) => order.orderedAt,
+  cursor: { ordering: 'orders:ORDERED_AT:DESC', values: ['bigint'] },
 };
 const EVENTS: ActivitySource<Event> = {
   table: 'events',
   timeColumn: 'occurred_at',
   entity: Event,
   time: (event) => event.occurredAt,
+  cursor: { ordering: 'events:OCCURRED_AT:DESC', values: ['bigint'] },
 };
 
 /** Keys that differ only by customer share one statement. */
@@ -51,18 +55,28 @@ function activityPageLoader<T extends Order | Event>(em: EntityManager, source: 
         const group = groupKey(key);
         groups.set(group, [...(groups.get(group) ?? []), key]);
       }
-      const results = new Map<string, ConnectionShape<T>>();
+      const results = new Map<string, ConnectionShape<T> | Error>();
       for (const members of groups.values()) {
         const { first, after, name } = members[0];
         const customerIds = [...new Set(members.map((member) => member.customerId))];
-        const rowsByCustomer = await fetchPages(em, source, customerIds, first, after ?? null, name ?? null);
+        let position: CursorPosition | null = null;
+        try {
+          position = after == null ? null : decodeCursor(source.cursor, after);
+        } catch (error) {
+          // A forged cursor fails the pages that were asked with it, not the other pages of the batch.
+          for (const customerId of customerIds) results.set(pageCacheKey({ customerId, first, after, name }), error as Error);
+          continue;
+        }
+        const rowsByCustomer = await fetchPages(em, source, customerIds, first, position, name ?? null);
         for (const customerId of customerIds) {
           const rows = rowsByCustomer.get(customerId) ?? [];
           const page = toPage(rows, first);
           const countKey = JSON.stringify([customerId, name ?? null]);
           results.set(
             pageCacheKey({ customerId, first, after, name }),
-            toConnection(page, (node) => [source.time(node).getTime(), node.id], Boolean(after), () => counts.load(countKey)),
+            toConnection(page, source.cursor, (node) => ({ values: [source.time(node).getTime()], id: node.id }), position !== null, () =>
+              counts.load(countKey),
+            ),
           );
         }
       }
@@ -81,7 +95,7 @@ async function fetchPages<T extends Order | Event>(
   source: ActivitySource<T>,
   customerIds: number[],
   first: number,
-  after: string | null,
+  after: CursorPosition | null,
   name: string | null,
 ): Promise<Map<number, T[]>> {
   const byCustomer = new Map<number, T[]>();
@@ -94,10 +108,7 @@ async function fetchPages<T extends Order | Event>(
     )
     .whereIn('customer_id', customerIds);
   if (name !== null) inner.where('name', name);
-  if (after !== null) {
-    const [time, id] = decodeCursor(after, 2);
-    inner.whereRaw(`(${source.timeColumn}, id) < (?, ?)`, [time, id] as Knex.Value[]);
-  }
+  if (after !== null) inner.whereRaw(`(${source.timeColumn}, id) < (?, ?)`, [after.values[0], after.id] as Knex.Value[]);
   const rows: Array<Record<string, unknown>> = await knex
     .select('*')
     .from(inner.as('numbered'))

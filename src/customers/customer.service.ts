@@ -3,7 +3,7 @@ import type { ConnectionShape } from '../common/connection.type';
 import { toConnection } from '../common/connection.type';
 import { badUserInput } from '../common/errors';
 import { SortDirection } from '../common/graphql-enums';
-import { decodeCursor, toPage } from '../common/pagination';
+import { decodeCursor, toPage, type CursorFormat, type CursorValueType } from '../common/pagination';
 import { Customer } from '../entities';
 import type { Sql } from '../filter/sql';
 import { CustomerOrderField } from './customer.types';
@@ -25,20 +25,21 @@ export const DEFAULT_CUSTOMER_ORDER: CustomerOrdering = {
 interface SortColumn {
   sql: string;
   bindings?: Knex.Value[];
-  numeric: boolean;
+  /** The SQL type of the expression: what a cursor's value must fit. */
+  type: CursorValueType;
 }
 
 /** Below any real value, so customers without metrics sort first ascending and last descending. */
 const MISSING_NUMBER = -9007199254740991;
 
 const SORT_COLUMNS: Record<Exclude<CustomerOrderField, CustomerOrderField.SCORE>, SortColumn[]> = {
-  [CustomerOrderField.CREATED_AT]: [{ sql: 'c.created_at', numeric: true }],
+  [CustomerOrderField.CREATED_AT]: [{ sql: 'c.created_at', type: 'bigint' }],
   [CustomerOrderField.NAME]: [
-    { sql: "coalesce(c.last_name, '')", numeric: false },
-    { sql: "coalesce(c.first_name, '')", numeric: false },
+    { sql: "coalesce(c.last_name, '')", type: 'text' },
+    { sql: "coalesce(c.first_name, '')", type: 'text' },
   ],
-  [CustomerOrderField.LIFETIME_REVENUE]: [{ sql: `coalesce(m.lifetime_revenue, ${MISSING_NUMBER})`, numeric: true }],
-  [CustomerOrderField.LAST_ORDER_AT]: [{ sql: `coalesce(m.last_order_at, ${MISSING_NUMBER})`, numeric: true }],
+  [CustomerOrderField.LIFETIME_REVENUE]: [{ sql: `coalesce(m.lifetime_revenue, ${MISSING_NUMBER})`, type: 'double' }],
+  [CustomerOrderField.LAST_ORDER_AT]: [{ sql: `coalesce(m.last_order_at, ${MISSING_NUMBER})`, type: 'bigint' }],
 };
 
 export async function findCustomer(
@@ -67,9 +68,19 @@ export function parseId(raw: string, path: string): number | null {
 function sortColumns(ordering: CustomerOrdering): SortColumn[] {
   if (ordering.field === CustomerOrderField.SCORE) {
     if (!ordering.score) throw new Error('ordering by SCORE without its compiled score: resolve the ordering first');
-    return [{ sql: ordering.score.text, bindings: ordering.score.bindings, numeric: true }];
+    return [{ sql: ordering.score.text, bindings: ordering.score.bindings, type: 'int' }];
   }
   return SORT_COLUMNS[ordering.field];
+}
+
+/**
+ * Customer lists (all customers, a segment's or a persona's members) share
+ * their cursors per ordering: a position in one order of customers is the
+ * same place in any subset of them. Under SCORE the model is part of the order.
+ */
+function customerCursorFormat(ordering: CustomerOrdering, columns: SortColumn[]): CursorFormat {
+  const model = ordering.field === CustomerOrderField.SCORE ? [ordering.scoreModel] : [];
+  return { ordering: ['customers', ordering.field, ordering.direction, ...model].join(':'), values: columns.map((column) => column.type) };
 }
 
 /**
@@ -90,8 +101,10 @@ export async function listCustomers(
     .from('customers as c')
     .leftJoin('customer_metrics as m', 'm.customer_id', 'c.id');
   if (args.where) query.whereRaw(args.where.text, args.where.bindings);
-  if (args.after) {
-    const key = decodeCursor(args.after, columns.length + 1);
+  const format = customerCursorFormat(ordering, columns);
+  if (args.after != null) {
+    const { values, id } = decodeCursor(format, args.after);
+    const key = [...values, id];
     const expressions = [...columns.map((column) => column.sql), 'c.id'].join(', ');
     const placeholders = key.map(() => '?').join(', ');
     const bindings = columns.flatMap((column) => column.bindings ?? []);
@@ -103,19 +116,20 @@ export async function listCustomers(
 
   const rows: Array<Record<string, unknown>> = args.first === 0 ? [] : await query;
   const page = toPage(rows, args.first);
-  const keys = new Map<Customer, Array<string | number | null>>();
+  const sortValues = new Map<Customer, Array<string | number>>();
   const customers = page.items.map((row) => {
     const customer = em.map(Customer, row);
-    keys.set(customer, [
-      ...columns.map((column, i) => (column.numeric ? Number(row[`sort_${i}`]) : String(row[`sort_${i}`]))),
-      customer.id,
-    ]);
+    sortValues.set(
+      customer,
+      columns.map((column, i) => (column.type === 'text' ? String(row[`sort_${i}`]) : Number(row[`sort_${i}`]))),
+    );
     return customer;
   });
   return toConnection(
     { items: customers, hasNextPage: page.hasNextPage },
-    (customer) => keys.get(customer)!,
-    Boolean(args.after),
+    format,
+    (customer) => ({ values: sortValues.get(customer)!, id: customer.id }),
+    args.after != null,
     () => countCustomers(em, args.where),
   );
 }

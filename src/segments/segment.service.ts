@@ -3,7 +3,7 @@ import type { ConnectionShape } from '../common/connection.type';
 import { toConnection } from '../common/connection.type';
 import { badUserInput, conflict, notFound } from '../common/errors';
 import { checkNamed } from '../common/named-input';
-import { decodeCursor, toPage } from '../common/pagination';
+import { decodeCursor, toPage, type CursorFormat } from '../common/pagination';
 import { parseId } from '../customers/customer.service';
 import { Segment } from '../entities';
 import { describeFilter, type DescribeContext } from '../filter/describe';
@@ -127,6 +127,9 @@ export async function segmentPredicate(em: EntityManager, segment: Segment, asOf
   return filterPredicate(em.getKnex(), prepared, asOf);
 }
 
+/** Saved segments page by id, whatever the search. */
+const SEGMENT_CURSOR: CursorFormat = { ordering: 'segments:ID:ASC', values: [] };
+
 export async function listSegments(em: EntityManager, args: { first: number; after?: string | null; search?: string | null }): Promise<ConnectionShape<Segment>> {
   const knex = em.getKnex();
   const where = (query: Knex.QueryBuilder) => {
@@ -134,10 +137,10 @@ export async function listSegments(em: EntityManager, args: { first: number; aft
     return query;
   };
   const query = where(knex('segments').select('*'));
-  if (args.after) query.where('id', '>', Number(decodeCursor(args.after, 1)[0]));
+  if (args.after != null) query.where('id', '>', decodeCursor(SEGMENT_CURSOR, args.after).id);
   const rows: Array<Record<string, unknown>> = args.first === 0 ? [] : await query.orderBy('id').limit(args.first + 1);
   const page = toPage(rows.map((row) => em.map(Segment, row)), args.first);
-  return toConnection(page, (segment) => [segment.id], Boolean(args.after), async () => {
+  return toConnection(page, SEGMENT_CURSOR, (segment) => ({ values: [], id: segment.id }), args.after != null, async () => {
     const [row] = await where(knex('segments')).count({ n: '*' });
     return Number(row.n);
   });

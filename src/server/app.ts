@@ -10,7 +10,8 @@ import { createRequestContext, type RequestContext } from './context';
 import { makeErrorFormatter, type Logger } from './errors';
 import { playgroundRouter } from './playground';
 import { buildAppSchema } from './schema';
-import { authenticationMiddleware, replyError } from './authentication';
+import { authenticationMiddleware } from './authentication';
+import { httpStatusPlugin, replyError } from './http-status';
 import { queryLimitsPlugin } from './query-limits';
 import { inputNestingGuard } from './input-nesting';
 import { ErrorCode } from '../common/errors';
@@ -40,7 +41,7 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     // main.ts owns shutdown (drain HTTP, then close the database); Apollo must not race it.
     stopOnTerminationSignals: false,
     introspection: settings.introspection,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), queryLimitsPlugin(settings.limits)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), queryLimitsPlugin(settings.limits), httpStatusPlugin()],
     logger: { debug: () => undefined, info: () => undefined, warn: logger.warn, error: logger.error },
   });
   await apollo.start();
@@ -96,15 +97,15 @@ function httpErrorHandler(logger: Logger, bodyBytes: number): ErrorRequestHandle
       next(error);
       return;
     }
-    const reply = (status: number, code: string, message: string, extensions: Record<string, unknown> = {}) => replyError(res, status, code, message, extensions);
-    if (error?.type === 'entity.parse.failed') return reply(400, 'BAD_REQUEST', 'the request body is not valid JSON');
+    if (error?.type === 'entity.parse.failed') return replyError(res, ErrorCode.BAD_REQUEST, 'the request body is not valid JSON');
     if (error?.type === 'entity.too.large') {
-      return reply(413, ErrorCode.PAYLOAD_TOO_LARGE, `the request body is larger than ${bodyBytes} bytes`, { limit: bodyBytes });
+      return replyError(res, ErrorCode.PAYLOAD_TOO_LARGE, `the request body is larger than ${bodyBytes} bytes`, { limit: bodyBytes });
     }
+    // The body parser's own status says more (415 for an unsupported charset or encoding, 400 for an aborted body).
     if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {
-      return reply(error.status, 'BAD_REQUEST', 'the request could not be read');
+      return replyError(res, ErrorCode.BAD_REQUEST, 'the request could not be read', {}, error.status);
     }
     logger.error('unexpected HTTP error:', error);
-    return reply(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+    return replyError(res, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
   };
 }

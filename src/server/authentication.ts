@@ -1,10 +1,11 @@
-import type { RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import type { Knex } from '@mikro-orm/knex';
 import { authenticate } from '../auth/api-keys.service';
 import { OPEN_DEMO_CALLER, type Caller } from '../auth/scopes';
 import { ErrorCode } from '../common/errors';
 import type { Settings } from '../config';
 import type { Logger } from './errors';
+import { replyError } from './http-status';
 import { RateLimiter } from './rate-limit';
 
 declare module 'express-serve-static-core' {
@@ -12,11 +13,6 @@ declare module 'express-serve-static-core' {
     /** Who is calling: set by the authentication middleware; null when no key was sent and keys are required. */
     caller?: Caller | null;
   }
-}
-
-/** An error answered before GraphQL runs, in GraphQL's shape. */
-export function replyError(res: Response, status: number, code: string, message: string, extensions: Record<string, unknown> = {}): void {
-  res.status(status).json({ errors: [{ message, extensions: { code, ...extensions } }] });
 }
 
 /**
@@ -37,9 +33,10 @@ export function authenticationMiddleware(knex: Knex, settings: Settings, logger:
         caller = match ? await authenticate(knex, match[1]) : null;
       } catch (error) {
         logger.error('authentication failed:', error);
-        return replyError(res, 503, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+        // The key store did not answer: nothing says the key is wrong, so the caller should retry (503), not give up (500).
+        return replyError(res, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', {}, 503);
       }
-      if (!caller) return replyError(res, 401, ErrorCode.UNAUTHENTICATED, 'the API key is not valid (unknown, revoked or malformed): send Authorization: Bearer <key>');
+      if (!caller) return replyError(res, ErrorCode.UNAUTHENTICATED, 'the API key is not valid (unknown, revoked or malformed): send Authorization: Bearer <key>');
     } else if (settings.auth === 'open') {
       caller = OPEN_DEMO_CALLER;
     }
@@ -48,7 +45,7 @@ export function authenticationMiddleware(knex: Knex, settings: Settings, logger:
       const decision = limiter.take(who);
       if (!decision.allowed) {
         res.setHeader('Retry-After', String(decision.retryAfterSeconds));
-        return replyError(res, 429, ErrorCode.RATE_LIMITED, `more than ${settings.limits.requestsPerMinute} requests in a minute: retry in ${decision.retryAfterSeconds} s`, {
+        return replyError(res, ErrorCode.RATE_LIMITED, `more than ${settings.limits.requestsPerMinute} requests in a minute: retry in ${decision.retryAfterSeconds} s`, {
           retryAfter: decision.retryAfterSeconds,
           limit: settings.limits.requestsPerMinute,
         });

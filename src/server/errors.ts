@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { CLIENT_ERROR_CODES, ErrorCode } from '../common/errors';
 import { isStatementTimeout } from '../db/statement-timeout';
@@ -20,6 +20,12 @@ export function withoutEchoedInput(message: string): string {
   return `${match[1]} has an invalid value${match[2] ? ` at "${match[2]}"` : ''}: ${match[3]}`;
 }
 
+function isUncodedClientError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /**
  * What a client sees of an error: client errors keep their message, code and
  * input path; anything unexpected is logged here and reaches the client only
@@ -30,6 +36,8 @@ export function makeErrorFormatter(logger: Logger) {
     let code = formatted.extensions?.code;
     // graphql-js stops coercing variables after 50 errors with an error of its own that Apollo labels an internal error.
     if ((code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) && /^Too many errors processing variables/.test(formatted.message)) code = ErrorCode.BAD_USER_INPUT;
+    // Apollo refuses some malformed requests with a 4xx and no code (an unsupported persisted-query version, a hash that does not match its document).
+    if ((code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) && isUncodedClientError(error)) code = ErrorCode.BAD_REQUEST;
     if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {
       const extensions: Record<string, unknown> = { code };
       // The input path, and the figures of a limit (limit, cost, depth, retryAfter): written for the client.
