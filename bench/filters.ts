@@ -7,7 +7,7 @@ import { toolSettings } from '../src/common/config';
 import { ageCutoff } from '../src/filter/window';
 
 /**
- * Five crossed segments, each asked twice on the same database in the same
+ * Five crossed segments and three 1,000-value lists, each asked twice on the same database in the same
  * run: through evaluateSegment (GraphQL over HTTP, the compiled filter) and
  * as hand-written SQL answering the same question. Prints medians, the ratio
  * and the number of SQL statements of the GraphQL answer.
@@ -106,6 +106,43 @@ function cases(dialect: 'sqlite' | 'postgresql'): Case[] {
   ];
 }
 
+/** 1,000 values: the given ones, then values nobody has. */
+const thousand = (held: string[]) => [...held, ...Array.from({ length: 1000 - held.length }, (_, i) => `absent-${i}`)];
+const graphqlList = (values: string[]) => `[${values.map((value) => JSON.stringify(value)).join(', ')}]`;
+const sqlList = (values: string[]) => values.map(() => '?').join(', ');
+
+/**
+ * Lists at the documented limit (1,000 values), against the hand-written SQL
+ * a reader would write: `in (?, ?, …)` with a placeholder a value, and for
+ * hasAll the customers holding as many of the tags as there are.
+ */
+function longListCases(): Case[] {
+  const cities = thousand(['Paris', 'Lyon', 'Berlin', 'Madrid', 'London']);
+  const tags = thousand(['wine', 'travel']);
+  return [
+    {
+      name: 'city in 1,000 values',
+      filter: `{ identity: { city: { in: ${graphqlList(cities)} } } }`,
+      handWritten: (knex) => scalar(knex, `select count(*) from customers c where c.city in (${sqlList(cities)})`, cities),
+    },
+    {
+      name: 'interests hasAll 1,000 tags (two held, the rest nobody has)',
+      filter: `{ identity: { interests: { hasAll: ${graphqlList(tags)} } } }`,
+      handWritten: (knex) =>
+        scalar(
+          knex,
+          `select count(*) from customers c where c.id in (select customer_id from customer_interests where tag in (${sqlList(tags)}) group by customer_id having count(distinct tag) = ${tags.length})`,
+          tags,
+        ),
+    },
+    {
+      name: 'interests hasAny 1,000 tags (two held)',
+      filter: `{ identity: { interests: { hasAny: ${graphqlList(tags)} } } }`,
+      handWritten: (knex) => scalar(knex, `select count(*) from customers c where c.id in (select customer_id from customer_interests where tag in (${sqlList(tags)}))`, tags),
+    },
+  ];
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -127,7 +164,7 @@ export async function benchFilters(db: Database, asOf: Date, rounds = 7): Promis
   await knex.raw('analyze');
   const ratios: number[] = [];
   try {
-    for (const [i, benchCase] of cases(dialectName(knex)).entries()) {
+    for (const [i, benchCase] of [...cases(dialectName(knex)), ...longListCases()].entries()) {
       const ask = async () => {
         const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
           method: 'POST',

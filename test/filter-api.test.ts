@@ -97,3 +97,104 @@ test('wildcards are literal and values are bound, never spliced into SQL', async
   expect(await run({ identity: { city: { eq: "50%_off'; drop table customers; --" } } })).toBe(1);
   expect(Number((await knex('customers').count({ n: '*' }))[0].n)).toBe(400);
 });
+
+describe('filters at the documented limits run on this store', () => {
+  const evaluateQuery = 'query($f: SegmentFilter!) { evaluateSegment(filter: $f) { size } }';
+  const evaluateAt = async (filter: object) => (await server.post(evaluateQuery, { f: filter })).body;
+  /** A filter's size through the API, which must answer without errors and agree with the reference evaluator. */
+  async function agreesWithReference(filter: object): Promise<number> {
+    const body = await evaluateAt(filter);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.evaluateSegment.size).toBe(await reference(filter, new Date()));
+    return body.data.evaluateSegment.size;
+  }
+  const tagsHeld = async () =>
+    [...new Set((await server.db.fork().getKnex()('customer_interests').select('tag')).map((row: { tag: string }) => row.tag))];
+  const citiesHeld = async () =>
+    [...new Set((await server.db.fork().getKnex()('customers').whereNotNull('city').select('city')).map((row: { city: string }) => row.city))];
+  const padded = (held: string[], length: number) => [...held, ...Array.from({ length: length - held.length }, (_, i) => `absent-${i}`)];
+
+  test('interests hasAll, hasAny and hasNone of 1,000 tags', async () => {
+    const held = await tagsHeld();
+    expect(held.length).toBeGreaterThan(1);
+    const tags = padded(held, 1000);
+    expect(await agreesWithReference({ identity: { interests: { hasAll: tags } } })).toBe(0);
+    expect(await agreesWithReference({ identity: { interests: { hasAny: tags } } })).toBeGreaterThan(0);
+    expect(await agreesWithReference({ identity: { interests: { hasNone: tags } } })).toBeLessThan(400);
+    // Many copies of two held tags are those two tags: customers holding both match.
+    const two = Array.from({ length: 1000 }, (_, i) => held[i % 2]);
+    expect(await agreesWithReference({ identity: { interests: { hasAll: two } } })).toBeGreaterThan(0);
+    // Ten distinct tags take the grouped form: the held ones and absent ones.
+    expect(await agreesWithReference({ identity: { interests: { hasAll: padded(held.slice(0, 2), 10) } } })).toBe(0);
+  });
+
+  test('age in 1,000 values, consecutive or scattered, and under not', async () => {
+    const all = Array.from({ length: 1000 }, (_, i) => i);
+    expect(await agreesWithReference({ identity: { age: { in: all } } })).toBeGreaterThan(0);
+    const even = Array.from({ length: 1000 }, (_, i) => i * 2);
+    const evenSize = await agreesWithReference({ identity: { age: { in: even } } });
+    expect(evenSize).toBeGreaterThan(0);
+    expect(await agreesWithReference({ not: { identity: { age: { in: even } } } })).toBe(400 - evenSize);
+  });
+
+  test.each([40, 80])('%i lists of 1,000 values in one filter', async (lists) => {
+    const cities = padded(await citiesHeld(), 1000);
+    const numbers = Array.from({ length: 1000 }, (_, i) => i);
+    const branches = Array.from({ length: lists }, (_, i) =>
+      i % 2 === 0 ? { identity: { city: { in: cities } } } : { identity: { companySize: { in: numbers }, city: { notIn: cities.slice(1) } } },
+    );
+    expect(await agreesWithReference({ or: branches })).toBeGreaterThan(0);
+    expect(await agreesWithReference({ and: branches })).toBeGreaterThanOrEqual(0);
+  });
+
+  test('exact limits: 1,000 values and 200 nodes run, one more is refused', async () => {
+    const values = Array.from({ length: 1000 }, (_, i) => `v${i}`);
+    expect(await agreesWithReference({ identity: { city: { in: values } } })).toBe(0);
+    const wide = { or: Array.from({ length: 199 }, (_, i) => ({ identity: { city: { eq: values[i] } } })) };
+    expect(await agreesWithReference(wide)).toBe(0);
+    const over = await evaluateAt({ or: [...wide.or, {}] });
+    expect(over.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', path: 'filter.or.199' });
+  });
+
+  /** Attribute filters on one node: each binds its key and pattern (twice on PostgreSQL), so three bound values at most. */
+  const attributeNode = () => ({ identity: { attributes: Array.from({ length: 1000 }, (_, i) => ({ key: `k${i}`, string: { contains: 'a' } })) } });
+
+  test('the statement budget: 9,000 bound values run, 12,000 are refused before any statement', async () => {
+    expect(await agreesWithReference({ or: [attributeNode(), attributeNode(), attributeNode()] })).toBe(0);
+    const over = await evaluateAt({ or: [attributeNode(), attributeNode(), attributeNode(), attributeNode()] });
+    expect(over.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', path: 'filter' });
+    expect(over.errors?.[0].message).toMatch(/at most 10000 fit in one statement/);
+  });
+
+  test('saved segments inlined up to the budget run; past it the filter that uses them is refused', async () => {
+    const created = await server.post('mutation($i: SegmentInput!) { createSegment(input: $i) { id } }', { i: { name: 'wide attributes', filter: attributeNode() } });
+    expect(created.body.errors).toBeUndefined();
+    const id = created.body.data.createSegment.id;
+    const using = (times: number) => ({ or: Array.from({ length: times }, () => ({ inSegment: id })) });
+    const body = await evaluateAt(using(3));
+    expect(body.errors).toBeUndefined();
+    expect(body.data.evaluateSegment.size).toBe(0);
+    const over = await evaluateAt(using(4));
+    expect(over.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', path: 'filter' });
+  });
+});
+
+test('a filter nested to the level limit around a heavy purchase runs in every statement that carries it', async () => {
+  const purchase = {
+    behaviour: { purchase: { category: { ne: 'books', in: Array.from({ length: 20 }, (_, i) => `c${i}`) }, channel: ['WEB'], orderAmount: { gt: 1 }, within: { lastDays: 400 }, count: { gte: 1 }, totalAmount: { gt: 3 } } },
+  };
+  let filter: object = purchase;
+  // Alternating and/or (chains of one operator are flattened, alternations nest): 1 + 2 × 5 + 1 = 12 levels.
+  for (let i = 0; i < 5; i++) filter = { and: [{ identity: { country: { ne: 'FR' } } }, { or: [{ identity: { emailOptIn: true } }, filter] }] };
+  filter = { not: filter };
+  const asOf = new Date();
+  const answer = await server.post(
+    'query($f: SegmentFilter!) { evaluateSegment(filter: $f) { size stats { revenue } sample(first: 2) { externalId } } customers(filter: $f, first: 2) { totalCount edges { node { externalId } } } }',
+    { f: filter },
+  );
+  expect(answer.body.errors).toBeUndefined();
+  expect(answer.body.data.evaluateSegment.size).toBe(await reference(filter, asOf));
+  expect(answer.body.data.customers.totalCount).toBe(answer.body.data.evaluateSegment.size);
+  const deeper = await server.post('query($f: SegmentFilter!) { evaluateSegment(filter: $f) { size } }', { f: { and: [{}, { not: filter }] } });
+  expect(deeper.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+});

@@ -10,7 +10,7 @@ import { dialectName } from '../src/db/dialect-name';
 import type { PersonaDefinition, ScoringRuleDefinition, SegmentFilter } from '../src/filter/types';
 import { prepareFilter, preparePersonaAssignment, savedLookups, type FilterReferences } from '../src/filter/validate';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { AS_OF, baseArb, filterArb, scoringRulesArb, type BaseCustomer } from './support/filter-arbitraries';
+import { AS_OF, baseArb, filterArb, longListFilterArb, scoringRulesArb, type BaseCustomer } from './support/filter-arbitraries';
 
 /**
  * The compiled SQL must select exactly the customers the reference evaluator
@@ -22,6 +22,8 @@ import { AS_OF, baseArb, filterArb, scoringRulesArb, type BaseCustomer } from '.
  */
 const BASES = Number(process.env.FILTER_BASES ?? 10);
 const FILTERS_PER_BASE = Number(process.env.FILTERS_PER_BASE ?? 400);
+/** Of which, filters whose lists hold 10 to 1,000 values (bound as one parameter). */
+const LONG_LIST_SHARE = 4;
 
 let database: TestDatabase;
 
@@ -88,7 +90,7 @@ test(`compiled SQL equals the reference evaluator on ${BASES} random bases × ${
       facts.map((customer) => assignedPersona(customer, assignmentContext)?.id ?? null),
     );
     await fc.assert(
-      fc.asyncProperty(filterArb(4, everything), async (filter) => {
+      fc.asyncProperty(fc.oneof({ weight: LONG_LIST_SHARE - 1, arbitrary: filterArb(4, everything) }, { weight: 1, arbitrary: longListFilterArb(4, everything) }), async (filter) => {
         const prepared = await prepareFilter(filter, references);
         const fromSql = await matchingCustomerIds(knex, prepared, AS_OF);
         const context = { asOf: AS_OF, ...savedLookups(prepared) };

@@ -128,7 +128,15 @@ const leaf = fc.oneof(
   hostileString.map((value) => JSON.stringify(value)),
   hostileNumberText,
   hostileDate.map((value) => JSON.stringify(value)),
-  fc.constantFrom('null', 'true', '[]', '{}', `[${Array.from({ length: 5000 }, (_, i) => `"v${i}"`).join(',')}]`),
+  fc.constantFrom(
+    'null',
+    'true',
+    '[]',
+    '{}',
+    `[${Array.from({ length: 5000 }, (_, i) => `"v${i}"`).join(',')}]`,
+    `[${Array.from({ length: 1000 }, (_, i) => `"v${i}"`).join(',')}]`,
+    `[${Array.from({ length: 1000 }, (_, i) => i).join(',')}]`,
+  ),
 );
 const FIELDS = ['identity', 'value', 'behaviour', 'and', 'or', 'not', 'country', 'city', 'email', 'age', 'eq', 'in', 'gte', 'lte', 'contains', 'startsWith', 'within', 'last', 'unit', 'since', 'until', 'count', 'purchase', 'event', 'channel', 'score', 'model', 'rfmSegment', 'monetary', 'inSegment', 'persona', 'attributes', 'key', 'interests', 'hasAny', 'everyone', 'isNull'];
 const filterText: fc.Arbitrary<string> = fc.letrec((tie) => ({
@@ -239,6 +247,35 @@ test('well-formed filters with hostile values: far dates, huge windows, extreme 
   );
   // The values are hostile, the shape is right: some of them must get through to the database, not stop at validation.
   expect(evaluated).toBeGreaterThan(5);
+});
+
+test('well-formed filters with long lists of hostile values: every list field at 10 to 1,000 values', async () => {
+  let evaluated = 0;
+  const list = (values: fc.Arbitrary<string>) => fc.integer({ min: 10, max: 1000 }).chain((length) => fc.array(values, { minLength: length, maxLength: length }));
+  const strings = list(hostileString.filter((value) => !value.includes('\u0000')));
+  const ints = fc.integer({ min: 10, max: 1000 }).chain((length) => fc.array(fc.integer({ min: -5, max: 2147483647 }), { minLength: length, maxLength: length }));
+  const filter = fc.oneof(
+    strings.map((values) => ({ identity: { city: { in: values } } })),
+    strings.map((values) => ({ not: { identity: { email: { notIn: values } } } })),
+    strings.map((values) => ({ identity: { interests: { hasAll: values } } })),
+    strings.map((values) => ({ identity: { interests: { hasAny: values, hasNone: values.slice(1) } } })),
+    strings.map((values) => ({ behaviour: { purchase: { category: { in: values }, count: { gte: 1 } } } })),
+    strings.map((values) => ({ identity: { attributes: [{ key: 'tier', string: { notIn: values } }] } })),
+    ints.map((values) => ({ identity: { age: { in: values } } })),
+    ints.map((values) => ({ not: { identity: { companySize: { in: values } } } })),
+    ints.map((values) => ({ behaviour: { event: { count: { in: values } } } })),
+    fc.constantFrom('MALE', 'FEMALE').map((gender) => ({ identity: { gender: Array.from({ length: 1000 }, () => gender), lifecycleStage: Array.from({ length: 500 }, () => 'LEAD') } })),
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(filter, { minLength: 1, maxLength: 5 }), async (parts) => {
+      const answer = await send(JSON.stringify({ query: 'query ($f: SegmentFilter!) { evaluateSegment(filter: $f) { size } }', variables: { f: { or: parts } } }));
+      expectHandled(answer, { parts: JSON.stringify(parts).slice(0, 300) });
+      if (JSON.parse(answer.text).data?.evaluateSegment) evaluated += 1;
+    }),
+    { numRuns: 60 },
+  );
+  // Long lists are admitted: they must reach the database and be answered.
+  expect(evaluated).toBeGreaterThan(40);
 });
 
 test('more than 50 invalid values in the variables is one BAD_USER_INPUT, not an internal error', async () => {

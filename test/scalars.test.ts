@@ -1,6 +1,8 @@
 import { graphql, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import { ageAt, parseIsoInstant, readIsoInstant } from '../src/common/dates';
 import { DateTimeScalar } from '../src/graphql/scalars';
+import { findUnstorableText, unstorableText } from '../src/common/text';
+import { byteOrder } from '../src/db/batch';
 
 describe('ISO-8601 instants', () => {
   test.each([
@@ -25,6 +27,67 @@ describe('ISO-8601 instants', () => {
       expect(parseIsoInstant(text)).toBeNull();
     },
   );
+});
+
+describe('years 0000–0099 are read as written, not as 1900–1999', () => {
+  // Expected instants from the proleptic Gregorian calendar: days from 0000-01-01 to 1970-01-01 are 719,528.
+  const DAY = 86_400_000;
+  test.each([
+    ['0000-01-01', -719_528 * DAY],
+    ['0000-03-01', (-719_528 + 60) * DAY], // year 0 is a leap year: 31 + 29 days
+    ['0001-01-01T00:00:00Z', (-719_528 + 366) * DAY],
+    ['0099-12-31T23:59:59.999Z', Date.parse('+000100-01-01T00:00:00Z') - 1],
+    ['0100-01-01T00:30:00+01:00', Date.parse('+000099-12-31T23:30:00Z')],
+  ])('%s', (text, expected) => {
+    expect(parseIsoInstant(text)?.getTime()).toBe(expected);
+  });
+
+  test.each([
+    ['0050-06-01', 50],
+    ['0099-12-31T12:00:00Z', 99],
+    ['1999-12-31T12:00:00Z', 1999],
+  ])('%s is in year %i', (text, year) => {
+    expect(parseIsoInstant(text)?.getUTCFullYear()).toBe(year);
+  });
+
+  test.each(['0004-02-29', '0000-02-29'])('%s exists (a leap year)', (text) => {
+    expect(parseIsoInstant(text)?.toISOString()).toBe(`${text}T00:00:00.000Z`);
+  });
+
+  test.each(['0001-02-29', '0100-02-29', '0099-02-29'])('refuses %s (not a leap year)', (text) => {
+    expect(parseIsoInstant(text)).toBeNull();
+  });
+});
+
+describe('text no store keeps as written', () => {
+  test.each([
+    ['empty', '', null],
+    ['plain', 'plain', null],
+    ['a surrogate pair (U+1F600)', 'emoji \uD83D\uDE00 pair', null],
+    ['U+FFFD itself', '\uFFFD replacement', null],
+    ['a NUL', 'a\u0000b', 'contains a NUL character (U+0000)'],
+    ['a lone high surrogate', '\uD800', 'contains a lone UTF-16 surrogate (not a Unicode character)'],
+    ['a high surrogate before a letter', 'x\uDBFFy', 'contains a lone UTF-16 surrogate (not a Unicode character)'],
+    ['a lone low surrogate', '\uDC00x', 'contains a lone UTF-16 surrogate (not a Unicode character)'],
+    ['a pair followed by a low surrogate', '\uD83D\uDE00\uDE00', 'contains a lone UTF-16 surrogate (not a Unicode character)'],
+  ])('%s', (_what, text, reason) => {
+    expect(unstorableText(text)).toBe(reason);
+  });
+
+  test('the first unstorable text of a value, at its path, keys included', () => {
+    expect(findUnstorableText({ a: ['ok', { b: 'x\u0000' }] }, '')).toEqual({ path: 'a.1.b', reason: 'contains a NUL character (U+0000)' });
+    expect(findUnstorableText({ a: { ['k\uD800']: 1 } }, 'filter')).toEqual({ path: 'filter.a.k\uD800', reason: 'key contains a lone UTF-16 surrogate (not a Unicode character)' });
+    expect(findUnstorableText({ a: [1, true, null, new Date(0), 'fine'] }, '')).toBeNull();
+  });
+});
+
+describe('byte order (PostgreSQL collate "C", SQLite BINARY)', () => {
+  test('orders as UTF-8 bytes do, characters past U+FFFF after the rest of the BMP', () => {
+    const values = ['b', 'a', '\uFFFD', '\uD83D\uDE00', 'ab', '\u00E9', 'Z', ''];
+    const byBytes = [...values].sort((x, y) => Buffer.compare(Buffer.from(x, 'utf8'), Buffer.from(y, 'utf8')));
+    expect([...values].sort(byteOrder)).toEqual(byBytes);
+    expect(['\uD83D\uDE00', '\uFFFD'].sort(byteOrder)).toEqual(['\uFFFD', '\uD83D\uDE00']);
+  });
 });
 
 describe('age in whole years', () => {

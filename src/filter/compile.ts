@@ -1,7 +1,7 @@
-import type { FilterDialect } from './dialect';
+import { ONE_PARAMETER_LIST, type FilterDialect } from './dialect';
 import { matchNumber, matchString } from './evaluate';
-import { and, FALSE, joinSql, likeLiteral, not, notNull, or, placeholders, sql, template, TRUE, type Sql } from './sql';
-import type { SavedLookups } from './validate';
+import { and, balanced, FALSE, joinSql, likeLiteral, not, notNull, or, sql, template, TRUE, type Sql } from './sql';
+import type { SavedLookups } from './prepared';
 import type {
   AttributeFilter,
   DateTimeFilter,
@@ -56,10 +56,8 @@ function compileString(expression: Sql, filter: StringFilter, dialect: FilterDia
   const parts: Sql[] = [];
   if (filter.eq != null) parts.push(present(expression, compare(expression, '=', filter.eq), positive));
   if (filter.ne != null) parts.push(not(present(expression, compare(expression, '=', filter.ne), !positive)));
-  if (filter.in != null) parts.push(filter.in.length ? present(expression, template('$ in ($)', expression, placeholders(filter.in)), positive) : FALSE);
-  if (filter.notIn != null) {
-    parts.push(filter.notIn.length ? not(present(expression, template('$ in ($)', expression, placeholders(filter.notIn)), !positive)) : TRUE);
-  }
+  if (filter.in != null) parts.push(filter.in.length ? present(expression, dialect.inList(expression, filter.in), positive) : FALSE);
+  if (filter.notIn != null) parts.push(filter.notIn.length ? not(present(expression, dialect.inList(expression, filter.notIn), !positive)) : TRUE);
   const like = (pattern: string) => present(expression, dialect.likeIgnoringCase(expression, pattern), positive);
   if (filter.contains != null) parts.push(like(`%${likeLiteral(filter.contains)}%`));
   if (filter.startsWith != null) parts.push(like(`${likeLiteral(filter.startsWith)}%`));
@@ -67,7 +65,7 @@ function compileString(expression: Sql, filter: StringFilter, dialect: FilterDia
   return and(parts);
 }
 
-function compileNumber(expression: Sql, filter: IntFilter | FloatFilter, positive = true): Sql {
+function compileNumber(expression: Sql, filter: IntFilter | FloatFilter, dialect: FilterDialect, positive = true): Sql {
   const parts: Sql[] = [];
   const test = (operator: string, value: number, polarity = positive) => present(expression, compare(expression, operator, value), polarity);
   if (filter.eq != null) parts.push(test('=', filter.eq));
@@ -77,7 +75,7 @@ function compileNumber(expression: Sql, filter: IntFilter | FloatFilter, positiv
   if (filter.lt != null) parts.push(test('<', filter.lt));
   if (filter.lte != null) parts.push(test('<=', filter.lte));
   if ('in' in filter && filter.in != null) {
-    parts.push(filter.in.length ? present(expression, template('$ in ($)', expression, placeholders(filter.in)), positive) : FALSE);
+    parts.push(filter.in.length ? present(expression, dialect.inList(expression, filter.in), positive) : FALSE);
   }
   if (filter.isNull != null) parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
   return and(parts);
@@ -99,6 +97,22 @@ function compileDate(expression: Sql, filter: DateTimeFilter, asOf: Date, positi
   return and(parts);
 }
 
+/**
+ * Distinct integers as runs of consecutive values [first, last], ascending:
+ * ages 30, 31, 32 are one range of birth dates, so a list of a thousand ages
+ * is as many ranges at most and usually a handful.
+ */
+function consecutiveRuns(values: readonly number[]): Array<[number, number]> {
+  const sorted = [...new Set(values)].sort((x, y) => x - y);
+  const runs: Array<[number, number]> = [];
+  for (const value of sorted) {
+    const last = runs[runs.length - 1];
+    if (last && value === last[1] + 1) last[1] = value;
+    else runs.push([value, value]);
+  }
+  return runs;
+}
+
 /** Age in whole years at asOf, as ranges of birth dates (see ageCutoff). */
 function compileAge(filter: IntFilter, asOf: Date, positive: boolean): Sql {
   const birth = 'c.birth_date';
@@ -113,19 +127,33 @@ function compileAge(filter: IntFilter, asOf: Date, positive: boolean): Sql {
   if (filter.gte != null) parts.push(atLeast(filter.gte));
   if (filter.lt != null) parts.push(atMost(filter.lt - 1));
   if (filter.lte != null) parts.push(atMost(filter.lte));
-  if (filter.in != null) parts.push(or(filter.in.map((years) => exactly(years))));
+  if (filter.in != null) parts.push(or(consecutiveRuns(filter.in).map(([youngest, oldest]) => and([atLeast(youngest), atMost(oldest)]))));
   if (filter.isNull != null) parts.push(sql(filter.isNull ? `(${birth} is null)` : `(${birth} is not null)`));
   return and(parts);
 }
 
-function compileTags(filter: TagFilter): Sql {
+function compileTags(filter: TagFilter, dialect: FilterDialect): Sql {
   // Uncorrelated id sets, like attributes: the (tag, customer) index answers them once.
-  const having = (tags: string[]) => template('c.id in (select ci.customer_id from customer_interests ci where ci.tag in ($))', placeholders(tags));
+  const having = (tags: string[]) => template('c.id in (select ci.customer_id from customer_interests ci where $)', dialect.inList(sql('ci.tag'), tags));
   const parts: Sql[] = [];
   if (filter.hasAny != null) parts.push(filter.hasAny.length ? having(filter.hasAny) : FALSE);
-  if (filter.hasAll != null) parts.push(and(filter.hasAll.map((tag) => having([tag]))));
+  if (filter.hasAll != null) parts.push(hasAll(filter.hasAll, dialect, having));
   if (filter.hasNone != null) parts.push(filter.hasNone.length ? not(having(filter.hasNone)) : TRUE);
   return and(parts);
+}
+
+/**
+ * Every one of the tags: a few as one id set each; a long list as one set of
+ * the customers holding as many distinct tags of the list as it has, so the
+ * statement grows by one parameter, not by a subquery a tag.
+ */
+function hasAll(tags: string[], dialect: FilterDialect, having: (tags: string[]) => Sql): Sql {
+  const distinct = [...new Set(tags)];
+  if (distinct.length < ONE_PARAMETER_LIST) return and(distinct.map((tag) => having([tag])));
+  return template(
+    `c.id in (select ci.customer_id from customer_interests ci where $ group by ci.customer_id having count(distinct ci.tag) = ${distinct.length})`,
+    dialect.inList(sql('ci.tag'), distinct),
+  );
 }
 
 /**
@@ -153,7 +181,7 @@ function compileCustomerAttribute(filter: AttributeFilter, dialect: FilterDialec
     parts.push(optionalValue(attributeRows(filter.key, 'string'), test, matchString(null, filter.string)));
   }
   if (filter.number != null) {
-    const test = compileNumber(notNull(sql('ca.number_value')), filter.number);
+    const test = compileNumber(notNull(sql('ca.number_value')), filter.number, dialect);
     parts.push(optionalValue(attributeRows(filter.key, 'number'), test, matchNumber(null, filter.number)));
   }
   if (filter.bool != null) parts.push(template('c.id in ($)', attributeRows(filter.key, 'boolean')(sql('ca.bool_value = ?', filter.bool))));
@@ -167,7 +195,7 @@ function compileCustomerAttribute(filter: AttributeFilter, dialect: FilterDialec
 function compileJsonAttribute(column: string, filter: AttributeFilter, dialect: FilterDialect): Sql {
   const parts: Sql[] = [];
   if (filter.string != null) parts.push(compileString(dialect.jsonString(column, filter.key), filter.string, dialect));
-  if (filter.number != null) parts.push(compileNumber(dialect.jsonNumber(column, filter.key), filter.number));
+  if (filter.number != null) parts.push(compileNumber(dialect.jsonNumber(column, filter.key), filter.number, dialect));
   if (filter.bool != null) {
     const stored = dialect.jsonBoolean(column, filter.key);
     parts.push(present(stored, compare(stored, '=', filter.bool ? 1 : 0), true));
@@ -213,21 +241,21 @@ interface AggregateShape {
   grouped: boolean;
 }
 
-function compileCount(table: string, rows: Sql, count: IntFilter | null | undefined, shape: AggregateShape): Sql {
+function compileCount(table: string, rows: Sql, count: IntFilter | null | undefined, shape: AggregateShape, dialect: FilterDialect): Sql {
   const exists = template(`exists (select 1 from ${table} t where t.customer_id = c.id and $)`, rows);
   if (count == null || isOnly(count, 'gte', 1) || isOnly(count, 'gt', 0)) return exists;
   if (isOnly(count, 'eq', 0) || isOnly(count, 'lte', 0) || isOnly(count, 'lt', 1)) return not(exists);
-  if (shape.grouped) return groupedAggregate(table, rows, [compileNumber(notNull(sql('count(*)')), count)], matchNumber(0, count));
-  return compileNumber(countOf(table, rows), count);
+  if (shape.grouped) return groupedAggregate(table, rows, [compileNumber(notNull(sql('count(*)')), count, dialect)], matchNumber(0, count));
+  return compileNumber(countOf(table, rows), count, dialect);
 }
 
 function compileEvent(criterion: EventCriterion, context: CompileContext, shape: AggregateShape): Sql {
   const conditions: Sql[] = [];
   if (criterion.name != null) conditions.push(sql('t.name = ?', criterion.name));
-  if (criterion.channel != null) conditions.push(criterion.channel.length ? template('t.channel in ($)', placeholders(criterion.channel)) : FALSE);
+  if (criterion.channel != null) conditions.push(criterion.channel.length ? context.dialect.inList(sql('t.channel'), criterion.channel) : FALSE);
   for (const property of criterion.properties ?? []) conditions.push(compileJsonAttribute('t.properties', property, context.dialect));
   const rows = activityConditions('occurred_at', windowInterval(criterion.within, context.asOf), conditions);
-  return compileCount('events', rows, criterion.count, shape);
+  return compileCount('events', rows, criterion.count, shape, context.dialect);
 }
 
 function compilePurchase(criterion: PurchaseCriterion, context: CompileContext, shape: AggregateShape): Sql {
@@ -243,21 +271,21 @@ function compilePurchase(criterion: PurchaseCriterion, context: CompileContext, 
       : [];
     conditions.push(or([matching, ...uncategorised]));
   }
-  if (criterion.channel != null) conditions.push(criterion.channel.length ? template('t.channel in ($)', placeholders(criterion.channel)) : FALSE);
-  if (criterion.orderAmount != null) conditions.push(compileNumber(notNull(sql('t.amount')), criterion.orderAmount));
+  if (criterion.channel != null) conditions.push(criterion.channel.length ? context.dialect.inList(sql('t.channel'), criterion.channel) : FALSE);
+  if (criterion.orderAmount != null) conditions.push(compileNumber(notNull(sql('t.amount')), criterion.orderAmount, context.dialect));
   const rows = activityConditions('ordered_at', windowInterval(criterion.within, context.asOf), conditions);
   // Neither count nor total: at least one such order.
-  if (criterion.totalAmount == null) return compileCount('orders', rows, criterion.count, shape);
+  if (criterion.totalAmount == null) return compileCount('orders', rows, criterion.count, shape, context.dialect);
   if (shape.grouped) {
-    const having = [compileNumber(notNull(sql('sum(t.amount)')), criterion.totalAmount)];
-    if (criterion.count != null) having.push(compileNumber(notNull(sql('count(*)')), criterion.count));
+    const having = [compileNumber(notNull(sql('sum(t.amount)')), criterion.totalAmount, context.dialect)];
+    if (criterion.count != null) having.push(compileNumber(notNull(sql('count(*)')), criterion.count, context.dialect));
     // No orders: a count of 0 and a total of 0.
     const holdsOnNone = matchNumber(0, criterion.totalAmount) && (criterion.count == null || matchNumber(0, criterion.count));
     return groupedAggregate('orders', rows, having, holdsOnNone);
   }
   const total = notNull(template('coalesce((select sum(t.amount) from orders t where t.customer_id = c.id and $), 0)', rows));
-  const parts = [compileNumber(total, criterion.totalAmount)];
-  if (criterion.count != null) parts.push(compileCount('orders', rows, criterion.count, shape));
+  const parts = [compileNumber(total, criterion.totalAmount, context.dialect)];
+  if (criterion.count != null) parts.push(compileCount('orders', rows, criterion.count, shape, context.dialect));
   return and(parts);
 }
 
@@ -280,8 +308,8 @@ function narrowsPopulation(filter: SegmentFilter): boolean {
 const metricRows = (column: string) => (condition: Sql) =>
   template(`select m.customer_id from customer_metrics m where m.${column} is not null and $`, condition);
 
-function compileMetric(column: string, filter: IntFilter | FloatFilter): Sql {
-  return optionalValue(metricRows(column), compileNumber(notNull(sql(`m.${column}`)), filter), matchNumber(null, filter));
+function compileMetric(column: string, filter: IntFilter | FloatFilter, dialect: FilterDialect): Sql {
+  return optionalValue(metricRows(column), compileNumber(notNull(sql(`m.${column}`)), filter, dialect), matchNumber(null, filter));
 }
 
 /**
@@ -296,7 +324,8 @@ export function compileScore(modelId: string, context: CompileContext, narrowed 
     // Points are validated integers in -100..100: written as literals so each database types the sum as an integer.
     template(`(case when $ then ${Math.trunc(rule.points)} else 0 end)`, compileFilter(rule.filter, context, true, narrowed)),
   );
-  const sum = terms.length ? joinSql(' + ', terms) : sql('0');
+  // Up to a hundred rules: summed as a balanced tree, like long and/or chains.
+  const sum = terms.length ? balanced('+', terms) : sql('0');
   return notNull(context.dialect.clamp(sum, SCORE_RANGE.min, SCORE_RANGE.max));
 }
 
@@ -315,14 +344,14 @@ export function compileFilter(filter: SegmentFilter, context: CompileContext, po
       if (stringFilter != null) parts.push(compileString(sql(`c.${column}`), stringFilter, context.dialect, positive));
     }
     if (identity.age != null) parts.push(compileAge(identity.age, context.asOf, positive));
-    if (identity.companySize != null) parts.push(compileNumber(sql('c.company_size'), identity.companySize, positive));
+    if (identity.companySize != null) parts.push(compileNumber(sql('c.company_size'), identity.companySize, context.dialect, positive));
     if (identity.gender != null) {
-      parts.push(identity.gender.length ? present(sql('c.gender'), template('c.gender in ($)', placeholders(identity.gender)), positive) : FALSE);
+      parts.push(identity.gender.length ? present(sql('c.gender'), context.dialect.inList(sql('c.gender'), identity.gender), positive) : FALSE);
     }
     if (identity.lifecycleStage != null) {
-      parts.push(identity.lifecycleStage.length ? template('c.lifecycle_stage in ($)', placeholders(identity.lifecycleStage)) : FALSE);
+      parts.push(identity.lifecycleStage.length ? context.dialect.inList(sql('c.lifecycle_stage'), identity.lifecycleStage) : FALSE);
     }
-    if (identity.interests != null) parts.push(compileTags(identity.interests));
+    if (identity.interests != null) parts.push(compileTags(identity.interests, context.dialect));
     if (identity.emailOptIn != null) parts.push(sql('c.email_opt_in = ?', identity.emailOptIn));
     if (identity.smsOptIn != null) parts.push(sql('c.sms_opt_in = ?', identity.smsOptIn));
     if (identity.createdAt != null) parts.push(compileDate(sql('c.created_at'), identity.createdAt, context.asOf, positive));
@@ -333,18 +362,18 @@ export function compileFilter(filter: SegmentFilter, context: CompileContext, po
   if (value != null) {
     for (const [field, column] of Object.entries(VALUE_INT_FIELDS) as Array<[keyof typeof VALUE_INT_FIELDS, string]>) {
       const numberFilter = value[field];
-      if (numberFilter != null) parts.push(compileMetric(column, numberFilter));
+      if (numberFilter != null) parts.push(compileMetric(column, numberFilter, context.dialect));
     }
     for (const [field, column] of Object.entries(VALUE_FLOAT_FIELDS) as Array<[keyof typeof VALUE_FLOAT_FIELDS, string]>) {
       const numberFilter = value[field];
-      if (numberFilter != null) parts.push(compileMetric(column, numberFilter));
+      if (numberFilter != null) parts.push(compileMetric(column, numberFilter, context.dialect));
     }
     if (value.rfmSegment != null) {
-      parts.push(value.rfmSegment.length ? template('c.id in ($)', metricRows('rfm_segment')(template('m.rfm_segment in ($)', placeholders(value.rfmSegment)))) : FALSE);
+      parts.push(value.rfmSegment.length ? template('c.id in ($)', metricRows('rfm_segment')(context.dialect.inList(sql('m.rfm_segment'), value.rfmSegment))) : FALSE);
     }
     if (value.score != null) {
       const score = compileScore(value.score.model, context, narrow);
-      parts.push(compileNumber(score, { gte: value.score.gte, lte: value.score.lte }));
+      parts.push(compileNumber(score, { gte: value.score.gte, lte: value.score.lte }, context.dialect));
     }
   }
   if (filter.behaviour != null) {

@@ -1,5 +1,5 @@
 import type { Sql } from './sql';
-import { sql, template } from './sql';
+import { placeholders, sql, template } from './sql';
 
 /**
  * The one place where SQLite and PostgreSQL differ for filters: reading a
@@ -22,6 +22,51 @@ export interface FilterDialect {
   likeIgnoringCase(expression: Sql, pattern: string): Sql;
   /** The integer expression held within [low, high]. */
   clamp(expression: Sql, low: number, high: number): Sql;
+  /**
+   * `expression in (values)`, never NULL-safe (a NULL expression yields NULL, as
+   * `in` does). A short list is one placeholder a value; a long one is ONE bound
+   * parameter read as a set, so lists of the documented length neither exhaust the
+   * databases' parameter limits nor build a deep expression tree.
+   */
+  inList(expression: Sql, values: ReadonlyArray<string | number>): Sql;
+}
+
+/** Lists this long are bound as one parameter; shorter ones keep `in (?, ?, …)`, which planners estimate best. */
+export const ONE_PARAMETER_LIST = 10;
+
+const distinct = <T>(values: readonly T[]): T[] => [...new Set(values)];
+
+const allNumbers = (values: ReadonlyArray<string | number>): values is number[] => values.every((value) => typeof value === 'number');
+
+/** Short lists as placeholders; long ones through `long` with the distinct values. */
+function listTest(expression: Sql, values: ReadonlyArray<string | number>, long: (values: Array<string | number>) => Sql): Sql {
+  const unique = distinct(values);
+  if (unique.length < ONE_PARAMETER_LIST) return template('$ in ($)', expression, placeholders(unique));
+  return template('$ $', expression, long(unique));
+}
+
+/**
+ * SQLite reads a long list from a JSON array with json_each. Strings travel
+ * hex-encoded as their UTF-8 bytes and come back through unhex: exactly the
+ * bytes a bound string has (a NUL, or a lone surrogate the driver encodes as
+ * U+FFFD, included), where JSON's own escapes would decode differently.
+ * Compared as text under the column's BINARY collation, as `=` is.
+ */
+function sqliteList(values: Array<string | number>): Sql {
+  if (allNumbers(values)) return sql('in (select value from json_each(?))', JSON.stringify(values));
+  const hex = values.map((value) => Buffer.from(String(value), 'utf8').toString('hex'));
+  return sql('in (select cast(unhex(value) as text) from json_each(?))', JSON.stringify(hex));
+}
+
+/** A PostgreSQL array literal of texts: every element quoted, `"` and `\` escaped. */
+const textArray = (values: Array<string | number>) => `{${values.map((value) => `"${String(value).replace(/["\\]/g, (char) => `\\${char}`)}"`).join(',')}}`;
+
+function postgresqlList(values: Array<string | number>): Sql {
+  if (allNumbers(values)) {
+    const type = values.every(Number.isSafeInteger) ? 'bigint[]' : 'double precision[]';
+    return sql(`= any(cast(? as ${type}))`, `{${values.map((value) => String(value)).join(',')}}`);
+  }
+  return sql('= any(cast(? as text[]))', textArray(values));
 }
 
 const foldAscii = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
@@ -42,6 +87,7 @@ export const SQLITE_DIALECT: FilterDialect = {
   likeIgnoringCase: (expression, pattern) => template("$ like $ escape '\\'", expression, sql('?', pattern)),
   // SQLite's scalar max/min of several arguments.
   clamp: (expression, low, high) => template(`max(${Math.trunc(low)}, min(${Math.trunc(high)}, $))`, expression),
+  inList: (expression, values) => listTest(expression, values, sqliteList),
 };
 
 export const POSTGRESQL_DIALECT: FilterDialect = {
@@ -63,6 +109,7 @@ export const POSTGRESQL_DIALECT: FilterDialect = {
     bindings: [...expression.bindings, pattern, ...expression.bindings, foldAscii(pattern)],
   }),
   clamp: (expression, low, high) => template(`greatest(${Math.trunc(low)}, least(${Math.trunc(high)}, $))`, expression),
+  inList: (expression, values) => listTest(expression, values, postgresqlList),
 };
 
 export function dialectFor(name: string): FilterDialect {

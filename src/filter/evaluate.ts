@@ -1,6 +1,6 @@
 import { ageAt } from '../common/dates';
 import type { CustomerFacts, FlatValue } from './facts';
-import type { SavedLookups } from './validate';
+import type { SavedLookups } from './prepared';
 import type {
   AttributeFilter,
   DateTimeFilter,

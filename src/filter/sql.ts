@@ -6,6 +6,10 @@ export interface Sql {
   bindings: Knex.Value[];
   /** Known never to be NULL (counts, coalesced sums, NOT NULL columns): no presence test needed. */
   notNull?: boolean;
+  /** The operands when this is a chain of one boolean operator, so a chain inside a chain of the same operator joins it. */
+  chain?: { operator: 'and' | 'or'; operands: Sql[] };
+  /** What this negates, so that a negation of it is that again (NOT NOT x is x, NULL included). */
+  negates?: Sql;
 }
 
 /** Marks an expression as never NULL. */
@@ -21,22 +25,50 @@ export function joinSql(separator: string, parts: Sql[]): Sql {
   return { text: parts.map((part) => part.text).join(separator), bindings: parts.flatMap((part) => part.bindings) };
 }
 
+/**
+ * Operands beyond which a chain of and/or/+ is nested as a balanced tree. SQLite
+ * parses `a and b and c …` as a left-deep tree whose depth grows with every
+ * operand and refuses trees deeper than 1,000 ("Expression tree is too large");
+ * a balanced tree of n operands is log2(n) deep. Short chains stay flat, as written.
+ */
+const FLAT_OPERANDS = 8;
+
+/** `(a op b op …)`, nested in halves past FLAT_OPERANDS so the depth grows with log2 of the count. */
+export function balanced(operator: string, parts: Sql[]): Sql {
+  if (parts.length <= FLAT_OPERANDS) {
+    const joined = joinSql(` ${operator} `, parts);
+    return { text: `(${joined.text})`, bindings: joined.bindings };
+  }
+  const half = Math.ceil(parts.length / 2);
+  return balanced(operator, [balanced(operator, parts.slice(0, half)), balanced(operator, parts.slice(half))]);
+}
+
+/**
+ * A chain of `and` or `or`: operands that are chains of the same operator are
+ * spliced in (the operators are associative), then nested as a balanced tree.
+ * SQLite's parser holds every unfinished parenthesis on a stack of about a
+ * hundred entries, so nesting that the meaning does not need is removed.
+ */
+function chain(operator: 'and' | 'or', parts: Sql[]): Sql {
+  const operands = parts.flatMap((part) => (part.chain?.operator === operator ? part.chain.operands : [part]));
+  return { ...balanced(operator, operands), chain: { operator, operands } };
+}
+
 export function and(parts: Sql[]): Sql {
   if (parts.length === 0) return TRUE;
   if (parts.length === 1) return parts[0];
-  const joined = joinSql(' and ', parts);
-  return { text: `(${joined.text})`, bindings: joined.bindings };
+  return chain('and', parts);
 }
 
 export function or(parts: Sql[]): Sql {
   if (parts.length === 0) return FALSE;
   if (parts.length === 1) return parts[0];
-  const joined = joinSql(' or ', parts);
-  return { text: `(${joined.text})`, bindings: joined.bindings };
+  return chain('or', parts);
 }
 
 export function not(part: Sql): Sql {
-  return { text: `(not ${part.text})`, bindings: part.bindings };
+  if (part.negates) return part.negates;
+  return { text: `(not ${part.text})`, bindings: part.bindings, negates: part };
 }
 
 /** `text` with each `$` replaced by the next fragment (keeps bindings in order). */

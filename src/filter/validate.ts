@@ -1,4 +1,6 @@
 import { ATTRIBUTE_KEY } from '../db/customer-row';
+import { checkAssignmentBudget, checkFilterBudget, checkScoreBudget } from './budget';
+import { FilterError, type PreparedFilter } from './prepared';
 import type {
   AttributeFilter,
   BehaviourFilter,
@@ -16,17 +18,20 @@ import type {
 } from './types';
 import { IDENTITY_STRING_FIELDS, SCORE_RANGE, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
 
-export const FILTER_LIMITS = { nodes: 200, listValues: 1000, expandedNodes: 5000 } as const;
+// Read by every user of validation; they live in prepared.ts so that budget.ts, compile.ts and evaluate.ts need not import this file.
+export { FilterError, savedLookups, type PreparedFilter, type SavedLookups } from './prepared';
 
-/** A semantic error in a filter, at a dotted input path (`filter.and.1.behaviour.purchase.within`). */
-export class FilterError extends Error {
-  constructor(
-    message: string,
-    readonly path: string,
-  ) {
-    super(message);
-  }
-}
+/**
+ * `levels`: how deep criteria nest (and, or, not, and the saved segments,
+ * scoring rules and personas a filter uses, each a level down). SQLite's
+ * parser (3.44, the sqlite3 driver's) keeps every unfinished parenthesis on a
+ * stack of about a hundred entries: and/or chains and double negations are
+ * flattened when compiled, but alternating and/or/not nests, and a heavy
+ * criterion (a purchase with categories, counts and totals) holds about half of
+ * the stack itself. The statement-depth tests show the heaviest criteria still
+ * run at this depth on both stores.
+ */
+export const FILTER_LIMITS = { nodes: 200, listValues: 1000, expandedNodes: 5000, levels: 12 } as const;
 
 /** How validation reaches saved objects that a filter names. */
 export interface FilterReferences {
@@ -36,19 +41,6 @@ export interface FilterReferences {
   personaOrder(): Promise<PersonaDefinition[]>;
   /** The rules of a scoring model, or null when no model has this id. */
   scoringRules(id: string): Promise<ScoringRuleDefinition[] | null>;
-}
-
-/**
- * A validated filter with the saved filters it reaches: segments (inSegment)
- * and scoring models' rules (value.score) by id, and, when it reaches a
- * persona, every persona in assignment order (a persona's members are those
- * its filter matches and no persona before it does).
- */
-export interface PreparedFilter {
-  filter: SegmentFilter;
-  segments: Map<string, SegmentFilter>;
-  scoringModels: Map<string, ScoringRuleDefinition[]>;
-  personas: PersonaDefinition[] | null;
 }
 
 const set = (value: unknown) => value !== null && value !== undefined;
@@ -192,29 +184,32 @@ class FilterPreparation {
 
   constructor(private readonly references: FilterReferences) {}
 
-  async visit(node: SegmentFilter, at: string, stack: string[], expanded: boolean): Promise<void> {
+  async visit(node: SegmentFilter, at: string, stack: string[], expanded: boolean, level = 1): Promise<void> {
     this.count(at, expanded);
+    if (level > FILTER_LIMITS.levels) {
+      throw new FilterError(`criteria nest at most ${FILTER_LIMITS.levels} levels deep, counting the segments, scoring models and personas a filter uses`, at);
+    }
     if (node === null || typeof node !== 'object' || Array.isArray(node)) throw new FilterError('a filter is an object', at);
     for (const combinator of ['and', 'or'] as const) {
       const list = node[combinator];
       if (!set(list)) continue;
       if (list!.length === 0) throw new FilterError(`an empty ${combinator} list`, `${at}.${combinator}`);
       checkList(list, `${at}.${combinator}`);
-      for (let i = 0; i < list!.length; i++) await this.visit(list![i], `${at}.${combinator}.${i}`, stack, expanded);
+      for (let i = 0; i < list!.length; i++) await this.visit(list![i], `${at}.${combinator}.${i}`, stack, expanded, level + 1);
     }
-    if (set(node.not)) await this.visit(node.not!, `${at}.not`, stack, expanded);
+    if (set(node.not)) await this.visit(node.not!, `${at}.not`, stack, expanded, level + 1);
     if (set(node.identity)) checkIdentity(node.identity!, `${at}.identity`);
     if (set(node.value)) {
       checkValue(node.value!, `${at}.value`);
-      if (set(node.value!.score)) await this.visitScoringModel(String(node.value!.score!.model), `${at}.value.score.model`, stack);
+      if (set(node.value!.score)) await this.visitScoringModel(String(node.value!.score!.model), `${at}.value.score.model`, stack, level + 1);
     }
     if (set(node.behaviour)) checkBehaviour(node.behaviour!, `${at}.behaviour`);
-    if (set(node.persona)) await this.visitPersona(String(node.persona), `${at}.persona`, stack);
-    if (set(node.inSegment)) await this.visitSegment(String(node.inSegment), `${at}.inSegment`, stack);
+    if (set(node.persona)) await this.visitPersona(String(node.persona), `${at}.persona`, stack, level + 1);
+    if (set(node.inSegment)) await this.visitSegment(String(node.inSegment), `${at}.inSegment`, stack, level + 1);
   }
 
   /** The rules of a scoring model, walked for cycles and for what they reach; errors point at `at`. */
-  async visitScoringModel(id: string, at: string, stack: string[]): Promise<void> {
+  async visitScoringModel(id: string, at: string, stack: string[], level = 1): Promise<void> {
     const ref = savedRef.scoringModel(id);
     if (stack.includes(ref)) {
       throw new FilterError(`${ref} cannot use its own score, directly or through others (${[...stack, ref].join(' → ')})`, at);
@@ -222,7 +217,7 @@ class FilterPreparation {
     const rules = this.scoringModels.get(id) ?? (await this.references.scoringRules(id));
     if (!rules) throw new FilterError(`no scoring model has id "${id}"`, at);
     this.scoringModels.set(id, rules);
-    for (const rule of rules) await this.visitSaved(rule.filter, at, [...stack, ref]);
+    for (const rule of rules) await this.visitSaved(rule.filter, at, [...stack, ref], level);
   }
 
   /**
@@ -231,18 +226,19 @@ class FilterPreparation {
    * is on the stack while its filter is walked, so a persona reached again,
    * through its own filter or a persona ranked before it, is a cycle.
    */
-  private async visitPersona(id: string, at: string, stack: string[]): Promise<void> {
+  private async visitPersona(id: string, at: string, stack: string[], level: number): Promise<void> {
     const order = await this.personaOrder();
     const position = order.findIndex((persona) => persona.id === id);
     if (position < 0) throw new FilterError(`no persona has id "${id}"`, at);
-    await this.visitPersonaFilter(order[position], at, stack);
-    for (const earlier of order.slice(0, position)) await this.visitPersonaFilter(earlier, at, [...stack, savedRef.persona(id)]);
+    await this.visitPersonaFilter(order[position], at, stack, level);
+    // The personas before it are excluded under a `not`: a level further down.
+    for (const earlier of order.slice(0, position)) await this.visitPersonaFilter(earlier, at, [...stack, savedRef.persona(id)], level + 1);
   }
 
-  private async visitPersonaFilter(persona: PersonaDefinition, at: string, stack: string[]): Promise<void> {
+  private async visitPersonaFilter(persona: PersonaDefinition, at: string, stack: string[], level = 1): Promise<void> {
     const ref = savedRef.persona(persona.id);
     if (stack.includes(ref)) throw new FilterError(`${ref} refers back to itself (${[...stack, ref].join(' → ')})`, at);
-    await this.visitSaved(persona.filter, at, [...stack, ref]);
+    await this.visitSaved(persona.filter, at, [...stack, ref], level);
   }
 
   /** Every persona in assignment order, read once per preparation. */
@@ -256,13 +252,13 @@ class FilterPreparation {
     for (const persona of await this.personaOrder()) await this.visitPersonaFilter(persona, at, stack);
   }
 
-  private async visitSegment(id: string, at: string, stack: string[]): Promise<void> {
+  private async visitSegment(id: string, at: string, stack: string[], level: number): Promise<void> {
     const ref = savedRef.segment(id);
     if (stack.includes(ref)) throw new FilterError(`${ref} refers back to itself (${[...stack, ref].join(' → ')})`, at);
     const saved = this.segments.get(id) ?? (await this.references.segmentFilter(id));
     if (!saved) throw new FilterError(`no segment has id "${id}"`, at);
     this.segments.set(id, saved);
-    await this.visitSaved(saved, at, [...stack, ref]);
+    await this.visitSaved(saved, at, [...stack, ref], level);
   }
 
   /**
@@ -270,9 +266,9 @@ class FilterPreparation {
    * what it reaches. A problem inside it is reported at the reference in the
    * filter as written, the only place the caller can change.
    */
-  private async visitSaved(saved: SegmentFilter, at: string, stack: string[]): Promise<void> {
+  private async visitSaved(saved: SegmentFilter, at: string, stack: string[], level: number): Promise<void> {
     try {
-      await this.visit(saved, at, stack, true);
+      await this.visit(saved, at, stack, true, level);
     } catch (error) {
       if (error instanceof FilterError && error.path !== at) throw new FilterError(error.message, at);
       throw error;
@@ -318,7 +314,9 @@ export async function prepareFilter(
 ): Promise<PreparedFilter> {
   const preparation = new FilterPreparation(references);
   await preparation.visit(filter, path, expanding, false);
-  return preparation.prepared(filter);
+  const prepared = preparation.prepared(filter);
+  checkFilterBudget(prepared, path);
+  return prepared;
 }
 
 /**
@@ -341,6 +339,7 @@ export async function prepareScoringRules(
     preparation.startOwnFilter();
     await preparation.visit(rule.filter, `${path}.${i}.filter`, expanding, false);
     prepared.push(preparation.prepared(rule.filter));
+    checkFilterBudget(prepared[i], `${path}.${i}.filter`);
   }
   return prepared;
 }
@@ -349,7 +348,9 @@ export async function prepareScoringRules(
 export async function prepareScoringModel(id: string, references: FilterReferences, path: string): Promise<PreparedFilter> {
   const preparation = new FilterPreparation(references);
   await preparation.visitScoringModel(id, path, []);
-  return preparation.prepared({ value: { score: { model: id, gte: SCORE_RANGE.min } } });
+  const prepared = preparation.prepared({ value: { score: { model: id, gte: SCORE_RANGE.min } } });
+  checkScoreBudget(prepared, id, path);
+  return prepared;
 }
 
 /**
@@ -367,21 +368,8 @@ export async function preparePersonaAssignment(
   const preparation = new FilterPreparation(references);
   await preparation.visit(filter, path, [], false);
   await preparation.visitAssignment(assignmentPath, []);
-  return preparation.prepared(filter);
-}
-
-/** What compile, evaluate and explain read of the saved objects a prepared filter was checked with. */
-export interface SavedLookups {
-  segmentFilter(id: string): SegmentFilter;
-  scoringRules(id: string): ScoringRuleDefinition[];
-  /** Every persona in assignment order (only when the prepared filter reached one, or was prepared for assignment). */
-  personaOrder(): PersonaDefinition[];
-}
-
-export function savedLookups(prepared: PreparedFilter): SavedLookups {
-  return {
-    segmentFilter: (id) => prepared.segments.get(id)!,
-    scoringRules: (id) => prepared.scoringModels.get(id)!,
-    personaOrder: () => prepared.personas ?? [],
-  };
+  const prepared = preparation.prepared(filter);
+  checkFilterBudget(prepared, path);
+  checkAssignmentBudget(prepared, assignmentPath);
+  return prepared;
 }

@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import { insertRows, jsonText, jsonValue, selectWhereIn } from '../db/batch';
 import type { FlatValue } from '../db/customer-row';
+import { transactionWithRetry } from '../db/retry';
 import { Channel } from '../common/enums';
 import { BatchTally, type IngestResult } from './ingest-result';
 import {
@@ -68,6 +69,7 @@ const ORDER_KIND: ActivityKind<OrderRecord> = {
     const amount = item.amount;
     if (typeof amount !== 'number' || !Number.isFinite(amount)) throw new ItemProblem('amount', 'amount must be a finite number');
     if (amount < 0) throw new ItemProblem('amount', 'amount must not be negative');
+    if (amount > INGEST_LIMITS.amount) throw new ItemProblem('amount', `amount must be at most ${INGEST_LIMITS.amount.toLocaleString('en-US')}`);
     let currency = defaultCurrency;
     if (item.currency !== undefined && item.currency !== null) {
       if (typeof item.currency !== 'string' || !/^[A-Za-z]{3}$/.test(item.currency)) {
@@ -141,15 +143,21 @@ async function recordActivity<T extends { externalId: string; customerExternalId
   defaultCurrency: string,
   now: Date,
 ): Promise<IngestResult> {
-  const tally = new BatchTally();
+  const checked = new BatchTally();
   const valid: Array<{ index: number; item: T }> = [];
   items.forEach((raw, index) => {
-    const item = tally.check(index, raw?.externalId, () => kind.validate(raw ?? {}, defaultCurrency));
+    const item = checked.check(index, raw?.externalId, () => kind.validate(raw ?? {}, defaultCurrency));
     if (item) valid.push({ index, item });
   });
-  if (valid.length === 0) return tally.result();
+  if (valid.length === 0) return checked.result();
 
-  await knex.transaction(async (trx) => {
+  // Two batches recording the same new item at once (PostgreSQL): the second
+  // insert fails on the unique externalId once the first commits (or, sharing
+  // several in other orders, one of them is chosen as a deadlock victim), and
+  // the batch runs again, finding the items stored: duplicates, not an error.
+  // Items are inserted in the order sent, so ids follow it.
+  return transactionWithRetry(knex, async (trx) => {
+    const tally = checked.fork();
     const customers = await selectWhereIn<{ id: number | string; external_id: string }>(
       trx,
       'customers',
@@ -187,7 +195,7 @@ async function recordActivity<T extends { externalId: string; customerExternalId
         tally.reject(index, item.externalId, 'externalId', `externalId "${item.externalId}" is already recorded with other content`);
       }
     }
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) return tally.result();
     await insertRows(
       trx,
       kind.table,
@@ -207,8 +215,8 @@ async function recordActivity<T extends { externalId: string; customerExternalId
         fresh.map(({ item }) => ({ id: idOf.get(item.externalId)!, item })),
       );
     }
+    return tally.result();
   });
-  return tally.result();
 }
 
 export function recordOrders(knex: Knex, items: ReadonlyArray<Record<string, unknown>>, defaultCurrency: string, now = new Date()) {

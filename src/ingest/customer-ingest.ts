@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import { insertRows, jsonText, selectWhereIn, chunks } from '../db/batch';
 import { CUSTOMER_COLUMNS, stateFromRow, type CustomerState, type FlatValue } from '../db/customer-row';
+import { transactionWithRetry } from '../db/retry';
 import { Gender, LifecycleStage } from '../common/enums';
 import { BatchTally, type IngestResult } from './ingest-result';
 import {
@@ -136,59 +137,89 @@ interface Pending {
  * applied in order (a later item for the same customer patches the earlier
  * one); an item that changes nothing is a duplicate. The interest and
  * attribute index tables are rewritten for customers whose lists changed.
+ *
+ * Concurrent batches (PostgreSQL): stored customers are locked before they
+ * are read, so a patch applies on top of the last committed one. A customer
+ * that two batches create at once is inserted, not upserted: the second
+ * insert fails on the unique key once the first commits, and the batch runs
+ * again, now patching the stored customer (a replay then counts as a
+ * duplicate, and no field of either batch is lost).
  */
 export async function upsertCustomers(knex: Knex, items: readonly CustomerItem[], now = new Date()): Promise<IngestResult> {
-  const tally = new BatchTally();
-  const valid: Array<{ index: number; externalId: string; patch: CustomerPatch }> = [];
+  const checked = new BatchTally();
+  const valid: ValidItem[] = [];
   items.forEach((item, index) => {
-    const checked = tally.check(index, item?.externalId, () => customerPatch(item));
-    if (checked) valid.push({ index, ...checked });
+    const patch = checked.check(index, item?.externalId, () => customerPatch(item));
+    if (patch) valid.push({ index, ...patch });
   });
-  if (valid.length === 0) return tally.result();
+  if (valid.length === 0) return checked.result();
 
-  await knex.transaction(async (trx) => {
-    const existing = await selectWhereIn<Record<string, unknown>>(
-      trx,
-      'customers',
-      ['*'],
-      'external_id',
-      valid.map((item) => item.externalId),
-      true,
-    );
-    const pending = new Map<string, Pending>();
-    for (const row of existing) {
-      pending.set(row.external_id as string, { state: stateFromRow(row), isNew: false, changed: false, mirrorsChanged: false });
-    }
-    for (const { externalId, patch } of valid) {
-      let entry = pending.get(externalId);
-      const created = !entry;
-      if (!entry) {
-        entry = { state: { ...NEW_CUSTOMER, createdAt: now }, isNew: true, changed: true, mirrorsChanged: true };
-        pending.set(externalId, entry);
-      }
-      const next: CustomerState = { ...entry.state, ...patch };
-      if (!created && sameState(entry.state, next)) {
-        tally.duplicates += 1;
-        continue;
-      }
-      if (canonical(next.interests) !== canonical(entry.state.interests) || canonical(next.attributes) !== canonical(entry.state.attributes)) {
-        entry.mirrorsChanged = true;
-      }
-      entry.state = next;
-      entry.changed = true;
-      tally.accepted += 1;
-    }
-
-    const changed = [...pending.entries()].filter(([, entry]) => entry.changed);
-    const stamp = now.getTime();
-    const rows = changed.map(([externalId, entry]) => rowFromState(externalId, entry.state, stamp));
-    const updatable = Object.values(CUSTOMER_COLUMNS).concat('updated_at');
-    for (const part of chunks(rows)) await trx('customers').insert(part).onConflict('external_id').merge(updatable);
-
-    const mirrored = changed.filter(([, entry]) => entry.mirrorsChanged);
-    if (mirrored.length > 0) await rewriteMirrors(trx, mirrored);
+  return transactionWithRetry(knex, async (trx) => {
+    const tally = checked.fork();
+    const pending = await lockStored(trx, valid);
+    applyPatches(pending, valid, tally, now);
+    await writeChanged(trx, pending, now);
+    return tally.result();
   });
-  return tally.result();
+}
+
+type ValidItem = { index: number; externalId: string; patch: CustomerPatch };
+
+/** The stored customers the batch names, locked (PostgreSQL) in a stable order. */
+async function lockStored(trx: Knex.Transaction, valid: readonly ValidItem[]): Promise<Map<string, Pending>> {
+  const existing = await selectWhereIn<Record<string, unknown>>(
+    trx,
+    'customers',
+    ['*'],
+    'external_id',
+    valid.map((item) => item.externalId),
+    true,
+  );
+  const pending = new Map<string, Pending>();
+  for (const row of existing) {
+    pending.set(row.external_id as string, { state: stateFromRow(row), isNew: false, changed: false, mirrorsChanged: false });
+  }
+  return pending;
+}
+
+/** Applies the patches in order onto the stored or new customers, tallying each item. */
+function applyPatches(pending: Map<string, Pending>, valid: readonly ValidItem[], tally: BatchTally, now: Date): void {
+  for (const { externalId, patch } of valid) {
+    let entry = pending.get(externalId);
+    const created = !entry;
+    if (!entry) {
+      entry = { state: { ...NEW_CUSTOMER, createdAt: now }, isNew: true, changed: true, mirrorsChanged: true };
+      pending.set(externalId, entry);
+    }
+    const next: CustomerState = { ...entry.state, ...patch };
+    if (!created && sameState(entry.state, next)) {
+      tally.duplicates += 1;
+      continue;
+    }
+    if (canonical(next.interests) !== canonical(entry.state.interests) || canonical(next.attributes) !== canonical(entry.state.attributes)) {
+      entry.mirrorsChanged = true;
+    }
+    entry.state = next;
+    entry.changed = true;
+    tally.accepted += 1;
+  }
+}
+
+/**
+ * Writes the changed customers: stored ones in place, new ones by plain INSERT
+ * (a concurrent creation fails on the key), in the order of the batch, so that
+ * ids, and "newest first", follow the order the items were sent in.
+ */
+async function writeChanged(trx: Knex.Transaction, pending: Map<string, Pending>, now: Date): Promise<void> {
+  const changed = [...pending.entries()].filter(([, entry]) => entry.changed);
+  const stamp = now.getTime();
+  const rowsOf = (isNew: boolean) => changed.filter(([, entry]) => entry.isNew === isNew).map(([externalId, entry]) => rowFromState(externalId, entry.state, stamp));
+  const updatable = Object.values(CUSTOMER_COLUMNS).concat('updated_at');
+  for (const part of chunks(rowsOf(false))) await trx('customers').insert(part).onConflict('external_id').merge(updatable);
+  await insertRows(trx, 'customers', rowsOf(true));
+
+  const mirrored = changed.filter(([, entry]) => entry.mirrorsChanged);
+  if (mirrored.length > 0) await rewriteMirrors(trx, mirrored);
 }
 
 /** Rewrites the interest and attribute rows of the given customers from their state. */

@@ -34,6 +34,19 @@ export class BatchTally {
     }
   }
 
+  /**
+   * A tally that starts from this one's counts and rejections: a transaction
+   * that may be retried tallies into a fork, so a rolled-back attempt leaves
+   * nothing behind.
+   */
+  fork(): BatchTally {
+    const copy = new BatchTally();
+    copy.accepted = this.accepted;
+    copy.duplicates = this.duplicates;
+    copy.rejected.push(...this.rejected);
+    return copy;
+  }
+
   result(): IngestResult {
     return {
       accepted: this.accepted,

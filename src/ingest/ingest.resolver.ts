@@ -1,6 +1,7 @@
-import { Authorized, Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Authorized, Arg, Ctx, Extensions, Mutation, Resolver } from 'type-graphql';
 import { Scope } from '../common/scopes';
 import { badUserInput } from '../common/errors';
+import { TEXT_CHECKED_PER_ITEM } from '../common/text';
 import type { RequestContext } from '../graphql/context';
 import { recordEvents, recordOrders } from './activity-ingest';
 import { upsertCustomers } from './customer-ingest';
@@ -26,6 +27,7 @@ const plain = <T extends object>(items: T[]) => items.map((item) => ({ ...item }
 @Resolver()
 export class IngestResolver {
   @Authorized(Scope.INGEST)
+  @Extensions({ [TEXT_CHECKED_PER_ITEM]: true })
   @Mutation(() => IngestResultType, { description: 'Insert or patch customers by externalId (at most 5,000 a call).' })
   async upsertCustomers(@Ctx() ctx: RequestContext, @Arg('customers', () => [CustomerInput], { description: 'The customers, at most 5,000.' }) customers: CustomerInput[]) {
     checkBatch(customers, 'customers');
@@ -33,6 +35,7 @@ export class IngestResolver {
   }
 
   @Authorized(Scope.INGEST)
+  @Extensions({ [TEXT_CHECKED_PER_ITEM]: true })
   @Mutation(() => IngestResultType, { description: 'Record orders, idempotent by externalId (at most 5,000 a call).' })
   async recordOrders(@Ctx() ctx: RequestContext, @Arg('orders', () => [OrderInput], { description: 'The orders, at most 5,000.' }) orders: OrderInput[]) {
     checkBatch(orders, 'orders');
@@ -40,6 +43,7 @@ export class IngestResolver {
   }
 
   @Authorized(Scope.INGEST)
+  @Extensions({ [TEXT_CHECKED_PER_ITEM]: true })
   @Mutation(() => IngestResultType, { description: 'Record interaction events, idempotent by externalId (at most 5,000 a call).' })
   recordEvents(@Ctx() ctx: RequestContext, @Arg('events', () => [EventInput], { description: 'The events, at most 5,000.' }) events: EventInput[]) {
     checkBatch(events, 'events');

@@ -96,7 +96,9 @@ export class OrderInput {
   @Field(() => DateTimeScalar, { description: 'When the order was placed (between 1900 and 2200).' })
   orderedAt!: Date;
 
-  @Field(() => Float, { description: 'Order total, a currency amount in `currency`.' })
+  @Field(() => Float, {
+    description: 'Order total, a currency amount in `currency`: from 0 to 1,000,000,000,000 (10^12); an item outside is rejected, so sums over any base stay finite.',
+  })
   amount!: number;
 
   @Field(() => String, { nullable: true, description: "ISO 4217 code (three letters, stored upper-case); default the service's configured currency (EUR)." })

@@ -1,4 +1,5 @@
 import { ATTRIBUTE_KEY, type FlatValue } from '../db/customer-row';
+import { unstorableText } from '../common/text';
 
 /** Limits of one ingestion call and of each value, documented in the README. */
 export const INGEST_LIMITS = {
@@ -14,6 +15,13 @@ export const INGEST_LIMITS = {
   eventName: 100,
   attributeKeys: 100,
   attributeString: 1000,
+  /**
+   * Largest order amount. A sum over any realistic base (10^6 orders of this
+   * much, 10^18) stays finite with 15 significant digits; 1.7e308 overflows
+   * the first SUM that meets two of them (SQLite turns it to NULL,
+   * PostgreSQL to an error).
+   */
+  amount: 1e12,
 } as const;
 
 /** The earliest and latest instants we store: beyond them a date is a typo, not history. */
@@ -33,7 +41,14 @@ export function requireText(value: unknown, field: string, max: number): string 
   if (typeof value !== 'string') throw new ItemProblem(field, `${field} must be a string`);
   if (value.trim() === '') throw new ItemProblem(field, `${field} must not be empty`);
   if (value.length > max) throw new ItemProblem(field, `${field} is longer than ${max} characters`);
+  storableText(value, field);
   return value;
+}
+
+/** Refuses text that no store keeps as written (common/text.ts): the item is rejected, not the batch. */
+function storableText(value: string, field: string): void {
+  const reason = unstorableText(value);
+  if (reason) throw new ItemProblem(field, `${field} ${reason}`);
 }
 
 /** An optional text: undefined stays undefined (not given), null clears. */
@@ -95,6 +110,7 @@ export function flatObject(value: unknown, field: string): Record<string, FlatVa
       if (item.length > INGEST_LIMITS.attributeString) {
         throw new ItemProblem(`${field}.${key}`, `${field}.${key} is longer than ${INGEST_LIMITS.attributeString} characters`);
       }
+      storableText(item, `${field}.${key}`);
     } else if (typeof item === 'number') {
       if (!Number.isFinite(item)) throw new ItemProblem(`${field}.${key}`, `${field}.${key} must be a finite number`);
     } else if (typeof item !== 'boolean') {

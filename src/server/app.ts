@@ -27,10 +27,18 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** How long an idle HTTP connection is kept open. */
+export const KEEP_ALIVE_MS = 75_000;
+
 export async function createApp(db: Database, settings: Settings, logger: Logger = console): Promise<App> {
   const expressApp = express();
   expressApp.disable('x-powered-by');
   const httpServer = createServer(expressApp);
+  // Idle connections outlive the client's: a server that closes an idle socket first races the
+  // client's next request on it (ECONNRESET), which a client whose event loop was busy for a few
+  // seconds meets. 75 s is also past the 60 s idle timeout of common load balancers.
+  httpServer.keepAliveTimeout = KEEP_ALIVE_MS;
+  httpServer.headersTimeout = KEEP_ALIVE_MS + 1000;
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildAppSchema(),
     formatError: makeErrorFormatter(logger),

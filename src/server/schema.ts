@@ -19,6 +19,7 @@ import { ApiKeyResolver } from '../auth/api-keys.resolver';
 import { CustomerPersonalDataResolver } from '../auth/personal-data.resolver';
 import { AnalysisResolver, PreviewStatsResolver, SegmentAnalysisResolver, StatsWarningsResolver } from '../analysis/analysis.resolver';
 import { CustomerPersonaResolver, PersonaResolver } from '../personas/persona.resolver';
+import { textArgumentsGuard } from './text-arguments';
 
 export const RESOLVERS = [CustomerResolver, CustomerScoreResolver, CustomerSegmentsResolver, CustomerActivityResolver, OrderResolver, EventResolver, IngestResolver, SegmentPreviewResolver, SegmentResolver, ValueResolver, ScoringResolver,
   PersonaResolver, CustomerPersonaResolver, AnalysisResolver, SegmentAnalysisResolver, PreviewStatsResolver, StatsWarningsResolver, ApiKeyResolver, CustomerPersonalDataResolver] as const;
@@ -35,7 +36,7 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
     // @Authorized(scope…) on root fields (and on fields that read the base): UNAUTHENTICATED / FORBIDDEN from scopeChecker.
     authChecker: scopeChecker,
     authMode: 'error',
-    globalMiddlewares: [personalCriteriaGuard, personalCriteriaMask],
+    globalMiddlewares: [textArgumentsGuard, personalCriteriaGuard, personalCriteriaMask],
     validate: false,
     emitSchemaFile: false,
   }).then((schema) => {

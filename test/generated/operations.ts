@@ -823,7 +823,7 @@ export type OrderEdge = {
 
 /** An order to record; recording the same externalId again is a duplicate and changes nothing. */
 export type OrderInput = {
-  /** Order total, a currency amount in `currency`. */
+  /** Order total, a currency amount in `currency`: from 0 to 1,000,000,000,000 (10^12); an item outside is rejected, so sums over any base stay finite. */
   amount: Scalars['Float']['input'];
   /** Product categories (at most 50); default none. */
   categories?: InputMaybe<Array<Scalars['String']['input']>>;

@@ -295,3 +295,41 @@ export function filterArb(depth: number, saved: SavedIds = {}): fc.Arbitrary<Seg
     { weight: 1, arbitrary: fc.tuple(leafArb(saved), inner).map(([a, b]) => ({ ...a, not: b })) },
   );
 }
+
+// ---- long lists ---------------------------------------------------------------
+
+/** Keys whose value is a list of enum values: lengthened by repeating what is there (no other value would be valid). */
+const ENUM_LISTS = new Set(['gender', 'lifecycleStage', 'channel', 'rfmSegment']);
+const VALUE_LISTS = new Set(['in', 'notIn', 'hasAny', 'hasAll', 'hasNone']);
+
+/**
+ * The same filter with every non-empty list lengthened to `length` values
+ * (10–1,000), so lists are bound as one parameter: by repeating its values
+ * (`repeat`), or with values nobody has (strings) and a run of consecutive and
+ * scattered integers (ages, sizes, counts) mixed in.
+ */
+export function lengthenLists(filter: SegmentFilter, length: number, repeat: boolean): SegmentFilter {
+  const lengthen = (key: string, list: unknown[]): unknown[] => {
+    if (list.length === 0) return list;
+    if (repeat || ENUM_LISTS.has(key)) return Array.from({ length }, (_, i) => list[i % list.length]);
+    const extra = Array.from({ length: length - list.length }, (_, i) =>
+      typeof list[0] === 'number' ? (i % 3 === 0 ? 1000 + i : 100 + i) : `absent-${i}`,
+    );
+    return [...list, ...extra];
+  };
+  const walk = (value: unknown, key: string): unknown => {
+    if (Array.isArray(value)) {
+      if (VALUE_LISTS.has(key) || ENUM_LISTS.has(key)) return lengthen(key, value);
+      return value.map((item) => walk(item, ''));
+    }
+    if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]));
+  };
+  return walk(filter, '') as SegmentFilter;
+}
+
+/** Filters whose lists hold 10 to 1,000 values. */
+export const longListFilterArb = (depth: number, saved: SavedIds = {}): fc.Arbitrary<SegmentFilter> =>
+  fc
+    .tuple(filterArb(depth, saved), fc.oneof(fc.integer({ min: 10, max: 30 }), fc.integer({ min: 31, max: 1000 })), fc.boolean())
+    .map(([filter, length, repeat]) => lengthenLists(filter, length, repeat));
