@@ -147,6 +147,8 @@ test('the open local demo says so loudly and listens on loopback only', async ()
   }
 });
 
+// Seven processes start one after the other (the refused start, five CLI runs, the service): a loaded
+// machine needs more than the default minute.
 test('production refuses to start without an API key; with one made by the CLI it requires it, hides playground and introspection, and honours revocation', async () => {
   const target = await createTestTarget();
   const production = { DATABASE_URL: target.url, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' };
@@ -183,7 +185,7 @@ test('production refuses to start without an API key; with one made by the CLI i
   } finally {
     await target.remove();
   }
-});
+}, 150_000);
 
 test('AUTH=open is refused in production', async () => {
   const line = (await (async () => {
