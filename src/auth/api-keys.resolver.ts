@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
 import { notFound } from '../common/errors';
+import { idOf } from '../common/ids';
 import { DateTimeScalar } from '../graphql/scalars';
 import type { RequestContext } from '../graphql/context';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
@@ -68,7 +69,8 @@ export class ApiKeyResolver {
   @Authorized(Scope.ADMIN)
   @Mutation(() => ApiKeyType, { description: 'Requests with the key are refused from now on; the record stays.' })
   async revokeApiKey(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: "The API key's id; NOT_FOUND for an unknown one." }) id: string) {
-    const revoked = /^\d{1,15}$/.test(id) ? await revokeApiKey(ctx.em.getKnex(), Number(id)) : null;
+    const key = idOf(id);
+    const revoked = key === null ? null : await revokeApiKey(ctx.em.getKnex(), key);
     if (!revoked) throw notFound(`no API key has id "${id}"`);
     return revoked;
   }
