@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { createApiKey } from '../src/auth/api-keys.service';
 import { Scope } from '../src/common/scopes';
 import { ErrorCode } from '../src/common/errors';
@@ -332,6 +333,40 @@ describe('beyond one code per answer', () => {
         .filter((entry) => String(entry[0]).startsWith('unexpected error'))
         .map((entry) => String((entry[1] as Error)?.message)),
     ).not.toContain('Unsupported persisted query version');
+  });
+
+  test('a store that fails during key creation is INTERNAL_SERVER_ERROR, logged, its message kept from the client', async () => {
+    const create = 'mutation { createApiKey(name: "ops", scopes: [READ]) { key } }';
+    const before = open.logged.length;
+    const answer = await withoutTable(open, 'api_keys', () => graphql(open.url, create));
+    expect({ status: answer.status, codes: codes(answer) }).toEqual({
+      status: 500,
+      codes: ['INTERNAL_SERVER_ERROR'],
+    });
+    const told = JSON.stringify(answer.body.errors);
+    expect(told).not.toMatch(/api_keys|no such table|does not exist|relation/i);
+    // The raw failure is in the log, where the operator reads it.
+    expect(inspect(open.logged.slice(before), { depth: 6 })).toMatch(/api_keys/);
+  });
+
+  test("key creation's own validation errors still reach the client as BAD_USER_INPUT with their path", async () => {
+    const blank = await graphql(open.url, 'mutation { createApiKey(name: "  ", scopes: [READ]) { key } }');
+    const noScope = await graphql(open.url, 'mutation { createApiKey(name: "ops", scopes: []) { key } }');
+    expect(
+      [blank, noScope].map((answer) => ({
+        status: answer.status,
+        error: answer.body.errors?.map((error) => ({ message: error.message, ...error.extensions })),
+      })),
+    ).toEqual([
+      {
+        status: 400,
+        error: [{ message: 'a key needs a name of 1 to 200 characters', code: 'BAD_USER_INPUT', path: 'name' }],
+      },
+      {
+        status: 400,
+        error: [{ message: 'a key needs at least one scope', code: 'BAD_USER_INPUT', path: 'scopes' }],
+      },
+    ]);
   });
 
   test('a key store that does not answer is a 503 INTERNAL_SERVER_ERROR: retry later, the key may well be good', async () => {

@@ -85,3 +85,20 @@ test('order pages continue after their cursor', async () => {
   expect(next.body.data.customer.orders.edges.map((edge: any) => edge.node.amount)).toEqual([12, 11, 10]);
   expect(next.body.data.customer.orders.pageInfo.hasNextPage).toBe(false);
 });
+
+test('a filter preview counts only the figures asked for, and counts the selection once for size and share', async () => {
+  // Counting statements over customers: the selection's count and the base's count.
+  const countsFor = async (fields: string) => {
+    statements.length = 0;
+    const { body } = await server.post(`query($f: SegmentFilter!) { evaluateSegment(filter: $f) { ${fields} } }`, {
+      f: {},
+    });
+    expect(body.errors).toBeUndefined();
+    return { data: body.data.evaluateSegment, counts: statements.filter((line) => /count\(/i.test(line)).length };
+  };
+  // The empty filter selects all 60 customers.
+  expect(await countsFor('__typename')).toEqual({ data: { __typename: 'SegmentPreview' }, counts: 0 });
+  expect(await countsFor('size')).toEqual({ data: { size: 60 }, counts: 1 });
+  expect(await countsFor('size shareOfBase')).toEqual({ data: { size: 60, shareOfBase: 1 }, counts: 2 });
+  expect(await countsFor('shareOfBase')).toEqual({ data: { shareOfBase: 1 }, counts: 2 });
+});

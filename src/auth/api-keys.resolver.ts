@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
-import { badUserInput, notFound } from '../common/errors';
+import { notFound } from '../common/errors';
+import { idOf } from '../common/ids';
 import { DateTimeScalar } from '../graphql/scalars';
 import type { RequestContext } from '../graphql/context';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
@@ -61,17 +62,15 @@ export class ApiKeyResolver {
   @Authorized(Scope.ADMIN)
   @Mutation(() => CreatedApiKeyType, { description: 'Creates an API key; the answer is the only time its secret is shown.' })
   async createApiKey(@Ctx() ctx: RequestContext, @Arg('name', { description: 'Who or what the key is for, 1 to 200 characters (trimmed).' }) name: string, @Arg('scopes', () => [Scope], { description: 'What the key may do (at least one scope).' }) scopes: Scope[]) {
-    try {
-      return await createApiKey(ctx.em.getKnex(), name, scopes);
-    } catch (error) {
-      throw badUserInput(error instanceof Error ? error.message : String(error), /scope/.test(String(error)) ? 'scopes' : 'name');
-    }
+    // The service throws its own validation errors as BAD_USER_INPUT; anything else (a store that fails) stays internal.
+    return createApiKey(ctx.em.getKnex(), name, scopes);
   }
 
   @Authorized(Scope.ADMIN)
   @Mutation(() => ApiKeyType, { description: 'Requests with the key are refused from now on; the record stays.' })
   async revokeApiKey(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: "The API key's id; NOT_FOUND for an unknown one." }) id: string) {
-    const revoked = /^\d{1,15}$/.test(id) ? await revokeApiKey(ctx.em.getKnex(), Number(id)) : null;
+    const key = idOf(id);
+    const revoked = key === null ? null : await revokeApiKey(ctx.em.getKnex(), key);
     if (!revoked) throw notFound(`no API key has id "${id}"`);
     return revoked;
   }

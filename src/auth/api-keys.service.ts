@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from '@mikro-orm/knex';
+import { badUserInput } from '../common/errors';
 import { parseScopes, type Caller, type Scope } from '../common/scopes';
 import type { Row } from '../db/raw-rows';
 
@@ -32,9 +33,9 @@ function view(row: Row): ApiKeyView {
 /** Creates a key; the secret is returned this once and only its hash is stored. */
 export async function createApiKey(knex: Knex, name: string, scopes: readonly string[]): Promise<{ key: string; apiKey: ApiKeyView }> {
   const cleanName = name.trim();
-  if (cleanName === '' || cleanName.length > 200) throw new Error('a key needs a name of 1 to 200 characters');
-  const granted = parseScopes(scopes);
-  if (granted.length === 0) throw new Error('a key needs at least one scope');
+  if (cleanName === '' || cleanName.length > 200) throw badUserInput('a key needs a name of 1 to 200 characters', 'name');
+  const granted = parseScopes(scopes, 'scopes');
+  if (granted.length === 0) throw badUserInput('a key needs at least one scope', 'scopes');
   const key = `seg_${randomBytes(30).toString('base64url')}`;
   const prefix = KEY_SHAPE.exec(key)![1];
   const now = Date.now();

@@ -1,3 +1,5 @@
+import { badUserInput } from './errors';
+
 /**
  * What an API key may do. `read`: queries; `pii`: unmasked personal data;
  * `write`: segments, personas, scoring models; `ingest`: customers, orders,
@@ -23,8 +25,9 @@ export interface Caller {
 
 export const OPEN_DEMO_CALLER: Caller = { keyId: null, name: 'local demo (open)', scopes: new Set(ALL_SCOPES) };
 
-export function parseScopes(raw: readonly string[]): Scope[] {
+export function parseScopes(raw: readonly string[], path?: string): Scope[] {
   const unknown = raw.filter((scope) => !ALL_SCOPES.includes(scope as Scope));
-  if (unknown.length) throw new Error(`unknown scope${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (scopes: ${ALL_SCOPES.join(', ')})`);
+  if (unknown.length)
+    throw badUserInput(`unknown scope${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (scopes: ${ALL_SCOPES.join(', ')})`, path);
   return ALL_SCOPES.filter((scope) => raw.includes(scope));
 }

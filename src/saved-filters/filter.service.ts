@@ -1,6 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { badUserInput } from '../common/errors';
-import { parseId } from '../common/ids';
+import { idOf, parseId } from '../common/ids';
 import { storedFilter } from '../filter/json';
 import { personaOrderOf } from './persona-order';
 import { filterPredicate } from '../filter/query';
@@ -16,7 +16,7 @@ export function databaseReferences(em: EntityManager): FilterReferences {
 /** The same, through a knex (a transaction sees what it has written). */
 export function storedReferences(knex: Knex): FilterReferences {
   const exists = async (table: string, raw: string) => {
-    const id = /^\d{1,15}$/.test(raw) ? Number(raw) : null;
+    const id = idOf(raw);
     return id !== null && (await knex(table).where('id', id).first('id')) !== undefined;
   };
   return {

@@ -5,6 +5,7 @@ import { pageSize } from '../common/pagination';
 import { DateTimeScalar } from '../graphql/scalars';
 import { CustomerType } from '../customers/customer.types';
 import { countCustomers, listCustomers } from '../customers/customer.service';
+import type { EntityManager } from '@mikro-orm/knex';
 import type { Sql } from '../filter/sql';
 import type { SegmentFilter } from '../filter/types';
 import type { RequestContext } from '../graphql/context';
@@ -16,11 +17,24 @@ import { filterWarnings } from './filter-warnings.service';
 
 @ObjectType('SegmentPreview', { description: 'What a filter selects, before it is saved.' })
 export class SegmentPreviewType {
+  // Each figure is one statement, run only when asked for (size alone costs one). They are getters,
+  // which live on the prototype and so are not enumerable: field resolvers taking @Root() copy a
+  // plain root with Object.assign, which would read every own getter and start statements nobody asked for.
   @Field(() => Int, { description: 'Customers the filter selects at asOf.' })
-  size!: number;
+  get size(): Promise<number> {
+    return (this.counted ??= countCustomers(this.em, this.where));
+  }
 
   @Field(() => Float, { description: 'size / every customer, 0..1; 0 on an empty base.' })
-  shareOfBase!: number;
+  get shareOfBase(): Promise<number> {
+    return Promise.all([this.size, countCustomers(this.em)]).then(([members, base]) => (base === 0 ? 0 : members / base));
+  }
+
+  /** The request's entity manager, for the figures. */
+  em!: EntityManager;
+
+  /** The size once asked for, shared by size and shareOfBase. */
+  private counted?: Promise<number>;
 
   /** The compiled predicate, for the sample and stats. */
   where!: Sql;
@@ -43,20 +57,8 @@ export class SegmentPreviewResolver {
   ): Promise<SegmentPreviewType> {
     const at = asOf ?? ctx.now;
     const where = await requestFilterPredicate(ctx.em, filter, at);
-    // Each figure is one statement, run only when asked for (size alone costs one).
-    let size: Promise<number> | undefined;
-    // An instance, and getters not enumerable: field resolvers taking @Root() copy a plain root with
-    // Object.assign, which would read every getter and start statements nobody asked for.
-    const preview = Object.assign(new SegmentPreviewType(), { where, asOf: at, filter });
-    Object.defineProperty(preview, 'size', { enumerable: false, get: () => (size ??= countCustomers(ctx.em, where)) });
-    Object.defineProperty(preview, 'shareOfBase', {
-      enumerable: false,
-      get: async () => {
-        const [members, base] = await Promise.all([(size ??= countCustomers(ctx.em, where)), countCustomers(ctx.em)]);
-        return base === 0 ? 0 : members / base;
-      },
-    });
-    return preview;
+    // An instance, whose figures are getters of the class (see SegmentPreviewType).
+    return Object.assign(new SegmentPreviewType(), { em: ctx.em, where, asOf: at, filter });
   }
 
   @FieldResolver(() => DateTimeScalar, { nullable: true, description: 'When the metrics refresh that value criteria read ran; null before the first.' })

@@ -44,8 +44,40 @@ export async function refreshMetrics(knex: Knex, asOf: Date, now = new Date()): 
   });
 }
 
+/** One (x, t_x, T) group of customers, as the purchase model is fitted on it and its predictions are written. */
+interface OccasionSummary {
+  x: number;
+  firstDay: number;
+  lastDay: number;
+  tx: number;
+  T: number;
+  weight: number;
+}
+
+/**
+ * The refresh, phase by phase; each phase is one function below, in the order
+ * its statements run. The scratch tables are temporary: created and dropped
+ * inside the phase that uses them.
+ */
 async function refreshWithin(trx: Knex.Transaction, at: number, asOf: Date, now: Date): Promise<ValueModelFit> {
+  await clearMetrics(trx);
+  await summariseOrders(trx, at);
+  await writeCustomerMetrics(trx, at, now);
+  const { summaries, customers, bgnbd } = await fitPurchaseModel(trx, at);
+  const gammaGamma = await fitSpendModel(trx);
+  if (bgnbd) await writePredictions(trx, summaries, bgnbd, gammaGamma);
+  const fit = { computedAt: now, asOf, customers, bgnbd, gammaGamma };
+  await recordFit(trx, fit);
+  return fit;
+}
+
+/** Every customer's row is rewritten: the previous refresh's rows go first (readers still see them until commit). */
+async function clearMetrics(trx: Knex.Transaction): Promise<void> {
   await trx('customer_metrics').delete();
+}
+
+/** Per-customer order totals, occasions and RFM ranks as of `at`, into the scratch table order_summary. */
+async function summariseOrders(trx: Knex.Transaction, at: number): Promise<void> {
   // One pass over the orders into a keyed scratch table (per-day occasions,
   // then per-customer totals and RFM ranks), then one insert of every customer
   // joined to it: a window-function subquery joined straight to customers has
@@ -80,6 +112,10 @@ async function refreshWithin(trx: Knex.Transaction, at: number, asOf: Date, now:
                  group by customer_id) c) ranked`,
     [at, at],
   );
+}
+
+/** Every customer's row of customer_metrics, from order_summary (then dropped); RFM segments included. */
+async function writeCustomerMetrics(trx: Knex.Transaction, at: number, now: Date): Promise<void> {
   // RFM quintiles among customers with an order; ties share a score.
   const segment = rfmSegmentSql('s.recency_score', 's.frequency_score');
   await trx.raw(
@@ -93,7 +129,13 @@ async function refreshWithin(trx: Knex.Transaction, at: number, asOf: Date, now:
     [...segment.bindings, at, now.getTime()],
   );
   await trx.raw('drop table order_summary');
+}
 
+/** The BG/NBD purchase model, fitted on customers grouped by (x, t_x, T); null when nobody came back. */
+async function fitPurchaseModel(
+  trx: Knex.Transaction,
+  at: number,
+): Promise<{ summaries: OccasionSummary[]; customers: number; bgnbd: ValueModelFit['bgnbd'] }> {
   // The fits add up per-group terms: groups are read in one fixed order so that
   // both databases (whose grouping returns rows in different orders) fit the same numbers.
   const triples: Array<{ x: number | string; first_day: number | string; last_day: number | string; weight: number | string }> = await trx.raw(
@@ -102,7 +144,7 @@ async function refreshWithin(trx: Knex.Transaction, at: number, asOf: Date, now:
      group by repeat_occasions, first_occasion_day, last_occasion_day order by 1, 2, 3`,
   ).then(rowsOf);
   const weeks = (days: number) => days / WEEK_DAYS;
-  const summaries = triples.map((row) => ({
+  const summaries: OccasionSummary[] = triples.map((row) => ({
     x: Number(row.x),
     firstDay: Number(row.first_day),
     lastDay: Number(row.last_day),
@@ -112,48 +154,63 @@ async function refreshWithin(trx: Knex.Transaction, at: number, asOf: Date, now:
   }));
   const customers = summaries.reduce((sum, s) => sum + s.weight, 0);
   const bgnbd = summaries.some((s) => s.x > 0) ? fitBgNbd(summaries) : null;
+  return { summaries, customers, bgnbd };
+}
 
+/** The Gamma-Gamma spend model over repeat customers with a positive spend; null below two of them. */
+async function fitSpendModel(trx: Knex.Transaction): Promise<ValueModelFit['gammaGamma']> {
   const spends: Array<{ x: number | string; m: number | string; weight: number | string }> = await trx.raw(
     `select repeat_occasions as x, repeat_occasion_value as m, count(*) as weight from customer_metrics
      where repeat_occasions > 0 and repeat_occasion_value > 0 group by repeat_occasions, repeat_occasion_value order by 1, 2`,
   ).then(rowsOf);
   const spendSummaries = spends.map((row) => ({ x: Number(row.x), m: Number(row.m), weight: Number(row.weight) }));
   const spenders = spendSummaries.reduce((sum, s) => sum + s.weight, 0);
-  const gammaGamma = spenders >= 2 ? { ...fitGammaGamma(spendSummaries), customers: spenders } : null;
+  return spenders >= 2 ? { ...fitGammaGamma(spendSummaries), customers: spenders } : null;
+}
 
-  if (bgnbd) {
-    await trx.raw('create temporary table value_predictions (x integer, first_day integer, last_day integer, p_alive double precision, e90 double precision, dp12 double precision)');
-    const rows = summaries.map((s) => {
-      const expected = (weeksAhead: number) => expectedPurchases(bgnbd, weeksAhead, s.x, s.tx, s.T);
-      let discounted = 0;
-      for (let month = 1; month <= 12; month++) {
-        discounted += (expected(month * MONTH_WEEKS) - expected((month - 1) * MONTH_WEEKS)) / Math.pow(1 + MONTHLY_DISCOUNT, month);
-      }
-      return { x: s.x, first_day: s.firstDay, last_day: s.lastDay, p_alive: probabilityAlive(bgnbd, s.x, s.tx, s.T), e90: expected(NEXT_90_DAYS_WEEKS), dp12: discounted };
-    });
-    for (const part of chunks(rows)) await trx('value_predictions').insert(part);
-    const spend = gammaGamma
-      ? // E[M | x, m] = p (v + x m) / (p x + q − 1), times the discounted expected occasions; parameters typed for PostgreSQL.
-        `((cast(? as double precision) * (cast(? as double precision) + v.x * coalesce(customer_metrics.repeat_occasion_value, 0)))
-           / (cast(? as double precision) * v.x + cast(? as double precision) - 1)) * v.dp12`
-      : 'null';
-    await trx.raw(
-      `update customer_metrics set probability_alive = v.p_alive, expected_purchases90d = v.e90, predicted_lifetime_value = ${spend}
-       from value_predictions v
-       where customer_metrics.repeat_occasions = v.x and customer_metrics.first_occasion_day = v.first_day and customer_metrics.last_occasion_day = v.last_day`,
-      gammaGamma ? [gammaGamma.p, gammaGamma.v, gammaGamma.p, gammaGamma.q] : [],
-    );
-    await trx.raw('drop table value_predictions');
-  }
-
-  await trx('value_models').insert({
-    computed_at: now.getTime(),
-    as_of: at,
-    customers,
-    bgnbd: bgnbd ? JSON.stringify(bgnbd) : null,
-    gamma_gamma: gammaGamma ? JSON.stringify(gammaGamma) : null,
+/**
+ * Each group's predictions (alive, purchases in 90 days, 12-month value) go
+ * back to customer_metrics in bulk, through a scratch table joined on the group.
+ */
+async function writePredictions(
+  trx: Knex.Transaction,
+  summaries: OccasionSummary[],
+  bgnbd: NonNullable<ValueModelFit['bgnbd']>,
+  gammaGamma: ValueModelFit['gammaGamma'],
+): Promise<void> {
+  await trx.raw('create temporary table value_predictions (x integer, first_day integer, last_day integer, p_alive double precision, e90 double precision, dp12 double precision)');
+  const rows = summaries.map((s) => {
+    const expected = (weeksAhead: number) => expectedPurchases(bgnbd, weeksAhead, s.x, s.tx, s.T);
+    let discounted = 0;
+    for (let month = 1; month <= 12; month++) {
+      discounted += (expected(month * MONTH_WEEKS) - expected((month - 1) * MONTH_WEEKS)) / Math.pow(1 + MONTHLY_DISCOUNT, month);
+    }
+    return { x: s.x, first_day: s.firstDay, last_day: s.lastDay, p_alive: probabilityAlive(bgnbd, s.x, s.tx, s.T), e90: expected(NEXT_90_DAYS_WEEKS), dp12: discounted };
   });
-  return { computedAt: now, asOf, customers, bgnbd, gammaGamma };
+  for (const part of chunks(rows)) await trx('value_predictions').insert(part);
+  const spend = gammaGamma
+    ? // E[M | x, m] = p (v + x m) / (p x + q − 1), times the discounted expected occasions; parameters typed for PostgreSQL.
+      `((cast(? as double precision) * (cast(? as double precision) + v.x * coalesce(customer_metrics.repeat_occasion_value, 0)))
+         / (cast(? as double precision) * v.x + cast(? as double precision) - 1)) * v.dp12`
+    : 'null';
+  await trx.raw(
+    `update customer_metrics set probability_alive = v.p_alive, expected_purchases90d = v.e90, predicted_lifetime_value = ${spend}
+     from value_predictions v
+     where customer_metrics.repeat_occasions = v.x and customer_metrics.first_occasion_day = v.first_day and customer_metrics.last_occasion_day = v.last_day`,
+    gammaGamma ? [gammaGamma.p, gammaGamma.v, gammaGamma.p, gammaGamma.q] : [],
+  );
+  await trx.raw('drop table value_predictions');
+}
+
+/** The fitted parameters, kept as the refresh's record (value_models). */
+async function recordFit(trx: Knex.Transaction, fit: ValueModelFit): Promise<void> {
+  await trx('value_models').insert({
+    computed_at: fit.computedAt.getTime(),
+    as_of: fit.asOf.getTime(),
+    customers: fit.customers,
+    bgnbd: fit.bgnbd ? JSON.stringify(fit.bgnbd) : null,
+    gamma_gamma: fit.gammaGamma ? JSON.stringify(fit.gammaGamma) : null,
+  });
 }
 
 /** When the latest refresh was computed, or null before the first. */
