@@ -15,6 +15,7 @@ import { FilterError, prepareFilter, savedRef, type PreparedFilter } from '../fi
 import { directReferences } from '../filter/references';
 import { databaseReferences } from '../saved-filters/filter.service';
 import { savedUsersOf } from '../saved-filters/saved-users';
+import { insertReturningId } from '../db/insert-id';
 
 export interface SegmentInputData {
   name: string;
@@ -74,8 +75,7 @@ export async function createSegment(em: EntityManager, input: SegmentInputData):
   const now = Date.now();
   const id = await knex.transaction(async (trx) => {
     const row = { name, description, filter: JSON.stringify(filterToJson(input.filter)), definition, version: 1, created_at: now, updated_at: now };
-    const [inserted] = await trx('segments').insert(row).returning('id');
-    const segmentId = Number(typeof inserted === 'object' ? inserted.id : inserted);
+    const segmentId = await insertReturningId(trx, 'segments', row);
     await writeReferences(trx, segmentId, input.filter);
     return segmentId;
   });
