@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/knex';
 import { dialectName } from '../db/dialect-name';
 import { filterPredicate } from '../filter/query';
 import { dialectFor } from '../filter/dialect';
-import { notNull, sql, type Sql } from '../filter/sql';
+import { revenueUpTo } from '../filter/orders';
+import { sql } from '../filter/sql';
 import type { SegmentFilter } from '../filter/types';
 import { savedLookups } from '../filter/validate';
 import { prepareRequestPersonaAssignment } from '../saved-filters/persona-assignment';
@@ -34,10 +35,6 @@ export interface MarketMapData {
 /** The column of a map asked without columns. */
 export const ALL = 'all';
 
-/** A customer's revenue: their orders at or before asOf, through the (customer_id, time) index. */
-export const revenueSql = (asOf: Date): Sql =>
-  notNull(sql('coalesce((select sum(o.amount) from orders o where o.customer_id = c.id and o.ordered_at <= ?), 0)', asOf.getTime()));
-
 /**
  * The market map: every customer the filter selects, counted and summed by
  * (row key, column key) in one grouped statement. Axes list every key of a
@@ -56,7 +53,7 @@ export async function marketMap(em: EntityManager, rows: Dimension, columns: Dim
   const rowKey = rowAxis.key(context);
   const columnKey = columnAxis ? columnAxis.key(context) : sql('null');
   const where = filterPredicate(knex, prepared, asOf);
-  const revenue = revenueSql(asOf);
+  const revenue = revenueUpTo(asOf);
   const grouped: Array<{ row_key: unknown; column_key: unknown; customers: number | string; revenue: number | string | null }> = await knex
     .select('row_key', 'column_key', knex.raw('count(*) as customers'), knex.raw('sum(revenue) as revenue'))
     .from(
