@@ -1,11 +1,9 @@
 import type { EntityManager } from '@mikro-orm/knex';
-import { dialectName } from '../db/dialect-name';
 import { filterPredicate } from '../filter/query';
-import { dialectFor } from '../filter/dialect';
 import { revenueUpTo } from '../filter/orders';
 import { sql } from '../filter/sql';
 import type { SegmentFilter } from '../filter/types';
-import { savedLookups } from '../filter/validate';
+import { compileContextFor } from '../filter/context';
 import { prepareRequestPersonaAssignment } from '../saved-filters/persona-assignment';
 import { prepareRequestFilter } from '../saved-filters/filter.service';
 import { Dimension, DIMENSIONS, keyOf, type DimensionContext, type DimensionDefinition } from './dimensions';
@@ -47,7 +45,7 @@ export async function marketMap(em: EntityManager, rows: Dimension, columns: Dim
   // Every persona's filter is read only when an axis assigns personas.
   const byPersona = rows === Dimension.PERSONA || columns === Dimension.PERSONA;
   const prepared = byPersona ? await prepareRequestPersonaAssignment(em, filter) : await prepareRequestFilter(em, filter);
-  const context: DimensionContext = { asOf, compile: { asOf, dialect: dialectFor(dialectName(knex)), ...savedLookups(prepared) } };
+  const context: DimensionContext = { asOf, compile: compileContextFor(knex, prepared, asOf) };
   const rowAxis = DIMENSIONS[rows];
   const columnAxis = columns ? DIMENSIONS[columns] : null;
   const rowKey = rowAxis.key(context);
