@@ -11,7 +11,7 @@ import type { SegmentFilter } from '../filter/types';
 import { FilterError, prepareFilter, preparePersonaAssignment, savedRef, type PreparedFilter } from '../filter/validate';
 import { databaseReferences, storedReferences } from '../saved-filters/filter.service';
 import { savedNames } from '../segments/segment.service';
-import { savedUsersOf } from '../saved-filters/saved-users';
+import { savedUsersOf } from '../saved-filters/references';
 import { PERSONA_ORDER } from '../saved-filters/persona-order';
 import { insertReturningId } from '../db/insert-id';
 

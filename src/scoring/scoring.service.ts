@@ -6,7 +6,7 @@ import { filterToJson, storedFilter } from '../filter/json';
 import { RULE_POINTS, type ScoringRuleDefinition, type SegmentFilter } from '../filter/types';
 import { FilterError, prepareScoringRules } from '../filter/validate';
 import { databaseReferences } from '../saved-filters/filter.service';
-import { savedUsersOf } from '../saved-filters/saved-users';
+import { savedUsersOf } from '../saved-filters/references';
 import type { Row } from '../db/raw-rows';
 import { insertReturningId } from '../db/insert-id';
 
