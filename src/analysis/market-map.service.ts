@@ -1,10 +1,9 @@
 import type { EntityManager } from '@mikro-orm/knex';
-import { dialectName } from '../db/dialect-name';
 import { filterPredicate } from '../filter/query';
-import { dialectFor } from '../filter/dialect';
-import { notNull, sql, type Sql } from '../filter/sql';
+import { revenueUpTo } from '../filter/orders';
+import { sql } from '../filter/sql';
 import type { SegmentFilter } from '../filter/types';
-import { savedLookups } from '../filter/validate';
+import { compileContextFor } from '../filter/context';
 import { prepareRequestPersonaAssignment } from '../saved-filters/persona-assignment';
 import { prepareRequestFilter } from '../saved-filters/filter.service';
 import { Dimension, DIMENSIONS, keyOf, type DimensionContext, type DimensionDefinition } from './dimensions';
@@ -34,10 +33,6 @@ export interface MarketMapData {
 /** The column of a map asked without columns. */
 export const ALL = 'all';
 
-/** A customer's revenue: their orders at or before asOf, through the (customer_id, time) index. */
-export const revenueSql = (asOf: Date): Sql =>
-  notNull(sql('coalesce((select sum(o.amount) from orders o where o.customer_id = c.id and o.ordered_at <= ?), 0)', asOf.getTime()));
-
 /**
  * The market map: every customer the filter selects, counted and summed by
  * (row key, column key) in one grouped statement. Axes list every key of a
@@ -50,13 +45,13 @@ export async function marketMap(em: EntityManager, rows: Dimension, columns: Dim
   // Every persona's filter is read only when an axis assigns personas.
   const byPersona = rows === Dimension.PERSONA || columns === Dimension.PERSONA;
   const prepared = byPersona ? await prepareRequestPersonaAssignment(em, filter) : await prepareRequestFilter(em, filter);
-  const context: DimensionContext = { asOf, compile: { asOf, dialect: dialectFor(dialectName(knex)), ...savedLookups(prepared) } };
+  const context: DimensionContext = { asOf, compile: compileContextFor(knex, prepared, asOf) };
   const rowAxis = DIMENSIONS[rows];
   const columnAxis = columns ? DIMENSIONS[columns] : null;
   const rowKey = rowAxis.key(context);
   const columnKey = columnAxis ? columnAxis.key(context) : sql('null');
   const where = filterPredicate(knex, prepared, asOf);
-  const revenue = revenueSql(asOf);
+  const revenue = revenueUpTo(asOf);
   const grouped: Array<{ row_key: unknown; column_key: unknown; customers: number | string; revenue: number | string | null }> = await knex
     .select('row_key', 'column_key', knex.raw('count(*) as customers'), knex.raw('sum(revenue) as revenue'))
     .from(

@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import { rowsOf } from '../db/raw-rows';
 import { ageAt } from '../common/dates';
+import { ordersUpTo } from '../filter/orders';
 import { joinSql, sql, template, type Sql } from '../filter/sql';
 import { preferredChannelSql } from './preferred-channel';
 
@@ -42,7 +43,7 @@ export async function populationFigures(knex: Knex, where: Sql, asOf: Date, face
   const branches: Sql[] = [
     sql("select 'size' as facet, null as bucket, count(*) as n, 0 as amount from members"),
     sql("select 'base', null, count(*), 0 from customers"),
-    sql("select 'revenue', null, count(*), coalesce(sum(o.amount), 0) from orders o join members m on m.id = o.customer_id where o.ordered_at <= ?", asOf.getTime()),
+    template("select 'revenue', null, count(*), coalesce(sum(t.amount), 0) from orders t join members m on m.id = t.customer_id where $", ordersUpTo(asOf)),
   ];
   if (facets.includes('country')) branches.push(sql("select 'country', country, count(*), 0 from members group by country"));
   if (facets.includes('lifecycle')) branches.push(sql("select 'lifecycle', lifecycle_stage, count(*), 0 from members group by lifecycle_stage"));

@@ -3,6 +3,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { badUserInput } from '../common/errors';
 import { parseScopes, type Caller, type Scope } from '../common/scopes';
 import type { Row } from '../db/raw-rows';
+import { insertReturningId } from '../db/insert-id';
 
 /** A key reads `seg_` + 8 characters shown in listings (the prefix) + 32 secret ones. */
 const KEY_SHAPE = /^seg_([A-Za-z0-9_-]{8})([A-Za-z0-9_-]{32})$/;
@@ -39,10 +40,13 @@ export async function createApiKey(knex: Knex, name: string, scopes: readonly st
   const key = `seg_${randomBytes(30).toString('base64url')}`;
   const prefix = KEY_SHAPE.exec(key)![1];
   const now = Date.now();
-  const [inserted] = await knex('api_keys')
-    .insert({ name: cleanName, secret_hash: hashSecret(key), prefix, scopes: JSON.stringify(granted), created_at: now })
-    .returning('id');
-  const id = Number(typeof inserted === 'object' ? inserted.id : inserted);
+  const id = await insertReturningId(knex, 'api_keys', {
+    name: cleanName,
+    secret_hash: hashSecret(key),
+    prefix,
+    scopes: JSON.stringify(granted),
+    created_at: now,
+  });
   return { key, apiKey: view(await knex('api_keys').where('id', id).first()) };
 }
 

@@ -1,4 +1,4 @@
-import { Gender, LifecycleStage } from '../common/enums';
+import type { Gender, LifecycleStage } from '../common/enums';
 import { bool, jsonValue, millis } from './batch';
 
 /** Attribute and property keys (docs/API.md). */
@@ -34,59 +34,69 @@ export interface CustomerState {
   createdAt: Date;
 }
 
-/** The column of each customer field (shared with the filter compiler). */
-export const CUSTOMER_COLUMNS: Record<keyof CustomerState, string> = {
-  email: 'email',
-  phone: 'phone',
-  firstName: 'first_name',
-  lastName: 'last_name',
-  birthDate: 'birth_date',
-  gender: 'gender',
-  country: 'country',
-  region: 'region',
-  city: 'city',
-  postalCode: 'postal_code',
-  companyName: 'company_name',
-  industry: 'industry',
-  companySize: 'company_size',
-  jobTitle: 'job_title',
-  jobFunction: 'job_function',
-  lifecycleStage: 'lifecycle_stage',
-  acquisitionSource: 'acquisition_source',
-  interests: 'interests',
-  emailOptIn: 'email_opt_in',
-  smsOptIn: 'sms_opt_in',
-  attributes: 'attributes',
-  lastVerifiedAt: 'last_verified_at',
-  createdAt: 'created_at',
+/** How a customer column is stored, so that rows are read and written from this one map. */
+export type CustomerColumnKind = 'text' | 'integer' | 'date' | 'boolean' | 'json';
+
+export interface CustomerColumn {
+  name: string;
+  kind: CustomerColumnKind;
+}
+
+/**
+ * The column of each customer field and how it is stored: the one definition
+ * that reading rows, writing rows and the filter compiler use (a test holds
+ * the Customer entity to it).
+ */
+export const CUSTOMER_COLUMNS: Readonly<Record<keyof CustomerState, CustomerColumn>> = {
+  email: { name: 'email', kind: 'text' },
+  phone: { name: 'phone', kind: 'text' },
+  firstName: { name: 'first_name', kind: 'text' },
+  lastName: { name: 'last_name', kind: 'text' },
+  birthDate: { name: 'birth_date', kind: 'date' },
+  gender: { name: 'gender', kind: 'text' },
+  country: { name: 'country', kind: 'text' },
+  region: { name: 'region', kind: 'text' },
+  city: { name: 'city', kind: 'text' },
+  postalCode: { name: 'postal_code', kind: 'text' },
+  companyName: { name: 'company_name', kind: 'text' },
+  industry: { name: 'industry', kind: 'text' },
+  companySize: { name: 'company_size', kind: 'integer' },
+  jobTitle: { name: 'job_title', kind: 'text' },
+  jobFunction: { name: 'job_function', kind: 'text' },
+  lifecycleStage: { name: 'lifecycle_stage', kind: 'text' },
+  acquisitionSource: { name: 'acquisition_source', kind: 'text' },
+  interests: { name: 'interests', kind: 'json' },
+  emailOptIn: { name: 'email_opt_in', kind: 'boolean' },
+  smsOptIn: { name: 'sms_opt_in', kind: 'boolean' },
+  attributes: { name: 'attributes', kind: 'json' },
+  lastVerifiedAt: { name: 'last_verified_at', kind: 'date' },
+  createdAt: { name: 'created_at', kind: 'date' },
 };
+
+export const CUSTOMER_FIELDS = Object.keys(CUSTOMER_COLUMNS) as ReadonlyArray<keyof CustomerState>;
+
+/** A stored value (either database) in its JS form. */
+function readColumn(kind: CustomerColumnKind, value: unknown): unknown {
+  switch (kind) {
+    case 'text':
+      return value;
+    case 'integer':
+      return value === null ? null : Number(value);
+    case 'date':
+      return millis(value) === null ? null : new Date(millis(value)!);
+    case 'boolean':
+      return bool(value);
+    case 'json':
+      return jsonValue(value);
+  }
+}
 
 /** A stored customer row (either database) in its JS form. */
 export function stateFromRow(row: Record<string, unknown>): CustomerState {
-  const date = (value: unknown) => (millis(value) === null ? null : new Date(millis(value)!));
-  return {
-    email: row.email as string | null,
-    phone: row.phone as string | null,
-    firstName: row.first_name as string | null,
-    lastName: row.last_name as string | null,
-    birthDate: date(row.birth_date),
-    gender: row.gender as Gender | null,
-    country: row.country as string | null,
-    region: row.region as string | null,
-    city: row.city as string | null,
-    postalCode: row.postal_code as string | null,
-    companyName: row.company_name as string | null,
-    industry: row.industry as string | null,
-    companySize: row.company_size === null ? null : Number(row.company_size),
-    jobTitle: row.job_title as string | null,
-    jobFunction: row.job_function as string | null,
-    lifecycleStage: row.lifecycle_stage as LifecycleStage,
-    acquisitionSource: row.acquisition_source as string | null,
-    interests: jsonValue<string[]>(row.interests),
-    emailOptIn: bool(row.email_opt_in),
-    smsOptIn: bool(row.sms_opt_in),
-    attributes: jsonValue<Record<string, FlatValue>>(row.attributes),
-    lastVerifiedAt: date(row.last_verified_at),
-    createdAt: date(row.created_at)!,
-  };
+  const state: Record<string, unknown> = {};
+  for (const field of CUSTOMER_FIELDS) {
+    const { name, kind } = CUSTOMER_COLUMNS[field];
+    state[field] = readColumn(kind, row[name]);
+  }
+  return state as unknown as CustomerState;
 }

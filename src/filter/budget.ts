@@ -1,7 +1,8 @@
 import { compileFilter, compilePersonaAssignment, compileScore, type CompileContext } from './compile';
 import { POSTGRESQL_DIALECT, SQLITE_DIALECT } from './dialect';
 import type { Sql } from './sql';
-import { FilterError, savedLookups, type PreparedFilter } from './prepared';
+import { compileContext } from './context';
+import { FilterError, type PreparedFilter } from './prepared';
 
 /**
  * Bound values one compiled filter, score or persona assignment may carry.
@@ -17,9 +18,8 @@ export const STATEMENT_BUDGET = { parameters: 10_000 } as const;
 const MEASURED_AT = new Date(0);
 
 function parameters(compile: (context: CompileContext) => Sql, prepared: PreparedFilter): number {
-  const lookups = savedLookups(prepared);
   return Math.max(
-    ...[SQLITE_DIALECT, POSTGRESQL_DIALECT].map((dialect) => compile({ asOf: MEASURED_AT, dialect, ...lookups }).bindings.length),
+    ...[SQLITE_DIALECT, POSTGRESQL_DIALECT].map((dialect) => compile(compileContext(dialect, prepared, MEASURED_AT)).bindings.length),
   );
 }
 

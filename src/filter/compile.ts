@@ -14,6 +14,7 @@ import type {
   TagFilter,
 } from './types';
 import { IDENTITY_STRING_FIELDS, SCORE_RANGE, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
+import { activityConditions, orderTotal } from './orders';
 import { ageCutoff, windowInterval, withinLastDays, type Interval } from './window';
 
 /**
@@ -204,13 +205,6 @@ function compileJsonAttribute(column: string, filter: AttributeFilter, dialect: 
   return and(parts);
 }
 
-/** The conditions on rows `t` of orders or events: inside the window (never past asOf) and matching. */
-function activityConditions(timeColumn: string, interval: Interval, conditions: Sql[]): Sql {
-  const window = [sql(`t.${timeColumn} <= ?`, interval.to)];
-  if (interval.from !== null) window.push(sql(`t.${timeColumn} >= ?`, interval.from));
-  return and([...window, ...conditions]);
-}
-
 const isOnly = (filter: IntFilter, operator: string, value: number) => {
   const set = Object.entries(filter).filter(([, v]) => v !== null && v !== undefined);
   return set.length === 1 && set[0][0] === operator && set[0][1] === value;
@@ -283,8 +277,7 @@ function compilePurchase(criterion: PurchaseCriterion, context: CompileContext, 
     const holdsOnNone = matchNumber(0, criterion.totalAmount) && (criterion.count == null || matchNumber(0, criterion.count));
     return groupedAggregate('orders', rows, having, holdsOnNone);
   }
-  const total = notNull(template('coalesce((select sum(t.amount) from orders t where t.customer_id = c.id and $), 0)', rows));
-  const parts = [compileNumber(total, criterion.totalAmount, context.dialect)];
+  const parts = [compileNumber(orderTotal(rows), criterion.totalAmount, context.dialect)];
   if (criterion.count != null) parts.push(compileCount('orders', rows, criterion.count, shape, context.dialect));
   return and(parts);
 }

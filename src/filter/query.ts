@@ -1,22 +1,17 @@
 import type { Knex } from '@mikro-orm/knex';
-import { compileFilter, compileScore, type CompileContext } from './compile';
-import { dialectName } from '../db/dialect-name';
-import { dialectFor } from './dialect';
+import { compileFilter, compileScore } from './compile';
+import { compileContextFor } from './context';
 import type { Sql } from './sql';
-import { savedLookups, type PreparedFilter } from './validate';
-
-function compileContext(knex: Knex, prepared: PreparedFilter, asOf: Date): CompileContext {
-  return { asOf, dialect: dialectFor(dialectName(knex)), ...savedLookups(prepared) };
-}
+import type { PreparedFilter } from './validate';
 
 /** The predicate of a prepared filter over `customers as c`, for this database and instant. */
 export function filterPredicate(knex: Knex, prepared: PreparedFilter, asOf: Date): Sql {
-  return compileFilter(prepared.filter, compileContext(knex, prepared, asOf));
+  return compileFilter(prepared.filter, compileContextFor(knex, prepared, asOf));
 }
 
 /** A customer's score under a scoring model (prepared with prepareScoringModel or reached by the filter), over `customers as c`. */
 export function scoreExpression(knex: Knex, prepared: PreparedFilter, modelId: string, asOf: Date): Sql {
-  return compileScore(modelId, compileContext(knex, prepared, asOf));
+  return compileScore(modelId, compileContextFor(knex, prepared, asOf));
 }
 
 /** Ids of the customers a filter selects, in one statement (tests and the reference comparison). */

@@ -182,7 +182,7 @@ const IDENTITY_STRING_FIELD_NAMES = [
 export type IdentityStringField = (typeof IDENTITY_STRING_FIELD_NAMES)[number];
 
 export const IDENTITY_STRING_FIELDS = Object.fromEntries(
-  IDENTITY_STRING_FIELD_NAMES.map((field) => [field, CUSTOMER_COLUMNS[field]]),
+  IDENTITY_STRING_FIELD_NAMES.map((field) => [field, CUSTOMER_COLUMNS[field].name]),
 ) as Record<IdentityStringField, string>;
 
 /** Value criteria and their customer_metrics column. */

@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import { insertRows, jsonText, selectWhereIn, chunks } from '../db/batch';
-import { CUSTOMER_COLUMNS, stateFromRow, type CustomerState, type FlatValue } from '../db/customer-row';
+import { CUSTOMER_COLUMNS, CUSTOMER_FIELDS, stateFromRow, type CustomerState, type FlatValue } from '../db/customer-row';
 import { transactionWithRetry } from '../db/retry';
 import { Gender, LifecycleStage } from '../common/enums';
 import { BatchTally, type IngestResult } from './ingest-result';
@@ -112,15 +112,15 @@ export function customerPatch(item: CustomerItem): { externalId: string; patch: 
 }
 
 function sameState(a: CustomerState, b: CustomerState): boolean {
-  return (Object.keys(CUSTOMER_COLUMNS) as Array<keyof CustomerState>).every((field) => canonical(a[field]) === canonical(b[field]));
+  return CUSTOMER_FIELDS.every((field) => canonical(a[field]) === canonical(b[field]));
 }
 
 function rowFromState(externalId: string, state: CustomerState, updatedAt: number): Record<string, unknown> {
   const row: Record<string, unknown> = { external_id: externalId, updated_at: updatedAt };
-  for (const field of Object.keys(CUSTOMER_COLUMNS) as Array<keyof CustomerState>) {
+  for (const field of CUSTOMER_FIELDS) {
+    const { name, kind } = CUSTOMER_COLUMNS[field];
     const value = state[field];
-    row[CUSTOMER_COLUMNS[field]] =
-      value instanceof Date ? value.getTime() : field === 'interests' || field === 'attributes' ? jsonText(value) : value;
+    row[name] = value instanceof Date ? value.getTime() : kind === 'json' ? jsonText(value) : value;
   }
   return row;
 }
@@ -214,7 +214,9 @@ async function writeChanged(trx: Knex.Transaction, pending: Map<string, Pending>
   const changed = [...pending.entries()].filter(([, entry]) => entry.changed);
   const stamp = now.getTime();
   const rowsOf = (isNew: boolean) => changed.filter(([, entry]) => entry.isNew === isNew).map(([externalId, entry]) => rowFromState(externalId, entry.state, stamp));
-  const updatable = Object.values(CUSTOMER_COLUMNS).concat('updated_at');
+  const updatable = Object.values(CUSTOMER_COLUMNS)
+    .map((column) => column.name)
+    .concat('updated_at');
   for (const part of chunks(rowsOf(false))) await trx('customers').insert(part).onConflict('external_id').merge(updatable);
   await insertRows(trx, 'customers', rowsOf(true));
 

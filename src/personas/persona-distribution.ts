@@ -1,17 +1,15 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { UNASSIGNED } from '../analysis/dimensions';
 import type { BucketData } from '../analysis/population';
-import { dialectName } from '../db/dialect-name';
 import { compilePersonaAssignment } from '../filter/compile';
-import { dialectFor } from '../filter/dialect';
-import { savedLookups } from '../filter/validate';
+import { compileContextFor } from '../filter/context';
 import { prepareRequestPersonaAssignment } from '../saved-filters/persona-assignment';
 
 /** Customers per persona as of asOf, in assignment order, then "unassigned": one grouped statement; the buckets sum to the base. */
 export async function personaDistribution(em: EntityManager, asOf: Date): Promise<BucketData[]> {
   const knex = em.getKnex();
   const prepared = await prepareRequestPersonaAssignment(em);
-  const assignment = compilePersonaAssignment({ asOf, dialect: dialectFor(dialectName(knex)), ...savedLookups(prepared) });
+  const assignment = compilePersonaAssignment(compileContextFor(knex, prepared, asOf));
   const rows: Array<{ persona: number | string | null; n: number | string }> = await knex
     .select('persona', knex.raw('count(*) as n'))
     .from(knex('customers as c').select(knex.raw(`${assignment.text} as persona`, assignment.bindings)).as('assigned'))

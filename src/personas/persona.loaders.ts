@@ -1,12 +1,10 @@
 import DataLoader from 'dataloader';
 import { preferredChannelLoader } from '../analysis/preferred-channel';
-import { dialectName } from '../db/dialect-name';
 import { defineLoader } from '../graphql/loaders';
 import type { Persona } from '../entities';
 import type { Channel } from '../common/enums';
 import { compilePersonaAssignment } from '../filter/compile';
-import { dialectFor } from '../filter/dialect';
-import { savedLookups } from '../filter/validate';
+import { compileContextFor } from '../filter/context';
 import { prepareRequestPersonaAssignment } from '../saved-filters/persona-assignment';
 import { listPersonas } from './persona.service';
 
@@ -23,7 +21,7 @@ export const personaOfCustomerLoader = defineLoader(
       const prepared = await prepareRequestPersonaAssignment(em);
       const personas = await listPersonas(em);
       if (personas.length === 0) return customerIds.map(() => null);
-      const assignment = compilePersonaAssignment({ asOf: now, dialect: dialectFor(dialectName(knex)), ...savedLookups(prepared) });
+      const assignment = compilePersonaAssignment(compileContextFor(knex, prepared, now));
       const rows: Array<{ id: number | string; persona: number | string | null }> = await knex('customers as c')
         .select('c.id', knex.raw(`${assignment.text} as persona`, assignment.bindings))
         .whereIn('c.id', [...customerIds]);

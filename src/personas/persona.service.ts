@@ -11,8 +11,9 @@ import type { SegmentFilter } from '../filter/types';
 import { FilterError, prepareFilter, preparePersonaAssignment, savedRef, type PreparedFilter } from '../filter/validate';
 import { databaseReferences, storedReferences } from '../saved-filters/filter.service';
 import { savedNames } from '../segments/segment.service';
-import { savedUsersOf } from '../saved-filters/saved-users';
+import { savedUsersOf } from '../saved-filters/references';
 import { PERSONA_ORDER } from '../saved-filters/persona-order';
+import { insertReturningId } from '../db/insert-id';
 
 export const PERSONA_LIMITS = {
   /** Every persona's filter is part of the assignment of the ones after it: a bounded number keeps that statement bounded. */
@@ -56,8 +57,7 @@ async function writeChecked(knex: Knex, input: PersonaInputData, existing?: Pers
     } else {
       const [{ n }] = await trx('personas').count({ n: '*' });
       if (Number(n) >= PERSONA_LIMITS.count) throw badUserInput(`there are at most ${PERSONA_LIMITS.count} personas: delete or merge one first`, 'input');
-      const [inserted] = await trx('personas').insert({ ...row, created_at: now }).returning('id');
-      id = Number(typeof inserted === 'object' ? inserted.id : inserted);
+      id = await insertReturningId(trx, 'personas', { ...row, created_at: now });
     }
     const references = storedReferences(trx);
     let prepared: PreparedFilter;

@@ -6,8 +6,9 @@ import { filterToJson, storedFilter } from '../filter/json';
 import { RULE_POINTS, type ScoringRuleDefinition, type SegmentFilter } from '../filter/types';
 import { FilterError, prepareScoringRules } from '../filter/validate';
 import { databaseReferences } from '../saved-filters/filter.service';
-import { savedUsersOf } from '../saved-filters/saved-users';
+import { savedUsersOf } from '../saved-filters/references';
 import type { Row } from '../db/raw-rows';
+import { insertReturningId } from '../db/insert-id';
 
 export const SCORING_LIMITS = { rules: 100 } as const;
 
@@ -104,8 +105,7 @@ export async function createScoringModel(em: EntityManager, input: ScoringModelI
   const knex = em.getKnex();
   const now = Date.now();
   const id = await knex.transaction(async (trx) => {
-    const [inserted] = await trx('scoring_models').insert({ name, description, created_at: now, updated_at: now }).returning('id');
-    const modelId = Number(typeof inserted === 'object' ? inserted.id : inserted);
+    const modelId = await insertReturningId(trx, 'scoring_models', { name, description, created_at: now, updated_at: now });
     await writeRules(trx, modelId, rules);
     return modelId;
   });

@@ -12,9 +12,9 @@ import { filterPredicate } from '../filter/query';
 import { likeLiteral, type Sql } from '../filter/sql';
 import type { SegmentFilter } from '../filter/types';
 import { FilterError, prepareFilter, savedRef, type PreparedFilter } from '../filter/validate';
-import { directReferences } from '../filter/references';
 import { databaseReferences } from '../saved-filters/filter.service';
-import { savedUsersOf } from '../saved-filters/saved-users';
+import { forgetSegmentReferences, savedUsersOf, segmentNeighbours, writeSegmentReferences } from '../saved-filters/references';
+import { insertReturningId } from '../db/insert-id';
 
 export interface SegmentInputData {
   name: string;
@@ -49,12 +49,6 @@ async function definitionOf(knex: Knex, filter: SegmentFilter, prepared: Prepare
   return describeFilter(filter, await savedNames(knex, prepared));
 }
 
-async function writeReferences(trx: Knex.Transaction, segmentId: number, filter: SegmentFilter): Promise<void> {
-  await trx('segment_references').where('segment_id', segmentId).delete();
-  const rows = directReferences(filter).segments.map((referenced) => ({ segment_id: segmentId, referenced_id: referenced }));
-  if (rows.length) await trx('segment_references').insert(rows);
-}
-
 export async function findSegment(em: EntityManager, rawId: string, path = 'id'): Promise<Segment | null> {
   const id = parseId(rawId, path);
   return id === null ? null : em.findOne(Segment, { id });
@@ -74,9 +68,8 @@ export async function createSegment(em: EntityManager, input: SegmentInputData):
   const now = Date.now();
   const id = await knex.transaction(async (trx) => {
     const row = { name, description, filter: JSON.stringify(filterToJson(input.filter)), definition, version: 1, created_at: now, updated_at: now };
-    const [inserted] = await trx('segments').insert(row).returning('id');
-    const segmentId = Number(typeof inserted === 'object' ? inserted.id : inserted);
-    await writeReferences(trx, segmentId, input.filter);
+    const segmentId = await insertReturningId(trx, 'segments', row);
+    await writeSegmentReferences(trx, segmentId, input.filter);
     return segmentId;
   });
   return (await em.fork().findOne(Segment, { id }))!;
@@ -96,7 +89,7 @@ export async function updateSegment(em: EntityManager, rawId: string, input: Seg
     if (changed === 0) {
       throw conflict(`segment ${segment.id} is at version ${segment.version}${expectedVersion != null ? `, not ${expectedVersion}` : ''}: read it again and retry`);
     }
-    await writeReferences(trx, segment.id, input.filter);
+    await writeSegmentReferences(trx, segment.id, input.filter);
   });
   return (await em.fork().findOne(Segment, { id: segment.id }))!;
 }
@@ -107,7 +100,7 @@ export async function deleteSegment(em: EntityManager, rawId: string): Promise<b
   await knex.transaction(async (trx) => {
     const users = await savedUsersOf(trx, 'segments', segment.id);
     if (users.length) throw conflict(`segment ${segment.id} is used by ${users.join(', ')}: change those first`);
-    await trx('segment_references').where('segment_id', segment.id).delete();
+    await forgetSegmentReferences(trx, segment.id);
     await trx('segments').where('id', segment.id).delete();
   });
   return true;
@@ -147,7 +140,6 @@ export async function listSegments(em: EntityManager, args: { first: number; aft
 }
 
 export async function referencesOf(em: EntityManager, segmentId: number, direction: 'uses' | 'usedBy'): Promise<Segment[]> {
-  const [from, to] = direction === 'uses' ? ['segment_id', 'referenced_id'] : ['referenced_id', 'segment_id'];
-  const ids = (await em.getKnex()('segment_references').where(from, segmentId).pluck(to)).map(Number);
+  const ids = await segmentNeighbours(em.getKnex(), segmentId, direction);
   return ids.length ? em.find(Segment, { id: { $in: ids } }, { orderBy: { id: 'asc' } }) : [];
 }
