@@ -35,7 +35,8 @@ module.exports = {
     },
     {
       name: 'shared-layers-below-features',
-      comment: 'common, db, entities, orm, filter, graphql and saved-filters serve every feature and read none.',
+      comment:
+        'common, db, entities, orm, filter, graphql and saved-filters serve every feature and read none.',
       severity: 'error',
       from: { path: '^src/(common|db|entities|orm|filter|graphql|saved-filters)/' },
       to: { path: `^src/(${FEATURES.slice(1, -1)}|server|cli)/` },

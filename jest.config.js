@@ -6,7 +6,10 @@ module.exports = {
   // The cross-store test compares SQLite with PostgreSQL, so it needs a PostgreSQL
   // server: without TEST_DATABASE_URL it is not collected at all (rather than
   // reported as skipped); CI's second run, on PostgreSQL, runs it.
-  testPathIgnorePatterns: ['/node_modules/', ...(process.env.TEST_DATABASE_URL ? [] : ['<rootDir>/test/cross-store\\.test\\.ts$'])],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    ...(process.env.TEST_DATABASE_URL ? [] : ['<rootDir>/test/cross-store\\.test\\.ts$']),
+  ],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },

@@ -36,13 +36,21 @@ async function main(): Promise<void> {
   const em = db.fork();
   const knex = em.getKnex();
   const [{ n }] = await knex('customers').count({ n: '*' });
-  console.log(`analysis on ${Number(n).toLocaleString('en')} customers (${db.target.dialect}), as of ${asOf.toISOString()}`);
-  const revenue = 'coalesce((select sum(o.amount) from orders o where o.customer_id = c.id and o.ordered_at <= ?), 0)';
+  console.log(
+    `analysis on ${Number(n).toLocaleString('en')} customers (${db.target.dialect}), as of ${asOf.toISOString()}`,
+  );
+  const revenue =
+    'coalesce((select sum(o.amount) from orders o where o.customer_id = c.id and o.ordered_at <= ?), 0)';
 
   const ages = [17, 24, 34, 44, 54, 64];
   const band = `case when c.birth_date is null then 'unknown' ${ages.map((age) => `when c.birth_date >= ${ageCutoff(asOf, age + 1)} then '≤${age}'`).join(' ')} else '65+' end`;
   const handAge = await timed(async () =>
-    rowsOf(await knex.raw(`select ${band} as band, c.country, count(*) as n, sum(${revenue}) as revenue from customers c group by 1, 2`, [asOf.getTime()])),
+    rowsOf(
+      await knex.raw(
+        `select ${band} as band, c.country, count(*) as n, sum(${revenue}) as revenue from customers c group by 1, 2`,
+        [asOf.getTime()],
+      ),
+    ),
   );
   const mapAge = await timed(() => marketMap(em, Dimension.AGE_BAND, Dimension.COUNTRY, null, asOf));
   console.log(
@@ -50,18 +58,29 @@ async function main(): Promise<void> {
   );
 
   const handRfm = await timed(async () =>
-    rowsOf(await knex.raw(`select m.rfm_segment, count(*) as n, sum(${revenue}) as revenue from customers c left join customer_metrics m on m.customer_id = c.id group by 1`, [asOf.getTime()])),
+    rowsOf(
+      await knex.raw(
+        `select m.rfm_segment, count(*) as n, sum(${revenue}) as revenue from customers c left join customer_metrics m on m.customer_id = c.id group by 1`,
+        [asOf.getTime()],
+      ),
+    ),
   );
-  const mapChannel = await timed(() => marketMap(em, Dimension.RFM_SEGMENT, Dimension.PREFERRED_CHANNEL, null, asOf));
+  const mapChannel = await timed(() =>
+    marketMap(em, Dimension.RFM_SEGMENT, Dimension.PREFERRED_CHANNEL, null, asOf),
+  );
   console.log(
     `marketMap RFM_SEGMENT × PREFERRED_CHANNEL: ${mapChannel.s.toFixed(2)} s (${mapChannel.value.cells.length} cells); RFM alone by hand ${handRfm.s.toFixed(2)} s; ratio ${(mapChannel.s / handRfm.s).toFixed(2)}×; peak ${peak()}`,
   );
 
   const count = await timed(async () => knex('customers').count({ n: '*' }));
   const suggestions = await timed(() => suggestPersonas(em, 5, null, asOf));
-  console.log(`personaSuggestions k = 5: ${suggestions.s.toFixed(2)} s; counting the base ${count.s.toFixed(3)} s; peak ${peak()}`);
+  console.log(
+    `personaSuggestions k = 5: ${suggestions.s.toFixed(2)} s; counting the base ${count.s.toFixed(3)} s; peak ${peak()}`,
+  );
   for (const suggestion of suggestions.value) {
-    console.log(`  ${suggestion.label} — ${suggestion.size.toLocaleString('en')} (${(suggestion.share * 100).toFixed(1)}%), precision ${suggestion.precision.toFixed(2)}, recall ${suggestion.recall.toFixed(2)}`);
+    console.log(
+      `  ${suggestion.label} — ${suggestion.size.toLocaleString('en')} (${(suggestion.share * 100).toFixed(1)}%), precision ${suggestion.precision.toFixed(2)}, recall ${suggestion.recall.toFixed(2)}`,
+    );
   }
   await db.close();
 }

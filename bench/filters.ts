@@ -28,7 +28,9 @@ async function scalar(knex: Knex, sql: string, bindings: Knex.Value[]): Promise<
 
 function cases(dialect: 'sqlite' | 'postgresql'): Case[] {
   const pageIsPricing =
-    dialect === 'sqlite' ? "json_extract(e.properties, '$.\"page\"') = '/pricing'" : "e.properties ->> 'page' = '/pricing'";
+    dialect === 'sqlite'
+      ? "json_extract(e.properties, '$.\"page\"') = '/pricing'"
+      : "e.properties ->> 'page' = '/pricing'";
   return [
     {
       name: 'French purchasing B2B, opened an email in 30 days, spent > 500 in a year, minus 3+ messages this week',
@@ -73,7 +75,14 @@ function cases(dialect: 'sqlite' | 'postgresql'): Case[] {
            where c.email_opt_in = ? and c.birth_date < ? and c.birth_date >= ?
              and exists (select 1 from orders o where o.customer_id = c.id and o.ordered_at <= ?)
              and not exists (select 1 from orders o where o.customer_id = c.id and o.ordered_at between ? and ?)`,
-          [true, ageCutoff(new Date(asOf), 25), ageCutoff(new Date(asOf), 35), asOf - 180 * DAY, asOf - 180 * DAY, asOf],
+          [
+            true,
+            ageCutoff(new Date(asOf), 25),
+            ageCutoff(new Date(asOf), 35),
+            asOf - 180 * DAY,
+            asOf - 180 * DAY,
+            asOf,
+          ],
         ),
     },
     {
@@ -107,7 +116,10 @@ function cases(dialect: 'sqlite' | 'postgresql'): Case[] {
 }
 
 /** 1,000 values: the given ones, then values nobody has. */
-const thousand = (held: string[]) => [...held, ...Array.from({ length: 1000 - held.length }, (_, i) => `absent-${i}`)];
+const thousand = (held: string[]) => [
+  ...held,
+  ...Array.from({ length: 1000 - held.length }, (_, i) => `absent-${i}`),
+];
 const graphqlList = (values: string[]) => `[${values.map((value) => JSON.stringify(value)).join(', ')}]`;
 const sqlList = (values: string[]) => values.map(() => '?').join(', ');
 
@@ -123,7 +135,8 @@ function longListCases(): Case[] {
     {
       name: 'city in 1,000 values',
       filter: `{ identity: { city: { in: ${graphqlList(cities)} } } }`,
-      handWritten: (knex) => scalar(knex, `select count(*) from customers c where c.city in (${sqlList(cities)})`, cities),
+      handWritten: (knex) =>
+        scalar(knex, `select count(*) from customers c where c.city in (${sqlList(cities)})`, cities),
     },
     {
       name: 'interests hasAll 1,000 tags (two held, the rest nobody has)',
@@ -138,7 +151,12 @@ function longListCases(): Case[] {
     {
       name: 'interests hasAny 1,000 tags (two held)',
       filter: `{ identity: { interests: { hasAny: ${graphqlList(tags)} } } }`,
-      handWritten: (knex) => scalar(knex, `select count(*) from customers c where c.id in (select customer_id from customer_interests where tag in (${sqlList(tags)}))`, tags),
+      handWritten: (knex) =>
+        scalar(
+          knex,
+          `select count(*) from customers c where c.id in (select customer_id from customer_interests where tag in (${sqlList(tags)}))`,
+          tags,
+        ),
     },
   ];
 }
@@ -169,7 +187,10 @@ export async function benchFilters(db: Database, asOf: Date, rounds = 7): Promis
         const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: `query($asOf: DateTime) { evaluateSegment(asOf: $asOf, filter: ${benchCase.filter}) { size } }`, variables: { asOf: asOf.toISOString() } }),
+          body: JSON.stringify({
+            query: `query($asOf: DateTime) { evaluateSegment(asOf: $asOf, filter: ${benchCase.filter}) { size } }`,
+            variables: { asOf: asOf.toISOString() },
+          }),
         });
         const body = (await response.json()) as any;
         if (body.errors) throw new Error(JSON.stringify(body.errors));
@@ -190,7 +211,8 @@ export async function benchFilters(db: Database, asOf: Date, rounds = 7): Promis
         size = service.value;
         expected = sql.value;
       }
-      if (size !== expected) throw new Error(`case ${i + 1}: evaluateSegment says ${size}, the hand-written SQL ${expected}`);
+      if (size !== expected)
+        throw new Error(`case ${i + 1}: evaluateSegment says ${size}, the hand-written SQL ${expected}`);
       const ratio = median(serviceTimes) / median(sqlTimes);
       ratios.push(ratio);
       console.log(
@@ -198,7 +220,9 @@ export async function benchFilters(db: Database, asOf: Date, rounds = 7): Promis
           ` in ${statementCount} statement(s); hand-written SQL ${median(sqlTimes).toFixed(1)} ms in 1; ratio ${ratio.toFixed(2)}×`,
       );
     }
-    console.log(`filters: worst ratio ${Math.max(...ratios).toFixed(2)}×, median ${median(ratios).toFixed(2)}×`);
+    console.log(
+      `filters: worst ratio ${Math.max(...ratios).toFixed(2)}×, median ${median(ratios).toFixed(2)}×`,
+    );
   } finally {
     await app.stop();
     await counted.close();

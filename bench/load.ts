@@ -29,10 +29,31 @@ const RECORD_EVENTS = `mutation ($e: [EventInput!]!) { recordEvents(events: $e) 
 
 /** Crossed filters: identity × value × behaviour. */
 const FILTERS = [
-  { and: [{ identity: { country: { in: ['FR', 'BE'] } } }, { behaviour: { purchase: { within: { lastDays: 365 }, count: { gte: 2 } } } }] },
-  { and: [{ identity: { age: { gte: 25, lt: 45 } } }, { value: { rfmSegment: ['CHAMPIONS', 'LOYAL', 'POTENTIAL_LOYALIST'] } }, { not: { behaviour: { event: { channel: ['EMAIL'], within: { lastDays: 30 } } } } }] },
-  { or: [{ identity: { interests: { hasAny: ['wine', 'travel'] } } }, { behaviour: { purchase: { totalAmount: { gte: 500 } } } }] },
-  { and: [{ identity: { lifecycleStage: ['LEAD', 'PROSPECT'], companySize: { gte: 50 } } }, { behaviour: { event: { name: 'form_submitted', within: { lastDays: 90 } } } }] },
+  {
+    and: [
+      { identity: { country: { in: ['FR', 'BE'] } } },
+      { behaviour: { purchase: { within: { lastDays: 365 }, count: { gte: 2 } } } },
+    ],
+  },
+  {
+    and: [
+      { identity: { age: { gte: 25, lt: 45 } } },
+      { value: { rfmSegment: ['CHAMPIONS', 'LOYAL', 'POTENTIAL_LOYALIST'] } },
+      { not: { behaviour: { event: { channel: ['EMAIL'], within: { lastDays: 30 } } } } },
+    ],
+  },
+  {
+    or: [
+      { identity: { interests: { hasAny: ['wine', 'travel'] } } },
+      { behaviour: { purchase: { totalAmount: { gte: 500 } } } },
+    ],
+  },
+  {
+    and: [
+      { identity: { lifecycleStage: ['LEAD', 'PROSPECT'], companySize: { gte: 50 } } },
+      { behaviour: { event: { name: 'form_submitted', within: { lastDays: 90 } } } },
+    ],
+  },
 ];
 
 interface Sample {
@@ -44,7 +65,10 @@ interface Sample {
 async function main(): Promise<void> {
   const key = await prepareBase(DATABASE_URL, CUSTOMERS, 11, UNTIL);
   // The load is one key hammering the service on purpose; the rate limit would be the only thing measured.
-  const service = await startService(DATABASE_URL, { RATE_LIMIT_PER_MINUTE: 'off', METRICS_REFRESH_DELAY_MS: 'off' });
+  const service = await startService(DATABASE_URL, {
+    RATE_LIMIT_PER_MINUTE: 'off',
+    METRICS_REFRESH_DELAY_MS: 'off',
+  });
   const url = service.url;
   const samples: Sample[] = [];
   const errors = new Map<string, number>();
@@ -64,7 +88,11 @@ async function main(): Promise<void> {
       body = await response.json();
       ok = response.status === 200 && !body.errors;
       if (!ok) {
-        const reason = `${kind}: ${response.status} ${body.errors?.[0]?.extensions?.code ?? ''} ${body.errors?.[0]?.message ?? ''}`.slice(0, 200);
+        const reason =
+          `${kind}: ${response.status} ${body.errors?.[0]?.extensions?.code ?? ''} ${body.errors?.[0]?.message ?? ''}`.slice(
+            0,
+            200,
+          );
         errors.set(reason, (errors.get(reason) ?? 0) + 1);
       }
     } catch (error) {
@@ -92,14 +120,20 @@ async function main(): Promise<void> {
         const orders = ids.map((externalId, i) => ({
           externalId,
           customerExternalId: `C${String(1 + ((index * 7919 + sequence * 104729 + i) % CUSTOMERS)).padStart(7, '0')}`,
-          orderedAt: new Date(UNTIL.getTime() - ((sequence * 3600_000 + i * 60_000) % (90 * 86_400_000))).toISOString(),
+          orderedAt: new Date(
+            UNTIL.getTime() - ((sequence * 3600_000 + i * 60_000) % (90 * 86_400_000)),
+          ).toISOString(),
           amount: 10 + ((sequence * 31 + i) % 300),
           currency: 'EUR',
           channel: 'WEB',
         }));
         const data: any = await call('recordOrders', RECORD_ORDERS, { o: orders });
         if (data && data.recordOrders.accepted === orders.length) acknowledged.orders.push(...ids);
-        else if (data) errors.set('recordOrders: items not accepted', (errors.get('recordOrders: items not accepted') ?? 0) + 1);
+        else if (data)
+          errors.set(
+            'recordOrders: items not accepted',
+            (errors.get('recordOrders: items not accepted') ?? 0) + 1,
+          );
       } else {
         const ids = Array.from({ length: BATCH }, (_, i) => `load-e-${index}-${sequence}-${i}`);
         const events = ids.map((externalId, i) => ({
@@ -107,12 +141,18 @@ async function main(): Promise<void> {
           customerExternalId: `C${String(1 + ((index * 15485863 + sequence * 7 + i) % CUSTOMERS)).padStart(7, '0')}`,
           name: 'page_viewed',
           channel: 'WEB',
-          occurredAt: new Date(UNTIL.getTime() - ((sequence * 60_000 + i * 1000) % (30 * 86_400_000))).toISOString(),
+          occurredAt: new Date(
+            UNTIL.getTime() - ((sequence * 60_000 + i * 1000) % (30 * 86_400_000)),
+          ).toISOString(),
           properties: { path: `/p/${i}` },
         }));
         const data: any = await call('recordEvents', RECORD_EVENTS, { e: events });
         if (data && data.recordEvents.accepted === events.length) acknowledged.events.push(...ids);
-        else if (data) errors.set('recordEvents: items not accepted', (errors.get('recordEvents: items not accepted') ?? 0) + 1);
+        else if (data)
+          errors.set(
+            'recordEvents: items not accepted',
+            (errors.get('recordEvents: items not accepted') ?? 0) + 1,
+          );
       }
     }
   };
@@ -123,10 +163,17 @@ async function main(): Promise<void> {
   await service.stop();
 
   const target = parseDatabaseUrl(DATABASE_URL);
-  console.log(`load: ${target.dialect}, ${CLIENTS} clients for ${elapsed.toFixed(1)} s, batches of ${BATCH}, base of ${CUSTOMERS} customers`);
-  console.log(`requests: ${samples.length} (${(samples.length / elapsed).toFixed(1)}/s), errors: ${samples.filter((s) => !s.ok).length}`);
+  console.log(
+    `load: ${target.dialect}, ${CLIENTS} clients for ${elapsed.toFixed(1)} s, batches of ${BATCH}, base of ${CUSTOMERS} customers`,
+  );
+  console.log(
+    `requests: ${samples.length} (${(samples.length / elapsed).toFixed(1)}/s), errors: ${samples.filter((s) => !s.ok).length}`,
+  );
   for (const kind of ['customers page', 'evaluateSegment', 'recordOrders', 'recordEvents'] as Kind[]) {
-    const times = samples.filter((s) => s.kind === kind).map((s) => s.ms).sort((a, b) => a - b);
+    const times = samples
+      .filter((s) => s.kind === kind)
+      .map((s) => s.ms)
+      .sort((a, b) => a - b);
     console.log(
       `  ${kind.padEnd(16)} ${String(times.length).padStart(6)} requests  p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  max ${times[times.length - 1]?.toFixed(1)} ms`,
     );
@@ -134,12 +181,18 @@ async function main(): Promise<void> {
   for (const [reason, count] of errors) console.log(`  error ×${count}: ${reason}`);
 
   // Every acknowledged item must be in the database.
-  const found = await countStored(DATABASE_URL, { customers: [], orders: acknowledged.orders, events: acknowledged.events });
+  const found = await countStored(DATABASE_URL, {
+    customers: [],
+    orders: acknowledged.orders,
+    events: acknowledged.events,
+  });
   let lost = 0;
   for (const table of ['orders', 'events'] as const) {
     const ids = acknowledged[table];
     lost += ids.length - found[table];
-    console.log(`  ${table}: ${ids.length} acknowledged, ${found[table]} found, ${ids.length - found[table]} lost`);
+    console.log(
+      `  ${table}: ${ids.length} acknowledged, ${found[table]} found, ${ids.length - found[table]} lost`,
+    );
   }
   const failed = errors.size > 0 || lost > 0 || samples.length === 0;
   console.log(failed ? 'load: FAILED (errors or lost items)' : 'load: zero errors, zero lost items');

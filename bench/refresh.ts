@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   const [{ n }] = await knex('customers').count({ n: '*' });
   const started = Date.now();
   await knex.transaction(async (trx) => {
-    await trx.raw('create temporary table plain_aggregate (customer_id integer, n integer, revenue double precision, first_at bigint, last_at bigint)');
+    await trx.raw(
+      'create temporary table plain_aggregate (customer_id integer, n integer, revenue double precision, first_at bigint, last_at bigint)',
+    );
     await trx.raw(
       'insert into plain_aggregate select customer_id, count(*), sum(amount), min(ordered_at), max(ordered_at) from orders where ordered_at <= ? group by customer_id',
       [asOf.getTime()],
@@ -36,7 +38,10 @@ async function main(): Promise<void> {
   const statements: Array<{ sql: string; ms: number }> = [];
   knex.on('query', (query: { __knexQueryUid: string }) => startedAt.set(query.__knexQueryUid, Date.now()));
   knex.on('query-response', (_response: unknown, query: { __knexQueryUid: string; sql: string }) => {
-    statements.push({ sql: query.sql.replace(/\s+/g, ' ').slice(0, 90), ms: Date.now() - (startedAt.get(query.__knexQueryUid) ?? Date.now()) });
+    statements.push({
+      sql: query.sql.replace(/\s+/g, ' ').slice(0, 90),
+      ms: Date.now() - (startedAt.get(query.__knexQueryUid) ?? Date.now()),
+    });
   });
   const before = Date.now();
   const fit = await refreshMetrics(knex, asOf);
@@ -46,8 +51,11 @@ async function main(): Promise<void> {
     `refreshMetrics on ${Number(n).toLocaleString('en')} customers: ${(refresh / 1000).toFixed(1)} s; plain aggregate ${(plain / 1000).toFixed(1)} s; ratio ${(refresh / plain).toFixed(1)}×;` +
       ` peak memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; BG/NBD r=${fit.bgnbd?.r.toFixed(3)} alpha=${fit.bgnbd?.alpha.toFixed(3)} a=${fit.bgnbd?.a.toFixed(3)} b=${fit.bgnbd?.b.toFixed(3)}`,
   );
-  console.log(`  ${statements.length} statements, ${(inDatabase / 1000).toFixed(1)} s in the database; the slowest:`);
-  for (const statement of [...statements].sort((x, y) => y.ms - x.ms).slice(0, 5)) console.log(`  ${(statement.ms / 1000).toFixed(2)} s  ${statement.sql}`);
+  console.log(
+    `  ${statements.length} statements, ${(inDatabase / 1000).toFixed(1)} s in the database; the slowest:`,
+  );
+  for (const statement of [...statements].sort((x, y) => y.ms - x.ms).slice(0, 5))
+    console.log(`  ${(statement.ms / 1000).toFixed(2)} s  ${statement.sql}`);
   await db.close();
 }
 

@@ -81,12 +81,21 @@ async function customerPage(db: Database): Promise<void> {
   const middle = (await post(null)).data.customers.pageInfo.endCursor as string;
   const knex = db.fork().getKnex();
   const handWritten = async () => {
-    const page = await knex.raw('select id, external_id from customers where (created_at, id) > (?, ?) order by created_at, id limit 50', JSON.parse(Buffer.from(middle, 'base64url').toString()));
+    const page = await knex.raw(
+      'select id, external_id from customers where (created_at, id) > (?, ?) order by created_at, id limit 50',
+      JSON.parse(Buffer.from(middle, 'base64url').toString()),
+    );
     const rows = Array.isArray(page) ? page : page.rows;
     const ids = rows.map((row: any) => Number(row.id));
     const marks = ids.map(() => '?').join(',');
-    await knex.raw(`select * from (select o.amount, o.ordered_at, o.customer_id, row_number() over (partition by o.customer_id order by o.ordered_at desc, o.id desc) n from orders o where o.customer_id in (${marks})) t where n <= 3`, ids);
-    await knex.raw(`select * from (select e.name, e.occurred_at, e.customer_id, row_number() over (partition by e.customer_id order by e.occurred_at desc, e.id desc) n from events e where e.customer_id in (${marks})) t where n <= 3`, ids);
+    await knex.raw(
+      `select * from (select o.amount, o.ordered_at, o.customer_id, row_number() over (partition by o.customer_id order by o.ordered_at desc, o.id desc) n from orders o where o.customer_id in (${marks})) t where n <= 3`,
+      ids,
+    );
+    await knex.raw(
+      `select * from (select e.name, e.occurred_at, e.customer_id, row_number() over (partition by e.customer_id order by e.occurred_at desc, e.id desc) n from events e where e.customer_id in (${marks})) t where n <= 3`,
+      ids,
+    );
   };
   const graphqlTimes: number[] = [];
   const sqlTimes: number[] = [];
@@ -118,10 +127,14 @@ async function main(): Promise<void> {
     await existing.close();
     return;
   }
-  if (target.dialect === 'sqlite') for (const suffix of ['', '-wal', '-shm', '.copy', '.copy-wal', '.copy-shm']) rmSync(target.path + suffix, { force: true });
+  if (target.dialect === 'sqlite')
+    for (const suffix of ['', '-wal', '-shm', '.copy', '.copy-wal', '.copy-shm'])
+      rmSync(target.path + suffix, { force: true });
   const db = await openDatabase(target);
-  const baselineTarget = target.dialect === 'sqlite' ? { dialect: 'sqlite' as const, path: `${target.path}.copy` } : target;
-  if (target.dialect !== 'sqlite') throw new Error('the ingestion baseline needs a second database: use sqlite: here');
+  const baselineTarget =
+    target.dialect === 'sqlite' ? { dialect: 'sqlite' as const, path: `${target.path}.copy` } : target;
+  if (target.dialect !== 'sqlite')
+    throw new Error('the ingestion baseline needs a second database: use sqlite: here');
   const baseline = await openDatabase(baselineTarget);
   console.log(`bench on ${url}, ${customers.toLocaleString('en')} customers`);
   await ingestion(db, baseline, customers);

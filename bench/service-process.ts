@@ -21,7 +21,12 @@ export function option(name: string, fallback: string): string {
 }
 
 /** Recreates the database, loads a synthetic base into it and returns a key with every scope. */
-export async function prepareBase(databaseUrl: string, customers: number, seed: number, until: Date): Promise<string> {
+export async function prepareBase(
+  databaseUrl: string,
+  customers: number,
+  seed: number,
+  until: Date,
+): Promise<string> {
   const target = parseDatabaseUrl(databaseUrl);
   if (target.dialect === 'sqlite') {
     for (const suffix of ['', '-wal', '-shm']) rmSync(target.path + suffix, { force: true });
@@ -40,7 +45,9 @@ export async function prepareBase(databaseUrl: string, customers: number, seed: 
   const loaded = await loadSyntheticBase(db, { customers, seed, until });
   const { key } = await createApiKey(db.fork().getKnex(), 'bench', [...ALL_SCOPES]);
   await db.close();
-  console.log(`base: ${loaded.customers} customers, ${loaded.orders} orders, ${loaded.events} events (${loaded.seconds.toFixed(1)} s to load)`);
+  console.log(
+    `base: ${loaded.customers} customers, ${loaded.orders} orders, ${loaded.events} events (${loaded.seconds.toFixed(1)} s to load)`,
+  );
   return key;
 }
 
@@ -55,7 +62,15 @@ export interface ServiceProcess {
 export function startService(databaseUrl: string, settings: Record<string, string>): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', AUTH: 'keys', DEMO_DATA: 'off', ...settings },
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: databaseUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      AUTH: 'keys',
+      DEMO_DATA: 'off',
+      ...settings,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -88,7 +103,10 @@ export function startService(databaseUrl: string, settings: Record<string, strin
 }
 
 /** How many of the acknowledged external ids each table holds. */
-export async function countStored(databaseUrl: string, acknowledged: Record<'customers' | 'orders' | 'events', string[]>) {
+export async function countStored(
+  databaseUrl: string,
+  acknowledged: Record<'customers' | 'orders' | 'events', string[]>,
+) {
   const db = await openDatabase(parseDatabaseUrl(databaseUrl));
   const knex = db.fork().getKnex();
   const found: Record<string, number> = {};
@@ -96,7 +114,9 @@ export async function countStored(databaseUrl: string, acknowledged: Record<'cus
     for (const [table, ids] of Object.entries(acknowledged)) {
       found[table] = 0;
       for (let i = 0; i < ids.length; i += 500) {
-        const [{ n }] = await knex(table).whereIn('external_id', ids.slice(i, i + 500)).count({ n: '*' });
+        const [{ n }] = await knex(table)
+          .whereIn('external_id', ids.slice(i, i + 500))
+          .count({ n: '*' });
         found[table] += Number(n);
       }
     }

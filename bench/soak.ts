@@ -42,7 +42,18 @@ type Kind =
   | 'replayed batch'
   | 'refreshMetrics'
   | 'after a gap';
-const KINDS: Kind[] = ['customers page', 'evaluateSegment', 'explain', 'marketMap', 'upsertCustomers', 'recordOrders', 'recordEvents', 'replayed batch', 'refreshMetrics', 'after a gap'];
+const KINDS: Kind[] = [
+  'customers page',
+  'evaluateSegment',
+  'explain',
+  'marketMap',
+  'upsertCustomers',
+  'recordOrders',
+  'recordEvents',
+  'replayed batch',
+  'refreshMetrics',
+  'after a gap',
+];
 
 const PAGE = `query ($after: String, $order: CustomerOrder) { customers(first: 25, after: $after, orderBy: $order) {
   totalCount pageInfo { endCursor hasNextPage } edges { node { externalId email country value { rfmSegment daysSinceLastOrder lifetimeRevenue } orders(first: 2) { edges { node { amount orderedAt } } } } } } }`;
@@ -56,14 +67,48 @@ const REFRESH = `mutation ($asOf: DateTime) { refreshMetrics(asOf: $asOf) { cust
 
 /** Crossed filters: identity × value × behaviour, with day windows that move with asOf. */
 const FILTERS = [
-  { and: [{ identity: { country: { in: ['FR', 'BE'] } } }, { behaviour: { purchase: { within: { lastDays: 365 }, count: { gte: 2 } } } }] },
-  { and: [{ identity: { age: { gte: 25, lt: 45 } } }, { value: { rfmSegment: ['CHAMPIONS', 'LOYAL', 'POTENTIAL_LOYALIST'] } }, { not: { behaviour: { event: { channel: ['EMAIL'], within: { lastDays: 30 } } } } }] },
-  { or: [{ identity: { interests: { hasAny: ['wine', 'travel'] } } }, { behaviour: { purchase: { totalAmount: { gte: 500 } } } }] },
-  { and: [{ identity: { lifecycleStage: ['LEAD', 'PROSPECT'], companySize: { gte: 50 } } }, { behaviour: { event: { name: 'form_submitted', within: { lastDays: 90 } } } }] },
+  {
+    and: [
+      { identity: { country: { in: ['FR', 'BE'] } } },
+      { behaviour: { purchase: { within: { lastDays: 365 }, count: { gte: 2 } } } },
+    ],
+  },
+  {
+    and: [
+      { identity: { age: { gte: 25, lt: 45 } } },
+      { value: { rfmSegment: ['CHAMPIONS', 'LOYAL', 'POTENTIAL_LOYALIST'] } },
+      { not: { behaviour: { event: { channel: ['EMAIL'], within: { lastDays: 30 } } } } },
+    ],
+  },
+  {
+    or: [
+      { identity: { interests: { hasAny: ['wine', 'travel'] } } },
+      { behaviour: { purchase: { totalAmount: { gte: 500 } } } },
+    ],
+  },
+  {
+    and: [
+      { identity: { lifecycleStage: ['LEAD', 'PROSPECT'], companySize: { gte: 50 } } },
+      { behaviour: { event: { name: 'form_submitted', within: { lastDays: 90 } } } },
+    ],
+  },
   { and: [{ value: { daysSinceLastOrder: { lte: 120 } } }, { behaviour: { event: { count: { gte: 3 } } } }] },
-  { not: { or: [{ value: { recencyScore: { gte: 4 } } }, { behaviour: { event: { name: 'message_sent', within: { lastDays: 7 } } } }] } },
+  {
+    not: {
+      or: [
+        { value: { recencyScore: { gte: 4 } } },
+        { behaviour: { event: { name: 'message_sent', within: { lastDays: 7 } } } },
+      ],
+    },
+  },
 ];
-const ORDERINGS = [null, { field: 'CREATED_AT', direction: 'DESC' }, { field: 'NAME', direction: 'ASC' }, { field: 'LIFETIME_REVENUE', direction: 'DESC' }, { field: 'LAST_ORDER_AT', direction: 'ASC' }];
+const ORDERINGS = [
+  null,
+  { field: 'CREATED_AT', direction: 'DESC' },
+  { field: 'NAME', direction: 'ASC' },
+  { field: 'LIFETIME_REVENUE', direction: 'DESC' },
+  { field: 'LAST_ORDER_AT', direction: 'ASC' },
+];
 const MAPS = [
   { rows: 'RFM_SEGMENT', columns: 'COUNTRY' },
   { rows: 'AGE_BAND', columns: 'LIFECYCLE_STAGE' },
@@ -92,7 +137,12 @@ async function main(): Promise<void> {
   const samples: Sample[] = [];
   const errors = new Map<string, number>();
   const acknowledged = { customers: [] as string[], orders: [] as string[], events: [] as string[] };
-  const replayable: Array<{ query: string; variables: Record<string, unknown>; field: string; items: number }> = [];
+  const replayable: Array<{
+    query: string;
+    variables: Record<string, unknown>;
+    field: string;
+    items: number;
+  }> = [];
   const fail = (reason: string) => errors.set(reason, (errors.get(reason) ?? 0) + 1);
 
   const call = async (kind: Kind, query: string, variables: Record<string, unknown> = {}) => {
@@ -107,7 +157,13 @@ async function main(): Promise<void> {
       });
       body = await response.json();
       ok = response.status === 200 && !body.errors;
-      if (!ok) fail(`${kind}: ${response.status} ${body.errors?.[0]?.extensions?.code ?? ''} ${body.errors?.[0]?.message ?? ''}`.slice(0, 240));
+      if (!ok)
+        fail(
+          `${kind}: ${response.status} ${body.errors?.[0]?.extensions?.code ?? ''} ${body.errors?.[0]?.message ?? ''}`.slice(
+            0,
+            240,
+          ),
+        );
     } catch (error) {
       fail(`${kind}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -116,12 +172,21 @@ async function main(): Promise<void> {
   };
 
   /** An ingestion batch whose items must all be accepted; the ids are then expected in the store. */
-  const ingest = async (kind: Kind, query: string, field: string, items: Array<{ externalId: string }>, into: string[]) => {
+  const ingest = async (
+    kind: Kind,
+    query: string,
+    field: string,
+    items: Array<{ externalId: string }>,
+    into: string[],
+  ) => {
     const variables = { [query === UPSERT ? 'c' : query === RECORD_ORDERS ? 'o' : 'e']: items };
     const data = await call(kind, query, variables);
     if (!data) return;
     const result = data[field];
-    if (result.accepted !== items.length) fail(`${kind}: ${result.accepted} of ${items.length} accepted (${result.rejected[0]?.message ?? 'duplicates'})`);
+    if (result.accepted !== items.length)
+      fail(
+        `${kind}: ${result.accepted} of ${items.length} accepted (${result.rejected[0]?.message ?? 'duplicates'})`,
+      );
     else into.push(...items.map((item) => item.externalId));
     replayable.push({ query, variables, field, items: items.length });
   };
@@ -150,13 +215,20 @@ async function main(): Promise<void> {
       } else if (roll < 0.68) {
         const customers = Array.from({ length: 20 }, (_, i) =>
           i % 2 === 0
-            ? { externalId: `${id}-c${i}`, country: random.pick(['FR', 'BE', 'DE']), lifecycleStage: 'LEAD', interests: ['wine'] }
+            ? {
+                externalId: `${id}-c${i}`,
+                country: random.pick(['FR', 'BE', 'DE']),
+                lifecycleStage: 'LEAD',
+                interests: ['wine'],
+              }
             : { externalId: baseCustomer(random), city: `City ${id}-${i}` },
         );
         // Patches of base customers are acknowledged too, but only new ids are counted as stored.
         const data = await call('upsertCustomers', UPSERT, { c: customers });
-        if (data && data.upsertCustomers.rejected.length) fail(`upsertCustomers: rejected ${data.upsertCustomers.rejected[0].message}`);
-        if (data) acknowledged.customers.push(...customers.filter((_, i) => i % 2 === 0).map((c) => c.externalId));
+        if (data && data.upsertCustomers.rejected.length)
+          fail(`upsertCustomers: rejected ${data.upsertCustomers.rejected[0].message}`);
+        if (data)
+          acknowledged.customers.push(...customers.filter((_, i) => i % 2 === 0).map((c) => c.externalId));
       } else if (roll < 0.8) {
         const orders = Array.from({ length: 100 }, (_, i) => ({
           externalId: `${id}-o${i}`,
@@ -182,7 +254,8 @@ async function main(): Promise<void> {
         // A client that did not hear the answer sends the batch again: every item is a duplicate.
         const batch = random.pick(replayable);
         const data = await call('replayed batch', batch.query, batch.variables);
-        if (data && data[batch.field].duplicates !== batch.items) fail(`replayed batch: ${data[batch.field].duplicates} of ${batch.items} counted as duplicates`);
+        if (data && data[batch.field].duplicates !== batch.items)
+          fail(`replayed batch: ${data[batch.field].duplicates} of ${batch.items} counted as duplicates`);
       }
     }
   };
@@ -198,7 +271,9 @@ async function main(): Promise<void> {
     // One explicit refresh per burst, at a time of day off midnight, beside the automatic ones after ingestion.
     const refresh = (async () => {
       await new Promise((resolve) => setTimeout(resolve, (BURST_SECONDS * 1000) / 3));
-      const data = await call('refreshMetrics', REFRESH, { asOf: random.chance(0.5) ? instant(random, 30).toISOString() : null });
+      const data = await call('refreshMetrics', REFRESH, {
+        asOf: random.chance(0.5) ? instant(random, 30).toISOString() : null,
+      });
       if (data) refreshes += 1;
     })();
     await Promise.all([...Array.from({ length: CLIENTS }, (_, index) => client(index, burstEnd)), refresh]);
@@ -206,25 +281,46 @@ async function main(): Promise<void> {
     // Idle: nothing is sent for longer than the statement limit (the automatic refresh may fire meanwhile).
     await new Promise((resolve) => setTimeout(resolve, GAP_SECONDS * 1000));
     gaps += 1;
-    const health = await fetch(service.url.replace('/graphql', '/healthz')).then((response) => response.status, () => 0);
+    const health = await fetch(service.url.replace('/graphql', '/healthz')).then(
+      (response) => response.status,
+      () => 0,
+    );
     if (health !== 200) fail(`healthz after a gap: ${health}`);
     await call('after a gap', EVALUATE, { f: FILTERS[4], asOf: null });
     await call('after a gap', RECORD_EVENTS, {
-      e: [{ externalId: `gap-${gaps}`, customerExternalId: baseCustomer(random), name: 'page_viewed', channel: 'WEB', occurredAt: instant(random, 5).toISOString() }],
+      e: [
+        {
+          externalId: `gap-${gaps}`,
+          customerExternalId: baseCustomer(random),
+          name: 'page_viewed',
+          channel: 'WEB',
+          occurredAt: instant(random, 5).toISOString(),
+        },
+      ],
     }).then((data) => data && acknowledged.events.push(`gap-${gaps}`));
   }
   const elapsed = (Date.now() - started) / 1000;
   const exitCode = await service.stop();
-  const stderrLines = service.errors().split('\n').filter((line) => line.trim()).length;
+  const stderrLines = service
+    .errors()
+    .split('\n')
+    .filter((line) => line.trim()).length;
 
   console.log(
     `soak: ${target.dialect}, ${CLIENTS} clients for ${(elapsed / 60).toFixed(1)} min: ${burstNumber} bursts of ${BURST_SECONDS} s, ${gaps} idle gaps of ${GAP_SECONDS} s, statement limit ${STATEMENT_TIMEOUT_MS} ms, automatic refresh ${REFRESH_DELAY_MS} ms after ingestion, base of ${CUSTOMERS} customers`,
   );
-  console.log(`requests: ${samples.length}, errors: ${samples.filter((s) => !s.ok).length}, explicit refreshes: ${refreshes}, service exit code: ${exitCode}`);
+  console.log(
+    `requests: ${samples.length}, errors: ${samples.filter((s) => !s.ok).length}, explicit refreshes: ${refreshes}, service exit code: ${exitCode}`,
+  );
   for (const kind of KINDS) {
-    const times = samples.filter((s) => s.kind === kind).map((s) => s.ms).sort((a, b) => a - b);
+    const times = samples
+      .filter((s) => s.kind === kind)
+      .map((s) => s.ms)
+      .sort((a, b) => a - b);
     if (!times.length) continue;
-    console.log(`  ${kind.padEnd(16)} ${String(times.length).padStart(6)}  p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  max ${times[times.length - 1].toFixed(1)} ms`);
+    console.log(
+      `  ${kind.padEnd(16)} ${String(times.length).padStart(6)}  p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  max ${times[times.length - 1].toFixed(1)} ms`,
+    );
   }
   for (const [reason, count] of errors) console.log(`  error ×${count}: ${reason}`);
 
@@ -233,10 +329,13 @@ async function main(): Promise<void> {
   for (const table of ['customers', 'orders', 'events'] as const) {
     const ids = acknowledged[table];
     lost += ids.length - found[table];
-    console.log(`  ${table}: ${ids.length} acknowledged, ${found[table]} found, ${ids.length - found[table]} lost`);
+    console.log(
+      `  ${table}: ${ids.length} acknowledged, ${found[table]} found, ${ids.length - found[table]} lost`,
+    );
   }
   if (stderrLines) console.log(`  the service wrote ${stderrLines} line(s) to stderr`);
-  const failed = errors.size > 0 || lost > 0 || stderrLines > 0 || exitCode !== 0 || gaps === 0 || samples.length === 0;
+  const failed =
+    errors.size > 0 || lost > 0 || stderrLines > 0 || exitCode !== 0 || gaps === 0 || samples.length === 0;
   console.log(failed ? 'soak: FAILED' : 'soak: zero errors, zero lost items');
   process.exit(failed ? 1 : 0);
 }

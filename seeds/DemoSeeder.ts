@@ -15,7 +15,9 @@ export class DemoSeeder extends Seeder {
 
   async run(em: EntityManager): Promise<void> {
     const until = startOfTodayUtc();
-    const generated = Array.from({ length: DemoSeeder.customers }, (_, i) => generateCustomer(i, { seed: DEMO_SEED, until }));
+    const generated = Array.from({ length: DemoSeeder.customers }, (_, i) =>
+      generateCustomer(i, { seed: DEMO_SEED, until }),
+    );
     await storeGenerated((em as KnexEntityManager).getKnex(), generated);
   }
 }

@@ -14,14 +14,18 @@ export function startOfTodayUtc(now = new Date()): Date {
 /** Loads the demo base when the database holds no customer; an existing base is never touched. */
 export async function loadDemoDataIfEmpty(db: Database, log: (line: string) => void): Promise<boolean> {
   if ((await countCustomers(db.fork())) > 0) return false;
-  log(`empty database: loading the demo base (${DEMO_CUSTOMERS.toLocaleString('en')} customers, seed ${DEMO_SEED}); DEMO_DATA=off starts empty`);
+  log(
+    `empty database: loading the demo base (${DEMO_CUSTOMERS.toLocaleString('en')} customers, seed ${DEMO_SEED}); DEMO_DATA=off starts empty`,
+  );
   const summary = await loadSyntheticBase(db, {
     customers: DEMO_CUSTOMERS,
     seed: DEMO_SEED,
     until: startOfTodayUtc(),
     onProgress: (line) => log(`  ${line}`),
   });
-  log(`demo base loaded: ${summary.orders.toLocaleString('en')} orders, ${summary.events.toLocaleString('en')} events in ${summary.seconds.toFixed(1)} s`);
+  log(
+    `demo base loaded: ${summary.orders.toLocaleString('en')} orders, ${summary.events.toLocaleString('en')} events in ${summary.seconds.toFixed(1)} s`,
+  );
   const started = Date.now();
   await refreshMetrics(db.fork().getKnex(), new Date());
   log(`customer value computed in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -23,14 +23,18 @@ function parseArgs(argv: string[]): Record<string, string> {
 function wholeNumber(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number (got "${raw}")`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`--${name} must be a whole number (got "${raw}")`);
   return value;
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const unknown = Object.keys(args).filter((key) => !['customers', 'seed', 'until', 'prefix'].includes(key));
-  if (unknown.length) throw new Error(`unknown option --${unknown[0]} (use --customers N --seed S [--until DATE] [--prefix P])`);
+  if (unknown.length)
+    throw new Error(
+      `unknown option --${unknown[0]} (use --customers N --seed S [--until DATE] [--prefix P])`,
+    );
   const customers = wholeNumber('customers', args.customers, 5000);
   const seed = wholeNumber('seed', args.seed, 42);
   const until = args.until === undefined ? startOfTodayUtc() : parseIsoInstant(args.until);
@@ -39,7 +43,9 @@ async function main(): Promise<void> {
   const settings = loadSettings();
   const db = await openDatabase(settings.database);
   try {
-    console.error(`generating ${customers.toLocaleString('en')} customers (seed ${seed}, history until ${until.toISOString().slice(0, 10)})`);
+    console.error(
+      `generating ${customers.toLocaleString('en')} customers (seed ${seed}, history until ${until.toISOString().slice(0, 10)})`,
+    );
     const summary = await loadSyntheticBase(db, {
       customers,
       seed,

@@ -25,13 +25,24 @@ const CUSTOMERS_PER_ROUND = 2000;
 function mustAccept(what: string, result: IngestResult): void {
   if (result.rejected.length > 0) {
     const first = result.rejected[0];
-    throw new Error(`generated ${what} rejected (${result.rejected.length}): #${first.index} ${first.field ?? ''} ${first.message}`);
+    throw new Error(
+      `generated ${what} rejected (${result.rejected.length}): #${first.index} ${first.field ?? ''} ${first.message}`,
+    );
   }
 }
 
 /** Stores generated customers with their orders and events; any rejection is a generator bug and fails loudly. */
-export async function storeGenerated(knex: Knex, generated: GeneratedCustomer[]): Promise<{ orders: number; events: number }> {
-  mustAccept('customers', await upsertCustomers(knex, generated.map((g) => g.customer)));
+export async function storeGenerated(
+  knex: Knex,
+  generated: GeneratedCustomer[],
+): Promise<{ orders: number; events: number }> {
+  mustAccept(
+    'customers',
+    await upsertCustomers(
+      knex,
+      generated.map((g) => g.customer),
+    ),
+  );
   const orders = generated.flatMap((g) => g.orders);
   const events = generated.flatMap((g) => g.events);
   for (let i = 0; i < orders.length; i += INGEST_LIMITS.batch) {

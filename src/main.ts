@@ -49,7 +49,9 @@ async function main(): Promise<void> {
   if (settings.auth === 'open') {
     console.log(openDemoBanner(settings.host));
   }
-  console.log(`segments API on http://${shown}:${port}/graphql${playground} — ${where}, listening on ${settings.host}`);
+  console.log(
+    `segments API on http://${shown}:${port}/graphql${playground} — ${where}, listening on ${settings.host}`,
+  );
 }
 
 /** Listens, turning the usual reasons a port cannot be had into a one-line ConfigError. */

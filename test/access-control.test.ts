@@ -22,7 +22,17 @@ import { startTestServer, type TestServer } from './support/server';
  */
 const INGEST_MUTATIONS = ['upsertCustomers', 'recordOrders', 'recordEvents', 'refreshMetrics'];
 const ADMIN_FIELDS = ['apiKeys', 'createApiKey', 'revokeApiKey'];
-const WRITE_MUTATIONS = ['createSegment', 'updateSegment', 'deleteSegment', 'createScoringModel', 'updateScoringModel', 'deleteScoringModel', 'createPersona', 'updatePersona', 'deletePersona'];
+const WRITE_MUTATIONS = [
+  'createSegment',
+  'updateSegment',
+  'deleteSegment',
+  'createScoringModel',
+  'updateScoringModel',
+  'deleteScoringModel',
+  'createPersona',
+  'updatePersona',
+  'deletePersona',
+];
 
 function expectedScope(operation: 'query' | 'mutation', field: string): Scope {
   if (ADMIN_FIELDS.includes(field)) return Scope.ADMIN;
@@ -40,7 +50,8 @@ function dummyValue(type: GraphQLInputType): unknown {
   if (isInputObjectType(type)) {
     const value: Record<string, unknown> = {};
     for (const field of Object.values(type.getFields())) {
-      if (isNonNullType(field.type) && field.defaultValue === undefined) value[field.name] = dummyValue(field.type);
+      if (isNonNullType(field.type) && field.defaultValue === undefined)
+        value[field.name] = dummyValue(field.type);
     }
     return value;
   }
@@ -78,7 +89,8 @@ const keys = new Map<string, string>();
 
 async function keyWith(scopes: Scope[]): Promise<string> {
   const name = scopes.join(',') || 'none';
-  if (!keys.has(name)) keys.set(name, (await createApiKey(server.db.fork().getKnex(), `test ${name}`, scopes)).key);
+  if (!keys.has(name))
+    keys.set(name, (await createApiKey(server.db.fork().getKnex(), `test ${name}`, scopes)).key);
   return keys.get(name)!;
 }
 
@@ -88,7 +100,13 @@ async function call(query: string, variables: Record<string, unknown>, key?: str
     headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ message: string; path?: string[]; extensions: { code: string } }> } };
+  return {
+    status: response.status,
+    body: (await response.json()) as {
+      data?: any;
+      errors?: Array<{ message: string; path?: string[]; extensions: { code: string } }>;
+    },
+  };
 }
 
 function codes(body: { errors?: Array<{ extensions: { code: string } }> }): string[] {
@@ -103,7 +121,9 @@ afterAll(async () => server.stop());
 describe.each(['query', 'mutation'] as const)('every %s root field', (operation) => {
   const fields = async () => {
     const schema = await buildAppSchema();
-    const root = (operation === 'query' ? schema.getQueryType() : schema.getMutationType()) as GraphQLObjectType;
+    const root = (
+      operation === 'query' ? schema.getQueryType() : schema.getMutationType()
+    ) as GraphQLObjectType;
     return Object.values(root.getFields());
   };
 
@@ -113,16 +133,26 @@ describe.each(['query', 'mutation'] as const)('every %s root field', (operation)
       const scope = expectedScope(operation, field.name);
       const { query, variables } = operationFor(operation, field);
       const anonymous = await call(query, variables);
-      expect({ field: field.name, codes: codes(anonymous.body), data: anonymous.body.data?.[field.name] ?? null }).toEqual({
+      expect({
+        field: field.name,
+        codes: codes(anonymous.body),
+        data: anonymous.body.data?.[field.name] ?? null,
+      }).toEqual({
         field: field.name,
         codes: ['UNAUTHENTICATED'],
         data: null,
       });
       const others = await call(query, variables, await keyWith(ALL_SCOPES.filter((s) => s !== scope)));
-      expect({ field: field.name, codes: codes(others.body) }).toEqual({ field: field.name, codes: ['FORBIDDEN'] });
+      expect({ field: field.name, codes: codes(others.body) }).toEqual({
+        field: field.name,
+        codes: ['FORBIDDEN'],
+      });
       expect(others.body.errors![0].message).toContain(scope);
       const allowed = await call(query, variables, await keyWith([scope]));
-      expect({ field: field.name, codes: codes(allowed.body).filter((code) => code === 'FORBIDDEN' || code === 'UNAUTHENTICATED') }).toEqual({ field: field.name, codes: [] });
+      expect({
+        field: field.name,
+        codes: codes(allowed.body).filter((code) => code === 'FORBIDDEN' || code === 'UNAUTHENTICATED'),
+      }).toEqual({ field: field.name, codes: [] });
       checked.push(field.name);
     }
     expect(checked.length).toBeGreaterThanOrEqual(15);
@@ -132,7 +162,11 @@ describe.each(['query', 'mutation'] as const)('every %s root field', (operation)
 describe('API keys over HTTP', () => {
   test('an unknown, revoked or malformed key is a 401 UNAUTHENTICATED whatever the query', async () => {
     const admin = await keyWith([Scope.ADMIN]);
-    const created = await call('mutation { createApiKey(name: "short-lived", scopes: [READ]) { key apiKey { id scopes } } }', {}, admin);
+    const created = await call(
+      'mutation { createApiKey(name: "short-lived", scopes: [READ]) { key apiKey { id scopes } } }',
+      {},
+      admin,
+    );
     expect(created.body.errors).toBeUndefined();
     const { key, apiKey } = created.body.data.createApiKey;
     expect(apiKey.scopes).toEqual(['READ']);
@@ -142,7 +176,11 @@ describe('API keys over HTTP', () => {
     expect(revoked.body.data.revokeApiKey.revokedAt).toEqual(expect.any(String));
     for (const bad of [key, `${key.slice(0, -1)}x`, 'not-a-key', '']) {
       const answer = await call('{ customers { totalCount } }', {}, bad || 'seg_');
-      expect({ bad, status: answer.status, codes: codes(answer.body) }).toEqual({ bad, status: 401, codes: ['UNAUTHENTICATED'] });
+      expect({ bad, status: answer.status, codes: codes(answer.body) }).toEqual({
+        bad,
+        status: 401,
+        codes: ['UNAUTHENTICATED'],
+      });
     }
   });
 
@@ -154,13 +192,26 @@ describe('API keys over HTTP', () => {
 
   test('a key without read may create a segment but not read its size', async () => {
     const writer = await keyWith([Scope.WRITE]);
-    const answer = await call('mutation { createSegment(input: { name: "Writers only", filter: { identity: { country: { in: ["FR"] } } } }) { name size } }', {}, writer);
+    const answer = await call(
+      'mutation { createSegment(input: { name: "Writers only", filter: { identity: { country: { in: ["FR"] } } } }) { name size } }',
+      {},
+      writer,
+    );
     expect(answer.body.data?.createSegment ?? null).toBeNull();
-    expect(answer.body.errors).toEqual([expect.objectContaining({ path: ['createSegment', 'size'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+    expect(answer.body.errors).toEqual([
+      expect.objectContaining({
+        path: ['createSegment', 'size'],
+        extensions: expect.objectContaining({ code: 'FORBIDDEN' }),
+      }),
+    ]);
   });
 
   test('apiKeys lists keys without their secret', async () => {
-    const answer = await call('{ apiKeys { id name prefix scopes createdAt } }', {}, await keyWith([Scope.ADMIN]));
+    const answer = await call(
+      '{ apiKeys { id name prefix scopes createdAt } }',
+      {},
+      await keyWith([Scope.ADMIN]),
+    );
     expect(answer.body.errors).toBeUndefined();
     expect(answer.body.data.apiKeys.length).toBeGreaterThan(3);
     for (const apiKey of answer.body.data.apiKeys) expect(apiKey.prefix).toMatch(/^[A-Za-z0-9_-]{8}$/);

@@ -33,12 +33,17 @@ const segmentIds: string[] = [];
 const SEGMENTS: Array<{ name: string; filter: SegmentFilter }> = [
   { name: 'French', filter: { identity: { country: { eq: 'FR' } } } },
   { name: 'Bought in 180 days', filter: { behaviour: { purchase: { within: { lastDays: 180 } } } } },
-  { name: 'Customers by email', filter: { identity: { lifecycleStage: ['CUSTOMER'] as never, emailOptIn: true } } },
+  {
+    name: 'Customers by email',
+    filter: { identity: { lifecycleStage: ['CUSTOMER'] as never, emailOptIn: true } },
+  },
 ];
 
 const context = { asOf, segmentFilter: () => ({}), scoringRules: () => [], personaOrder: () => [] };
-const members = (filter: SegmentFilter, at = asOf) => facts.filter((customer) => evaluate(customer, filter, { ...context, asOf: at }));
-const revenueOf = (customer: CustomerFacts, at = asOf) => customer.orders.filter((order) => order.orderedAt <= at).reduce((sum, order) => sum + order.amount, 0);
+const members = (filter: SegmentFilter, at = asOf) =>
+  facts.filter((customer) => evaluate(customer, filter, { ...context, asOf: at }));
+const revenueOf = (customer: CustomerFacts, at = asOf) =>
+  customer.orders.filter((order) => order.orderedAt <= at).reduce((sum, order) => sum + order.amount, 0);
 
 /** docs/API.md's preferred channel, computed from the raw events: most customer-initiated events in 180 days, ties to the most recent, then by name. */
 function preferredChannel(customer: CustomerFacts, at = asOf): string | null {
@@ -57,28 +62,43 @@ function preferredChannel(customer: CustomerFacts, at = asOf): string | null {
 beforeAll(async () => {
   server = await startTestServer({ onQuery: (sql) => statements.push(sql) });
   const knex = server.db.fork().getKnex();
-  await storeGenerated(knex, Array.from({ length: 300 }, (_, i) => generateCustomer(i, { seed: 11, until })));
+  await storeGenerated(
+    knex,
+    Array.from({ length: 300 }, (_, i) => generateCustomer(i, { seed: 11, until })),
+  );
   await refreshMetrics(knex, asOf);
   facts = await loadCustomerFacts(knex);
   for (const segment of SEGMENTS) {
-    const created = await server.run(CreateSegmentDocument, { input: { name: segment.name, filter: segment.filter as never } });
+    const created = await server.run(CreateSegmentDocument, {
+      input: { name: segment.name, filter: segment.filter as never },
+    });
     segmentIds.push(created.data!.createSegment.id);
   }
 }, 120_000);
 afterAll(async () => server.stop());
 
 async function sizeOf(filter: unknown): Promise<number> {
-  const result = await server.post('query($f: SegmentFilter!, $asOf: DateTime) { evaluateSegment(filter: $f, asOf: $asOf) { size } }', { f: filter, asOf: asOf.toISOString() });
+  const result = await server.post(
+    'query($f: SegmentFilter!, $asOf: DateTime) { evaluateSegment(filter: $f, asOf: $asOf) { size } }',
+    { f: filter, asOf: asOf.toISOString() },
+  );
   expect(result.body.errors).toBeUndefined();
   return result.body.data.evaluateSegment.size;
 }
 
 test('market map by age band × country: cells sum to the total, and each cell filter selects exactly its customers', async () => {
   const filter = { behaviour: { purchase: { within: { lastDays: 730 } } } };
-  const result = await server.run(MarketMapDocument, { rows: 'AGE_BAND' as never, columns: 'COUNTRY' as never, filter, asOf: asOf.toISOString() });
+  const result = await server.run(MarketMapDocument, {
+    rows: 'AGE_BAND' as never,
+    columns: 'COUNTRY' as never,
+    filter,
+    asOf: asOf.toISOString(),
+  });
   expect(result.errors).toBeUndefined();
   const map = result.data!.marketMap;
-  expect(map.rows).toEqual(expect.arrayContaining(['18–24', '25–34', '35–44', '45–54', '55–64', '65+', 'unknown']));
+  expect(map.rows).toEqual(
+    expect.arrayContaining(['18–24', '25–34', '35–44', '45–54', '55–64', '65+', 'unknown']),
+  );
   expect(map.cells).toHaveLength(map.rows.length * map.columns.length);
   expect(map.cells.reduce((sum, cell) => sum + cell.customers, 0)).toBe(map.total);
   expect(map.total).toBe(members(filter).length);
@@ -89,7 +109,11 @@ test('market map by age band × country: cells sum to the total, and each cell f
   for (const cell of map.cells) {
     expect(cell.filter).not.toBeNull();
     const size = await sizeOf(cell.filter);
-    expect({ row: cell.row, column: cell.column, size }).toEqual({ row: cell.row, column: cell.column, size: cell.customers });
+    expect({ row: cell.row, column: cell.column, size }).toEqual({
+      row: cell.row,
+      column: cell.column,
+      size: cell.customers,
+    });
     expect(members(cell.filter as SegmentFilter)).toHaveLength(cell.customers);
     if (cell.customers > 0) nonEmpty += 1;
   }
@@ -97,19 +121,37 @@ test('market map by age band × country: cells sum to the total, and each cell f
 }, 120_000);
 
 test('market map rows by company size band and columns by preferred channel agree with counts made here', async () => {
-  const result = await server.run(MarketMapDocument, { rows: 'COMPANY_SIZE_BAND' as never, columns: 'PREFERRED_CHANNEL' as never, asOf: asOf.toISOString() });
+  const result = await server.run(MarketMapDocument, {
+    rows: 'COMPANY_SIZE_BAND' as never,
+    columns: 'PREFERRED_CHANNEL' as never,
+    asOf: asOf.toISOString(),
+  });
   expect(result.errors).toBeUndefined();
   const map = result.data!.marketMap;
   expect(map.total).toBe(facts.length);
   expect(map.rows).toEqual(['1–9', '10–49', '50–249', '250–999', '1000+', 'unknown']);
   const band = (size: number | null) =>
-    size === null ? 'unknown' : size <= 9 ? '1–9' : size <= 49 ? '10–49' : size <= 249 ? '50–249' : size <= 999 ? '250–999' : '1000+';
+    size === null
+      ? 'unknown'
+      : size <= 9
+        ? '1–9'
+        : size <= 49
+          ? '10–49'
+          : size <= 249
+            ? '50–249'
+            : size <= 999
+              ? '250–999'
+              : '1000+';
   const expected = new Map<string, number>();
   for (const customer of facts) {
     const key = JSON.stringify([band(customer.companySize), preferredChannel(customer) ?? 'none']);
     expected.set(key, (expected.get(key) ?? 0) + 1);
   }
-  const got = new Map(map.cells.filter((cell) => cell.customers > 0).map((cell) => [JSON.stringify([cell.row, cell.column]), cell.customers]));
+  const got = new Map(
+    map.cells
+      .filter((cell) => cell.customers > 0)
+      .map((cell) => [JSON.stringify([cell.row, cell.column]), cell.customers]),
+  );
   expect(got).toEqual(expected);
   // A preferred channel is beyond the filter language: no cell filter there.
   expect(map.cells.every((cell) => cell.filter === null)).toBe(true);
@@ -144,7 +186,9 @@ test('segmentOverlap: both + onlyA is the size of a, both + onlyB that of b, bot
 test('segmentOverlap refuses unknown and repeated ids at their place in the list', async () => {
   const unknown = await server.run(SegmentOverlapDocument, { ids: [segmentIds[0], '999999'] });
   expect(unknown.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: 'ids.1' });
-  const twice = await server.run(SegmentOverlapDocument, { ids: [segmentIds[0], segmentIds[1], segmentIds[0]] });
+  const twice = await server.run(SegmentOverlapDocument, {
+    ids: [segmentIds[0], segmentIds[1], segmentIds[0]],
+  });
   expect(twice.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: 'ids.2' });
 });
 
@@ -156,7 +200,10 @@ test('segment stats equal figures computed from the raw data, buckets sum to the
   const stats = result.data!.segment!.stats;
   const selected = members(SEGMENTS[1].filter);
   const revenue = selected.reduce((sum, customer) => sum + revenueOf(customer), 0);
-  const orders = selected.reduce((sum, customer) => sum + customer.orders.filter((order) => order.orderedAt <= asOf).length, 0);
+  const orders = selected.reduce(
+    (sum, customer) => sum + customer.orders.filter((order) => order.orderedAt <= asOf).length,
+    0,
+  );
   expect(stats.size).toBe(selected.length);
   expect(stats.shareOfBase).toBeCloseTo(selected.length / facts.length, 12);
   expect(stats.revenue).toBeCloseTo(revenue, 6);
@@ -165,12 +212,19 @@ test('segment stats equal figures computed from the raw data, buckets sum to the
   for (const buckets of [stats.rfm, stats.lifecycle, stats.channels, stats.countries]) {
     expect(buckets.reduce((sum, bucket) => sum + bucket.customers, 0)).toBe(selected.length);
   }
-  const count = <T,>(values: T[]) => values.reduce((map, value) => map.set(String(value), (map.get(String(value)) ?? 0) + 1), new Map<string, number>());
-  const asMap = (buckets: Array<{ key: string; customers: number }>) => new Map(buckets.map((bucket) => [bucket.key, bucket.customers]));
+  const count = <T>(values: T[]) =>
+    values.reduce(
+      (map, value) => map.set(String(value), (map.get(String(value)) ?? 0) + 1),
+      new Map<string, number>(),
+    );
+  const asMap = (buckets: Array<{ key: string; customers: number }>) =>
+    new Map(buckets.map((bucket) => [bucket.key, bucket.customers]));
   expect(asMap(stats.rfm)).toEqual(count(selected.map((customer) => customer.metrics?.rfmSegment ?? 'none')));
   expect(asMap(stats.lifecycle)).toEqual(count(selected.map((customer) => customer.lifecycleStage)));
   expect(asMap(stats.countries)).toEqual(count(selected.map((customer) => customer.country ?? 'unknown')));
-  expect(asMap(stats.channels)).toEqual(count(selected.map((customer) => preferredChannel(customer) ?? 'none')));
+  expect(asMap(stats.channels)).toEqual(
+    count(selected.map((customer) => preferredChannel(customer) ?? 'none')),
+  );
   // Reading the segment is one statement, validating its filter none here (no references), the stats one.
   expect(statements.filter((sql) => /union all/i.test(sql))).toHaveLength(1);
   expect(statements.length).toBeLessThanOrEqual(2);
@@ -184,9 +238,15 @@ test('preview stats describe the same customers as the preview size, in one stat
   expect(statements.filter((sql) => /union all/i.test(sql))).toHaveLength(1);
   expect(statements.filter((sql) => /^select count/i.test(sql.trim()))).toHaveLength(1);
   const preview = result.data!.evaluateSegment;
-  const selected = members({ value: { rfmSegment: ['AT_RISK', 'CANNOT_LOSE'] as never }, behaviour: { purchase: { totalAmount: { gte: 200 } } } });
+  const selected = members({
+    value: { rfmSegment: ['AT_RISK', 'CANNOT_LOSE'] as never },
+    behaviour: { purchase: { totalAmount: { gte: 200 } } },
+  });
   expect(preview.size).toBe(selected.length);
-  expect(preview.stats.revenue).toBeCloseTo(selected.reduce((sum, customer) => sum + revenueOf(customer), 0), 6);
+  expect(preview.stats.revenue).toBeCloseTo(
+    selected.reduce((sum, customer) => sum + revenueOf(customer), 0),
+    6,
+  );
   expect(preview.stats.countries.reduce((sum, bucket) => sum + bucket.customers, 0)).toBe(selected.length);
 });
 
@@ -194,15 +254,23 @@ test('segment performance equals a direct computation over members at `from` and
   const from = new Date(Date.UTC(2026, 4, 1));
   const to = new Date(Date.UTC(2026, 7, 1));
   const id = segmentIds[2];
-  const result = await server.run(SegmentPerformanceDocument, { id, from: from.toISOString(), to: to.toISOString() });
+  const result = await server.run(SegmentPerformanceDocument, {
+    id,
+    from: from.toISOString(),
+    to: to.toISOString(),
+  });
   expect(result.errors).toBeUndefined();
   const performance = result.data!.segment!.performance;
-  const inWindow = (customer: CustomerFacts) => customer.orders.filter((order) => order.orderedAt >= from && order.orderedAt < to);
+  const inWindow = (customer: CustomerFacts) =>
+    customer.orders.filter((order) => order.orderedAt >= from && order.orderedAt < to);
   const memberIds = new Set(members(SEGMENTS[2].filter, from).map((customer) => customer.id));
   const inside = facts.filter((customer) => memberIds.has(customer.id));
   const outside = facts.filter((customer) => !memberIds.has(customer.id));
   const buyers = inside.filter((customer) => inWindow(customer).length > 0).length;
-  const revenue = inside.reduce((sum, customer) => sum + inWindow(customer).reduce((total, order) => total + order.amount, 0), 0);
+  const revenue = inside.reduce(
+    (sum, customer) => sum + inWindow(customer).reduce((total, order) => total + order.amount, 0),
+    0,
+  );
   const baseline = outside.filter((customer) => inWindow(customer).length > 0).length / outside.length;
   expect(performance.members).toBe(inside.length);
   expect(performance.buyers).toBe(buyers);
@@ -213,26 +281,46 @@ test('segment performance equals a direct computation over members at `from` and
   expect(performance.lift!).toBeCloseTo(buyers / inside.length / baseline, 9);
   expect(buyers).toBeGreaterThan(0);
 
-  const backwards = await server.run(SegmentPerformanceDocument, { id, from: to.toISOString(), to: from.toISOString() });
+  const backwards = await server.run(SegmentPerformanceDocument, {
+    id,
+    from: to.toISOString(),
+    to: from.toISOString(),
+  });
   expect(backwards.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: 'to' });
 });
 
 test('market map by persona agrees with personaDistribution and with each persona criterion', async () => {
-  const young = await server.run(CreatePersonaDocument, { input: { name: 'Young', priority: 1, filter: { identity: { age: { lte: 34 } } } } });
-  const buyers = await server.run(CreatePersonaDocument, { input: { name: 'Recent buyers', filter: { behaviour: { purchase: { within: { lastDays: 180 } } } } } });
+  const young = await server.run(CreatePersonaDocument, {
+    input: { name: 'Young', priority: 1, filter: { identity: { age: { lte: 34 } } } },
+  });
+  const buyers = await server.run(CreatePersonaDocument, {
+    input: { name: 'Recent buyers', filter: { behaviour: { purchase: { within: { lastDays: 180 } } } } },
+  });
   const ids = [young.data!.createPersona.id, buyers.data!.createPersona.id];
-  const distribution = (await server.run(PersonaDistributionDocument, { asOf: asOf.toISOString() })).data!.personaDistribution;
+  const distribution = (await server.run(PersonaDistributionDocument, { asOf: asOf.toISOString() })).data!
+    .personaDistribution;
   expect(distribution.map((bucket) => bucket.key)).toEqual([...ids, 'unassigned']);
   expect(distribution.reduce((sum, bucket) => sum + bucket.customers, 0)).toBe(facts.length);
-  const map = (await server.run(MarketMapDocument, { rows: 'PERSONA' as never, columns: 'LIFECYCLE_STAGE' as never, asOf: asOf.toISOString() })).data!.marketMap;
+  const map = (
+    await server.run(MarketMapDocument, {
+      rows: 'PERSONA' as never,
+      columns: 'LIFECYCLE_STAGE' as never,
+      asOf: asOf.toISOString(),
+    })
+  ).data!.marketMap;
   expect(map.rows).toEqual([...ids, 'unassigned']);
   for (const bucket of distribution) {
-    const row = map.cells.filter((cell) => cell.row === bucket.key).reduce((sum, cell) => sum + cell.customers, 0);
+    const row = map.cells
+      .filter((cell) => cell.row === bucket.key)
+      .reduce((sum, cell) => sum + cell.customers, 0);
     expect(row).toBe(bucket.customers);
   }
   for (const cell of map.cells) expect(await sizeOf(cell.filter)).toBe(cell.customers);
   // Exclusive: the young recent buyers count once, under the persona with the lower priority number.
-  const youngBuyers = members({ identity: { age: { lte: 34 } }, behaviour: { purchase: { within: { lastDays: 180 } } } }).length;
+  const youngBuyers = members({
+    identity: { age: { lte: 34 } },
+    behaviour: { purchase: { within: { lastDays: 180 } } },
+  }).length;
   expect(youngBuyers).toBeGreaterThan(0);
   expect(distribution[1].customers).toBe(members(SEGMENTS[1].filter).length - youngBuyers);
 }, 60_000);

@@ -15,7 +15,10 @@ test('concurrent writers on separate connections never see "database is locked"'
   const first = await openDatabase(target.target);
   const second = await openDatabase(target.target);
   try {
-    await upsertCustomers(first.fork().getKnex(), Array.from({ length: 100 }, (_, i) => ({ externalId: `c${i}` })));
+    await upsertCustomers(
+      first.fork().getKnex(),
+      Array.from({ length: 100 }, (_, i) => ({ externalId: `c${i}` })),
+    );
     const writer = async (db: typeof first, tag: string) => {
       const outcomes: string[] = [];
       for (let batch = 0; batch < 20; batch++) {
@@ -66,7 +69,10 @@ describe('concurrent identical ingestion through the service', () => {
 
   type Tally = { accepted: number; duplicates: number; rejected: unknown[] };
   async function send(field: string, argument: string, type: string, items: unknown[]): Promise<Tally> {
-    const { status, body } = await server.post(`mutation($items: [${type}!]!) { ${field}(${argument}: $items) { accepted duplicates rejected { index message } } }`, { items });
+    const { status, body } = await server.post(
+      `mutation($items: [${type}!]!) { ${field}(${argument}: $items) { accepted duplicates rejected { index message } } }`,
+      { items },
+    );
     expect({ status, errors: body.errors }).toEqual({ status: 200, errors: undefined });
     return body.data[field];
   }
@@ -75,13 +81,25 @@ describe('concurrent identical ingestion through the service', () => {
     duplicates: results.reduce((sum, r) => sum + r.duplicates, 0),
     rejected: results.flatMap((r) => r.rejected),
   });
-  const rounds = <T>(make: (client: number) => Promise<T>) => Promise.all(Array.from({ length: CLIENTS }, (_, client) => make(client)));
+  const rounds = <T>(make: (client: number) => Promise<T>) =>
+    Promise.all(Array.from({ length: CLIENTS }, (_, client) => make(client)));
 
   test('the same new customers: one request stores them, the others are duplicates', async () => {
-    const batch = Array.from({ length: 30 }, (_, i) => ({ externalId: `same-${i}`, city: 'Nantes', interests: ['a', 'b'], attributes: { tier: 'gold' } }));
-    const results = await rounds((client) => send('upsertCustomers', 'customers', 'CustomerInput', client % 2 ? [...batch].reverse() : batch));
+    const batch = Array.from({ length: 30 }, (_, i) => ({
+      externalId: `same-${i}`,
+      city: 'Nantes',
+      interests: ['a', 'b'],
+      attributes: { tier: 'gold' },
+    }));
+    const results = await rounds((client) =>
+      send('upsertCustomers', 'customers', 'CustomerInput', client % 2 ? [...batch].reverse() : batch),
+    );
     expect(all(results)).toEqual({ accepted: 30, duplicates: 30 * (CLIENTS - 1), rejected: [] });
-    const rows = await server.db.fork().getKnex()('customers').where('external_id', 'like', 'same-%').select('city');
+    const rows = await server.db
+      .fork()
+      .getKnex()('customers')
+      .where('external_id', 'like', 'same-%')
+      .select('city');
     expect(rows).toHaveLength(30);
     const [interests] = await server.db.fork().getKnex()('customer_interests').count({ n: '*' });
     expect(Number(interests.n)).toBe(60);
@@ -89,23 +107,50 @@ describe('concurrent identical ingestion through the service', () => {
   });
 
   test('the same new customers, each request setting another field: every field is kept', async () => {
-    const fields = ['firstName', 'lastName', 'region', 'city', 'postalCode', 'companyName', 'industry', 'jobTitle', 'jobFunction', 'acquisitionSource', 'phone', 'email'];
+    const fields = [
+      'firstName',
+      'lastName',
+      'region',
+      'city',
+      'postalCode',
+      'companyName',
+      'industry',
+      'jobTitle',
+      'jobFunction',
+      'acquisitionSource',
+      'phone',
+      'email',
+    ];
     expect(fields).toHaveLength(CLIENTS);
     const value = (field: string) => (field === 'email' ? 'fields@example.org' : `${field}-value`);
     const ids = Array.from({ length: 500 }, (_, i) => `fields-${i}`);
     const results = await rounds((client) =>
-      send('upsertCustomers', 'customers', 'CustomerInput', ids.map((externalId) => ({ externalId, [fields[client]]: value(fields[client]) }))),
+      send(
+        'upsertCustomers',
+        'customers',
+        'CustomerInput',
+        ids.map((externalId) => ({ externalId, [fields[client]]: value(fields[client]) })),
+      ),
     );
     expect(all(results)).toEqual({ accepted: CLIENTS * ids.length, duplicates: 0, rejected: [] });
     const column = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-    const rows = await server.db.fork().getKnex()('customers').whereIn('external_id', ids).select(fields.map(column));
+    const rows = await server.db
+      .fork()
+      .getKnex()('customers')
+      .whereIn('external_id', ids)
+      .select(fields.map(column));
     expect(rows).toHaveLength(ids.length);
     const expected = Object.fromEntries(fields.map((field) => [column(field), value(field)]));
     for (const row of rows) expect(row).toEqual(expected);
   });
 
   test('the same new orders and events: stored once, every replay a duplicate', async () => {
-    await send('upsertCustomers', 'customers', 'CustomerInput', Array.from({ length: 10 }, (_, i) => ({ externalId: `buyer-${i}` })));
+    await send(
+      'upsertCustomers',
+      'customers',
+      'CustomerInput',
+      Array.from({ length: 10 }, (_, i) => ({ externalId: `buyer-${i}` })),
+    );
     const orders = Array.from({ length: 40 }, (_, i) => ({
       externalId: `race-o${i}`,
       customerExternalId: `buyer-${i % 10}`,
@@ -113,8 +158,18 @@ describe('concurrent identical ingestion through the service', () => {
       amount: 10 + i,
       categories: ['shoes', `c${i % 3}`],
     }));
-    const events = orders.map((order, i) => ({ externalId: `race-e${i}`, customerExternalId: order.customerExternalId, name: 'visit', occurredAt: order.orderedAt, properties: { i } }));
-    const shuffled = <T>(items: T[], client: number) => items.map((item, i) => [(i * (client + 7)) % 41, item] as const).sort(([a], [b]) => a - b).map(([, item]) => item);
+    const events = orders.map((order, i) => ({
+      externalId: `race-e${i}`,
+      customerExternalId: order.customerExternalId,
+      name: 'visit',
+      occurredAt: order.orderedAt,
+      properties: { i },
+    }));
+    const shuffled = <T>(items: T[], client: number) =>
+      items
+        .map((item, i) => [(i * (client + 7)) % 41, item] as const)
+        .sort(([a], [b]) => a - b)
+        .map(([, item]) => item);
     const [orderResults, eventResults] = await Promise.all([
       rounds((client) => send('recordOrders', 'orders', 'OrderInput', shuffled(orders, client))),
       rounds((client) => send('recordEvents', 'events', 'EventInput', shuffled(events, client))),

@@ -37,13 +37,30 @@ function items(batch: Batch): Record<string, unknown>[] {
     const customerExternalId = `base-${i % 50}`;
     const at = new Date(Date.UTC(2026, 5, 1, 0, i)).toISOString();
     if (batch.table === 'customers') return { externalId, country: 'FR', city: 'Lyon', interests: ['wine'] };
-    if (batch.table === 'orders') return { externalId, customerExternalId, orderedAt: at, amount: 10 + i, currency: 'EUR', channel: 'WEB', categories: ['books'] };
-    return { externalId, customerExternalId, name: 'page_viewed', channel: 'WEB', occurredAt: at, properties: { i } };
+    if (batch.table === 'orders')
+      return {
+        externalId,
+        customerExternalId,
+        orderedAt: at,
+        amount: 10 + i,
+        currency: 'EUR',
+        channel: 'WEB',
+        categories: ['books'],
+      };
+    return {
+      externalId,
+      customerExternalId,
+      name: 'page_viewed',
+      channel: 'WEB',
+      occurredAt: at,
+      properties: { i },
+    };
   });
 }
 
 const MUTATIONS = {
-  customers: 'mutation ($items: [CustomerInput!]!) { result: upsertCustomers(customers: $items) { accepted } }',
+  customers:
+    'mutation ($items: [CustomerInput!]!) { result: upsertCustomers(customers: $items) { accepted } }',
   orders: 'mutation ($items: [OrderInput!]!) { result: recordOrders(orders: $items) { accepted } }',
   events: 'mutation ($items: [EventInput!]!) { result: recordEvents(events: $items) { accepted } }',
 };
@@ -54,7 +71,9 @@ test('kill -9 during ingestion loses no acknowledged batch and leaves none half-
     const env = { DATABASE_URL: target.url, PORT: '0', DEMO_DATA: 'off', METRICS_REFRESH_DELAY_MS: '200' };
     const first = startService(env);
     const port = await first.ready;
-    const base = await post(port, MUTATIONS.customers, { items: Array.from({ length: 50 }, (_, i) => ({ externalId: `base-${i}` })) });
+    const base = await post(port, MUTATIONS.customers, {
+      items: Array.from({ length: 50 }, (_, i) => ({ externalId: `base-${i}` })),
+    });
     expect(base.data?.result.accepted).toBe(50);
 
     const batches: Batch[] = [];
@@ -67,7 +86,8 @@ test('kill -9 during ingestion loses no acknowledged batch and leaves none half-
         try {
           const answer = await post(port, MUTATIONS[table], { items: items(batch) });
           if (answer.data?.result.accepted === BATCH) batch.acknowledged = true;
-          else if (!killed) throw new Error(`batch ${batch.prefix} not accepted: ${JSON.stringify(answer).slice(0, 300)}`);
+          else if (!killed)
+            throw new Error(`batch ${batch.prefix} not accepted: ${JSON.stringify(answer).slice(0, 300)}`);
         } catch (error) {
           if (!killed) throw error;
         }
@@ -75,7 +95,8 @@ test('kill -9 during ingestion loses no acknowledged batch and leaves none half-
     };
     const loops = Array.from({ length: LOOPS }, (_, index) => loop(index));
     // Let batches flow, then kill the process while every loop has one in flight.
-    while (batches.filter((batch) => batch.acknowledged).length < 12) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (batches.filter((batch) => batch.acknowledged).length < 12)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     await new Promise((resolve) => setTimeout(resolve, 37));
     killed = true;
     first.child.kill('SIGKILL');
@@ -84,7 +105,9 @@ test('kill -9 during ingestion loses no acknowledged batch and leaves none half-
 
     const second = startService(env);
     const port2 = await second.ready;
-    expect((await post(port2, '{ customers { totalCount } }', {})).data?.customers.totalCount).toBeGreaterThanOrEqual(50);
+    expect(
+      (await post(port2, '{ customers { totalCount } }', {})).data?.customers.totalCount,
+    ).toBeGreaterThanOrEqual(50);
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
 
@@ -93,13 +116,19 @@ test('kill -9 during ingestion loses no acknowledged batch and leaves none half-
       const knex = db.fork().getKnex();
       const counts = new Map<string, number>();
       for (const table of ['customers', 'orders', 'events']) {
-        const rows: Array<{ external_id: string }> = await knex(table).where('external_id', 'like', 'crash-%').select('external_id');
+        const rows: Array<{ external_id: string }> = await knex(table)
+          .where('external_id', 'like', 'crash-%')
+          .select('external_id');
         for (const row of rows) {
           const prefix = row.external_id.replace(/\d+$/, '');
           counts.set(prefix, (counts.get(prefix) ?? 0) + 1);
         }
       }
-      const outcome = batches.map((batch) => ({ batch: batch.prefix, acknowledged: batch.acknowledged, stored: counts.get(batch.prefix) ?? 0 }));
+      const outcome = batches.map((batch) => ({
+        batch: batch.prefix,
+        acknowledged: batch.acknowledged,
+        stored: counts.get(batch.prefix) ?? 0,
+      }));
       const acknowledged = outcome.filter((o) => o.acknowledged);
       const unacknowledged = outcome.filter((o) => !o.acknowledged);
       expect(acknowledged.length).toBeGreaterThanOrEqual(12);
@@ -109,7 +138,9 @@ test('kill -9 during ingestion loses no acknowledged batch and leaves none half-
       expect(acknowledged.filter((o) => o.stored !== BATCH)).toEqual([]);
       expect(unacknowledged.filter((o) => o.stored !== 0 && o.stored !== BATCH)).toEqual([]);
       // No stored batch the test does not know of.
-      expect([...counts.keys()].filter((prefix) => !batches.some((batch) => batch.prefix === prefix))).toEqual([]);
+      expect(
+        [...counts.keys()].filter((prefix) => !batches.some((batch) => batch.prefix === prefix)),
+      ).toEqual([]);
     } finally {
       await db.close();
     }

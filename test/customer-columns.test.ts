@@ -20,7 +20,12 @@ afterAll(async () => {
 /** Properties the entity has beyond what an integrator sets. */
 const BOOKKEEPING = ['id', 'externalId', 'updatedAt'];
 
-function kindOf(property: { type: unknown; customType?: unknown; runtimeType: string; enum?: boolean }): CustomerColumnKind {
+function kindOf(property: {
+  type: unknown;
+  customType?: unknown;
+  runtimeType: string;
+  enum?: boolean;
+}): CustomerColumnKind {
   if (property.customType instanceof EpochMillisType) return 'date';
   if (property.enum) return 'text';
   switch (property.runtimeType) {
@@ -31,7 +36,9 @@ function kindOf(property: { type: unknown; customType?: unknown; runtimeType: st
     case 'boolean':
       return 'boolean';
     default:
-      return property.customType instanceof JsonType ? 'json' : (`unknown ${String(property.type)}` as CustomerColumnKind);
+      return property.customType instanceof JsonType
+        ? 'json'
+        : (`unknown ${String(property.type)}` as CustomerColumnKind);
   }
 }
 
@@ -40,7 +47,10 @@ test('the Customer entity has exactly the columns of CUSTOMER_COLUMNS, of the sa
   const fromEntity = Object.fromEntries(
     Object.values(meta.properties)
       .filter((property) => !BOOKKEEPING.includes(property.name))
-      .map((property) => [property.name, { name: property.fieldNames.join(','), kind: kindOf(property as never) }]),
+      .map((property) => [
+        property.name,
+        { name: property.fieldNames.join(','), kind: kindOf(property as never) },
+      ]),
   );
   expect(fromEntity).toEqual(CUSTOMER_COLUMNS);
 });

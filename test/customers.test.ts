@@ -4,7 +4,20 @@ import { startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
 
-const NAMES = ['Martin', 'Bernard', null, 'Dubois', 'Martin', 'Adam', 'Zola', null, 'Martin', 'Petit', 'Bernard', 'Roux'];
+const NAMES = [
+  'Martin',
+  'Bernard',
+  null,
+  'Dubois',
+  'Martin',
+  'Adam',
+  'Zola',
+  null,
+  'Martin',
+  'Petit',
+  'Bernard',
+  'Roux',
+];
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -55,9 +68,16 @@ test('ordering by name (descending) is total and pages agree with one big page',
 test('cursors stay valid while customers are inserted', async () => {
   const first = await server.run(CustomersPageDocument, { first: 4 });
   const cursor = first.data!.customers.pageInfo.endCursor;
-  await upsertCustomers(server.db.fork().getKnex(), [{ externalId: 'K-early', createdAt: new Date(Date.UTC(2023, 0, 1)) }]);
+  await upsertCustomers(server.db.fork().getKnex(), [
+    { externalId: 'K-early', createdAt: new Date(Date.UTC(2023, 0, 1)) },
+  ]);
   const next = await server.run(CustomersPageDocument, { first: 4, after: cursor });
-  expect(next.data!.customers.edges.map((edge) => edge.node.externalId)).toEqual(['K004', 'K005', 'K006', 'K007']);
+  expect(next.data!.customers.edges.map((edge) => edge.node.externalId)).toEqual([
+    'K004',
+    'K005',
+    'K006',
+    'K007',
+  ]);
   expect(next.data!.customers.pageInfo.hasPreviousPage).toBe(true);
 });
 
@@ -68,14 +88,20 @@ test('first defaults to 50, is capped at 500 with an error, and a foreign cursor
   expect(negative.body.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', path: 'first' });
   const badCursor = await server.post('{ customers(after: "bm90IGEgY3Vyc29y") { totalCount } }');
   expect(badCursor.body.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', path: 'after' });
-  const ordersTooMany = await server.post('{ customers(first: 1) { edges { node { orders(first: 1000) { totalCount } } } } }');
+  const ordersTooMany = await server.post(
+    '{ customers(first: 1) { edges { node { orders(first: 1000) { totalCount } } } } }',
+  );
   expect(ordersTooMany.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
 });
 
 test('SCORE ordering names its scoring model, which must exist', async () => {
-  const missing = await server.post('{ customers(orderBy: { field: SCORE, direction: DESC }) { totalCount } }');
+  const missing = await server.post(
+    '{ customers(orderBy: { field: SCORE, direction: DESC }) { totalCount } }',
+  );
   expect(missing.body.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', path: 'orderBy.scoreModel' });
-  const unknown = await server.post('{ customers(orderBy: { field: SCORE, direction: DESC, scoreModel: "999" }) { totalCount } }');
+  const unknown = await server.post(
+    '{ customers(orderBy: { field: SCORE, direction: DESC, scoreModel: "999" }) { totalCount } }',
+  );
   expect(unknown.body.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', path: 'orderBy.scoreModel' });
 });
 

@@ -360,7 +360,9 @@ describe('beyond one code per answer', () => {
     ).toEqual([
       {
         status: 400,
-        error: [{ message: 'a key needs a name of 1 to 200 characters', code: 'BAD_USER_INPUT', path: 'name' }],
+        error: [
+          { message: 'a key needs a name of 1 to 200 characters', code: 'BAD_USER_INPUT', path: 'name' },
+        ],
       },
       {
         status: 400,

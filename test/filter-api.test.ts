@@ -19,7 +19,14 @@ afterAll(async () => server.stop());
 
 async function reference(filter: object, asOf: Date): Promise<number> {
   const facts = await loadCustomerFacts(server.db.fork().getKnex());
-  return facts.filter((customer) => evaluate(customer, filter, { asOf, segmentFilter: () => ({}), scoringRules: () => [], personaOrder: () => [] })).length;
+  return facts.filter((customer) =>
+    evaluate(customer, filter, {
+      asOf,
+      segmentFilter: () => ({}),
+      scoringRules: () => [],
+      personaOrder: () => [],
+    }),
+  ).length;
 }
 
 test('evaluateSegment, customers(filter) and the reference evaluator agree on the example filters', async () => {
@@ -30,7 +37,10 @@ test('evaluateSegment, customers(filter) and the reference evaluator agree on th
   );
   expect(crossed.body.errors).toBeUndefined();
   const expected = await reference(
-    { identity: { lifecycleStage: ['CUSTOMER'] }, behaviour: { purchase: { within: { lastDays: 365 }, totalAmount: { gt: 100 } } } },
+    {
+      identity: { lifecycleStage: ['CUSTOMER'] },
+      behaviour: { purchase: { within: { lastDays: 365 }, totalAmount: { gt: 100 } } },
+    },
     asOf,
   );
   expect(expected).toBeGreaterThan(10);
@@ -53,17 +63,28 @@ test('evaluateSegment, customers(filter) and the reference evaluator agree on th
 
   const example = await server.run(EvaluateCrossedSegmentDocument, { first: 5 });
   expect(example.errors).toBeUndefined();
-  expect(example.data!.evaluateSegment.size).toBeGreaterThanOrEqual(example.data!.evaluateSegment.sample.length);
+  expect(example.data!.evaluateSegment.size).toBeGreaterThanOrEqual(
+    example.data!.evaluateSegment.sample.length,
+  );
 });
 
 test.each([
   ['{ and: [] }', 'filter.and'],
   ['{ or: [{}, { or: [] }] }', 'filter.or.1.or'],
   ['{ identity: { city: {} } }', 'filter.identity.city'],
-  ['{ and: [{}, { behaviour: { purchase: { within: { lastDays: -1 } } } }] }', 'filter.and.1.behaviour.purchase.within.lastDays'],
-  ['{ behaviour: { event: { within: { fromDaysAgo: 3, toDaysAgo: 10 } } } }', 'filter.behaviour.event.within'],
+  [
+    '{ and: [{}, { behaviour: { purchase: { within: { lastDays: -1 } } } }] }',
+    'filter.and.1.behaviour.purchase.within.lastDays',
+  ],
+  [
+    '{ behaviour: { event: { within: { fromDaysAgo: 3, toDaysAgo: 10 } } } }',
+    'filter.behaviour.event.within',
+  ],
   ['{ behaviour: { event: { within: { lastDays: 3, toDaysAgo: 1 } } } }', 'filter.behaviour.event.within'],
-  ['{ behaviour: { event: { within: { from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z" } } } }', 'filter.behaviour.event.within'],
+  [
+    '{ behaviour: { event: { within: { from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z" } } } }',
+    'filter.behaviour.event.within',
+  ],
   ['{ identity: { createdAt: { withinLastDays: -5 } } }', 'filter.identity.createdAt.withinLastDays'],
   ['{ inSegment: "9999" }', 'filter.inSegment'],
   ['{ persona: "1" }', 'filter.persona'],
@@ -78,19 +99,29 @@ test.each([
 
 test('lists over 1,000 values and filters over 200 nodes are refused', async () => {
   const values = Array.from({ length: 1001 }, (_, i) => `v${i}`);
-  const list = await server.post('query($f: SegmentFilter!) { evaluateSegment(filter: $f) { size } }', { f: { identity: { city: { in: values } } } });
-  expect(list.body.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', path: 'filter.identity.city.in' });
+  const list = await server.post('query($f: SegmentFilter!) { evaluateSegment(filter: $f) { size } }', {
+    f: { identity: { city: { in: values } } },
+  });
+  expect(list.body.errors?.[0].extensions).toEqual({
+    code: 'BAD_USER_INPUT',
+    path: 'filter.identity.city.in',
+  });
   const wide = { or: Array.from({ length: 201 }, () => ({})) };
-  const nodes = await server.post('query($f: SegmentFilter!) { evaluateSegment(filter: $f) { size } }', { f: wide });
+  const nodes = await server.post('query($f: SegmentFilter!) { evaluateSegment(filter: $f) { size } }', {
+    f: wide,
+  });
   expect(nodes.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   expect(nodes.body.errors?.[0].message).toContain('200 nodes');
 });
 
 test('wildcards are literal and values are bound, never spliced into SQL', async () => {
   const knex = server.db.fork().getKnex();
-  await knex('customers').update({ city: "50%_off'; drop table customers; --" }).where('external_id', 'C0000001');
+  await knex('customers')
+    .update({ city: "50%_off'; drop table customers; --" })
+    .where('external_id', 'C0000001');
   const run = async (filter: object) =>
-    (await server.post('query($f: SegmentFilter!) { evaluateSegment(filter: $f) { size } }', { f: filter })).body.data.evaluateSegment.size;
+    (await server.post('query($f: SegmentFilter!) { evaluateSegment(filter: $f) { size } }', { f: filter }))
+      .body.data.evaluateSegment.size;
   expect(await run({ identity: { city: { contains: '%_off' } } })).toBe(1);
   expect(await run({ identity: { city: { startsWith: "50%_OFF'; DROP" } } })).toBe(1);
   expect(await run({ identity: { city: { contains: '_' } } })).toBe(1);
@@ -108,11 +139,24 @@ describe('filters at the documented limits run on this store', () => {
     expect(body.data.evaluateSegment.size).toBe(await reference(filter, new Date()));
     return body.data.evaluateSegment.size;
   }
-  const tagsHeld = async () =>
-    [...new Set((await server.db.fork().getKnex()('customer_interests').select('tag')).map((row: { tag: string }) => row.tag))];
-  const citiesHeld = async () =>
-    [...new Set((await server.db.fork().getKnex()('customers').whereNotNull('city').select('city')).map((row: { city: string }) => row.city))];
-  const padded = (held: string[], length: number) => [...held, ...Array.from({ length: length - held.length }, (_, i) => `absent-${i}`)];
+  const tagsHeld = async () => [
+    ...new Set(
+      (await server.db.fork().getKnex()('customer_interests').select('tag')).map(
+        (row: { tag: string }) => row.tag,
+      ),
+    ),
+  ];
+  const citiesHeld = async () => [
+    ...new Set(
+      (await server.db.fork().getKnex()('customers').whereNotNull('city').select('city')).map(
+        (row: { city: string }) => row.city,
+      ),
+    ),
+  ];
+  const padded = (held: string[], length: number) => [
+    ...held,
+    ...Array.from({ length: length - held.length }, (_, i) => `absent-${i}`),
+  ];
 
   test('interests hasAll, hasAny and hasNone of 1,000 tags', async () => {
     const held = await tagsHeld();
@@ -125,7 +169,9 @@ describe('filters at the documented limits run on this store', () => {
     const two = Array.from({ length: 1000 }, (_, i) => held[i % 2]);
     expect(await agreesWithReference({ identity: { interests: { hasAll: two } } })).toBeGreaterThan(0);
     // Ten distinct tags take the grouped form: the held ones and absent ones.
-    expect(await agreesWithReference({ identity: { interests: { hasAll: padded(held.slice(0, 2), 10) } } })).toBe(0);
+    expect(
+      await agreesWithReference({ identity: { interests: { hasAll: padded(held.slice(0, 2), 10) } } }),
+    ).toBe(0);
   });
 
   test('age in 1,000 values, consecutive or scattered, and under not', async () => {
@@ -141,7 +187,9 @@ describe('filters at the documented limits run on this store', () => {
     const cities = padded(await citiesHeld(), 1000);
     const numbers = Array.from({ length: 1000 }, (_, i) => i);
     const branches = Array.from({ length: lists }, (_, i) =>
-      i % 2 === 0 ? { identity: { city: { in: cities } } } : { identity: { companySize: { in: numbers }, city: { notIn: cities.slice(1) } } },
+      i % 2 === 0
+        ? { identity: { city: { in: cities } } }
+        : { identity: { companySize: { in: numbers }, city: { notIn: cities.slice(1) } } },
     );
     expect(await agreesWithReference({ or: branches })).toBeGreaterThan(0);
     expect(await agreesWithReference({ and: branches })).toBeGreaterThanOrEqual(0);
@@ -157,17 +205,25 @@ describe('filters at the documented limits run on this store', () => {
   });
 
   /** Attribute filters on one node: each binds its key and pattern (twice on PostgreSQL), so three bound values at most. */
-  const attributeNode = () => ({ identity: { attributes: Array.from({ length: 1000 }, (_, i) => ({ key: `k${i}`, string: { contains: 'a' } })) } });
+  const attributeNode = () => ({
+    identity: {
+      attributes: Array.from({ length: 1000 }, (_, i) => ({ key: `k${i}`, string: { contains: 'a' } })),
+    },
+  });
 
   test('the statement budget: 9,000 bound values run, 12,000 are refused before any statement', async () => {
     expect(await agreesWithReference({ or: [attributeNode(), attributeNode(), attributeNode()] })).toBe(0);
-    const over = await evaluateAt({ or: [attributeNode(), attributeNode(), attributeNode(), attributeNode()] });
+    const over = await evaluateAt({
+      or: [attributeNode(), attributeNode(), attributeNode(), attributeNode()],
+    });
     expect(over.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', path: 'filter' });
     expect(over.errors?.[0].message).toMatch(/at most 10000 fit in one statement/);
   });
 
   test('saved segments inlined up to the budget run; past it the filter that uses them is refused', async () => {
-    const created = await server.post('mutation($i: SegmentInput!) { createSegment(input: $i) { id } }', { i: { name: 'wide attributes', filter: attributeNode() } });
+    const created = await server.post('mutation($i: SegmentInput!) { createSegment(input: $i) { id } }', {
+      i: { name: 'wide attributes', filter: attributeNode() },
+    });
     expect(created.body.errors).toBeUndefined();
     const id = created.body.data.createSegment.id;
     const using = (times: number) => ({ or: Array.from({ length: times }, () => ({ inSegment: id })) });
@@ -181,11 +237,23 @@ describe('filters at the documented limits run on this store', () => {
 
 test('a filter nested to the level limit around a heavy purchase runs in every statement that carries it', async () => {
   const purchase = {
-    behaviour: { purchase: { category: { ne: 'books', in: Array.from({ length: 20 }, (_, i) => `c${i}`) }, channel: ['WEB'], orderAmount: { gt: 1 }, within: { lastDays: 400 }, count: { gte: 1 }, totalAmount: { gt: 3 } } },
+    behaviour: {
+      purchase: {
+        category: { ne: 'books', in: Array.from({ length: 20 }, (_, i) => `c${i}`) },
+        channel: ['WEB'],
+        orderAmount: { gt: 1 },
+        within: { lastDays: 400 },
+        count: { gte: 1 },
+        totalAmount: { gt: 3 },
+      },
+    },
   };
   let filter: object = purchase;
   // Alternating and/or (chains of one operator are flattened, alternations nest): 1 + 2 × 5 + 1 = 12 levels.
-  for (let i = 0; i < 5; i++) filter = { and: [{ identity: { country: { ne: 'FR' } } }, { or: [{ identity: { emailOptIn: true } }, filter] }] };
+  for (let i = 0; i < 5; i++)
+    filter = {
+      and: [{ identity: { country: { ne: 'FR' } } }, { or: [{ identity: { emailOptIn: true } }, filter] }],
+    };
   filter = { not: filter };
   const asOf = new Date();
   const answer = await server.post(
@@ -195,6 +263,8 @@ test('a filter nested to the level limit around a heavy purchase runs in every s
   expect(answer.body.errors).toBeUndefined();
   expect(answer.body.data.evaluateSegment.size).toBe(await reference(filter, asOf));
   expect(answer.body.data.customers.totalCount).toBe(answer.body.data.evaluateSegment.size);
-  const deeper = await server.post('query($f: SegmentFilter!) { evaluateSegment(filter: $f) { size } }', { f: { and: [{}, { not: filter }] } });
+  const deeper = await server.post('query($f: SegmentFilter!) { evaluateSegment(filter: $f) { size } }', {
+    f: { and: [{}, { not: filter }] },
+  });
   expect(deeper.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
 });

@@ -5,7 +5,13 @@ import { evaluate } from '../src/filter/evaluate';
 import { loadCustomerFacts } from '../src/filter/facts-loader';
 import { matchingCustomerIds } from '../src/filter/query';
 import type { PersonaDefinition, ScoringRuleDefinition, SegmentFilter } from '../src/filter/types';
-import { FILTER_LIMITS, FilterError, prepareFilter, savedLookups, type FilterReferences } from '../src/filter/validate';
+import {
+  FILTER_LIMITS,
+  FilterError,
+  prepareFilter,
+  savedLookups,
+  type FilterReferences,
+} from '../src/filter/validate';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { AS_OF, baseArb } from './support/filter-arbitraries';
 
@@ -33,15 +39,41 @@ const purchase: SegmentFilter = {
 };
 const LEAVES: Record<string, SegmentFilter> = {
   purchase,
-  event: { behaviour: { event: { name: 'page_viewed', properties: [{ key: 'tier', string: { ne: 'z', in: Array.from({ length: 12 }, (_, i) => `t${i}`) }, number: { lt: 3 } }], count: { in: [0, 1, 2] } } } },
-  attributes: { identity: { attributes: [{ key: 'tier', string: { ne: 'z', notIn: ['a', 'b'] }, number: { ne: 3 } }], age: { in: [29, 30, 40, 41] } }, value: { orderCount: { ne: 3 } } },
+  event: {
+    behaviour: {
+      event: {
+        name: 'page_viewed',
+        properties: [
+          {
+            key: 'tier',
+            string: { ne: 'z', in: Array.from({ length: 12 }, (_, i) => `t${i}`) },
+            number: { lt: 3 },
+          },
+        ],
+        count: { in: [0, 1, 2] },
+      },
+    },
+  },
+  attributes: {
+    identity: {
+      attributes: [{ key: 'tier', string: { ne: 'z', notIn: ['a', 'b'] }, number: { ne: 3 } }],
+      age: { in: [29, 30, 40, 41] },
+    },
+    value: { orderCount: { ne: 3 } },
+  },
   // A score of a model whose first rule nests a purchase 3 levels down: the score is one level, its rules the next.
   score: { value: { score: { model: '1', gte: 10 } } },
   // The second persona excludes the first (a heavy filter) under a not: two levels below the persona node.
   persona: { persona: '2' },
 };
 /** Levels a leaf reaches below itself (score: the rules; persona: the earlier persona under not). */
-const LEAF_LEVELS: Record<string, number> = { purchase: 1, event: 1, attributes: 1, score: 1 + 3, persona: 1 + 4 };
+const LEAF_LEVELS: Record<string, number> = {
+  purchase: 1,
+  event: 1,
+  attributes: 1,
+  score: 1 + 3,
+  persona: 1 + 4,
+};
 
 const rules: ScoringRuleDefinition[] = [
   { label: 'heavy', points: 20, filter: { not: { and: [other, purchase] } } },
@@ -67,7 +99,12 @@ const SHAPES: Record<string, (inner: SegmentFilter) => SegmentFilter> = {
 };
 
 /** `leaf` wrapped one level at a time, cycling through the shape's levels, until the whole reaches `levels`. */
-function nested(leaf: SegmentFilter, leafLevels: number, shape: (inner: SegmentFilter) => SegmentFilter, levels: number): SegmentFilter {
+function nested(
+  leaf: SegmentFilter,
+  leafLevels: number,
+  shape: (inner: SegmentFilter) => SegmentFilter,
+  levels: number,
+): SegmentFilter {
   // Build with the shape's full wrappers, then trim: a wrapper of k levels is k nodes on the path to the leaf.
   let filter = leaf;
   let reached = leafLevels;
@@ -104,25 +141,39 @@ beforeAll(async () => {
   const knex = database.db.fork().getKnex();
   const base = fc.sample(baseArb(24), { numRuns: 1, seed: 7 })[0];
   await upsertCustomers(knex, base.map((item) => item.customer) as never);
-  await recordOrders(knex, base.flatMap((item) => item.orders), 'EUR');
+  await recordOrders(
+    knex,
+    base.flatMap((item) => item.orders),
+    'EUR',
+  );
 });
 afterAll(async () => database.drop());
 
-const cases = Object.keys(LEAVES).flatMap((leaf) => Object.keys(SHAPES).map((shape) => [leaf, shape] as const));
+const cases = Object.keys(LEAVES).flatMap((leaf) =>
+  Object.keys(SHAPES).map((shape) => [leaf, shape] as const),
+);
 
-test.each(cases)(`%s nested by %s to exactly ${FILTER_LIMITS.levels} levels runs; one more is refused`, async (leafName, shapeName) => {
-  const knex = database.db.fork().getKnex();
-  const atLimit = nested(LEAVES[leafName], LEAF_LEVELS[leafName], SHAPES[shapeName], FILTER_LIMITS.levels);
-  const prepared = await prepareFilter(atLimit, references);
-  const facts = await loadCustomerFacts(knex);
-  const context = { asOf: AS_OF, ...savedLookups(prepared) };
-  const expected = facts.filter((customer) => evaluate(customer, atLimit, context)).map((customer) => customer.id).sort((x, y) => x - y);
-  expect(await matchingCustomerIds(knex, prepared, AS_OF)).toEqual(expected);
-  // Its complement, one level deeper through the saved segment that wraps it, is one too many.
-  const over = { and: [other, { not: atLimit }] };
-  await expect(prepareFilter(over, references)).rejects.toThrow(FilterError);
-  await expect(prepareFilter(over, references)).rejects.toMatchObject({ message: expect.stringContaining(`${FILTER_LIMITS.levels} levels`) });
-});
+test.each(cases)(
+  `%s nested by %s to exactly ${FILTER_LIMITS.levels} levels runs; one more is refused`,
+  async (leafName, shapeName) => {
+    const knex = database.db.fork().getKnex();
+    const atLimit = nested(LEAVES[leafName], LEAF_LEVELS[leafName], SHAPES[shapeName], FILTER_LIMITS.levels);
+    const prepared = await prepareFilter(atLimit, references);
+    const facts = await loadCustomerFacts(knex);
+    const context = { asOf: AS_OF, ...savedLookups(prepared) };
+    const expected = facts
+      .filter((customer) => evaluate(customer, atLimit, context))
+      .map((customer) => customer.id)
+      .sort((x, y) => x - y);
+    expect(await matchingCustomerIds(knex, prepared, AS_OF)).toEqual(expected);
+    // Its complement, one level deeper through the saved segment that wraps it, is one too many.
+    const over = { and: [other, { not: atLimit }] };
+    await expect(prepareFilter(over, references)).rejects.toThrow(FilterError);
+    await expect(prepareFilter(over, references)).rejects.toMatchObject({
+      message: expect.stringContaining(`${FILTER_LIMITS.levels} levels`),
+    });
+  },
+);
 
 test('saved segments count their levels where they are used', async () => {
   // Segment 1 is 3 levels with its purchase: used at level 10 it reaches 12, at level 11 it reaches 13.
@@ -130,5 +181,7 @@ test('saved segments count their levels where they are used', async () => {
   const knex = database.db.fork().getKnex();
   const prepared = await prepareFilter(at(FILTER_LIMITS.levels - 3), references);
   expect(Array.isArray(await matchingCustomerIds(knex, prepared, AS_OF))).toBe(true);
-  await expect(prepareFilter(at(FILTER_LIMITS.levels - 2), references)).rejects.toMatchObject({ path: expect.stringMatching(/inSegment$/) });
+  await expect(prepareFilter(at(FILTER_LIMITS.levels - 2), references)).rejects.toMatchObject({
+    path: expect.stringMatching(/inSegment$/),
+  });
 });

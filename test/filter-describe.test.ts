@@ -13,7 +13,9 @@ test('the definition reads like the marketer would say it', () => {
       },
       names,
     ),
-  ).toBe('NOT in segment "Churn risk" AND country in (FR, BE) AND purchased at least 3 times in the last 90 days');
+  ).toBe(
+    'NOT in segment "Churn risk" AND country in (FR, BE) AND purchased at least 3 times in the last 90 days',
+  );
 });
 
 test('composed filters keep their grouping', () => {
@@ -22,15 +24,28 @@ test('composed filters keep their grouping', () => {
       {
         or: [
           { identity: { lifecycleStage: [LifecycleStage.LEAD], emailOptIn: true } },
-          { behaviour: { event: { name: 'message_opened', channel: [Channel.EMAIL], within: { fromDaysAgo: 30, toDaysAgo: 7 } } } },
+          {
+            behaviour: {
+              event: {
+                name: 'message_opened',
+                channel: [Channel.EMAIL],
+                within: { fromDaysAgo: 30, toDaysAgo: 7 },
+              },
+            },
+          },
         ],
       },
       names,
     ),
-  ).toBe('((lifecycle stage in (LEAD) AND opted in to email) OR did "message_opened" on (EMAIL) at least once between 30 and 7 days ago)');
+  ).toBe(
+    '((lifecycle stage in (LEAD) AND opted in to email) OR did "message_opened" on (EMAIL) at least once between 30 and 7 days ago)',
+  );
   expect(describeFilter({}, names)).toBe('everyone');
   expect(describeFilter({ behaviour: { purchase: { count: { eq: 0 } } } }, names)).toBe('never purchased');
-  expect(describeFilter({ behaviour: { event: { name: 'message_sent', count: { eq: 0 }, within: { lastDays: 7 } } } }, names)).toBe(
-    'never did "message_sent" in the last 7 days',
-  );
+  expect(
+    describeFilter(
+      { behaviour: { event: { name: 'message_sent', count: { eq: 0 }, within: { lastDays: 7 } } } },
+      names,
+    ),
+  ).toBe('never did "message_sent" in the last 7 days');
 });

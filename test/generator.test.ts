@@ -9,7 +9,9 @@ const base = Array.from({ length: 3000 }, (_, i) => generateCustomer(i, options)
 
 test('the same seed makes the same base; another seed another one', () => {
   expect(generateCustomer(123, options)).toEqual(base[123]);
-  expect(JSON.stringify(generateCustomer(123, { ...options, seed: 8 }))).not.toEqual(JSON.stringify(base[123]));
+  expect(JSON.stringify(generateCustomer(123, { ...options, seed: 8 }))).not.toEqual(
+    JSON.stringify(base[123]),
+  );
 });
 
 test('every generated customer passes ingestion validation', () => {
@@ -18,14 +20,17 @@ test('every generated customer passes ingestion validation', () => {
 
 test('the base is believable: B2B and B2C, several countries, nulls, stale records, opt-ins', () => {
   const customers = base.map((g) => g.customer);
-  const share = (predicate: (c: (typeof customers)[number]) => boolean) => customers.filter(predicate).length / customers.length;
+  const share = (predicate: (c: (typeof customers)[number]) => boolean) =>
+    customers.filter(predicate).length / customers.length;
   expect(share((c) => c.companyName !== null)).toBeGreaterThan(0.2);
   expect(share((c) => c.companyName === null)).toBeGreaterThan(0.6);
   expect(new Set(customers.map((c) => c.country)).size).toBeGreaterThanOrEqual(8);
   expect(share((c) => c.birthDate === null)).toBeGreaterThan(0.03);
   expect(share((c) => c.phone === null)).toBeGreaterThan(0.2);
   const fourYearsAgo = options.until.getTime() - 4 * 365 * 86_400_000;
-  expect(share((c) => c.lastVerifiedAt instanceof Date && c.lastVerifiedAt.getTime() < fourYearsAgo)).toBeGreaterThan(0.03);
+  expect(
+    share((c) => c.lastVerifiedAt instanceof Date && c.lastVerifiedAt.getTime() < fourYearsAgo),
+  ).toBeGreaterThan(0.03);
   expect(share((c) => c.emailOptIn === true)).toBeGreaterThan(0.5);
   expect(new Set(customers.map((c) => c.lifecycleStage)).size).toBe(5);
   expect(share((c) => Array.isArray(c.interests) && c.interests.length > 0)).toBeGreaterThan(0.6);
@@ -47,7 +52,9 @@ test('purchases are heavy-tailed, seasonal and categorised; events cover every c
   expect(new Set(events.map((event) => event.channel))).toEqual(new Set(Object.values(Channel)));
   expect(events.some((event) => event.name === MESSAGE_SENT)).toBe(true);
   const monthAgo = options.until.getTime() - 30 * 86_400_000;
-  expect(events.filter((event) => (event.occurredAt as Date).getTime() >= monthAgo).length).toBeGreaterThan(events.length * 0.05);
+  expect(events.filter((event) => (event.occurredAt as Date).getTime() >= monthAgo).length).toBeGreaterThan(
+    events.length * 0.05,
+  );
 });
 
 test('the MikroORM demo seeder stores the first demo customers with their history', async () => {

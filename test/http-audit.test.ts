@@ -18,18 +18,26 @@ test('the audit suite has MUST-level audits', () => {
 
 test.each(mustAudits.map((audit) => [audit.name, audit] as const))('%s', async (_name, audit) => {
   const result = await audit.fn();
-  expect({ status: result.status, reason: result.status === 'ok' ? undefined : result.reason }).toEqual({ status: 'ok', reason: undefined });
+  expect({ status: result.status, reason: result.status === 'ok' ? undefined : result.reason }).toEqual({
+    status: 'ok',
+    reason: undefined,
+  });
 });
 
 describe('GraphQL over HTTP beyond the audits', () => {
   const base = () => server.url;
 
   test('GET runs a query and answers JSON', async () => {
-    const response = await fetch(`${base()}?query=${encodeURIComponent('{ customers(first: 1) { totalCount } }')}`, {
-      headers: { accept: 'application/graphql-response+json' },
-    });
+    const response = await fetch(
+      `${base()}?query=${encodeURIComponent('{ customers(first: 1) { totalCount } }')}`,
+      {
+        headers: { accept: 'application/graphql-response+json' },
+      },
+    );
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^application\/graphql-response\+json; charset=utf-8/);
+    expect(response.headers.get('content-type')).toMatch(
+      /^application\/graphql-response\+json; charset=utf-8/,
+    );
     expect(await response.json()).toEqual({ data: { customers: { totalCount: 0 } } });
   });
 
@@ -55,9 +63,15 @@ describe('GraphQL over HTTP beyond the audits', () => {
   });
 
   test('a body that is not JSON is a 400, not a crash', async () => {
-    const response = await fetch(base(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const response = await fetch(base(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+    });
   });
 
   test('healthz answers', async () => {

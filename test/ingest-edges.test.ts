@@ -18,10 +18,22 @@ afterAll(async () => server.stop());
 
 const RESULT = '{ accepted duplicates rejected { index externalId field message } }';
 
-async function mutate(field: 'upsertCustomers' | 'recordOrders' | 'recordEvents', argument: string, type: string, items: unknown[]) {
-  const { status, body } = await server.post(`mutation($items: [${type}!]!) { ${field}(${argument}: $items) ${RESULT} }`, { items });
+async function mutate(
+  field: 'upsertCustomers' | 'recordOrders' | 'recordEvents',
+  argument: string,
+  type: string,
+  items: unknown[],
+) {
+  const { status, body } = await server.post(
+    `mutation($items: [${type}!]!) { ${field}(${argument}: $items) ${RESULT} }`,
+    { items },
+  );
   expect({ status, errors: body.errors }).toEqual({ status: 200, errors: undefined });
-  return body.data[field] as { accepted: number; duplicates: number; rejected: Array<{ index: number; externalId: string | null; field: string | null; message: string }> };
+  return body.data[field] as {
+    accepted: number;
+    duplicates: number;
+    rejected: Array<{ index: number; externalId: string | null; field: string | null; message: string }>;
+  };
 }
 const upsert = (items: unknown[]) => mutate('upsertCustomers', 'customers', 'CustomerInput', items);
 const orders = (items: unknown[]) => mutate('recordOrders', 'orders', 'OrderInput', items);
@@ -65,7 +77,10 @@ describe('years 0000–0099 are read as written, then refused as before 1900', (
   });
 
   test('order and event dates', async () => {
-    const recorded = await orders([order('year-o1', { orderedAt: '0026-03-01T10:00:00Z' }), order('year-o2')]);
+    const recorded = await orders([
+      order('year-o1', { orderedAt: '0026-03-01T10:00:00Z' }),
+      order('year-o2'),
+    ]);
     expect(recorded.accepted).toBe(1);
     expect(recorded.rejected.map(({ index, field }) => [index, field])).toEqual([[0, 'orderedAt']]);
     const happened = await events([event('year-e1'), event('year-e2', { occurredAt: '0001-01-01' })]);
@@ -76,15 +91,23 @@ describe('years 0000–0099 are read as written, then refused as before 1900', (
   test('a filter date keeps its year, in the answer and in a saved segment', async () => {
     // Before year 99 nobody was created; read as 1999 it would match a customer created in 1960.
     expect((await upsert([{ externalId: 'year-1960', createdAt: '1960-05-05' }])).accepted).toBe(1);
-    const size = await server.post('{ evaluateSegment(filter: { identity: { createdAt: { before: "0099-01-01" } } }) { size } }');
+    const size = await server.post(
+      '{ evaluateSegment(filter: { identity: { createdAt: { before: "0099-01-01" } } }) { size } }',
+    );
     expect(size.body).toEqual({ data: { evaluateSegment: { size: 0 } } });
     const saved = await server.post(
       'mutation { createSegment(input: { name: "ancient", filter: { identity: { createdAt: { after: "0050-01-01T00:00:00Z" } } } }) { id filter } }',
     );
     expect(saved.body.errors).toBeUndefined();
-    expect(saved.body.data.createSegment.filter).toEqual({ identity: { createdAt: { after: '0050-01-01T00:00:00.000Z' } } });
-    const reread = await server.post(`{ segment(id: "${saved.body.data.createSegment.id}") { filter size } }`);
-    expect(reread.body.data.segment.filter).toEqual({ identity: { createdAt: { after: '0050-01-01T00:00:00.000Z' } } });
+    expect(saved.body.data.createSegment.filter).toEqual({
+      identity: { createdAt: { after: '0050-01-01T00:00:00.000Z' } },
+    });
+    const reread = await server.post(
+      `{ segment(id: "${saved.body.data.createSegment.id}") { filter size } }`,
+    );
+    expect(reread.body.data.segment.filter).toEqual({
+      identity: { createdAt: { after: '0050-01-01T00:00:00.000Z' } },
+    });
     const [everyone] = await server.db.fork().getKnex()('customers').count({ n: '*' });
     expect(reread.body.data.segment.size).toBe(Number(everyone.n));
   });
@@ -93,8 +116,17 @@ describe('years 0000–0099 are read as written, then refused as before 1900', (
 describe('amounts that cannot be summed safely are rejected per item', () => {
   test('above 10^12 is rejected, 10^12 itself is stored, and whole-base figures stay finite', async () => {
     expect((await upsert([{ externalId: 'rich', city: 'Fortune' }])).accepted).toBe(1);
-    const rich = (externalId: string, amount: number) => ({ ...order(externalId, { amount }), customerExternalId: 'rich' });
-    const result = await orders([rich('amt-1', 1.7e308), rich('amt-2', 1e12), rich('amt-3', 1.7e308), rich('amt-4', 1e12 + 0.01), rich('amt-5', 5)]);
+    const rich = (externalId: string, amount: number) => ({
+      ...order(externalId, { amount }),
+      customerExternalId: 'rich',
+    });
+    const result = await orders([
+      rich('amt-1', 1.7e308),
+      rich('amt-2', 1e12),
+      rich('amt-3', 1.7e308),
+      rich('amt-4', 1e12 + 0.01),
+      rich('amt-5', 5),
+    ]);
     expect(result.accepted).toBe(2);
     expect(result.rejected.map(({ index, field, message }) => [index, field, message])).toEqual([
       [0, 'amount', 'amount must be at most 1,000,000,000,000'],
@@ -105,9 +137,16 @@ describe('amounts that cannot be summed safely are rejected per item', () => {
       '{ evaluateSegment(filter: { identity: { city: { eq: "Fortune" } } }) { size stats { revenue revenuePerCustomer averageOrderValue } } }',
     );
     expect(stats.body).toEqual({
-      data: { evaluateSegment: { size: 1, stats: { revenue: 1e12 + 5, revenuePerCustomer: 1e12 + 5, averageOrderValue: (1e12 + 5) / 2 } } },
+      data: {
+        evaluateSegment: {
+          size: 1,
+          stats: { revenue: 1e12 + 5, revenuePerCustomer: 1e12 + 5, averageOrderValue: (1e12 + 5) / 2 },
+        },
+      },
     });
-    const whole = await server.post('{ evaluateSegment(filter: { behaviour: { purchase: { totalAmount: { gte: 0 } } } }) { stats { revenue } } }');
+    const whole = await server.post(
+      '{ evaluateSegment(filter: { behaviour: { purchase: { totalAmount: { gte: 0 } } } }) { stats { revenue } } }',
+    );
     expect(whole.body.errors).toBeUndefined();
     expect(Number.isFinite(whole.body.data.evaluateSegment.stats.revenue)).toBe(true);
   });
@@ -138,11 +177,19 @@ describe('text no store keeps as written is rejected per item', () => {
     ]);
     expect(await storedCount('customers', ['text-2', 'text-7'])).toBe(2);
     // A character outside the BMP (a surrogate pair) is text: stored as sent, so its replay is a duplicate.
-    expect(await upsert([{ externalId: 'text-7', lastName: 'Smile \uD83D\uDE00' }])).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+    expect(await upsert([{ externalId: 'text-7', lastName: 'Smile \uD83D\uDE00' }])).toEqual({
+      accepted: 0,
+      duplicates: 1,
+      rejected: [],
+    });
   });
 
   test('orders and events: the bad items are rejected, the rest of the batch is stored', async () => {
-    const recorded = await orders([order('text-o1', { categories: [NUL] }), order('text-o2'), order(`text-o3${HIGH}`)]);
+    const recorded = await orders([
+      order('text-o1', { categories: [NUL] }),
+      order('text-o2'),
+      order(`text-o3${HIGH}`),
+    ]);
     expect(recorded.accepted).toBe(1);
     expect(recorded.rejected.map(({ index, field }) => [index, field])).toEqual([
       [0, 'categories.0'],
@@ -162,21 +209,43 @@ describe('text no store keeps as written is rejected per item', () => {
     ]);
     expect(await storedCount('orders', ['text-o2'])).toBe(1);
     expect(await storedCount('events', ['text-e3'])).toBe(1);
-    expect(await events([event('text-e3', { properties: { campaign: 'spring \uD83C\uDF38' } })])).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+    expect(await events([event('text-e3', { properties: { campaign: 'spring \uD83C\uDF38' } })])).toEqual({
+      accepted: 0,
+      duplicates: 1,
+      rejected: [],
+    });
   });
 });
 
 describe('text no store keeps as written is BAD_USER_INPUT in every other argument', () => {
   test.each([
     ['a search', '{ segments(search: $text) { totalCount } }', 'search'],
-    ['a filter value', '{ evaluateSegment(filter: { identity: { city: { eq: $text } } }) { size } }', 'filter.identity.city.eq'],
-    ['a filter list', '{ customers(filter: { identity: { interests: { hasAny: ["a", $text] } } }) { totalCount } }', 'filter.identity.interests.hasAny.1'],
-    ['an event property filter', '{ evaluateSegment(filter: { behaviour: { event: { properties: [{ key: "c", string: { contains: $text } }] } } }) { size } }', 'filter.behaviour.event.properties.0.string.contains'],
+    [
+      'a filter value',
+      '{ evaluateSegment(filter: { identity: { city: { eq: $text } } }) { size } }',
+      'filter.identity.city.eq',
+    ],
+    [
+      'a filter list',
+      '{ customers(filter: { identity: { interests: { hasAny: ["a", $text] } } }) { totalCount } }',
+      'filter.identity.interests.hasAny.1',
+    ],
+    [
+      'an event property filter',
+      '{ evaluateSegment(filter: { behaviour: { event: { properties: [{ key: "c", string: { contains: $text } }] } } }) { size } }',
+      'filter.behaviour.event.properties.0.string.contains',
+    ],
     ['a look-up', '{ customer(externalId: $text) { id } }', 'externalId'],
     ['a cursor', '{ customers(first: 1, after: $text) { totalCount } }', 'after'],
-    ['a name', 'mutation { createSegment(input: { name: $text, filter: { identity: { city: { eq: "Lyon" } } } }) { id } }', 'input.name'],
+    [
+      'a name',
+      'mutation { createSegment(input: { name: $text, filter: { identity: { city: { eq: "Lyon" } } } }) { id } }',
+      'input.name',
+    ],
   ])('%s', async (_what, operation, path) => {
-    const declared = operation.startsWith('mutation') ? operation.replace('mutation {', 'mutation($text: String!) {') : `query($text: String!) ${operation}`;
+    const declared = operation.startsWith('mutation')
+      ? operation.replace('mutation {', 'mutation($text: String!) {')
+      : `query($text: String!) ${operation}`;
     for (const text of ['a\u0000b', 'a\uD800', '\uDFFFz']) {
       const { status, body } = await server.post(declared, { text });
       expect(status).toBe(400);

@@ -46,7 +46,14 @@ describe('upsertCustomers', () => {
   test('a new customer starts as a lead, opted out, with no interests and {} attributes', async () => {
     expect(await upsert([{ externalId: 'new-1' }])).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
     const stored = await customer('new-1');
-    expect(stored).toMatchObject({ lifecycleStage: 'LEAD', emailOptIn: false, smsOptIn: false, interests: [], attributes: {}, email: null });
+    expect(stored).toMatchObject({
+      lifecycleStage: 'LEAD',
+      emailOptIn: false,
+      smsOptIn: false,
+      interests: [],
+      attributes: {},
+      email: null,
+    });
     expect(Date.parse(stored!.createdAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
@@ -88,9 +95,14 @@ describe('upsertCustomers', () => {
     });
     // The index tables mirror the lists so that filters can use them.
     const knex = server.db.fork().getKnex();
-    const tags = await knex('customer_interests').where('customer_id', Number(stored!.id)).orderBy('tag').pluck('tag');
+    const tags = await knex('customer_interests')
+      .where('customer_id', Number(stored!.id))
+      .orderBy('tag')
+      .pluck('tag');
     expect(tags).toEqual(['books', 'tech']);
-    const attributes = await knex('customer_attributes').where('customer_id', Number(stored!.id)).orderBy('key');
+    const attributes = await knex('customer_attributes')
+      .where('customer_id', Number(stored!.id))
+      .orderBy('key');
     expect(attributes.map((row: any) => [row.key, row.value_type])).toEqual([
       ['loyalty_tier', 'string'],
       ['nps', 'number'],
@@ -99,12 +111,20 @@ describe('upsertCustomers', () => {
   });
 
   test('a field left out keeps its value, an explicit null clears it', async () => {
-    await upsert([{ externalId: 'patch-1', email: 'a@example.com', city: 'Lyon', interests: ['wine'], emailOptIn: true }]);
-    expect(await upsert([{ externalId: 'patch-1', city: null, interests: null }])).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    await upsert([
+      { externalId: 'patch-1', email: 'a@example.com', city: 'Lyon', interests: ['wine'], emailOptIn: true },
+    ]);
+    expect(await upsert([{ externalId: 'patch-1', city: null, interests: null }])).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      rejected: [],
+    });
     const stored = await customer('patch-1');
     expect(stored).toMatchObject({ email: 'a@example.com', city: null, interests: [], emailOptIn: true });
     const knex = server.db.fork().getKnex();
-    const [{ n }] = await knex('customer_interests').where('customer_id', Number(stored!.id)).count({ n: '*' });
+    const [{ n }] = await knex('customer_interests')
+      .where('customer_id', Number(stored!.id))
+      .count({ n: '*' });
     expect(Number(n)).toBe(0);
   });
 
@@ -113,7 +133,9 @@ describe('upsertCustomers', () => {
     expect(await upsert(batch)).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
     const before = await customer('dup-1');
     // Same attributes in another key order are the same attributes.
-    expect(await upsert([{ externalId: 'dup-1', email: 'd@example.com', attributes: { b: 'x', a: 1 } }])).toEqual({
+    expect(
+      await upsert([{ externalId: 'dup-1', email: 'd@example.com', attributes: { b: 'x', a: 1 } }]),
+    ).toEqual({
       accepted: 0,
       duplicates: 1,
       rejected: [],
@@ -165,9 +187,12 @@ describe('upsertCustomers', () => {
 
   test('a value GraphQL cannot type (unknown enum, malformed date) fails the request before anything is written', async () => {
     const before = await count('customers');
-    const { body } = await server.post('mutation($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { accepted } }', {
-      c: [{ externalId: 'typed-ok' }, { externalId: 'typed-bad', birthDate: '2020-02-30' }],
-    });
+    const { body } = await server.post(
+      'mutation($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { accepted } }',
+      {
+        c: [{ externalId: 'typed-ok' }, { externalId: 'typed-bad', birthDate: '2020-02-30' }],
+      },
+    );
     expect(body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(body.errors?.[0].message).toContain('c[1].birthDate');
     expect(await count('customers')).toBe(before);
@@ -181,8 +206,21 @@ describe('recordOrders and recordEvents', () => {
 
   test('orders are stored with defaults, categories are indexed, and a replay counts duplicates', async () => {
     const batch = [
-      { externalId: 'o-1', customerExternalId: 'buyer-1', orderedAt: '2026-03-01T10:00:00.123Z', amount: 99.9, categories: ['books', 'music'] },
-      { externalId: 'o-2', customerExternalId: 'buyer-1', orderedAt: '2026-03-02T10:00:00Z', amount: 0, currency: 'usd', channel: 'STORE' },
+      {
+        externalId: 'o-1',
+        customerExternalId: 'buyer-1',
+        orderedAt: '2026-03-01T10:00:00.123Z',
+        amount: 99.9,
+        categories: ['books', 'music'],
+      },
+      {
+        externalId: 'o-2',
+        customerExternalId: 'buyer-1',
+        orderedAt: '2026-03-02T10:00:00Z',
+        amount: 0,
+        currency: 'usd',
+        channel: 'STORE',
+      },
     ];
     expect(await orders(batch)).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
     expect(await orders(batch)).toEqual({ accepted: 0, duplicates: 2, rejected: [] });
@@ -192,7 +230,10 @@ describe('recordOrders and recordEvents', () => {
       ['EUR', 'OTHER', Date.parse('2026-03-01T10:00:00.123Z')],
       ['USD', 'STORE', Date.parse('2026-03-02T10:00:00Z')],
     ]);
-    const categories = await knex('order_categories').where('order_id', stored[0].id).orderBy('category').pluck('category');
+    const categories = await knex('order_categories')
+      .where('order_id', stored[0].id)
+      .orderBy('category')
+      .pluck('category');
     expect(categories).toEqual(['books', 'music']);
   });
 
@@ -202,9 +243,26 @@ describe('recordOrders and recordEvents', () => {
       { externalId: 'm-1', customerExternalId: 'buyer-2', orderedAt: '2026-04-01T00:00:00Z', amount: 10 },
       { externalId: 'm-2', customerExternalId: 'nobody', orderedAt: '2026-04-01T00:00:00Z', amount: 10 },
       { externalId: 'm-3', customerExternalId: 'buyer-2', orderedAt: '2026-04-01T00:00:00Z', amount: -5 },
-      { externalId: 'o-1', customerExternalId: 'buyer-1', orderedAt: '2026-03-01T10:00:00.123Z', amount: 100 },
-      { externalId: 'm-4', customerExternalId: 'buyer-2', orderedAt: '2026-04-01T00:00:00Z', amount: 10, currency: 'EURO' },
-      { externalId: 'm-5', customerExternalId: 'buyer-2', orderedAt: '2026-04-01T00:00:00Z', amount: 10, categories: ['x'.repeat(101)] },
+      {
+        externalId: 'o-1',
+        customerExternalId: 'buyer-1',
+        orderedAt: '2026-03-01T10:00:00.123Z',
+        amount: 100,
+      },
+      {
+        externalId: 'm-4',
+        customerExternalId: 'buyer-2',
+        orderedAt: '2026-04-01T00:00:00Z',
+        amount: 10,
+        currency: 'EURO',
+      },
+      {
+        externalId: 'm-5',
+        customerExternalId: 'buyer-2',
+        orderedAt: '2026-04-01T00:00:00Z',
+        amount: 10,
+        categories: ['x'.repeat(101)],
+      },
       { externalId: 'm-1', customerExternalId: 'buyer-2', orderedAt: '2026-04-01T00:00:00Z', amount: 10 },
     ]);
     expect(result.accepted).toBe(1);
@@ -222,11 +280,34 @@ describe('recordOrders and recordEvents', () => {
 
   test('events are stored with their properties; invalid ones are rejected per item', async () => {
     const result = await events([
-      { externalId: 'e-1', customerExternalId: 'buyer-1', name: 'message_sent', channel: 'EMAIL', occurredAt: '2026-05-01T08:00:00Z', properties: { campaign: 'spring' } },
-      { externalId: 'e-2', customerExternalId: 'buyer-1', name: 'page_viewed', occurredAt: '2026-05-01T08:01:00Z' },
-      { externalId: 'e-3', customerExternalId: 'ghost', name: 'page_viewed', occurredAt: '2026-05-01T08:01:00Z' },
+      {
+        externalId: 'e-1',
+        customerExternalId: 'buyer-1',
+        name: 'message_sent',
+        channel: 'EMAIL',
+        occurredAt: '2026-05-01T08:00:00Z',
+        properties: { campaign: 'spring' },
+      },
+      {
+        externalId: 'e-2',
+        customerExternalId: 'buyer-1',
+        name: 'page_viewed',
+        occurredAt: '2026-05-01T08:01:00Z',
+      },
+      {
+        externalId: 'e-3',
+        customerExternalId: 'ghost',
+        name: 'page_viewed',
+        occurredAt: '2026-05-01T08:01:00Z',
+      },
       { externalId: 'e-4', customerExternalId: 'buyer-1', name: ' ', occurredAt: '2026-05-01T08:01:00Z' },
-      { externalId: 'e-5', customerExternalId: 'buyer-1', name: 'x', occurredAt: '2026-05-01T08:01:00Z', properties: { list: [1, 2] } },
+      {
+        externalId: 'e-5',
+        customerExternalId: 'buyer-1',
+        name: 'x',
+        occurredAt: '2026-05-01T08:01:00Z',
+        properties: { list: [1, 2] },
+      },
       { externalId: 'e-6', customerExternalId: 'buyer-1', name: 'x', occurredAt: '1800-01-01T00:00:00Z' },
     ]);
     expect(result.accepted).toBe(2);
@@ -238,8 +319,23 @@ describe('recordOrders and recordEvents', () => {
     ]);
     const stored = await customer('buyer-1');
     expect(stored!.events.totalCount).toBe(1); // the example asks for message_sent only
-    expect(stored!.events.edges[0].node).toEqual({ occurredAt: '2026-05-01T08:00:00.000Z', channel: 'EMAIL', properties: { campaign: 'spring' } });
-    expect(await events([{ externalId: 'e-1', customerExternalId: 'buyer-1', name: 'message_sent', channel: 'EMAIL', occurredAt: '2026-05-01T08:00:00Z', properties: { campaign: 'spring' } }])).toEqual({
+    expect(stored!.events.edges[0].node).toEqual({
+      occurredAt: '2026-05-01T08:00:00.000Z',
+      channel: 'EMAIL',
+      properties: { campaign: 'spring' },
+    });
+    expect(
+      await events([
+        {
+          externalId: 'e-1',
+          customerExternalId: 'buyer-1',
+          name: 'message_sent',
+          channel: 'EMAIL',
+          occurredAt: '2026-05-01T08:00:00Z',
+          properties: { campaign: 'spring' },
+        },
+      ]),
+    ).toEqual({
       accepted: 0,
       duplicates: 1,
       rejected: [],
@@ -252,10 +348,24 @@ describe('recordOrders and recordEvents', () => {
     // Make the second statement of the write fail: categories cannot be indexed once the table is gone.
     await knex.schema.renameTable('order_categories', 'order_categories_away');
     try {
-      const { body } = await server.post('mutation($o: [OrderInput!]!) { recordOrders(orders: $o) { accepted } }', {
-        o: [{ externalId: 'atomic-1', customerExternalId: 'buyer-2', orderedAt: '2026-06-01T00:00:00Z', amount: 1, categories: ['a'] }],
+      const { body } = await server.post(
+        'mutation($o: [OrderInput!]!) { recordOrders(orders: $o) { accepted } }',
+        {
+          o: [
+            {
+              externalId: 'atomic-1',
+              customerExternalId: 'buyer-2',
+              orderedAt: '2026-06-01T00:00:00Z',
+              amount: 1,
+              categories: ['a'],
+            },
+          ],
+        },
+      );
+      expect(body.errors?.[0]).toMatchObject({
+        message: 'Internal server error',
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
       });
-      expect(body.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       expect(JSON.stringify(body)).not.toMatch(/order_categories|insert|sqlite|relation/i);
     } finally {
       await knex.schema.renameTable('order_categories_away', 'order_categories');

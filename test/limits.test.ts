@@ -10,24 +10,51 @@ import { openDatabase } from '../src/orm/database';
 /** Each limit answers a GraphQL error with its code and figures; each default is what the README documents. */
 
 async function post(url: string, body: string, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as { data?: any; errors?: any[] } };
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as { data?: any; errors?: any[] },
+  };
 }
 
 test('the defaults are the documented ones and each can be set from the environment', () => {
-  expect(DEFAULT_LIMITS).toEqual({ depth: 12, cost: 50_000, requestsPerMinute: 1200, statementTimeoutMs: 30_000, bodyBytes: 16 * 1024 * 1024 });
+  expect(DEFAULT_LIMITS).toEqual({
+    depth: 12,
+    cost: 50_000,
+    requestsPerMinute: 1200,
+    statementTimeoutMs: 30_000,
+    bodyBytes: 16 * 1024 * 1024,
+  });
   expect(loadSettings({}).limits).toEqual(DEFAULT_LIMITS);
   expect(
-    loadSettings({ MAX_QUERY_DEPTH: '5', MAX_QUERY_COST: '900', RATE_LIMIT_PER_MINUTE: 'off', STATEMENT_TIMEOUT_MS: '2500', MAX_BODY_BYTES: '1000' }).limits,
+    loadSettings({
+      MAX_QUERY_DEPTH: '5',
+      MAX_QUERY_COST: '900',
+      RATE_LIMIT_PER_MINUTE: 'off',
+      STATEMENT_TIMEOUT_MS: '2500',
+      MAX_BODY_BYTES: '1000',
+    }).limits,
   ).toEqual({ depth: 5, cost: 900, requestsPerMinute: null, statementTimeoutMs: 2500, bodyBytes: 1000 });
-  expect(() => loadSettings({ MAX_QUERY_DEPTH: '0' })).toThrow('MAX_QUERY_DEPTH "0" must be a positive whole number');
-  expect(() => loadSettings({ MAX_QUERY_COST: 'off' })).toThrow('MAX_QUERY_COST "off" must be a positive whole number');
+  expect(() => loadSettings({ MAX_QUERY_DEPTH: '0' })).toThrow(
+    'MAX_QUERY_DEPTH "0" must be a positive whole number',
+  );
+  expect(() => loadSettings({ MAX_QUERY_COST: 'off' })).toThrow(
+    'MAX_QUERY_COST "off" must be a positive whole number',
+  );
 });
 
 describe('depth, cost and body size', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({}, { limits: { ...DEFAULT_LIMITS, depth: 4, cost: 200, bodyBytes: 4000 } });
+    server = await startTestServer(
+      {},
+      { limits: { ...DEFAULT_LIMITS, depth: 4, cost: 200, bodyBytes: 4000 } },
+    );
   });
   afterAll(async () => server.stop());
 
@@ -35,26 +62,46 @@ describe('depth, cost and body size', () => {
     // customers > edges > node > orders: 4 levels; > product would be 5.
     const allowed = await server.post('{ customers(first: 1) { edges { node { externalId } } } }');
     expect(allowed.body.errors).toBeUndefined();
-    const deep = await server.post('{ customers(first: 1) { edges { node { ...deeper } } } } fragment deeper on Customer { persona { name } }');
-    expect(deep.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_DEEP', depth: 5, limit: 4 } })]);
+    const deep = await server.post(
+      '{ customers(first: 1) { edges { node { ...deeper } } } } fragment deeper on Customer { persona { name } }',
+    );
+    expect(deep.body.errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'QUERY_TOO_DEEP', depth: 5, limit: 4 } }),
+    ]);
     expect(deep.body.data).toBeUndefined();
     expect(deep.status).toBe(400);
   });
 
   test('cost weighs connections by first, literal or variable', async () => {
-    const page = (first: number) => `{ customers(first: ${first}) { edges { node { externalId country } } } }`;
+    const page = (first: number) =>
+      `{ customers(first: ${first}) { edges { node { externalId country } } } }`;
     expect((await server.post(page(10))).body.errors).toBeUndefined();
     const costly = await server.post(page(100));
-    expect(costly.body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'QUERY_TOO_COSTLY', limit: 200 }) })]);
+    expect(costly.body.errors).toEqual([
+      expect.objectContaining({
+        extensions: expect.objectContaining({ code: 'QUERY_TOO_COSTLY', limit: 200 }),
+      }),
+    ]);
     expect(costly.body.errors![0].extensions.cost).toBeGreaterThan(200);
     expect(costly.status).toBe(400);
-    const byVariable = await server.post('query ($n: Int) { customers(first: $n) { edges { node { externalId country } } } }', { n: 100 });
+    const byVariable = await server.post(
+      'query ($n: Int) { customers(first: $n) { edges { node { externalId country } } } }',
+      { n: 100 },
+    );
     expect(byVariable.body.errors?.[0].extensions.code).toBe('QUERY_TOO_COSTLY');
-    expect((await server.post('query ($n: Int) { customers(first: $n) { edges { node { externalId } } } }', { n: 10 })).body.errors).toBeUndefined();
+    expect(
+      (
+        await server.post('query ($n: Int) { customers(first: $n) { edges { node { externalId } } } }', {
+          n: 10,
+        })
+      ).body.errors,
+    ).toBeUndefined();
   });
 
   test('introspection is not counted: the playground can always read the schema', async () => {
-    const introspection = await server.post('{ __schema { types { name fields { name type { name ofType { name } } } } } }');
+    const introspection = await server.post(
+      '{ __schema { types { name fields { name type { name ofType { name } } } } } }',
+    );
     expect(introspection.body.errors).toBeUndefined();
   });
 
@@ -62,7 +109,14 @@ describe('depth, cost and body size', () => {
     const body = JSON.stringify({ query: `{ customers { totalCount } } # ${'x'.repeat(5000)}` });
     const answer = await post(server.url, body);
     expect(answer.status).toBe(413);
-    expect(answer.body).toEqual({ errors: [{ message: 'the request body is larger than 4000 bytes', extensions: { code: 'PAYLOAD_TOO_LARGE', limit: 4000 } }] });
+    expect(answer.body).toEqual({
+      errors: [
+        {
+          message: 'the request body is larger than 4000 bytes',
+          extensions: { code: 'PAYLOAD_TOO_LARGE', limit: 4000 },
+        },
+      ],
+    });
   });
 });
 
@@ -77,14 +131,19 @@ describe('rate limit', () => {
     const knex = server.db.fork().getKnex();
     const busy = (await createApiKey(knex, 'busy', [Scope.READ])).key;
     const calm = (await createApiKey(knex, 'calm', [Scope.READ])).key;
-    const ask = (key: string) => post(server.url, JSON.stringify({ query: '{ customers { totalCount } }' }), { authorization: `Bearer ${key}` });
+    const ask = (key: string) =>
+      post(server.url, JSON.stringify({ query: '{ customers { totalCount } }' }), {
+        authorization: `Bearer ${key}`,
+      });
     for (let i = 0; i < 3; i++) expect((await ask(busy)).status).toBe(200);
     const refused = await ask(busy);
     expect(refused.status).toBe(429);
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(20);
-    expect(refused.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'RATE_LIMITED', retryAfter, limit: 3 } })]);
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'RATE_LIMITED', retryAfter, limit: 3 } }),
+    ]);
     expect((await ask(calm)).status).toBe(200);
   });
 });
@@ -130,18 +189,46 @@ describe('database time limit', () => {
       const filter = {
         or: Array.from({ length: 40 }, (_, i) =>
           i % 2 === 0
-            ? { behaviour: { purchase: { within: { lastDays: 30 + i * 17 }, count: { gte: 1 + (i % 4) }, totalAmount: { gte: i * 5 } } } }
-            : { behaviour: { event: { channel: ['EMAIL', 'WEB'], within: { lastDays: 10 + i * 11 }, count: { gte: 2 + (i % 5) } } } },
+            ? {
+                behaviour: {
+                  purchase: {
+                    within: { lastDays: 30 + i * 17 },
+                    count: { gte: 1 + (i % 4) },
+                    totalAmount: { gte: i * 5 },
+                  },
+                },
+              }
+            : {
+                behaviour: {
+                  event: {
+                    channel: ['EMAIL', 'WEB'],
+                    within: { lastDays: 10 + i * 11 },
+                    count: { gte: 2 + (i % 5) },
+                  },
+                },
+              },
         ),
       };
-      const answer = await server.post('query ($f: SegmentFilter!) { evaluateSegment(filter: $f) { size stats { revenue countries { key customers } } } }', { f: filter });
+      const answer = await server.post(
+        'query ($f: SegmentFilter!) { evaluateSegment(filter: $f) { size stats { revenue countries { key customers } } } }',
+        { f: filter },
+      );
       expect(answer.body.errors?.map((error) => error.extensions.code)).toContain('QUERY_TIMEOUT');
-      expect(answer.body.errors?.map((error) => error.extensions.code)).not.toContain('INTERNAL_SERVER_ERROR');
-      expect(server.logged.map((entry) => [String(entry[0]), String((entry[1] as any)?.message ?? entry[1]).slice(-120)])).toEqual([]);
+      expect(answer.body.errors?.map((error) => error.extensions.code)).not.toContain(
+        'INTERNAL_SERVER_ERROR',
+      );
+      expect(
+        server.logged.map((entry) => [
+          String(entry[0]),
+          String((entry[1] as any)?.message ?? entry[1]).slice(-120),
+        ]),
+      ).toEqual([]);
     });
 
     test('a metrics refresh is batch work and is not stopped by the limit', async () => {
-      const answer = await server.post('mutation { refreshMetrics(asOf: "2026-06-01T00:00:00Z") { customers } }');
+      const answer = await server.post(
+        'mutation { refreshMetrics(asOf: "2026-06-01T00:00:00Z") { customers } }',
+      );
       expect(answer.body.errors).toBeUndefined();
       expect(answer.body.data.refreshMetrics.customers).toBeGreaterThan(500);
     });

@@ -18,7 +18,7 @@ function noiseAt(point: number[]): number {
   const words = new Uint32Array(bits.buffer);
   let h = 0x811c9dc5;
   for (const word of words) h = Math.imul(h ^ word, 0x01000193);
-  return ((h >>> 0) / 2 ** 31) - 1;
+  return (h >>> 0) / 2 ** 31 - 1;
 }
 
 /** Customers buying at Gamma-distributed Poisson rates over 20–100 weeks, none of them dropping out. */
@@ -44,13 +44,17 @@ function loyalBase(customers: number): RepeatSummary[] {
 const base = loyalBase(2000);
 const objective = (p: number[]) => {
   if (p.some((v) => Math.abs(v) > 30)) return Infinity;
-  const value = -totalLogLikelihood({ r: Math.exp(p[0]), alpha: Math.exp(p[1]), a: Math.exp(p[2]), b: Math.exp(p[3]) }, base);
+  const value = -totalLogLikelihood(
+    { r: Math.exp(p[0]), alpha: Math.exp(p[1]), a: Math.exp(p[2]), b: Math.exp(p[3]) },
+    base,
+  );
   return Number.isFinite(value) ? value : Infinity;
 };
 
 test('on an objective noisier than its tolerance the minimiser stops at the minimum, far before its iteration cap', () => {
   // A bowl of depth 30,000 with noise of ±5e-5 (the BG/NBD ridge's), ten times the tolerance of 1e-10 × 30,000.
-  const noisy = (p: number[]) => 30_000 + (p[0] - 1) ** 2 + (p[1] + 2) ** 2 + (p[2] - 0.5) ** 2 + 5e-5 * noiseAt(p);
+  const noisy = (p: number[]) =>
+    30_000 + (p[0] - 1) ** 2 + (p[1] + 2) ** 2 + (p[2] - 0.5) ** 2 + 5e-5 * noiseAt(p);
   const run = nelderMead(noisy, [0, 0, 0]);
   expect(run.iterations).toBeLessThan(2000);
   expect(run.point[0]).toBeCloseTo(1, 2);

@@ -21,7 +21,10 @@ const now = new Date();
 beforeAll(async () => {
   server = await startTestServer();
   const knex = server.db.fork().getKnex();
-  await storeGenerated(knex, Array.from({ length: CUSTOMERS }, (_, i) => generateCustomer(i, { seed: 5, until: now })));
+  await storeGenerated(
+    knex,
+    Array.from({ length: CUSTOMERS }, (_, i) => generateCustomer(i, { seed: 5, until: now })),
+  );
   await refreshMetrics(knex, now);
 }, 120_000);
 afterAll(async () => server.stop());
@@ -46,9 +49,13 @@ test('each suggested filter selects its cluster with the precision and recall it
     f1Sum += (2 * precision * recall) / (precision + recall || 1);
     expect(suggestion.label.length).toBeGreaterThan(0);
     expect(suggestion.share).toBeCloseTo(suggestion.size / CUSTOMERS, 12);
-    report.push(`${suggestion.label.padEnd(60)} size ${String(suggestion.size).padStart(4)}  precision ${precision.toFixed(2)}  recall ${recall.toFixed(2)}  [${suggestion.traits.join('; ')}]`);
+    report.push(
+      `${suggestion.label.padEnd(60)} size ${String(suggestion.size).padStart(4)}  precision ${precision.toFixed(2)}  recall ${recall.toFixed(2)}  [${suggestion.traits.join('; ')}]`,
+    );
   }
-  console.log(`persona suggestions on ${CUSTOMERS} customers, k = 5:\n${report.join('\n')}\nmean F1 ${(f1Sum / suggestions.length).toFixed(2)}`);
+  console.log(
+    `persona suggestions on ${CUSTOMERS} customers, k = 5:\n${report.join('\n')}\nmean F1 ${(f1Sum / suggestions.length).toFixed(2)}`,
+  );
   // Clusters found in 20-odd dimensions are not boxes; a few crossed conditions still find most of each.
   expect(f1Sum / suggestions.length).toBeGreaterThan(0.7);
 }, 60_000);
@@ -63,7 +70,9 @@ test('suggestions are deterministic, come through GraphQL, and their filters fee
   for (const suggestion of suggestions) {
     expect(suggestion.traits.length).toBeGreaterThan(0);
     expect(suggestion.centroid).toHaveProperty('lifetimeRevenue');
-    const created = await server.run(CreatePersonaDocument, { input: { name: suggestion.label, filter: suggestion.filter } });
+    const created = await server.run(CreatePersonaDocument, {
+      input: { name: suggestion.label, filter: suggestion.filter },
+    });
     expect(created.errors).toBeUndefined();
   }
 });
@@ -72,9 +81,16 @@ test('a filter narrows what is clustered, and k is checked', async () => {
   const em = server.db.fork();
   const filter = { identity: { lifecycleStage: ['CUSTOMER'] } } as never;
   const suggestions = await suggestPersonas(em, 3, filter, now);
-  const customers = await matchingCustomerIds(em.getKnex(), await prepareFilter(filter, databaseReferences(em)), now);
+  const customers = await matchingCustomerIds(
+    em.getKnex(),
+    await prepareFilter(filter, databaseReferences(em)),
+    now,
+  );
   expect(suggestions.reduce((sum, s) => sum + s.memberIds.length, 0)).toBe(customers.length);
-  for (const suggestion of suggestions) expect((suggestion.filter as { and?: unknown[] }).and?.[0] ?? suggestion.filter).toEqual({ identity: { lifecycleStage: ['CUSTOMER'] } });
+  for (const suggestion of suggestions)
+    expect((suggestion.filter as { and?: unknown[] }).and?.[0] ?? suggestion.filter).toEqual({
+      identity: { lifecycleStage: ['CUSTOMER'] },
+    });
   const bad = await server.run(PersonaSuggestionsDocument, { k: 1 });
   expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: 'k' });
 });

@@ -37,14 +37,56 @@ beforeAll(async () => {
   ]);
   const events = [
     // fr-young: 2 × APP and 2 × EMAIL, the latest on EMAIL: a tie that goes to EMAIL; message_sent on SMS does not count.
-    { externalId: 'e1', customerExternalId: 'fr-young', name: 'page_viewed', channel: 'APP', occurredAt: daysAgo(10) },
-    { externalId: 'e2', customerExternalId: 'fr-young', name: 'page_viewed', channel: 'APP', occurredAt: daysAgo(9) },
-    { externalId: 'e3', customerExternalId: 'fr-young', name: 'message_opened', channel: 'EMAIL', occurredAt: daysAgo(8) },
-    { externalId: 'e4', customerExternalId: 'fr-young', name: 'message_clicked', channel: 'EMAIL', occurredAt: daysAgo(2) },
-    ...[1, 2, 3].map((i) => ({ externalId: `s${i}`, customerExternalId: 'fr-young', name: 'message_sent', channel: 'SMS', occurredAt: daysAgo(i) })),
+    {
+      externalId: 'e1',
+      customerExternalId: 'fr-young',
+      name: 'page_viewed',
+      channel: 'APP',
+      occurredAt: daysAgo(10),
+    },
+    {
+      externalId: 'e2',
+      customerExternalId: 'fr-young',
+      name: 'page_viewed',
+      channel: 'APP',
+      occurredAt: daysAgo(9),
+    },
+    {
+      externalId: 'e3',
+      customerExternalId: 'fr-young',
+      name: 'message_opened',
+      channel: 'EMAIL',
+      occurredAt: daysAgo(8),
+    },
+    {
+      externalId: 'e4',
+      customerExternalId: 'fr-young',
+      name: 'message_clicked',
+      channel: 'EMAIL',
+      occurredAt: daysAgo(2),
+    },
+    ...[1, 2, 3].map((i) => ({
+      externalId: `s${i}`,
+      customerExternalId: 'fr-young',
+      name: 'message_sent',
+      channel: 'SMS',
+      occurredAt: daysAgo(i),
+    })),
     // be-young: WEB inside the window, 3 × STORE older than 180 days.
-    { externalId: 'e5', customerExternalId: 'be-young', name: 'page_viewed', channel: 'WEB', occurredAt: daysAgo(100) },
-    ...[1, 2, 3].map((i) => ({ externalId: `old${i}`, customerExternalId: 'be-young', name: 'store_visited', channel: 'STORE', occurredAt: daysAgo(200 + i) })),
+    {
+      externalId: 'e5',
+      customerExternalId: 'be-young',
+      name: 'page_viewed',
+      channel: 'WEB',
+      occurredAt: daysAgo(100),
+    },
+    ...[1, 2, 3].map((i) => ({
+      externalId: `old${i}`,
+      customerExternalId: 'be-young',
+      name: 'store_visited',
+      channel: 'STORE',
+      occurredAt: daysAgo(200 + i),
+    })),
   ];
   expect((await recordEvents(knex, events as never)).rejected).toEqual([]);
   const orders = [
@@ -72,7 +114,10 @@ test('assignment is exclusive: the lowest priority number wins, ties go to the o
   expect(youngPersona).toMatchObject({ priority: 100, definition: 'age ≤ 34', size: 3 });
   // Same priority: Young is older, so fr-young is Young's; French keeps fr-old only.
   const personas = (await server.run(PersonasDocument)).data!.personas;
-  expect(personas.map((p) => [p.name, p.size])).toEqual([['Young', 3], ['French', 1]]);
+  expect(personas.map((p) => [p.name, p.size])).toEqual([
+    ['Young', 3],
+    ['French', 1],
+  ]);
   const distribution = (await server.run(PersonaDistributionDocument, {})).data!.personaDistribution;
   expect(distribution).toEqual([
     { key: young, customers: 3, share: 0.6 },
@@ -80,13 +125,25 @@ test('assignment is exclusive: the lowest priority number wins, ties go to the o
     { key: 'unassigned', customers: 1, share: 0.2 },
   ]);
   // A lower number first: French now takes fr-young from Young.
-  const moved = await server.run(UpdatePersonaDocument, { id: french, input: { name: 'French', filter: { identity: { country: { eq: 'FR' } } }, priority: 5 } });
+  const moved = await server.run(UpdatePersonaDocument, {
+    id: french,
+    input: { name: 'French', filter: { identity: { country: { eq: 'FR' } } }, priority: 5 },
+  });
   expect(moved.data!.updatePersona.priority).toBe(5);
   const after = (await server.run(PersonasDocument)).data!.personas;
-  expect(after.map((p) => [p.name, p.size, p.share])).toEqual([['French', 2, 0.4], ['Young', 2, 0.4]]);
+  expect(after.map((p) => [p.name, p.size, p.share])).toEqual([
+    ['French', 2, 0.4],
+    ['Young', 2, 0.4],
+  ]);
   // Left out, the priority stays.
-  await server.run(UpdatePersonaDocument, { id: french, input: { name: 'French buyers', filter: { identity: { country: { eq: 'FR' } } } } });
-  expect((await server.run(PersonasDocument)).data!.personas[0]).toMatchObject({ name: 'French buyers', priority: 5 });
+  await server.run(UpdatePersonaDocument, {
+    id: french,
+    input: { name: 'French buyers', filter: { identity: { country: { eq: 'FR' } } } },
+  });
+  expect((await server.run(PersonasDocument)).data!.personas[0]).toMatchObject({
+    name: 'French buyers',
+    priority: 5,
+  });
   const unassigned = (await server.run(PersonaDistributionDocument, {})).data!.personaDistribution.at(-1)!;
   expect(unassigned).toEqual({ key: 'unassigned', customers: 1, share: 0.2 });
 });
@@ -101,9 +158,15 @@ test('members, Customer.persona and preferredChannel, at a constant number of st
 
   const page = async (first: number) => {
     statements.length = 0;
-    const customers = await server.post('query($first: Int) { customers(first: $first) { edges { node { externalId preferredChannel persona { name } } } } }', { first });
+    const customers = await server.post(
+      'query($first: Int) { customers(first: $first) { edges { node { externalId preferredChannel persona { name } } } } }',
+      { first },
+    );
     expect(customers.body.errors).toBeUndefined();
-    return { count: statements.length, nodes: customers.body.data.customers.edges.map((edge: any) => edge.node) };
+    return {
+      count: statements.length,
+      nodes: customers.body.data.customers.edges.map((edge: any) => edge.node),
+    };
   };
   const two = await page(2);
   const all = await page(5);
@@ -139,30 +202,61 @@ test('a portrait describes the typical member', async () => {
 });
 
 test('the persona criterion in a segment, explained', async () => {
-  const segment = await server.run(CreateSegmentDocument, { input: { name: 'Young Belgians', filter: { persona: young, identity: { country: { eq: 'BE' } } } } });
+  const segment = await server.run(CreateSegmentDocument, {
+    input: { name: 'Young Belgians', filter: { persona: young, identity: { country: { eq: 'BE' } } } },
+  });
   expect(segment.errors).toBeUndefined();
   expect(segment.data!.createSegment.definition).toBe('country = "BE" AND persona "Young"');
-  const explained = await server.run(ExplainMembershipDocument, { externalId: 'fr-young', filter: { persona: young } });
+  const explained = await server.run(ExplainMembershipDocument, {
+    externalId: 'fr-young',
+    filter: { persona: young },
+  });
   const root = explained.data!.customer!.explain.root;
   // fr-young is 25 (Young's filter holds) but French buyers, before Young, has them.
-  expect(root).toMatchObject({ kind: 'persona', matched: false, actual: `assigned to persona ${french} "French buyers"` });
+  expect(root).toMatchObject({
+    kind: 'persona',
+    matched: false,
+    actual: `assigned to persona ${french} "French buyers"`,
+  });
   expect(root.children[0]).toMatchObject({ kind: 'identity.age', matched: true });
 });
 
 test('a persona cannot reach itself, through its filter or through the personas its priority puts before it', async () => {
-  const self = await server.run(UpdatePersonaDocument, { id: young, input: { name: 'Young', filter: { not: { persona: young } } } });
-  expect(self.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: 'input.filter.not.persona' });
+  const self = await server.run(UpdatePersonaDocument, {
+    id: young,
+    input: { name: 'Young', filter: { not: { persona: young } } },
+  });
+  expect(self.errors?.[0].extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    path: 'input.filter.not.persona',
+  });
   // "Young non-French" uses Young, so it cannot rank before Young (Young would have to exclude it first).
-  const before = await server.run(CreatePersonaDocument, { input: { name: 'Young non-French', priority: 1, filter: { persona: young, not: { identity: { country: { eq: 'FR' } } } } } });
-  expect(before.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: 'input.filter.persona' });
+  const before = await server.run(CreatePersonaDocument, {
+    input: {
+      name: 'Young non-French',
+      priority: 1,
+      filter: { persona: young, not: { identity: { country: { eq: 'FR' } } } },
+    },
+  });
+  expect(before.errors?.[0].extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    path: 'input.filter.persona',
+  });
   expect(before.errors?.[0].message).toMatch(/refers back to itself/);
   // The refused write left nothing behind.
-  expect((await server.run(PersonasDocument)).data!.personas.map((p) => p.name)).toEqual(['French buyers', 'Young']);
+  expect((await server.run(PersonasDocument)).data!.personas.map((p) => p.name)).toEqual([
+    'French buyers',
+    'Young',
+  ]);
   // Ranked after Young, the same filter is fine.
-  const after = await server.run(CreatePersonaDocument, { input: { name: 'Young non-French', priority: 200, filter: { persona: young } } });
+  const after = await server.run(CreatePersonaDocument, {
+    input: { name: 'Young non-French', priority: 200, filter: { persona: young } },
+  });
   expect(after.errors).toBeUndefined();
   expect(after.data!.createPersona.size).toBe(0); // Young's members are Young's
-  expect((await server.run(DeletePersonaDocument, { id: after.data!.createPersona.id })).data!.deletePersona).toBe(true);
+  expect(
+    (await server.run(DeletePersonaDocument, { id: after.data!.createPersona.id })).data!.deletePersona,
+  ).toBe(true);
 });
 
 test('deleting a persona that a segment uses is a conflict; unknown ids are NOT_FOUND', async () => {
@@ -173,8 +267,15 @@ test('deleting a persona that a segment uses is a conflict; unknown ids are NOT_
   expect(unknown.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   const bad = await server.run(CreatePersonaDocument, { input: { name: ' ', filter: {} } });
   expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: 'input.name' });
-  const priority = await server.run(CreatePersonaDocument, { input: { name: 'Far', filter: {}, priority: 2_000_000 } });
+  const priority = await server.run(CreatePersonaDocument, {
+    input: { name: 'Far', filter: {}, priority: 2_000_000 },
+  });
   expect(priority.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: 'input.priority' });
-  const unknownPersona = await server.run(CreatePersonaDocument, { input: { name: 'Ghost', filter: { persona: '424242' } } });
-  expect(unknownPersona.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: 'input.filter.persona' });
+  const unknownPersona = await server.run(CreatePersonaDocument, {
+    input: { name: 'Ghost', filter: { persona: '424242' } },
+  });
+  expect(unknownPersona.errors?.[0].extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    path: 'input.filter.persona',
+  });
 });

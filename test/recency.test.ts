@@ -26,9 +26,17 @@ beforeAll(async () => {
   server = await startTestServer();
   const knex = server.db.fork().getKnex();
   await upsertCustomers(knex, [...LAST_ORDERS.map(([id]) => ({ externalId: id })), { externalId: 'none' }]);
-  const orders = LAST_ORDERS.map(([id, ago]) => ({ externalId: `${id}-1`, customerExternalId: id, orderedAt: new Date(AS_OF.getTime() - ago), amount: 10 }));
+  const orders = LAST_ORDERS.map(([id, ago]) => ({
+    externalId: `${id}-1`,
+    customerExternalId: id,
+    orderedAt: new Date(AS_OF.getTime() - ago),
+    amount: 10,
+  }));
   expect((await recordOrders(knex, orders, 'EUR')).rejected).toEqual([]);
-  const refreshed = await server.post('mutation($asOf: DateTime) { refreshMetrics(asOf: $asOf) { customers } }', { asOf: AS_OF.toISOString() });
+  const refreshed = await server.post(
+    'mutation($asOf: DateTime) { refreshMetrics(asOf: $asOf) { customers } }',
+    { asOf: AS_OF.toISOString() },
+  );
   expect(refreshed.body.errors).toBeUndefined();
 });
 afterAll(async () => server.stop());
@@ -40,13 +48,26 @@ test('refreshMetrics stores whole days since the last order, floored', async () 
     .join('customers as c', 'c.id', 'm.customer_id')
     .select('c.external_id', 'm.days_since_last_order');
   const stored = Object.fromEntries(rows.map((row: any) => [row.external_id, row.days_since_last_order]));
-  expect(stored).toEqual({ old: 400, almost31: 30, past30: 30, exactly30: 30, under30: 29, yesterdayEvening: 0, minutesAgo: 0, none: null });
+  expect(stored).toEqual({
+    old: 400,
+    almost31: 30,
+    past30: 30,
+    exactly30: 30,
+    under30: 29,
+    yesterdayEvening: 0,
+    minutesAgo: 0,
+    none: null,
+  });
 });
 
 test('Customer.value answers daysSinceLastOrder as an Int, and recency scores tie on whole days', async () => {
-  const { body } = await server.post('{ customers(first: 20) { edges { node { externalId value { daysSinceLastOrder recencyScore } } } } }');
+  const { body } = await server.post(
+    '{ customers(first: 20) { edges { node { externalId value { daysSinceLastOrder recencyScore } } } } }',
+  );
   expect(body.errors).toBeUndefined();
-  const value = Object.fromEntries(body.data.customers.edges.map((edge: any) => [edge.node.externalId, edge.node.value]));
+  const value = Object.fromEntries(
+    body.data.customers.edges.map((edge: any) => [edge.node.externalId, edge.node.value]),
+  );
   // Ranked by days, most first, ties sharing a rank: 400 (1), 30 ×3 (2), 29 (5), 0 ×2 (6) among 7 buyers,
   // so the scores are 1 + floor(5 (rank − 1) / 6).
   expect(value).toEqual({
@@ -63,7 +84,9 @@ test('Customer.value answers daysSinceLastOrder as an Int, and recency scores ti
 
 test('the daysSinceLastOrder criterion matches whole days', async () => {
   const members = async (criterion: string) => {
-    const { body } = await server.post(`{ customers(first: 20, filter: { value: { daysSinceLastOrder: ${criterion} } }) { edges { node { externalId } } } }`);
+    const { body } = await server.post(
+      `{ customers(first: 20, filter: { value: { daysSinceLastOrder: ${criterion} } }) { edges { node { externalId } } } }`,
+    );
     expect(body.errors).toBeUndefined();
     return body.data.customers.edges.map((edge: any) => edge.node.externalId).sort();
   };

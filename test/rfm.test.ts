@@ -34,7 +34,12 @@ beforeAll(async () => {
     })),
   );
   // An order after asOf must not count.
-  orders.push({ externalId: 'A-late', customerExternalId: 'A', orderedAt: new Date(AS_OF.getTime() + DAY), amount: 1000 });
+  orders.push({
+    externalId: 'A-late',
+    customerExternalId: 'A',
+    orderedAt: new Date(AS_OF.getTime() + DAY),
+    amount: 1000,
+  });
   expect((await recordOrders(knex, orders, 'EUR')).rejected).toEqual([]);
 });
 afterAll(async () => server.stop());
@@ -53,8 +58,15 @@ test('refreshMetrics scores recency, frequency and monetary value with ties, and
   const { body } = await server.post(
     `{ customers(first: 10) { edges { node { externalId value { orderCount lifetimeRevenue daysSinceLastOrder recencyScore frequencyScore monetaryScore rfmSegment } } } } }`,
   );
-  const value = Object.fromEntries(body.data.customers.edges.map((edge: any) => [edge.node.externalId, edge.node.value]));
-  const scores = (id: string) => [value[id].recencyScore, value[id].frequencyScore, value[id].monetaryScore, value[id].rfmSegment];
+  const value = Object.fromEntries(
+    body.data.customers.edges.map((edge: any) => [edge.node.externalId, edge.node.value]),
+  );
+  const scores = (id: string) => [
+    value[id].recencyScore,
+    value[id].frequencyScore,
+    value[id].monetaryScore,
+    value[id].rfmSegment,
+  ];
   expect(scores('A')).toEqual([1, 1, 1, 'LOST']);
   expect(scores('B')).toEqual([2, 1, 1, 'HIBERNATING']);
   expect(scores('C')).toEqual([3, 3, 3, 'NEED_ATTENTION']);
@@ -64,7 +76,9 @@ test('refreshMetrics scores recency, frequency and monetary value with ties, and
   expect(value.A).toMatchObject({ orderCount: 1, lifetimeRevenue: 10, daysSinceLastOrder: 400 });
   expect(value.G).toMatchObject({ orderCount: 0, lifetimeRevenue: 0, recencyScore: null, rfmSegment: null });
 
-  const champions = await server.post('{ evaluateSegment(filter: { value: { rfmSegment: [CHAMPIONS] } }) { size } }');
+  const champions = await server.post(
+    '{ evaluateSegment(filter: { value: { rfmSegment: [CHAMPIONS] } }) { size } }',
+  );
   expect(champions.body.data.evaluateSegment.size).toBe(2);
   const model = await server.post('{ valueModel { asOf customers } }');
   expect(model.body.data.valueModel).toEqual({ asOf: AS_OF.toISOString(), customers: 6 });
@@ -73,7 +87,10 @@ test('refreshMetrics scores recency, frequency and monetary value with ties, and
 test('ingestion refreshes metrics by itself after a quiet moment', async () => {
   const auto = await startTestServer({}, { metricsRefreshDelayMs: 50 });
   try {
-    expect((await auto.post('{ metricsComputedAt valueModel { customers } }')).body.data).toEqual({ metricsComputedAt: null, valueModel: null });
+    expect((await auto.post('{ metricsComputedAt valueModel { customers } }')).body.data).toEqual({
+      metricsComputedAt: null,
+      valueModel: null,
+    });
     await auto.post('mutation { upsertCustomers(customers: [{ externalId: "auto-1" }]) { accepted } }');
     const before = Date.now();
     const recorded = await auto.post(
@@ -85,10 +102,16 @@ test('ingestion refreshes metrics by itself after a quiet moment', async () => {
     let value: any = null;
     for (let attempt = 0; attempt < 100 && value?.orderCount !== 1; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      value = (await auto.post('{ customer(externalId: "auto-1") { value { orderCount lifetimeRevenue computedAt } } }')).body.data.customer.value;
+      value = (
+        await auto.post(
+          '{ customer(externalId: "auto-1") { value { orderCount lifetimeRevenue computedAt } } }',
+        )
+      ).body.data.customer.value;
     }
     expect(value).toMatchObject({ orderCount: 1, lifetimeRevenue: 42 });
-    const preview = await auto.post('{ metricsComputedAt evaluateSegment(filter: { value: { orderCount: { gte: 1 } } }) { size metricsComputedAt } }');
+    const preview = await auto.post(
+      '{ metricsComputedAt evaluateSegment(filter: { value: { orderCount: { gte: 1 } } }) { size metricsComputedAt } }',
+    );
     expect(preview.body.data.evaluateSegment.size).toBe(1);
     expect(Date.parse(preview.body.data.metricsComputedAt)).toBeGreaterThanOrEqual(before);
     expect(preview.body.data.evaluateSegment.metricsComputedAt).toBe(preview.body.data.metricsComputedAt);

@@ -35,14 +35,22 @@ async function refusal(id: string) {
 test('a segment used by a segment, a scoring rule and a persona cannot be deleted, and the refusal names each user', async () => {
   const base = await createSegment('Germans', { identity: { country: { eq: 'DE' } } });
   const bySegment = await createSegment('German leads', { inSegment: base, identity: { emailOptIn: true } });
-  expect(await refusal(base)).toEqual({ code: 'CONFLICT', message: `segment ${base} is used by segment ${bySegment} "German leads": change those first` });
+  expect(await refusal(base)).toEqual({
+    code: 'CONFLICT',
+    message: `segment ${base} is used by segment ${bySegment} "German leads": change those first`,
+  });
 
   const model = await server.run(CreateScoringModelDocument, {
-    input: { name: 'German bonus', rules: [{ label: 'in Germans', points: 20, filter: { inSegment: base } }] as never },
+    input: {
+      name: 'German bonus',
+      rules: [{ label: 'in Germans', points: 20, filter: { inSegment: base } }] as never,
+    },
   });
   expect(model.errors).toBeUndefined();
   const modelId = model.data!.createScoringModel.id;
-  const persona = await server.run(CreatePersonaDocument, { input: { name: 'German persona', filter: { inSegment: base } as never } });
+  const persona = await server.run(CreatePersonaDocument, {
+    input: { name: 'German persona', filter: { inSegment: base } as never },
+  });
   expect(persona.errors).toBeUndefined();
   const personaId = persona.data!.createPersona.id;
   expect(await refusal(base)).toEqual({
@@ -51,9 +59,14 @@ test('a segment used by a segment, a scoring rule and a persona cannot be delete
   });
 
   // The segment that used it stops using it: the same graph answers referencedBy and the refusal.
-  const changed = await server.run(UpdateSegmentDocument, { id: bySegment, input: { name: 'German leads', filter: { identity: { country: { eq: 'DE' } } } as never } });
+  const changed = await server.run(UpdateSegmentDocument, {
+    id: bySegment,
+    input: { name: 'German leads', filter: { identity: { country: { eq: 'DE' } } } as never },
+  });
   expect(changed.errors).toBeUndefined();
-  const view = await server.post('query ($id: ID!) { segment(id: $id) { referencedBy { id } } }', { id: base });
+  const view = await server.post('query ($id: ID!) { segment(id: $id) { referencedBy { id } } }', {
+    id: base,
+  });
   expect(view.body).toEqual({ data: { segment: { referencedBy: [] } } });
   expect(await refusal(base)).toEqual({
     code: 'CONFLICT',
@@ -61,7 +74,10 @@ test('a segment used by a segment, a scoring rule and a persona cannot be delete
   });
 
   expect((await server.run(DeleteScoringModelDocument, { id: modelId })).data!.deleteScoringModel).toBe(true);
-  expect(await refusal(base)).toEqual({ code: 'CONFLICT', message: `segment ${base} is used by persona ${personaId} "German persona": change those first` });
+  expect(await refusal(base)).toEqual({
+    code: 'CONFLICT',
+    message: `segment ${base} is used by persona ${personaId} "German persona": change those first`,
+  });
   expect((await server.run(DeletePersonaDocument, { id: personaId })).data!.deletePersona).toBe(true);
   expect((await server.run(DeleteSegmentDocument, { id: base })).data!.deleteSegment).toBe(true);
 });

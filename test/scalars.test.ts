@@ -21,12 +21,18 @@ describe('ISO-8601 instants', () => {
     expect(parseIsoInstant(text)?.getTime()).toBe(expected);
   });
 
-  test.each(['2026-02-30', '2023-02-29T00:00:00Z', '2026-13-01', '2026-01-31T09:30:00', '2026-01-31T24:00:00Z', 'yesterday', '', '2026-01-31T09:30:00+25:00'])(
-    'refuses %j',
-    (text) => {
-      expect(parseIsoInstant(text)).toBeNull();
-    },
-  );
+  test.each([
+    '2026-02-30',
+    '2023-02-29T00:00:00Z',
+    '2026-13-01',
+    '2026-01-31T09:30:00',
+    '2026-01-31T24:00:00Z',
+    'yesterday',
+    '',
+    '2026-01-31T09:30:00+25:00',
+  ])('refuses %j', (text) => {
+    expect(parseIsoInstant(text)).toBeNull();
+  });
 });
 
 describe('years 0000–0099 are read as written, not as 1900–1999', () => {
@@ -67,16 +73,30 @@ describe('text no store keeps as written', () => {
     ['U+FFFD itself', '\uFFFD replacement', null],
     ['a NUL', 'a\u0000b', 'contains a NUL character (U+0000)'],
     ['a lone high surrogate', '\uD800', 'contains a lone UTF-16 surrogate (not a Unicode character)'],
-    ['a high surrogate before a letter', 'x\uDBFFy', 'contains a lone UTF-16 surrogate (not a Unicode character)'],
+    [
+      'a high surrogate before a letter',
+      'x\uDBFFy',
+      'contains a lone UTF-16 surrogate (not a Unicode character)',
+    ],
     ['a lone low surrogate', '\uDC00x', 'contains a lone UTF-16 surrogate (not a Unicode character)'],
-    ['a pair followed by a low surrogate', '\uD83D\uDE00\uDE00', 'contains a lone UTF-16 surrogate (not a Unicode character)'],
+    [
+      'a pair followed by a low surrogate',
+      '\uD83D\uDE00\uDE00',
+      'contains a lone UTF-16 surrogate (not a Unicode character)',
+    ],
   ])('%s', (_what, text, reason) => {
     expect(unstorableText(text)).toBe(reason);
   });
 
   test('the first unstorable text of a value, at its path, keys included', () => {
-    expect(findUnstorableText({ a: ['ok', { b: 'x\u0000' }] }, '')).toEqual({ path: 'a.1.b', reason: 'contains a NUL character (U+0000)' });
-    expect(findUnstorableText({ a: { ['k\uD800']: 1 } }, 'filter')).toEqual({ path: 'filter.a.k\uD800', reason: 'key contains a lone UTF-16 surrogate (not a Unicode character)' });
+    expect(findUnstorableText({ a: ['ok', { b: 'x\u0000' }] }, '')).toEqual({
+      path: 'a.1.b',
+      reason: 'contains a NUL character (U+0000)',
+    });
+    expect(findUnstorableText({ a: { ['k\uD800']: 1 } }, 'filter')).toEqual({
+      path: 'filter.a.k\uD800',
+      reason: 'key contains a lone UTF-16 surrogate (not a Unicode character)',
+    });
     expect(findUnstorableText({ a: [1, true, null, new Date(0), 'fine'] }, '')).toBeNull();
   });
 });
@@ -84,7 +104,9 @@ describe('text no store keeps as written', () => {
 describe('byte order (PostgreSQL collate "C", SQLite BINARY)', () => {
   test('orders as UTF-8 bytes do, characters past U+FFFF after the rest of the BMP', () => {
     const values = ['b', 'a', '\uFFFD', '\uD83D\uDE00', 'ab', '\u00E9', 'Z', ''];
-    const byBytes = [...values].sort((x, y) => Buffer.compare(Buffer.from(x, 'utf8'), Buffer.from(y, 'utf8')));
+    const byBytes = [...values].sort((x, y) =>
+      Buffer.compare(Buffer.from(x, 'utf8'), Buffer.from(y, 'utf8')),
+    );
     expect([...values].sort(byteOrder)).toEqual(byBytes);
     expect(['\uD83D\uDE00', '\uFFFD'].sort(byteOrder)).toEqual(['\uFFFD', '\uD83D\uDE00']);
   });
@@ -127,7 +149,13 @@ describe('why a text is not an instant', () => {
   const schema = new GraphQLSchema({
     query: new GraphQLObjectType({
       name: 'Query',
-      fields: { echo: { type: GraphQLString, args: { at: { type: DateTimeScalar } }, resolve: (_root, args: { at: Date }) => args.at.toISOString() } },
+      fields: {
+        echo: {
+          type: GraphQLString,
+          args: { at: { type: DateTimeScalar } },
+          resolve: (_root, args: { at: Date }) => args.at.toISOString(),
+        },
+      },
     }),
   });
 
@@ -137,8 +165,14 @@ describe('why a text is not an instant', () => {
     ['2026-01-31T09:30:00', 'DateTime cannot represent "2026-01-31T09:30:00": a date-time needs a zone'],
   ])('the DateTime scalar refuses %j saying why, as a literal and as a variable', async (text, message) => {
     const literal = await graphql({ schema, source: `{ echo(at: ${JSON.stringify(text)}) }` });
-    expect(literal.errors?.map((error) => [error.message, error.extensions.code])).toEqual([[expect.stringContaining(message), 'BAD_USER_INPUT']]);
-    const variable = await graphql({ schema, source: 'query ($at: DateTime) { echo(at: $at) }', variableValues: { at: text } });
+    expect(literal.errors?.map((error) => [error.message, error.extensions.code])).toEqual([
+      [expect.stringContaining(message), 'BAD_USER_INPUT'],
+    ]);
+    const variable = await graphql({
+      schema,
+      source: 'query ($at: DateTime) { echo(at: $at) }',
+      variableValues: { at: text },
+    });
     expect(variable.errors?.map((error) => error.message)).toEqual([expect.stringContaining(message)]);
   });
 

@@ -24,12 +24,15 @@ export function undocumentedElements(schema: GraphQLSchema): string[] {
     if (isObjectType(type) || isInterfaceType(type)) {
       for (const field of Object.values(type.getFields())) {
         if (blank(field.description)) missing.push(`${type.name}.${field.name}`);
-        for (const arg of field.args) if (blank(arg.description)) missing.push(`${type.name}.${field.name}(${arg.name})`);
+        for (const arg of field.args)
+          if (blank(arg.description)) missing.push(`${type.name}.${field.name}(${arg.name})`);
       }
     } else if (isInputObjectType(type)) {
-      for (const field of Object.values(type.getFields())) if (blank(field.description)) missing.push(`${type.name}.${field.name}`);
+      for (const field of Object.values(type.getFields()))
+        if (blank(field.description)) missing.push(`${type.name}.${field.name}`);
     } else if (isEnumType(type)) {
-      for (const value of type.getValues()) if (blank(value.description)) missing.push(`${type.name}.${value.name}`);
+      for (const value of type.getValues())
+        if (blank(value.description)) missing.push(`${type.name}.${value.name}`);
     }
   }
   return missing;
@@ -42,6 +45,8 @@ test('every type, field, argument, enum value and input field of the schema has 
 
 test('the walk sees what it should: an element without a description is reported', async () => {
   const { buildSchema } = await import('graphql');
-  const bare = buildSchema('"""q""" type Query { """f""" f(a: Int): E } enum E { """x""" X Y } """i""" input I { """v""" v: Int w: Int }');
+  const bare = buildSchema(
+    '"""q""" type Query { """f""" f(a: Int): E } enum E { """x""" X Y } """i""" input I { """v""" v: Int w: Int }',
+  );
   expect(undocumentedElements(bare).sort()).toEqual(['E', 'E.Y', 'I.w', 'Query.f(a)'].sort());
 });

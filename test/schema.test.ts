@@ -23,10 +23,29 @@ test('test/generated/operations.ts is what codegen makes of schema/examples', as
 
 test('the contract names of docs/API.md are in the schema', async () => {
   const entries = schemaEntries(await buildAppSchema());
-  for (const name of ['type Customer', 'type CustomerValue', 'type Order', 'type Event', 'type IngestResult', 'type IngestError', 'enum RfmSegment', 'enum Channel', 'enum LifecycleStage', 'input CustomerOrder', 'scalar DateTime', 'scalar JSON']) {
+  for (const name of [
+    'type Customer',
+    'type CustomerValue',
+    'type Order',
+    'type Event',
+    'type IngestResult',
+    'type IngestError',
+    'enum RfmSegment',
+    'enum Channel',
+    'enum LifecycleStage',
+    'input CustomerOrder',
+    'scalar DateTime',
+    'scalar JSON',
+  ]) {
     expect(entries.has(name) ? name : `${name} is not in the schema`).toBe(name);
   }
-  expect(entries.get('type Mutation.upsertCustomers')).toBe('upsertCustomers(customers: [CustomerInput!]!): IngestResult!');
-  expect(entries.get('type Mutation.recordOrders')).toBe('recordOrders(orders: [OrderInput!]!): IngestResult!');
-  expect(entries.get('type Mutation.recordEvents')).toBe('recordEvents(events: [EventInput!]!): IngestResult!');
+  expect(entries.get('type Mutation.upsertCustomers')).toBe(
+    'upsertCustomers(customers: [CustomerInput!]!): IngestResult!',
+  );
+  expect(entries.get('type Mutation.recordOrders')).toBe(
+    'recordOrders(orders: [OrderInput!]!): IngestResult!',
+  );
+  expect(entries.get('type Mutation.recordEvents')).toBe(
+    'recordEvents(events: [EventInput!]!): IngestResult!',
+  );
 });

@@ -42,9 +42,17 @@ async function create(name: string, filter: object) {
 }
 
 test('a saved segment has a definition, a live size, and its filter feeds back unchanged', async () => {
-  const filter = { identity: { country: { in: ['FR', 'BE'] } }, behaviour: { purchase: { within: { lastDays: 30 } } } };
+  const filter = {
+    identity: { country: { in: ['FR', 'BE'] } },
+    behaviour: { purchase: { within: { lastDays: 30 } } },
+  };
   const segment = await create('Recent FR/BE buyers', filter);
-  expect(segment).toMatchObject({ version: 1, size: 2, filter, definition: 'country in (FR, BE) AND purchased at least once in the last 30 days' });
+  expect(segment).toMatchObject({
+    version: 1,
+    size: 2,
+    filter,
+    definition: 'country in (FR, BE) AND purchased at least once in the last 30 days',
+  });
   const again = await create('Copy', segment.filter);
   expect(again.size).toBe(2);
   expect(again.filter).toEqual(segment.filter);
@@ -65,26 +73,51 @@ test('composition: A inside B inside C, with references both ways', async () => 
 });
 
 test('a reference cycle is refused on create and on update, with its path', async () => {
-  const missing = await server.post('mutation { createSegment(input: { name: "x", filter: { or: [{}, { inSegment: "424242" }] } }) { id } }');
-  expect(missing.body.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', path: 'input.filter.or.1.inSegment' });
+  const missing = await server.post(
+    'mutation { createSegment(input: { name: "x", filter: { or: [{}, { inSegment: "424242" }] } }) { id } }',
+  );
+  expect(missing.body.errors?.[0].extensions).toEqual({
+    code: 'BAD_USER_INPUT',
+    path: 'input.filter.or.1.inSegment',
+  });
   const a = await create('cycle A', { identity: { country: { eq: 'DE' } } });
   const b = await create('cycle B', { inSegment: a.id });
-  const self = await server.run(UpdateSegmentDocument, { id: a.id, input: { name: 'cycle A', filter: { and: [{ inSegment: a.id }] } as never } });
-  expect(self.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', path: 'input.filter.and.0.inSegment' });
-  const loop = await server.run(UpdateSegmentDocument, { id: a.id, input: { name: 'cycle A', filter: { inSegment: b.id } as never } });
+  const self = await server.run(UpdateSegmentDocument, {
+    id: a.id,
+    input: { name: 'cycle A', filter: { and: [{ inSegment: a.id }] } as never },
+  });
+  expect(self.errors?.[0].extensions).toEqual({
+    code: 'BAD_USER_INPUT',
+    path: 'input.filter.and.0.inSegment',
+  });
+  const loop = await server.run(UpdateSegmentDocument, {
+    id: a.id,
+    input: { name: 'cycle A', filter: { inSegment: b.id } as never },
+  });
   expect(loop.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   expect(loop.errors?.[0].message).toContain('refers back to itself');
 });
 
 test('updateSegment with a stale expectedVersion is a CONFLICT and changes nothing', async () => {
   const segment = await create('versioned', { identity: { country: { eq: 'FR' } } });
-  const first = await server.run(UpdateSegmentDocument, { id: segment.id, expectedVersion: 1, input: { name: 'versioned', filter: { identity: { country: { eq: 'BE' } } } as never } });
+  const first = await server.run(UpdateSegmentDocument, {
+    id: segment.id,
+    expectedVersion: 1,
+    input: { name: 'versioned', filter: { identity: { country: { eq: 'BE' } } } as never },
+  });
   expect(first.data!.updateSegment).toMatchObject({ version: 2, definition: 'country = "BE"' });
-  const stale = await server.run(UpdateSegmentDocument, { id: segment.id, expectedVersion: 1, input: { name: 'versioned', filter: { identity: { country: { eq: 'DE' } } } as never } });
+  const stale = await server.run(UpdateSegmentDocument, {
+    id: segment.id,
+    expectedVersion: 1,
+    input: { name: 'versioned', filter: { identity: { country: { eq: 'DE' } } } as never },
+  });
   expect(stale.errors?.[0].extensions?.code).toBe('CONFLICT');
   const view = await server.run(SegmentMembersDocument, { id: segment.id });
   expect(view.data!.segment).toMatchObject({ version: 2, definition: 'country = "BE"', size: 1 });
-  const unknown = await server.run(UpdateSegmentDocument, { id: '99999', input: { name: 'x', filter: {} as never } });
+  const unknown = await server.run(UpdateSegmentDocument, {
+    id: '99999',
+    input: { name: 'x', filter: {} as never },
+  });
   expect(unknown.errors?.[0].extensions?.code).toBe('NOT_FOUND');
 });
 
@@ -110,7 +143,9 @@ test('segments(search) finds names ignoring case, with literal wildcards', async
 test('Customer.segments costs one statement per saved segment, whatever the page size', async () => {
   const count = async (first: number) => {
     statements.length = 0;
-    const { body } = await server.post(`{ customers(first: ${first}) { edges { node { externalId segments { name } } } } }`);
+    const { body } = await server.post(
+      `{ customers(first: ${first}) { edges { node { externalId segments { name } } } } }`,
+    );
     expect(body.errors).toBeUndefined();
     return { body, statements: statements.filter((sql) => /^\s*select/i.test(sql)).length };
   };
@@ -118,7 +153,9 @@ test('Customer.segments costs one statement per saved segment, whatever the page
   const large = await count(5);
   expect(large.statements).toBe(small.statements);
   const fr1 = large.body.data.customers.edges.find((edge: any) => edge.node.externalId === 'fr-1').node;
-  expect(fr1.segments.map((segment: any) => segment.name)).toEqual(expect.arrayContaining(['Recent FR/BE buyers', 'A: French', 'B: French opted in']));
+  expect(fr1.segments.map((segment: any) => segment.name)).toEqual(
+    expect.arrayContaining(['Recent FR/BE buyers', 'A: French', 'B: French opted in']),
+  );
   expect(fr1.segments.map((segment: any) => segment.name)).not.toContain('C: not B');
 });
 
@@ -129,13 +166,22 @@ test('explain says why, node by node, and agrees with membership', async () => {
   expect(inside.errors).toBeUndefined();
   const explanation = inside.data!.customer!.explain;
   expect(explanation.matched).toBe(true);
-  expect(explanation.root).toMatchObject({ kind: 'inSegment', description: 'in segment "B: French opted in"', matched: true });
+  expect(explanation.root).toMatchObject({
+    kind: 'inSegment',
+    description: 'in segment "B: French opted in"',
+    matched: true,
+  });
   const outside = await server.run(ExplainMembershipDocument, { externalId: 'fr-2', segment: b.id });
   const reasons = outside.data!.customer!.explain.root.children[0].children!;
   expect(outside.data!.customer!.explain.matched).toBe(false);
   expect(reasons).toEqual(
     expect.arrayContaining([
-      expect.objectContaining({ kind: 'identity.emailOptIn', matched: false, actual: 'false', description: 'opted in to email' }),
+      expect.objectContaining({
+        kind: 'identity.emailOptIn',
+        matched: false,
+        actual: 'false',
+        description: 'opted in to email',
+      }),
       expect.objectContaining({ kind: 'inSegment', matched: true }),
     ]),
   );
@@ -143,7 +189,13 @@ test('explain says why, node by node, and agrees with membership', async () => {
     externalId: 'be-1',
     filter: { behaviour: { purchase: { totalAmount: { gte: 100 } } } } as never,
   });
-  expect(byFilter.data!.customer!.explain.root).toMatchObject({ kind: 'behaviour.purchase', matched: false, actual: '1 order(s) in the window, total 40' });
-  const both = await server.post('{ customer(externalId: "be-1") { explain(segment: "1", filter: {}) { matched } } }');
+  expect(byFilter.data!.customer!.explain.root).toMatchObject({
+    kind: 'behaviour.purchase',
+    matched: false,
+    actual: '1 order(s) in the window, total 40',
+  });
+  const both = await server.post(
+    '{ customer(externalId: "be-1") { explain(segment: "1", filter: {}) { matched } } }',
+  );
   expect(both.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
 });

@@ -23,17 +23,26 @@ async function failsWith(env: Record<string, string>): Promise<string> {
 }
 
 test('an unsupported DATABASE_URL stops the service with a one-line reason', async () => {
-  expect(await failsWith({ DATABASE_URL: 'mysql://root@localhost/db' })).toMatch(/^segments: DATABASE_URL "mysql:\/\/root@localhost\/db" is not supported/);
+  expect(await failsWith({ DATABASE_URL: 'mysql://root@localhost/db' })).toMatch(
+    /^segments: DATABASE_URL "mysql:\/\/root@localhost\/db" is not supported/,
+  );
 });
 
 test('an unreachable PostgreSQL stops the service with a one-line reason, password hidden', async () => {
-  const line = await failsWith({ DATABASE_URL: 'postgres://someone:secret@127.0.0.1:1/nowhere', DEMO_DATA: 'off' });
-  expect(line).toMatch(/^segments: cannot reach PostgreSQL postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1\/nowhere/);
+  const line = await failsWith({
+    DATABASE_URL: 'postgres://someone:secret@127.0.0.1:1/nowhere',
+    DEMO_DATA: 'off',
+  });
+  expect(line).toMatch(
+    /^segments: cannot reach PostgreSQL postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1\/nowhere/,
+  );
   expect(line).not.toContain('secret');
 });
 
 test('a SQLite path that cannot be created stops the service with a one-line reason', async () => {
-  expect(await failsWith({ DATABASE_URL: 'sqlite:/dev/null/x/db.sqlite' })).toMatch(/^segments: cannot create the folder of SQLite file \/dev\/null\/x\/db.sqlite: /);
+  expect(await failsWith({ DATABASE_URL: 'sqlite:/dev/null/x/db.sqlite' })).toMatch(
+    /^segments: cannot create the folder of SQLite file \/dev\/null\/x\/db.sqlite: /,
+  );
 });
 
 test('bad PORT and DEMO_DATA values are named', async () => {
@@ -50,8 +59,14 @@ test('a port in use stops the service with a one-line reason that says what to s
     const service = startService({ DATABASE_URL: target.url, PORT: String(port), DEMO_DATA: 'off' });
     expect((await service.exited).code).toBe(1);
     // The migrations of the new database are applied before the port is asked for; then one line, no stack.
-    const lines = service.output().trim().split('\n').filter((line) => !line.startsWith('applied migrations'));
-    expect(lines).toEqual([`segments: port ${port} is in use: set PORT=… to another port (PORT=0 picks a free one)`]);
+    const lines = service
+      .output()
+      .trim()
+      .split('\n')
+      .filter((line) => !line.startsWith('applied migrations'));
+    expect(lines).toEqual([
+      `segments: port ${port} is in use: set PORT=… to another port (PORT=0 picks a free one)`,
+    ]);
   } finally {
     holder.close();
     await target.remove();
@@ -73,7 +88,10 @@ test('on an empty database it loads the demo base, serves it, drains on SIGTERM,
     const first = startService({ DATABASE_URL: target.url, PORT: '0' });
     const port = await first.ready;
     expect(first.output()).toContain('loading the demo base');
-    const page = await graphql(port, '{ customers(first: 5) { totalCount edges { node { externalId country } } } }');
+    const page = await graphql(
+      port,
+      '{ customers(first: 5) { totalCount edges { node { externalId country } } } }',
+    );
     expect(page.errors).toBeUndefined();
     expect(page.data.customers.totalCount).toBe(5000);
     expect(page.data.customers.edges).toHaveLength(5);
@@ -112,7 +130,10 @@ test('DEMO_DATA=off starts on an empty database', async () => {
  * freeze the event loop past the service's keep-alive, and the next request
  * would go out on a connection the service had just closed.
  */
-function keysCli(databaseUrl: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function keysCli(
+  databaseUrl: string,
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'cli', 'api-keys.js'), ...args], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl },
@@ -130,7 +151,13 @@ async function post(port: number, body: unknown, key?: string) {
     headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions: { code: string } }> } };
+  return {
+    status: response.status,
+    body: (await response.json()) as {
+      data?: any;
+      errors?: Array<{ message: string; extensions: { code: string } }>;
+    },
+  };
 }
 
 test('the open local demo says so loudly and listens on loopback only', async () => {
@@ -155,15 +182,22 @@ test('production refuses to start without an API key; with one made by the CLI i
   try {
     const refused = startService(production);
     expect((await refused.exited).code).toBe(1);
-    expect(refused.output().trim().split('\n').pop()).toMatch(/^segments: production mode \(NODE_ENV=production\) needs at least one API key: create one with `npm run keys -- create/);
+    expect(refused.output().trim().split('\n').pop()).toMatch(
+      /^segments: production mode \(NODE_ENV=production\) needs at least one API key: create one with `npm run keys -- create/,
+    );
 
     expect(await keysCli(target.url, ['create', '--name', 'ops'])).toMatchObject({ code: 2 });
-    expect(await keysCli(target.url, ['create', '--name', 'ops', '--scopes', 'read,root'])).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown scope root') });
+    expect(await keysCli(target.url, ['create', '--name', 'ops', '--scopes', 'read,root'])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('unknown scope root'),
+    });
     const created = await keysCli(target.url, ['create', '--name', 'ops', '--scopes', 'read,admin']);
     expect(created.code).toBe(0);
     const key = /secret \(shown once, keep it safe\): (seg_\S+)/.exec(created.stdout)![1];
     const listed = await keysCli(target.url, ['list']);
-    expect(listed.stdout).toMatch(new RegExp(`^1\\tseg_${key.slice(4, 12)}…\\tops\\tread,admin\\tactive\\t`, 'm'));
+    expect(listed.stdout).toMatch(
+      new RegExp(`^1\\tseg_${key.slice(4, 12)}…\\tops\\tread,admin\\tactive\\t`, 'm'),
+    );
     expect(listed.stdout).not.toContain(key);
 
     const service = startService(production);
@@ -172,12 +206,17 @@ test('production refuses to start without an API key; with one made by the CLI i
     expect(service.output()).not.toContain('loading the demo base');
     const anonymous = await post(port, { query: '{ customers { totalCount } }' });
     expect(anonymous.body.errors?.map((error) => error.extensions.code)).toEqual(['UNAUTHENTICATED']);
-    expect((await post(port, { query: '{ customers { totalCount } }' }, key)).body).toEqual({ data: { customers: { totalCount: 0 } } });
+    expect((await post(port, { query: '{ customers { totalCount } }' }, key)).body).toEqual({
+      data: { customers: { totalCount: 0 } },
+    });
     const introspection = await post(port, { query: '{ __schema { queryType { name } } }' }, key);
     expect(introspection.body.errors?.[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect((await fetch(`http://127.0.0.1:${port}/playground/`)).status).toBe(404);
 
-    expect(await keysCli(target.url, ['revoke', '1'])).toMatchObject({ code: 0, stdout: 'revoked key 1 "ops"\n' });
+    expect(await keysCli(target.url, ['revoke', '1'])).toMatchObject({
+      code: 0,
+      stdout: 'revoked key 1 "ops"\n',
+    });
     expect(await keysCli(target.url, ['revoke', '42'])).toMatchObject({ code: 1 });
     expect((await post(port, { query: '{ customers { totalCount } }' }, key)).status).toBe(401);
     service.child.kill('SIGTERM');
@@ -188,10 +227,12 @@ test('production refuses to start without an API key; with one made by the CLI i
 }, 150_000);
 
 test('AUTH=open is refused in production', async () => {
-  const line = (await (async () => {
+  const line = await (async () => {
     const service = startService({ NODE_ENV: 'production', AUTH: 'open', DATABASE_URL: 'sqlite::memory:' });
     await service.exited;
     return service.output().trim();
-  })());
-  expect(line).toBe('segments: AUTH=open is refused in production (NODE_ENV=production): every request needs an API key');
+  })();
+  expect(line).toBe(
+    'segments: AUTH=open is refused in production (NODE_ENV=production): every request needs an API key',
+  );
 });

@@ -30,6 +30,7 @@ test('nothing in src, test, bench, seeds or .ci refers to a folder outside the r
 });
 
 test('the pattern recognises each way of naming the folder', () => {
-  for (const text of ["join(ROOT, '..', 'shared', 'x')", 'read("../shared/data")', 'cat ..\\shared\\x']) expect(OUTSIDE.test(text)).toBe(true);
+  for (const text of ["join(ROOT, '..', 'shared', 'x')", 'read("../shared/data")', 'cat ..\\shared\\x'])
+    expect(OUTSIDE.test(text)).toBe(true);
   expect(OUTSIDE.test("join(ROOT, 'test', 'fixtures', 'cdnow')")).toBe(false);
 });

@@ -17,7 +17,8 @@ const LIMIT_MS = 1000;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Counts to n in SQL: about 10 ms of work for n = 100,000 on either database, far under the limit. */
-const counting = (n: number) => `with recursive n(i) as (select 1 union all select i + 1 from n where i < ${n}) select count(*) as c from n`;
+const counting = (n: number) =>
+  `with recursive n(i) as (select 1 union all select i + 1 from n where i < ${n}) select count(*) as c from n`;
 /** Seconds of work, far past the limit. */
 const SLOW_SQL = counting(50_000_000);
 
@@ -60,7 +61,10 @@ describe('through the service', () => {
   let server: TestServer;
   let key: string;
   beforeAll(async () => {
-    server = await startTestServer({ statementTimeoutMs: LIMIT_MS }, { auth: 'keys', limits: { ...DEFAULT_LIMITS, statementTimeoutMs: LIMIT_MS } });
+    server = await startTestServer(
+      { statementTimeoutMs: LIMIT_MS },
+      { auth: 'keys', limits: { ...DEFAULT_LIMITS, statementTimeoutMs: LIMIT_MS } },
+    );
     key = (await createApiKey(server.db.fork().getKnex(), 'soak', [Scope.READ, Scope.INGEST])).key;
   });
   afterAll(async () => server.stop());
@@ -75,17 +79,36 @@ describe('through the service', () => {
   };
 
   test('a write, a wait past the limit, then segments, ingestion and the key look-up all answer', async () => {
-    const customers = Array.from({ length: 300 }, (_, i) => ({ externalId: `c${i}`, country: i % 2 ? 'FR' : 'BE' }));
-    const upserted = await ask('mutation ($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { accepted } }', { c: customers });
+    const customers = Array.from({ length: 300 }, (_, i) => ({
+      externalId: `c${i}`,
+      country: i % 2 ? 'FR' : 'BE',
+    }));
+    const upserted = await ask(
+      'mutation ($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { accepted } }',
+      { c: customers },
+    );
     expect(upserted.body.errors).toBeUndefined();
     for (let gap = 0; gap < 3; gap++) {
       await pause(LIMIT_MS * 2);
-      const events = customers.map((customer, i) => ({ externalId: `e${gap}-${i}`, customerExternalId: customer.externalId, name: 'page_viewed', channel: 'WEB', occurredAt: '2026-05-01T10:00:00Z' }));
-      const recorded = await ask('mutation ($e: [EventInput!]!) { recordEvents(events: $e) { accepted } }', { e: events });
+      const events = customers.map((customer, i) => ({
+        externalId: `e${gap}-${i}`,
+        customerExternalId: customer.externalId,
+        name: 'page_viewed',
+        channel: 'WEB',
+        occurredAt: '2026-05-01T10:00:00Z',
+      }));
+      const recorded = await ask('mutation ($e: [EventInput!]!) { recordEvents(events: $e) { accepted } }', {
+        e: events,
+      });
       expect(recorded).toEqual({ status: 200, body: { data: { recordEvents: { accepted: 300 } } } });
       await pause(LIMIT_MS * 2);
-      const segment = await ask('{ evaluateSegment(filter: { behaviour: { event: { count: { gte: 3 } } } }) { size } }');
-      expect(segment).toEqual({ status: 200, body: { data: { evaluateSegment: { size: gap >= 2 ? 300 : 0 } } } });
+      const segment = await ask(
+        '{ evaluateSegment(filter: { behaviour: { event: { count: { gte: 3 } } } }) { size } }',
+      );
+      expect(segment).toEqual({
+        status: 200,
+        body: { data: { evaluateSegment: { size: gap >= 2 ? 300 : 0 } } },
+      });
     }
     expect(server.logged).toEqual([]);
   });

@@ -17,12 +17,26 @@ beforeAll(async () => {
   const day = (c: number, k: number) => new Date(Date.UTC(2026, 0, 1 + k, c % 24));
   await recordOrders(
     knex,
-    customers.flatMap((c, ci) => Array.from({ length: 5 }, (_, k) => ({ externalId: `${c.externalId}-o${k}`, customerExternalId: c.externalId, orderedAt: day(ci, k), amount: 10 + k }))),
+    customers.flatMap((c, ci) =>
+      Array.from({ length: 5 }, (_, k) => ({
+        externalId: `${c.externalId}-o${k}`,
+        customerExternalId: c.externalId,
+        orderedAt: day(ci, k),
+        amount: 10 + k,
+      })),
+    ),
     'EUR',
   );
   await recordEvents(
     knex,
-    customers.flatMap((c, ci) => Array.from({ length: 5 }, (_, k) => ({ externalId: `${c.externalId}-e${k}`, customerExternalId: c.externalId, name: k % 2 ? 'page_viewed' : 'message_sent', occurredAt: day(ci, k) }))),
+    customers.flatMap((c, ci) =>
+      Array.from({ length: 5 }, (_, k) => ({
+        externalId: `${c.externalId}-e${k}`,
+        customerExternalId: c.externalId,
+        name: k % 2 ? 'page_viewed' : 'message_sent',
+        occurredAt: day(ci, k),
+      })),
+    ),
   );
 });
 afterAll(async () => server.stop());
@@ -78,10 +92,14 @@ test('first defaults to 50', async () => {
 });
 
 test('order pages continue after their cursor', async () => {
-  const first = await server.post('{ customer(externalId: "S3") { orders(first: 2) { edges { node { amount } } pageInfo { endCursor hasNextPage } } } }');
+  const first = await server.post(
+    '{ customer(externalId: "S3") { orders(first: 2) { edges { node { amount } } pageInfo { endCursor hasNextPage } } } }',
+  );
   const { endCursor, hasNextPage } = first.body.data.customer.orders.pageInfo;
   expect(hasNextPage).toBe(true);
-  const next = await server.post(`{ customer(externalId: "S3") { orders(first: 10, after: "${endCursor}") { edges { node { amount } } pageInfo { hasNextPage } } } }`);
+  const next = await server.post(
+    `{ customer(externalId: "S3") { orders(first: 10, after: "${endCursor}") { edges { node { amount } } pageInfo { hasNextPage } } } }`,
+  );
   expect(next.body.data.customer.orders.edges.map((edge: any) => edge.node.amount)).toEqual([12, 11, 10]);
   expect(next.body.data.customer.orders.pageInfo.hasNextPage).toBe(false);
 });
@@ -90,11 +108,17 @@ test('a filter preview counts only the figures asked for, and counts the selecti
   // Counting statements over customers: the selection's count and the base's count.
   const countsFor = async (fields: string) => {
     statements.length = 0;
-    const { body } = await server.post(`query($f: SegmentFilter!) { evaluateSegment(filter: $f) { ${fields} } }`, {
-      f: {},
-    });
+    const { body } = await server.post(
+      `query($f: SegmentFilter!) { evaluateSegment(filter: $f) { ${fields} } }`,
+      {
+        f: {},
+      },
+    );
     expect(body.errors).toBeUndefined();
-    return { data: body.data.evaluateSegment, counts: statements.filter((line) => /count\(/i.test(line)).length };
+    return {
+      data: body.data.evaluateSegment,
+      counts: statements.filter((line) => /count\(/i.test(line)).length,
+    };
   };
   // The empty filter selects all 60 customers.
   expect(await countsFor('__typename')).toEqual({ data: { __typename: 'SegmentPreview' }, counts: 0 });

@@ -2,22 +2,39 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/common/paths';
 import { expectAgreement } from './support/agreement';
-import { bgnbdLogLikelihood, expectedPurchases, fitBgNbd, groupSummaries, probabilityAlive, totalLogLikelihood } from '../src/value/bgnbd';
-import { expectedSpend, fitGammaGamma, gammaGammaLogLikelihood, totalGammaGammaLogLikelihood } from '../src/value/gamma-gamma';
+import {
+  bgnbdLogLikelihood,
+  expectedPurchases,
+  fitBgNbd,
+  groupSummaries,
+  probabilityAlive,
+  totalLogLikelihood,
+} from '../src/value/bgnbd';
+import {
+  expectedSpend,
+  fitGammaGamma,
+  gammaGammaLogLikelihood,
+  totalGammaGammaLogLikelihood,
+} from '../src/value/gamma-gamma';
 import { hypergeometric2F1, logGamma } from '../src/value/special';
 
 /**
  * The purchase-potential models against the published CDNOW figures
  * (test/fixtures/cdnow/README.md) and against independently known values.
  */
-const CDNOW = join(PROJECT_ROOT, 'test', 'fixtures', 'cdnow', 'cdnow_customers_summary_with_transactions.csv');
+const CDNOW = join(
+  PROJECT_ROOT,
+  'test',
+  'fixtures',
+  'cdnow',
+  'cdnow_customers_summary_with_transactions.csv',
+);
 const rows = readFileSync(CDNOW, 'utf8')
   .trim()
   .split(/\r?\n/)
   .slice(1)
   .map((line) => line.split(',').map(Number))
   .map(([, x, tx, T, zbar]) => ({ x, tx, T, zbar }));
-
 
 test('the summary holds the 2,357 customers of the sample', () => {
   expect(rows).toHaveLength(2357);
@@ -45,13 +62,18 @@ describe('BG/NBD on CDNOW (39-week calibration)', () => {
 
   test('the grouped total equals the sum of the per-customer log-likelihoods (equation 6)', () => {
     const parameters = { r: 0.3, alpha: 5, a: 0.9, b: 2.1 };
-    const direct = groups.reduce((sum, g) => sum + g.weight * bgnbdLogLikelihood(parameters, g.x, g.tx, g.T), 0);
+    const direct = groups.reduce(
+      (sum, g) => sum + g.weight * bgnbdLogLikelihood(parameters, g.x, g.tx, g.T),
+      0,
+    );
     expect(totalLogLikelihood(parameters, groups)).toBeCloseTo(direct, 8);
   });
 
   test('expects 1.226 purchases in 39 weeks for x = 2, t_x = 30.43, T = 38.86', () => {
     expect(expectedPurchases(fit, 39, 2, 30.43, 38.86)).toBeCloseTo(1.226, 2);
-    expect(expectedPurchases({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 39, 2, 30.43, 38.86)).toBeCloseTo(1.226, 3);
+    expect(
+      expectedPurchases({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 39, 2, 30.43, 38.86),
+    ).toBeCloseTo(1.226, 3);
   });
 
   test('P(alive) is 1 without repeat purchases and falls as the last one ages', () => {

@@ -30,7 +30,9 @@ beforeAll(async () => {
     };
   });
   const knex = database.db.fork().getKnex();
-  const customers = [...new Set(orders.map((order) => order.customerExternalId))].map((externalId) => ({ externalId }));
+  const customers = [...new Set(orders.map((order) => order.customerExternalId))].map((externalId) => ({
+    externalId,
+  }));
   expect(customers).toHaveLength(2357);
   expect((await upsertCustomers(knex, customers)).accepted).toBe(2357);
   for (let i = 0; i < orders.length; i += 5000) {
@@ -56,15 +58,26 @@ test('refreshMetrics(asOf 1997-09-30) on CDNOW reproduces the published BG/NBD a
 
   // The first sample customer is that x = 2, t_x = 30.43, T = 38.86 customer.
   const knex = database.db.fork().getKnex();
-  const first = await knex('customer_metrics as m').join('customers as c', 'c.id', 'm.customer_id').where('c.external_id', 'cdnow-0001').first('m.*');
+  const first = await knex('customer_metrics as m')
+    .join('customers as c', 'c.id', 'm.customer_id')
+    .where('c.external_id', 'cdnow-0001')
+    .first('m.*');
   expect(Number(first.repeat_occasions)).toBe(2);
   expect(Number(first.last_occasion_day) - Number(first.first_occasion_day)).toBe(213);
-  const e39 = expectedPurchases(fit.bgnbd!, 39, 2, 213 / 7, (Date.parse('1997-09-30T00:00:00Z') / 86_400_000 - Number(first.first_occasion_day)) / 7);
+  const e39 = expectedPurchases(
+    fit.bgnbd!,
+    39,
+    2,
+    213 / 7,
+    (Date.parse('1997-09-30T00:00:00Z') / 86_400_000 - Number(first.first_occasion_day)) / 7,
+  );
   expect(e39).toBeCloseTo(1.226, 2);
   expect(Number(first.probability_alive)).toBeGreaterThan(0);
   expect(Number(first.probability_alive)).toBeLessThanOrEqual(1);
   expect(Number(first.predicted_lifetime_value)).toBeGreaterThan(0);
   // Only orders at or before asOf count: the sample runs to mid-1998.
-  const [{ n }] = await knex('customer_metrics').where('last_order_at', '>', Date.parse('1997-09-30T00:00:00Z')).count({ n: '*' });
+  const [{ n }] = await knex('customer_metrics')
+    .where('last_order_at', '>', Date.parse('1997-09-30T00:00:00Z'))
+    .count({ n: '*' });
   expect(Number(n)).toBe(0);
 });

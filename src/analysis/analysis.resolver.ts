@@ -21,23 +21,42 @@ import { populationStats } from './stats.service';
 @Resolver()
 export class AnalysisResolver {
   @Authorized(Scope.READ)
-  @Query(() => MarketMapType, { description: 'Customers the filter selects (default everyone), crossed by two dimensions as of asOf (default now).' })
+  @Query(() => MarketMapType, {
+    description:
+      'Customers the filter selects (default everyone), crossed by two dimensions as of asOf (default now).',
+  })
   async marketMap(
     @Ctx() ctx: RequestContext,
     @Arg('rows', () => Dimension, { description: 'The dimension of the rows.' }) rows: Dimension,
-    @Arg('columns', () => Dimension, { nullable: true, description: 'The dimension of the columns; default none (one column, "all").' }) columns?: Dimension,
-    @Arg('filter', () => SegmentFilterInput, { nullable: true, description: 'Only customers this filter selects; default everyone.' }) filter?: SegmentFilterInput,
+    @Arg('columns', () => Dimension, {
+      nullable: true,
+      description: 'The dimension of the columns; default none (one column, "all").',
+    })
+    columns?: Dimension,
+    @Arg('filter', () => SegmentFilterInput, {
+      nullable: true,
+      description: 'Only customers this filter selects; default everyone.',
+    })
+    filter?: SegmentFilterInput,
     @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
   ): Promise<MarketMapType> {
     const map = await marketMap(ctx.em, rows, columns ?? null, filter ?? null, asOf ?? ctx.now);
-    return { ...map, cells: map.cells.map((cell) => ({ ...cell, filter: cell.filter && filterToJson(cell.filter) })) };
+    return {
+      ...map,
+      cells: map.cells.map((cell) => ({ ...cell, filter: cell.filter && filterToJson(cell.filter) })),
+    };
   }
 
   @Authorized(Scope.READ)
-  @Query(() => [OverlapType], { description: 'Every pair of the listed saved segments (at most 20), as of asOf: one statement.' })
+  @Query(() => [OverlapType], {
+    description: 'Every pair of the listed saved segments (at most 20), as of asOf: one statement.',
+  })
   segmentOverlap(
     @Ctx() ctx: RequestContext,
-    @Arg('ids', () => [ID], { description: 'Saved segment ids, at most 20, each once; every pair is compared.' }) ids: string[],
+    @Arg('ids', () => [ID], {
+      description: 'Saved segment ids, at most 20, each once; every pair is compared.',
+    })
+    ids: string[],
     @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
   ): Promise<OverlapType[]> {
     return segmentOverlap(ctx.em, ids, asOf ?? ctx.now);
@@ -47,19 +66,34 @@ export class AnalysisResolver {
 @Resolver(() => SegmentType)
 export class SegmentAnalysisResolver {
   @Authorized(Scope.READ)
-  @FieldResolver(() => SegmentStatsType, { description: 'The members in figures as of asOf (default now): one statement.' })
-  async stats(@Root() segment: Segment, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date) {
+  @FieldResolver(() => SegmentStatsType, {
+    description: 'The members in figures as of asOf (default now): one statement.',
+  })
+  async stats(
+    @Root() segment: Segment,
+    @Ctx() ctx: RequestContext,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
+  ) {
     const at = asOf ?? ctx.now;
-    const stats: SegmentStatsType = await populationStats(ctx.em, await segmentPredicate(ctx.em, segment, at), at);
+    const stats: SegmentStatsType = await populationStats(
+      ctx.em,
+      await segmentPredicate(ctx.em, segment, at),
+      at,
+    );
     return Object.assign(stats, { filter: storedFilter(segment.filter) });
   }
 
   @Authorized(Scope.READ)
-  @FieldResolver(() => SegmentPerformanceType, { description: 'Conversion and revenue of the members (as of from) over [from, to), against everyone else.' })
+  @FieldResolver(() => SegmentPerformanceType, {
+    description: 'Conversion and revenue of the members (as of from) over [from, to), against everyone else.',
+  })
   performance(
     @Root() segment: Segment,
     @Ctx() ctx: RequestContext,
-    @Arg('from', () => DateTimeScalar, { description: 'Start of the period (inclusive); membership is taken at this instant.' }) from: Date,
+    @Arg('from', () => DateTimeScalar, {
+      description: 'Start of the period (inclusive); membership is taken at this instant.',
+    })
+    from: Date,
     @Arg('to', () => DateTimeScalar, { description: 'End of the period (exclusive).' }) to: Date,
   ) {
     return segmentPerformance(ctx.em, segment, from, to);
@@ -77,7 +111,10 @@ export class PreviewStatsResolver {
 
 @Resolver(() => SegmentStatsType)
 export class StatsWarningsResolver {
-  @FieldResolver(() => [FilterWarningType], { description: 'Criteria of the filter naming something no customer has (a likely typo): one indexed look-up per name.' })
+  @FieldResolver(() => [FilterWarningType], {
+    description:
+      'Criteria of the filter naming something no customer has (a likely typo): one indexed look-up per name.',
+  })
   warnings(@Root() stats: SegmentStatsType, @Ctx() ctx: RequestContext): Promise<FilterWarningType[]> {
     return filterWarnings(ctx.em.getKnex(), stats.filter);
   }

@@ -13,21 +13,34 @@ registerEnumType(Dimension, {
     COUNTRY: { description: 'Country code (ISO 3166-1 alpha-2); open axis.' },
     REGION: { description: 'Region, state or province; open axis.' },
     GENDER: { description: 'Gender values, then "unknown" for customers without one.' },
-    AGE_BAND: { description: 'Age bands in whole years at asOf: 18–24, 25–34, 35–44, 45–54, 55–64, 65+, "unknown" (and "under 18" when someone is).' },
+    AGE_BAND: {
+      description:
+        'Age bands in whole years at asOf: 18–24, 25–34, 35–44, 45–54, 55–64, 65+, "unknown" (and "under 18" when someone is).',
+    },
     INDUSTRY: { description: 'Industry of the company; open axis.' },
     COMPANY_SIZE_BAND: { description: 'Employee bands: 1–9, 10–49, 50–249, 250–999, 1000+, "unknown".' },
     JOB_FUNCTION: { description: 'Job function; open axis.' },
     LIFECYCLE_STAGE: { description: 'Lifecycle stages in their order.' },
     ACQUISITION_SOURCE: { description: 'Where the lead came from; open axis.' },
-    RFM_SEGMENT: { description: 'RFM segments of the latest metrics refresh, then "unknown" for customers without one.' },
+    RFM_SEGMENT: {
+      description: 'RFM segments of the latest metrics refresh, then "unknown" for customers without one.',
+    },
     PERSONA: { description: 'Persona ids in assignment order, then "unassigned".' },
-    PREFERRED_CHANNEL: { description: 'Preferred channel at asOf (180 days of customer-initiated events), then "none"; cells carry no filter.' },
+    PREFERRED_CHANNEL: {
+      description:
+        'Preferred channel at asOf (180 days of customer-initiated events), then "none"; cells carry no filter.',
+    },
   },
 });
 
-@ObjectType('Bucket', { description: 'Customers sharing one key; share is of the population the buckets break down.' })
+@ObjectType('Bucket', {
+  description: 'Customers sharing one key; share is of the population the buckets break down.',
+})
 export class BucketType {
-  @Field({ description: 'What the customers share: a country code, an RFM segment, a persona id, a channel…; "none", "unknown" or "unassigned" for those without one.' })
+  @Field({
+    description:
+      'What the customers share: a country code, an RFM segment, a persona id, a channel…; "none", "unknown" or "unassigned" for those without one.',
+  })
   key!: string;
 
   @Field(() => Int, { description: 'Customers in the bucket.' })
@@ -45,22 +58,34 @@ export class SegmentStatsType {
   @Field(() => Float, { description: 'size / every customer, 0..1; 0 on an empty base.' })
   shareOfBase!: number;
 
-  @Field(() => Float, { description: "Sum of the members' order amounts at or before asOf, a currency amount (no currency conversion)." })
+  @Field(() => Float, {
+    description:
+      "Sum of the members' order amounts at or before asOf, a currency amount (no currency conversion).",
+  })
   revenue!: number;
 
   @Field(() => Float, { description: 'revenue / size, a currency amount; 0 for an empty population.' })
   revenuePerCustomer!: number;
 
-  @Field(() => Float, { nullable: true, description: "revenue / the members' orders at or before asOf, a currency amount; null without orders." })
+  @Field(() => Float, {
+    nullable: true,
+    description: "revenue / the members' orders at or before asOf, a currency amount; null without orders.",
+  })
   averageOrderValue!: number | null;
 
-  @Field(() => [BucketType], { description: 'By RFM segment of the latest refresh; "none" without one. Largest first; the buckets sum to size.' })
+  @Field(() => [BucketType], {
+    description:
+      'By RFM segment of the latest refresh; "none" without one. Largest first; the buckets sum to size.',
+  })
   rfm!: BucketType[];
 
   @Field(() => [BucketType], { description: 'By lifecycle stage. Largest first.' })
   lifecycle!: BucketType[];
 
-  @Field(() => [BucketType], { description: 'By preferred channel at asOf; "none" without customer-initiated events in 180 days. Largest first.' })
+  @Field(() => [BucketType], {
+    description:
+      'By preferred channel at asOf; "none" without customer-initiated events in 180 days. Largest first.',
+  })
   channels!: BucketType[];
 
   @Field(() => [BucketType], { description: 'By country; "unknown" without one. Largest first.' })
@@ -70,7 +95,9 @@ export class SegmentStatsType {
   filter?: SegmentFilter;
 }
 
-@ObjectType('MarketCell', { description: 'One potential segment of a market map: the customers with one row key and one column key.' })
+@ObjectType('MarketCell', {
+  description: 'One potential segment of a market map: the customers with one row key and one column key.',
+})
 export class MarketCellType {
   @Field({ description: 'The row key of the cell (see Dimension for the keys of each axis).' })
   row!: string;
@@ -81,7 +108,9 @@ export class MarketCellType {
   @Field(() => Int, { description: 'Customers in the cell.' })
   customers!: number;
 
-  @Field(() => Float, { description: "Sum of the cell's customers' order amounts at or before asOf, a currency amount." })
+  @Field(() => Float, {
+    description: "Sum of the cell's customers' order amounts at or before asOf, a currency amount.",
+  })
   revenue!: number;
 
   @Field(() => Float, { description: 'revenue / customers, a currency amount; 0 for an empty cell.' })
@@ -92,20 +121,27 @@ export class MarketCellType {
 
   @Field(() => JSONScalar, {
     nullable: true,
-    description: "A SegmentFilter selecting exactly this cell (the map's filter and both keys), ready for createSegment; null on a PREFERRED_CHANNEL axis, which filters cannot express.",
+    description:
+      "A SegmentFilter selecting exactly this cell (the map's filter and both keys), ready for createSegment; null on a PREFERRED_CHANNEL axis, which filters cannot express.",
   })
   filter!: Record<string, unknown> | null;
 }
 
-@ObjectType('MarketMap', { description: 'Every potential segment of two crossed dimensions, from one grouped statement.' })
+@ObjectType('MarketMap', {
+  description: 'Every potential segment of two crossed dimensions, from one grouped statement.',
+})
 export class MarketMapType {
   @Field(() => [String], { description: 'The row keys, in display order (see Dimension).' })
   rows!: string[];
 
-  @Field(() => [String], { description: 'The column keys, in display order; ["all"] when no column dimension was asked.' })
+  @Field(() => [String], {
+    description: 'The column keys, in display order; ["all"] when no column dimension was asked.',
+  })
   columns!: string[];
 
-  @Field(() => [MarketCellType], { description: 'Every row × column, empty ones included, row by row; they add up to total.' })
+  @Field(() => [MarketCellType], {
+    description: 'Every row × column, empty ones included, row by row; they add up to total.',
+  })
   cells!: MarketCellType[];
 
   @Field(() => Int, { description: 'Customers the filter selects.' })
@@ -133,7 +169,9 @@ export class OverlapType {
   jaccard!: number;
 }
 
-@ObjectType('SegmentPerformance', { description: 'Members are the segment as of `from`; buyers those with an order in [from, to).' })
+@ObjectType('SegmentPerformance', {
+  description: 'Members are the segment as of `from`; buyers those with an order in [from, to).',
+})
 export class SegmentPerformanceType {
   @Field(() => Int, { description: 'Members of the segment as of `from`.' })
   members!: number;
@@ -150,9 +188,14 @@ export class SegmentPerformanceType {
   @Field(() => Float, { description: 'revenue / members, a currency amount; 0 without members.' })
   revenuePerMember!: number;
 
-  @Field(() => Float, { description: 'The same rate among every customer outside the segment (as of `from`), 0..1.' })
+  @Field(() => Float, {
+    description: 'The same rate among every customer outside the segment (as of `from`), 0..1.',
+  })
   baselineConversionRate!: number;
 
-  @Field(() => Float, { nullable: true, description: 'conversionRate / baselineConversionRate; null when the baseline is 0.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'conversionRate / baselineConversionRate; null when the baseline is 0.',
+  })
   lift!: number | null;
 }

@@ -74,46 +74,82 @@ export interface DimensionDefinition {
 
 const bandFilter = (bands: Band[], label: string): IntFilter => {
   const band = bands.find((candidate) => candidate.label === label)!;
-  return band.max === null ? { gte: band.min } : band.min === 0 ? { lte: band.max } : { gte: band.min, lte: band.max };
+  return band.max === null
+    ? { gte: band.min }
+    : band.min === 0
+      ? { lte: band.max }
+      : { gte: band.min, lte: band.max };
 };
 
 /** An identity text column: open domain, `eq` per key, `isNull` for the missing one. */
-function textColumn(column: string, field: 'country' | 'region' | 'industry' | 'jobFunction' | 'acquisitionSource'): DimensionDefinition {
+function textColumn(
+  column: string,
+  field: 'country' | 'region' | 'industry' | 'jobFunction' | 'acquisitionSource',
+): DimensionDefinition {
   return {
     key: () => sql(`c.${column}`),
     missing: UNKNOWN,
     order: () => null,
     alwaysShown: () => [],
-    filterOf: (key) => ({ identity: { [field]: (key === UNKNOWN ? { isNull: true } : { eq: key }) as StringFilter } }),
-    filterOfOthers: (shownKeys) => ({ identity: { [field]: { notIn: shownKeys, isNull: false } as StringFilter } }),
+    filterOf: (key) => ({
+      identity: { [field]: (key === UNKNOWN ? { isNull: true } : { eq: key }) as StringFilter },
+    }),
+    filterOfOthers: (shownKeys) => ({
+      identity: { [field]: { notIn: shownKeys, isNull: false } as StringFilter },
+    }),
   };
 }
 
 /** An enumerated column: its values in their declared order; missing shown only when someone has it. */
-function enumerated(values: string[], key: (context: DimensionContext) => Sql, filterOf: DimensionDefinition['filterOf'], missing = UNKNOWN): DimensionDefinition {
+function enumerated(
+  values: string[],
+  key: (context: DimensionContext) => Sql,
+  filterOf: DimensionDefinition['filterOf'],
+  missing = UNKNOWN,
+): DimensionDefinition {
   return { key, missing, order: () => [...values, missing], alwaysShown: () => values, filterOf };
 }
 
-function banded(bands: Band[], expression: (context: DimensionContext) => Sql, filterOf: (band: string) => SegmentFilter, unknown: SegmentFilter): DimensionDefinition {
+function banded(
+  bands: Band[],
+  expression: (context: DimensionContext) => Sql,
+  filterOf: (band: string) => SegmentFilter,
+  unknown: SegmentFilter,
+): DimensionDefinition {
   return {
     key: expression,
     missing: UNKNOWN,
     order: () => [...bands.map((band) => band.label), UNKNOWN],
     // "under 18" is shown only when someone is.
-    alwaysShown: () => [...bands.filter((band) => band.label !== 'under 18').map((band) => band.label), UNKNOWN],
+    alwaysShown: () => [
+      ...bands.filter((band) => band.label !== 'under 18').map((band) => band.label),
+      UNKNOWN,
+    ],
     filterOf: (key) => (key === UNKNOWN ? unknown : filterOf(key)),
   };
 }
 
 /** Age band at asOf, from birth dates compared with bound cutoffs (the same arithmetic as the age criterion). */
 function ageBandSql(asOf: Date): Sql {
-  const branches = AGE_BANDS.filter((band) => band.max !== null).map((band) => sql(`when c.birth_date >= ? then ?`, ageCutoff(asOf, band.max! + 1), band.label));
-  return template(`(case when c.birth_date is null then null $ else $ end)`, joinSql(' ', branches), sql('?', AGE_BANDS[AGE_BANDS.length - 1].label));
+  const branches = AGE_BANDS.filter((band) => band.max !== null).map((band) =>
+    sql(`when c.birth_date >= ? then ?`, ageCutoff(asOf, band.max! + 1), band.label),
+  );
+  return template(
+    `(case when c.birth_date is null then null $ else $ end)`,
+    joinSql(' ', branches),
+    sql('?', AGE_BANDS[AGE_BANDS.length - 1].label),
+  );
 }
 
 function companySizeBandSql(): Sql {
-  const branches = COMPANY_SIZE_BANDS.filter((band) => band.max !== null).map((band) => sql(`when c.company_size <= ? then ?`, band.max!, band.label));
-  return template(`(case when c.company_size is null then null $ else $ end)`, joinSql(' ', branches), sql('?', COMPANY_SIZE_BANDS[COMPANY_SIZE_BANDS.length - 1].label));
+  const branches = COMPANY_SIZE_BANDS.filter((band) => band.max !== null).map((band) =>
+    sql(`when c.company_size <= ? then ?`, band.max!, band.label),
+  );
+  return template(
+    `(case when c.company_size is null then null $ else $ end)`,
+    joinSql(' ', branches),
+    sql('?', COMPANY_SIZE_BANDS[COMPANY_SIZE_BANDS.length - 1].label),
+  );
 }
 
 const allGenders = Object.values(Gender);
@@ -125,19 +161,36 @@ export const DIMENSIONS: Record<Dimension, DimensionDefinition> = {
   [Dimension.INDUSTRY]: textColumn('industry', 'industry'),
   [Dimension.JOB_FUNCTION]: textColumn('job_function', 'jobFunction'),
   [Dimension.ACQUISITION_SOURCE]: textColumn('acquisition_source', 'acquisitionSource'),
-  [Dimension.GENDER]: enumerated(allGenders, () => sql('c.gender'), (key) =>
-    key === UNKNOWN ? { not: { identity: { gender: allGenders } } } : { identity: { gender: [key as Gender] } },
+  [Dimension.GENDER]: enumerated(
+    allGenders,
+    () => sql('c.gender'),
+    (key) =>
+      key === UNKNOWN
+        ? { not: { identity: { gender: allGenders } } }
+        : { identity: { gender: [key as Gender] } },
   ),
-  [Dimension.LIFECYCLE_STAGE]: enumerated(Object.values(LifecycleStage), () => sql('c.lifecycle_stage'), (key) => ({
-    identity: { lifecycleStage: [key as LifecycleStage] },
-  })),
+  [Dimension.LIFECYCLE_STAGE]: enumerated(
+    Object.values(LifecycleStage),
+    () => sql('c.lifecycle_stage'),
+    (key) => ({
+      identity: { lifecycleStage: [key as LifecycleStage] },
+    }),
+  ),
   [Dimension.RFM_SEGMENT]: enumerated(
     allRfm,
     () => sql('(select m.rfm_segment from customer_metrics m where m.customer_id = c.id)'),
-    (key) => (key === UNKNOWN ? { not: { value: { rfmSegment: allRfm } } } : { value: { rfmSegment: [key as RfmSegment] } }),
+    (key) =>
+      key === UNKNOWN
+        ? { not: { value: { rfmSegment: allRfm } } }
+        : { value: { rfmSegment: [key as RfmSegment] } },
   ),
   // Behaviour across channels compared with each other is beyond the filter language: no cell filter.
-  [Dimension.PREFERRED_CHANNEL]: enumerated(Object.values(Channel), (context) => preferredChannelSql(context.asOf), () => null, 'none'),
+  [Dimension.PREFERRED_CHANNEL]: enumerated(
+    Object.values(Channel),
+    (context) => preferredChannelSql(context.asOf),
+    () => null,
+    'none',
+  ),
   [Dimension.AGE_BAND]: banded(
     AGE_BANDS,
     (context) => ageBandSql(context.asOf),

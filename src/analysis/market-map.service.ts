@@ -40,11 +40,19 @@ export const ALL = 'all';
  * keys present of an open one, largest first; cells cover every row × column,
  * so they add up to `total`.
  */
-export async function marketMap(em: EntityManager, rows: Dimension, columns: Dimension | null, filter: SegmentFilter | null, asOf: Date): Promise<MarketMapData> {
+export async function marketMap(
+  em: EntityManager,
+  rows: Dimension,
+  columns: Dimension | null,
+  filter: SegmentFilter | null,
+  asOf: Date,
+): Promise<MarketMapData> {
   const knex = em.getKnex();
   // Every persona's filter is read only when an axis assigns personas.
   const byPersona = rows === Dimension.PERSONA || columns === Dimension.PERSONA;
-  const prepared = byPersona ? await prepareRequestPersonaAssignment(em, filter) : await prepareRequestFilter(em, filter);
+  const prepared = byPersona
+    ? await prepareRequestPersonaAssignment(em, filter)
+    : await prepareRequestFilter(em, filter);
   const context: DimensionContext = { asOf, compile: compileContextFor(knex, prepared, asOf) };
   const rowAxis = DIMENSIONS[rows];
   const columnAxis = columns ? DIMENSIONS[columns] : null;
@@ -52,7 +60,12 @@ export async function marketMap(em: EntityManager, rows: Dimension, columns: Dim
   const columnKey = columnAxis ? columnAxis.key(context) : sql('null');
   const where = filterPredicate(knex, prepared, asOf);
   const revenue = revenueUpTo(asOf);
-  const grouped: Array<{ row_key: unknown; column_key: unknown; customers: number | string; revenue: number | string | null }> = await knex
+  const grouped: Array<{
+    row_key: unknown;
+    column_key: unknown;
+    customers: number | string;
+    revenue: number | string | null;
+  }> = await knex
     .select('row_key', 'column_key', knex.raw('count(*) as customers'), knex.raw('sum(revenue) as revenue'))
     .from(
       knex('customers as c')
@@ -66,8 +79,18 @@ export async function marketMap(em: EntityManager, rows: Dimension, columns: Dim
     )
     .groupBy('row_key', 'column_key');
 
-  const rowKeys = axisKeys(rowAxis, context, grouped.map((g) => [keyOf(g.row_key, rowAxis), Number(g.customers)]));
-  const columnKeys = columnAxis ? axisKeys(columnAxis, context, grouped.map((g) => [keyOf(g.column_key, columnAxis), Number(g.customers)])) : { keys: [ALL], shown: (key: string) => key };
+  const rowKeys = axisKeys(
+    rowAxis,
+    context,
+    grouped.map((g) => [keyOf(g.row_key, rowAxis), Number(g.customers)]),
+  );
+  const columnKeys = columnAxis
+    ? axisKeys(
+        columnAxis,
+        context,
+        grouped.map((g) => [keyOf(g.column_key, columnAxis), Number(g.customers)]),
+      )
+    : { keys: [ALL], shown: (key: string) => key };
   const cells = new Map<string, { customers: number; revenue: number }>();
   for (const g of grouped) {
     const row = rowKeys.shown(keyOf(g.row_key, rowAxis));
@@ -82,7 +105,11 @@ export async function marketMap(em: EntityManager, rows: Dimension, columns: Dim
   for (const row of rowKeys.keys) {
     for (const column of columnKeys.keys) {
       const cell = cells.get(JSON.stringify([row, column])) ?? { customers: 0, revenue: 0 };
-      const parts = [filter ?? {}, axisFilter(rowAxis, row, rowKeys.keys, context), columnAxis ? axisFilter(columnAxis, column, columnKeys.keys, context) : {}];
+      const parts = [
+        filter ?? {},
+        axisFilter(rowAxis, row, rowKeys.keys, context),
+        columnAxis ? axisFilter(columnAxis, column, columnKeys.keys, context) : {},
+      ];
       out.push({
         row,
         column,
@@ -102,7 +129,11 @@ export async function marketMap(em: EntityManager, rows: Dimension, columns: Dim
  * others when present); an open one by size, the missing key last, and past
  * MARKET_MAP_LIMITS.keysPerAxis the smallest folded into OTHER.
  */
-function axisKeys(axis: DimensionDefinition, context: DimensionContext, present: Array<[string, number]>): { keys: string[]; shown(key: string): string } {
+function axisKeys(
+  axis: DimensionDefinition,
+  context: DimensionContext,
+  present: Array<[string, number]>,
+): { keys: string[]; shown(key: string): string } {
   const counts = new Map<string, number>();
   for (const [key, customers] of present) counts.set(key, (counts.get(key) ?? 0) + customers);
   const order = axis.order(context);
@@ -114,12 +145,25 @@ function axisKeys(axis: DimensionDefinition, context: DimensionContext, present:
   known.sort((x, y) => counts.get(y)! - counts.get(x)! || (x < y ? -1 : x > y ? 1 : 0));
   const kept = known.slice(0, MARKET_MAP_LIMITS.keysPerAxis);
   const keep = new Set(kept);
-  const keys = [...kept, ...(known.length > kept.length ? [OTHER] : []), ...(counts.has(axis.missing) ? [axis.missing] : [])];
+  const keys = [
+    ...kept,
+    ...(known.length > kept.length ? [OTHER] : []),
+    ...(counts.has(axis.missing) ? [axis.missing] : []),
+  ];
   return { keys, shown: (key) => (key === axis.missing || keep.has(key) ? key : OTHER) };
 }
 
 /** The filter of one key of an axis; OTHER is every known key that is not shown. */
-function axisFilter(axis: DimensionDefinition, key: string, shownKeys: string[], context: DimensionContext): SegmentFilter | null {
+function axisFilter(
+  axis: DimensionDefinition,
+  key: string,
+  shownKeys: string[],
+  context: DimensionContext,
+): SegmentFilter | null {
   if (key !== OTHER) return axis.filterOf(key, context);
-  return axis.filterOfOthers?.(shownKeys.filter((candidate) => candidate !== OTHER && candidate !== axis.missing)) ?? null;
+  return (
+    axis.filterOfOthers?.(
+      shownKeys.filter((candidate) => candidate !== OTHER && candidate !== axis.missing),
+    ) ?? null
+  );
 }

@@ -22,7 +22,8 @@ export interface OverlapData {
  * over the flags. both + onlyA is the size of a, both + onlyB that of b.
  */
 export async function segmentOverlap(em: EntityManager, ids: string[], asOf: Date): Promise<OverlapData[]> {
-  if (ids.length > OVERLAP_LIMITS.segments) throw badUserInput(`at most ${OVERLAP_LIMITS.segments} segments (got ${ids.length})`, 'ids');
+  if (ids.length > OVERLAP_LIMITS.segments)
+    throw badUserInput(`at most ${OVERLAP_LIMITS.segments} segments (got ${ids.length})`, 'ids');
   const predicates: Sql[] = [];
   for (const [i, id] of ids.entries()) {
     if (ids.indexOf(id) !== i) throw badUserInput(`segment ${id} is listed twice`, `ids.${i}`);
@@ -33,7 +34,10 @@ export async function segmentOverlap(em: EntityManager, ids: string[], asOf: Dat
   const pairs: Array<[number, number]> = [];
   for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) pairs.push([i, j]);
   if (pairs.length === 0) return [];
-  const flags = joinSql(', ', predicates.map((predicate, i) => template(`(case when $ then 1 else 0 end) as m${i}`, predicate)));
+  const flags = joinSql(
+    ', ',
+    predicates.map((predicate, i) => template(`(case when $ then 1 else 0 end) as m${i}`, predicate)),
+  );
   const sums = [
     ...ids.map((_, i) => `sum(m${i}) as size${i}`),
     ...pairs.map(([i, j]) => `sum(m${i} * m${j}) as both_${i}_${j}`),

@@ -21,10 +21,21 @@ export interface PerformanceData {
  * rate among every other customer; lift = rate / baseline (null when the
  * baseline is 0). One statement: each customer's membership and spend in the window.
  */
-export async function segmentPerformance(em: EntityManager, segment: Segment, from: Date, to: Date): Promise<PerformanceData> {
-  if (from.getTime() >= to.getTime()) throw badUserInput('the period ends before it starts (from must be before to)', 'to');
+export async function segmentPerformance(
+  em: EntityManager,
+  segment: Segment,
+  from: Date,
+  to: Date,
+): Promise<PerformanceData> {
+  if (from.getTime() >= to.getTime())
+    throw badUserInput('the period ends before it starts (from must be before to)', 'to');
   const member = await segmentPredicate(em, segment, from);
-  const window = (what: string) => sql(`(select ${what} from orders o where o.customer_id = c.id and o.ordered_at >= ? and o.ordered_at < ?)`, from.getTime(), to.getTime());
+  const window = (what: string) =>
+    sql(
+      `(select ${what} from orders o where o.customer_id = c.id and o.ordered_at >= ? and o.ordered_at < ?)`,
+      from.getTime(),
+      to.getTime(),
+    );
   // Correlated lookups through the (customer_id, time) index, per customer.
   const statement = template(
     `select sum(member) as members, sum(member * bought) as buyers, sum(member * spent) as revenue,

@@ -27,7 +27,12 @@ export interface PopulationFigures {
 }
 
 /** The key of a missing trait in buckets: no country, no RFM segment (no orders or no refresh yet), no customer-initiated event in 180 days. */
-const MISSING_KEY: Record<Exclude<Facet, 'birthDate' | 'interest'>, string> = { country: 'unknown', lifecycle: 'unknown', rfm: 'none', channel: 'none' };
+const MISSING_KEY: Record<Exclude<Facet, 'birthDate' | 'interest'>, string> = {
+  country: 'unknown',
+  lifecycle: 'unknown',
+  rfm: 'none',
+  channel: 'none',
+};
 
 /** Interests are many; a population shows its most common ones. */
 export const TOP_INTERESTS = 10;
@@ -38,18 +43,35 @@ export const TOP_INTERESTS = 10;
  * branch of one UNION ALL over them. Only the facets asked for are computed
  * (a preferred channel costs one index range scan per member).
  */
-export async function populationFigures(knex: Knex, where: Sql, asOf: Date, facets: Facet[]): Promise<PopulationFigures> {
+export async function populationFigures(
+  knex: Knex,
+  where: Sql,
+  asOf: Date,
+  facets: Facet[],
+): Promise<PopulationFigures> {
   const channel = facets.includes('channel') ? preferredChannelSql(asOf) : sql('null');
   const branches: Sql[] = [
     sql("select 'size' as facet, null as bucket, count(*) as n, 0 as amount from members"),
     sql("select 'base', null, count(*), 0 from customers"),
-    template("select 'revenue', null, count(*), coalesce(sum(t.amount), 0) from orders t join members m on m.id = t.customer_id where $", ordersUpTo(asOf)),
+    template(
+      "select 'revenue', null, count(*), coalesce(sum(t.amount), 0) from orders t join members m on m.id = t.customer_id where $",
+      ordersUpTo(asOf),
+    ),
   ];
-  if (facets.includes('country')) branches.push(sql("select 'country', country, count(*), 0 from members group by country"));
-  if (facets.includes('lifecycle')) branches.push(sql("select 'lifecycle', lifecycle_stage, count(*), 0 from members group by lifecycle_stage"));
-  if (facets.includes('channel')) branches.push(sql("select 'channel', channel, count(*), 0 from members group by channel"));
+  if (facets.includes('country'))
+    branches.push(sql("select 'country', country, count(*), 0 from members group by country"));
+  if (facets.includes('lifecycle'))
+    branches.push(
+      sql("select 'lifecycle', lifecycle_stage, count(*), 0 from members group by lifecycle_stage"),
+    );
+  if (facets.includes('channel'))
+    branches.push(sql("select 'channel', channel, count(*), 0 from members group by channel"));
   if (facets.includes('rfm')) {
-    branches.push(sql("select 'rfm', cm.rfm_segment, count(*), 0 from members m left join customer_metrics cm on cm.customer_id = m.id group by cm.rfm_segment"));
+    branches.push(
+      sql(
+        "select 'rfm', cm.rfm_segment, count(*), 0 from members m left join customer_metrics cm on cm.customer_id = m.id group by cm.rfm_segment",
+      ),
+    );
   }
   if (facets.includes('interest')) {
     branches.push(
@@ -60,20 +82,30 @@ export async function populationFigures(knex: Knex, where: Sql, asOf: Date, face
     );
   }
   // Birth dates, grouped, stand in for ages: the median is found from counts, not from every member.
-  if (facets.includes('birthDate')) branches.push(sql("select 'birthDate', cast(birth_date as text), count(*), 0 from members where birth_date is not null group by birth_date"));
+  if (facets.includes('birthDate'))
+    branches.push(
+      sql(
+        "select 'birthDate', cast(birth_date as text), count(*), 0 from members where birth_date is not null group by birth_date",
+      ),
+    );
   const statement = template(
     'with members as materialized (select c.id, c.country, c.lifecycle_stage, c.birth_date, $ as channel from customers c where $) $',
     channel,
     where,
     joinSql(' union all ', branches),
   );
-  const rows: Array<{ facet: string; bucket: string | null; n: number | string; amount: number | string }> = await knex.raw(statement.text, statement.bindings).then(rowsOf);
+  const rows: Array<{ facet: string; bucket: string | null; n: number | string; amount: number | string }> =
+    await knex.raw(statement.text, statement.bindings).then(rowsOf);
   const figure = (facet: string) => rows.find((row) => row.facet === facet)!;
   const size = Number(figure('size').n);
   const bucketsOf = (facet: Exclude<Facet, 'birthDate'>): BucketData[] =>
     rows
       .filter((row) => row.facet === facet)
-      .map((row) => ({ key: row.bucket ?? MISSING_KEY[facet as keyof typeof MISSING_KEY], customers: Number(row.n), share: size === 0 ? 0 : Number(row.n) / size }))
+      .map((row) => ({
+        key: row.bucket ?? MISSING_KEY[facet as keyof typeof MISSING_KEY],
+        customers: Number(row.n),
+        share: size === 0 ? 0 : Number(row.n) / size,
+      }))
       .sort((x, y) => y.customers - x.customers || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
   const ages = new Map<number, number>();
   for (const row of rows.filter((candidate) => candidate.facet === 'birthDate')) {
@@ -85,7 +117,13 @@ export async function populationFigures(knex: Knex, where: Sql, asOf: Date, face
     base: Number(figure('base').n),
     orders: Number(figure('revenue').n),
     revenue: Number(figure('revenue').amount),
-    buckets: { country: bucketsOf('country'), lifecycle: bucketsOf('lifecycle'), rfm: bucketsOf('rfm'), channel: bucketsOf('channel'), interest: bucketsOf('interest') },
+    buckets: {
+      country: bucketsOf('country'),
+      lifecycle: bucketsOf('lifecycle'),
+      rfm: bucketsOf('rfm'),
+      channel: bucketsOf('channel'),
+      interest: bucketsOf('interest'),
+    },
     ages: [...ages].map(([age, customers]) => ({ age, customers })).sort((x, y) => x.age - y.age),
   };
 }

@@ -5,7 +5,12 @@ import type { SegmentStatsType } from './analysis.types';
 
 /** SegmentStats of the customers a predicate selects: one statement. */
 export async function populationStats(em: EntityManager, where: Sql, asOf: Date): Promise<SegmentStatsType> {
-  const figures = await populationFigures(em.getKnex(), where, asOf, ['rfm', 'lifecycle', 'channel', 'country']);
+  const figures = await populationFigures(em.getKnex(), where, asOf, [
+    'rfm',
+    'lifecycle',
+    'channel',
+    'country',
+  ]);
   return {
     size: figures.size,
     shareOfBase: figures.base === 0 ? 0 : figures.size / figures.base,

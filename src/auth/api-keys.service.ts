@@ -28,13 +28,26 @@ export function hashSecret(key: string): string {
 function view(row: Row): ApiKeyView {
   const scopes = typeof row.scopes === 'string' ? JSON.parse(row.scopes) : row.scopes;
   const date = (value: unknown) => (value == null ? null : new Date(Number(value)));
-  return { id: Number(row.id), name: row.name, prefix: row.prefix, scopes, createdAt: date(row.created_at)!, revokedAt: date(row.revoked_at), lastUsedAt: date(row.last_used_at) };
+  return {
+    id: Number(row.id),
+    name: row.name,
+    prefix: row.prefix,
+    scopes,
+    createdAt: date(row.created_at)!,
+    revokedAt: date(row.revoked_at),
+    lastUsedAt: date(row.last_used_at),
+  };
 }
 
 /** Creates a key; the secret is returned this once and only its hash is stored. */
-export async function createApiKey(knex: Knex, name: string, scopes: readonly string[]): Promise<{ key: string; apiKey: ApiKeyView }> {
+export async function createApiKey(
+  knex: Knex,
+  name: string,
+  scopes: readonly string[],
+): Promise<{ key: string; apiKey: ApiKeyView }> {
   const cleanName = name.trim();
-  if (cleanName === '' || cleanName.length > 200) throw badUserInput('a key needs a name of 1 to 200 characters', 'name');
+  if (cleanName === '' || cleanName.length > 200)
+    throw badUserInput('a key needs a name of 1 to 200 characters', 'name');
   const granted = parseScopes(scopes, 'scopes');
   if (granted.length === 0) throw badUserInput('a key needs at least one scope', 'scopes');
   const key = `seg_${randomBytes(30).toString('base64url')}`;

@@ -12,6 +12,9 @@ export const scopeChecker: AuthChecker<RequestContext, Scope> = ({ context, info
   const caller = context.caller;
   if (!caller) throw unauthenticated('an API key is needed: send Authorization: Bearer <key>');
   const missing = scopes.filter((scope) => !caller.scopes.has(scope));
-  if (missing.length) throw forbidden(`${info.parentType.name}.${info.fieldName} needs the ${missing.join(', ')} scope${missing.length > 1 ? 's' : ''}`);
+  if (missing.length)
+    throw forbidden(
+      `${info.parentType.name}.${info.fieldName} needs the ${missing.join(', ')} scope${missing.length > 1 ? 's' : ''}`,
+    );
   return true;
 };

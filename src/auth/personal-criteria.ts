@@ -55,7 +55,11 @@ export function maskEmailCriteria(value: unknown, underIdentity = false): unknow
       out[key] = Object.fromEntries(
         Object.entries(child).map(([op, operand]) => [
           op,
-          typeof operand === 'string' ? maskCriterionValue(operand) : Array.isArray(operand) ? operand.map((item) => (typeof item === 'string' ? maskCriterionValue(item) : item)) : operand,
+          typeof operand === 'string'
+            ? maskCriterionValue(operand)
+            : Array.isArray(operand)
+              ? operand.map((item) => (typeof item === 'string' ? maskCriterionValue(item) : item))
+              : operand,
         ]),
       );
     } else {
@@ -72,8 +76,16 @@ export function maskEmailCriteria(value: unknown, underIdentity = false): unknow
  */
 export function maskEmailCriteriaInText(text: string): string {
   return text
-    .replace(/\bemail (=|≠|contains|starts with) ("(?:[^"\\]|\\.)*")/g, (_, op: string, quoted: string) => `email ${op} ${JSON.stringify(maskCriterionValue(JSON.parse(quoted)))}`)
-    .replace(/\bemail (in|not in) \(([^)]*)\)/g, (_, op: string, values: string) => `email ${op} (${values.split(', ').map(maskCriterionValue).join(', ')})`);
+    .replace(
+      /\bemail (=|≠|contains|starts with) ("(?:[^"\\]|\\.)*")/g,
+      (_, op: string, quoted: string) =>
+        `email ${op} ${JSON.stringify(maskCriterionValue(JSON.parse(quoted)))}`,
+    )
+    .replace(
+      /\bemail (in|not in) \(([^)]*)\)/g,
+      (_, op: string, values: string) =>
+        `email ${op} (${values.split(', ').map(maskCriterionValue).join(', ')})`,
+    );
 }
 
 /** The fields that show saved filters, or parts of them, in JSON or in words, and the customer's own address in an explanation. */

@@ -8,7 +8,11 @@ import { mayReadPersonalData, maskEmail, maskPhone, maskText } from './masking';
 const PERSONAL = 'Personal data: masked without the pii scope';
 
 /** The stored value for callers with pii, its masked form for others. */
-function shown(value: string | null | undefined, ctx: RequestContext, mask: (value: string) => string): string | null {
+function shown(
+  value: string | null | undefined,
+  ctx: RequestContext,
+  mask: (value: string) => string,
+): string | null {
   if (value == null) return null;
   return mayReadPersonalData(ctx.caller) ? value : mask(value);
 }
@@ -36,7 +40,10 @@ export class CustomerPersonalDataResolver {
     return shown(customer.lastName, ctx, maskText);
   }
 
-  @FieldResolver(() => DateTimeScalar, { nullable: true, description: `${PERSONAL} (null; age stays readable).` })
+  @FieldResolver(() => DateTimeScalar, {
+    nullable: true,
+    description: `${PERSONAL} (null; age stays readable).`,
+  })
   birthDate(@Root() customer: Customer, @Ctx() ctx: RequestContext): Date | null {
     return mayReadPersonalData(ctx.caller) ? (customer.birthDate ?? null) : null;
   }

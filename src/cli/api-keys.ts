@@ -34,13 +34,19 @@ async function main(args: string[]): Promise<number> {
         console.error(USAGE);
         return 2;
       }
-      const { key, apiKey } = await createApiKey(knex, name, scopes.split(',').map((scope) => scope.trim().toLowerCase()));
+      const { key, apiKey } = await createApiKey(
+        knex,
+        name,
+        scopes.split(',').map((scope) => scope.trim().toLowerCase()),
+      );
       console.log(`created key ${apiKey.id} "${apiKey.name}" with scopes ${apiKey.scopes.join(', ')}`);
       console.log(`secret (shown once, keep it safe): ${key}`);
     } else if (command === 'list') {
       for (const apiKey of await listApiKeys(knex)) {
         const state = apiKey.revokedAt ? `revoked ${apiKey.revokedAt.toISOString()}` : 'active';
-        console.log(`${apiKey.id}\tseg_${apiKey.prefix}…\t${apiKey.name}\t${apiKey.scopes.join(',')}\t${state}\tlast used ${apiKey.lastUsedAt?.toISOString() ?? 'never'}`);
+        console.log(
+          `${apiKey.id}\tseg_${apiKey.prefix}…\t${apiKey.name}\t${apiKey.scopes.join(',')}\t${state}\tlast used ${apiKey.lastUsedAt?.toISOString() ?? 'never'}`,
+        );
       }
     } else {
       const id = Number(args[1]);
@@ -63,7 +69,9 @@ async function main(args: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    console.error(error instanceof ConfigError || error instanceof DatabaseError ? `keys: ${error.message}` : error);
+    console.error(
+      error instanceof ConfigError || error instanceof DatabaseError ? `keys: ${error.message}` : error,
+    );
     process.exit(1);
   },
 );

@@ -18,14 +18,24 @@ async function createFor(target: DatabaseTarget, folder: string): Promise<void> 
   const db = await openDatabase(target);
   try {
     const result = await db.orm.getMigrator().createMigration(folder, false, false);
-    console.log(result.fileName ? `${target.dialect}: wrote ${folder}/${result.fileName}` : `${target.dialect}: no changes`);
+    console.log(
+      result.fileName
+        ? `${target.dialect}: wrote ${folder}/${result.fileName}`
+        : `${target.dialect}: no changes`,
+    );
     if (result.fileName && target.dialect === 'sqlite' && result.code.includes('__temp_alter')) {
-      console.log('  sqlite: the diff rebuilds tables (…__temp_alter): check that they really changed; a rebuild of customers would cascade deletes');
+      console.log(
+        '  sqlite: the diff rebuilds tables (…__temp_alter): check that they really changed; a rebuild of customers would cascade deletes',
+      );
     }
   } finally {
     await db.close();
   }
-  writeIndex(folder, target.dialect === 'sqlite' ? 'sqliteMigrations' : 'postgresqlMigrations', target.dialect);
+  writeIndex(
+    folder,
+    target.dialect === 'sqlite' ? 'sqliteMigrations' : 'postgresqlMigrations',
+    target.dialect,
+  );
 }
 
 function writeIndex(folder: string, exportName: string, dialect: string): void {

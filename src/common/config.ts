@@ -5,8 +5,7 @@
  */
 
 export type DatabaseTarget =
-  | { dialect: 'sqlite'; path: string }
-  | { dialect: 'postgresql'; url: string; dbName: string };
+  { dialect: 'sqlite'; path: string } | { dialect: 'postgresql'; url: string; dbName: string };
 
 export interface Settings {
   port: number;
@@ -58,7 +57,8 @@ export function parseDatabaseUrl(raw: string): DatabaseTarget {
   const url = raw.trim();
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (path === '') throw new ConfigError(`DATABASE_URL "${raw}" names no SQLite file (expected sqlite:PATH)`);
+    if (path === '')
+      throw new ConfigError(`DATABASE_URL "${raw}" names no SQLite file (expected sqlite:PATH)`);
     return { dialect: 'sqlite', path };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
@@ -70,7 +70,8 @@ export function parseDatabaseUrl(raw: string): DatabaseTarget {
     }
     const dbName = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
     if (!parsed.hostname) throw new ConfigError(`DATABASE_URL "${redact(raw)}" names no host`);
-    if (!dbName) throw new ConfigError(`DATABASE_URL "${redact(raw)}" names no database (postgres://user@host:port/db)`);
+    if (!dbName)
+      throw new ConfigError(`DATABASE_URL "${redact(raw)}" names no database (postgres://user@host:port/db)`);
     return { dialect: 'postgresql', url, dbName };
   }
   throw new ConfigError(
@@ -104,16 +105,23 @@ function parseDelay(raw: string | undefined): number | null {
   if (raw === undefined || raw === '') return 10_000;
   if (raw.trim().toLowerCase() === 'off') return null;
   const delay = Number(raw);
-  if (!Number.isInteger(delay) || delay < 0) throw new ConfigError(`METRICS_REFRESH_DELAY_MS "${raw}" must be a whole number of milliseconds or off`);
+  if (!Number.isInteger(delay) || delay < 0)
+    throw new ConfigError(`METRICS_REFRESH_DELAY_MS "${raw}" must be a whole number of milliseconds or off`);
   return delay;
 }
 
 /** A positive whole number, or `off` (null) where `allowOff`. */
-function parseLimit(name: string, raw: string | undefined, fallback: number | null, allowOff: boolean): number | null {
+function parseLimit(
+  name: string,
+  raw: string | undefined,
+  fallback: number | null,
+  allowOff: boolean,
+): number | null {
   if (raw === undefined || raw === '') return fallback;
   if (allowOff && raw.trim().toLowerCase() === 'off') return null;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} "${raw}" must be a positive whole number${allowOff ? ' or off' : ''}`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new ConfigError(`${name} "${raw}" must be a positive whole number${allowOff ? ' or off' : ''}`);
   return value;
 }
 
@@ -121,7 +129,10 @@ function parseAuth(raw: string | undefined, production: boolean): 'open' | 'keys
   const value = (raw ?? '').trim().toLowerCase();
   if (value === '') return production ? 'keys' : 'open';
   if (value !== 'open' && value !== 'keys') throw new ConfigError(`AUTH "${raw}" must be open or keys`);
-  if (value === 'open' && production) throw new ConfigError('AUTH=open is refused in production (NODE_ENV=production): every request needs an API key');
+  if (value === 'open' && production)
+    throw new ConfigError(
+      'AUTH=open is refused in production (NODE_ENV=production): every request needs an API key',
+    );
   return value;
 }
 
@@ -141,8 +152,18 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     limits: {
       depth: parseLimit('MAX_QUERY_DEPTH', env.MAX_QUERY_DEPTH, DEFAULT_LIMITS.depth, false)!,
       cost: parseLimit('MAX_QUERY_COST', env.MAX_QUERY_COST, DEFAULT_LIMITS.cost, false)!,
-      requestsPerMinute: parseLimit('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, DEFAULT_LIMITS.requestsPerMinute, true),
-      statementTimeoutMs: parseLimit('STATEMENT_TIMEOUT_MS', env.STATEMENT_TIMEOUT_MS, DEFAULT_LIMITS.statementTimeoutMs, true),
+      requestsPerMinute: parseLimit(
+        'RATE_LIMIT_PER_MINUTE',
+        env.RATE_LIMIT_PER_MINUTE,
+        DEFAULT_LIMITS.requestsPerMinute,
+        true,
+      ),
+      statementTimeoutMs: parseLimit(
+        'STATEMENT_TIMEOUT_MS',
+        env.STATEMENT_TIMEOUT_MS,
+        DEFAULT_LIMITS.statementTimeoutMs,
+        true,
+      ),
       bodyBytes: parseLimit('MAX_BODY_BYTES', env.MAX_BODY_BYTES, DEFAULT_LIMITS.bodyBytes, false)!,
     },
   };
@@ -150,5 +171,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 
 /** Settings for a store opened by a tool (tests, benchmarks): the local demo's defaults, no demo data, no automatic refresh. */
 export function toolSettings(database: DatabaseTarget, overrides: Partial<Settings> = {}): Settings {
-  return { ...loadSettings({}), port: 0, database, demoData: false, metricsRefreshDelayMs: null, ...overrides };
+  return {
+    ...loadSettings({}),
+    port: 0,
+    database,
+    demoData: false,
+    metricsRefreshDelayMs: null,
+    ...overrides,
+  };
 }

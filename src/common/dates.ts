@@ -3,11 +3,7 @@ const ISO_DATE_TIME =
 
 /** Why a text is not an instant, in words a client can act on. */
 export type InstantProblem =
-  | 'not ISO-8601'
-  | 'no zone'
-  | 'not a valid date'
-  | 'not a valid time'
-  | 'not a valid zone offset';
+  'not ISO-8601' | 'no zone' | 'not a valid date' | 'not a valid time' | 'not a valid zone offset';
 
 /**
  * Reads an ISO-8601 instant. A date-time needs a zone (`Z` or an offset) so
@@ -26,7 +22,8 @@ export function readIsoInstant(text: string): { date: Date } | { problem: Instan
   const hour = h === undefined ? 0 : Number(h);
   const minute = mi === undefined ? 0 : Number(mi);
   const second = s === undefined ? 0 : Number(s);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return { problem: 'not a valid date' };
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
+    return { problem: 'not a valid date' };
   if (hour > 23 || minute > 59 || second > 59) return { problem: 'not a valid time' };
   const millis = frac === undefined ? 0 : Math.floor(Number(`0.${frac}`) * 1000);
   let offsetMinutes = 0;

@@ -10,7 +10,8 @@ export const AS_OF =
   'The instant to evaluate at (ISO instant); default now. Behaviour criteria are measured back from it, only orders and events at or before it count, and value criteria read the latest metrics refresh.';
 
 /** `first` on a connection (see pageSize in src/common/pagination.ts). */
-export const FIRST = 'Page size: at most this many items; default 50, at most 500 (more is a BAD_USER_INPUT error, not a silent cut).';
+export const FIRST =
+  'Page size: at most this many items; default 50, at most 500 (more is a BAD_USER_INPUT error, not a silent cut).';
 
 /** `after` on a connection. */
 export const AFTER =
@@ -34,7 +35,8 @@ export const SAVED = {
   name: 'Display name, trimmed (1 to 200 characters).',
   description: 'Free text for people, trimmed; null when none was given.',
   inputName: 'Display name; trimmed, 1 to 200 characters.',
-  inputDescription: 'Free text for people, at most 2,000 characters; default none (null or blank means none; an update replaces it).',
+  inputDescription:
+    'Free text for people, at most 2,000 characters; default none (null or blank means none; an update replaces it).',
 } as const;
 
 /** Timestamps every stored record carries. */
@@ -43,7 +45,8 @@ export const UPDATED_AT = 'When the record was last changed (ISO instant).';
 
 /** Relay connections (src/graphql/connection.type.ts), by node type name. */
 export const CONNECTION = {
-  type: (node: string) => `A page of ${node} items (Relay connection): edges, page information and the total count.`,
+  type: (node: string) =>
+    `A page of ${node} items (Relay connection): edges, page information and the total count.`,
   edgeType: (node: string) => `One ${node} of a page, with the cursor that resumes after it.`,
   edges: 'The items of this page, in the order of the list.',
   pageInfo: 'Where this page sits in the list: whether more items follow, and the cursors at its ends.',

@@ -23,11 +23,18 @@ export interface Caller {
   scopes: ReadonlySet<Scope>;
 }
 
-export const OPEN_DEMO_CALLER: Caller = { keyId: null, name: 'local demo (open)', scopes: new Set(ALL_SCOPES) };
+export const OPEN_DEMO_CALLER: Caller = {
+  keyId: null,
+  name: 'local demo (open)',
+  scopes: new Set(ALL_SCOPES),
+};
 
 export function parseScopes(raw: readonly string[], path?: string): Scope[] {
   const unknown = raw.filter((scope) => !ALL_SCOPES.includes(scope as Scope));
   if (unknown.length)
-    throw badUserInput(`unknown scope${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (scopes: ${ALL_SCOPES.join(', ')})`, path);
+    throw badUserInput(
+      `unknown scope${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (scopes: ${ALL_SCOPES.join(', ')})`,
+      path,
+    );
   return ALL_SCOPES.filter((scope) => raw.includes(scope));
 }

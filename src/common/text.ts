@@ -13,7 +13,9 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 export function unstorableText(text: string): string | null {
   const match = UNSTORABLE.exec(text);
   if (!match) return null;
-  return match[0] === '\u0000' ? 'contains a NUL character (U+0000)' : 'contains a lone UTF-16 surrogate (not a Unicode character)';
+  return match[0] === '\u0000'
+    ? 'contains a NUL character (U+0000)'
+    : 'contains a lone UTF-16 surrogate (not a Unicode character)';
 }
 
 /**

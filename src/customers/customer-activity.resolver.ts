@@ -29,8 +29,14 @@ export class CustomerActivityResolver {
     @Ctx() ctx: RequestContext,
     @Arg('first', () => Int, { nullable: true, description: FIRST }) first?: number,
     @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
-    @Arg('name', () => String, { nullable: true, description: 'Only events of this name (exact); default every event.' }) name?: string,
+    @Arg('name', () => String, {
+      nullable: true,
+      description: 'Only events of this name (exact); default every event.',
+    })
+    name?: string,
   ) {
-    return ctx.loaders.get(eventsPageLoader).load({ customerId: customer.id, first: pageSize(first), after, name });
+    return ctx.loaders
+      .get(eventsPageLoader)
+      .load({ customerId: customer.id, first: pageSize(first), after, name });
   }
 }

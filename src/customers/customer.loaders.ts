@@ -48,7 +48,11 @@ function groupKey(key: ActivityPageKey): string {
  * statement per distinct (first, after, name): a window function numbers each
  * customer's rows newest first and the outer query keeps `first + 1` of them.
  */
-function activityPageLoader<T extends Order | Event>(em: EntityManager, source: ActivitySource<T>, counts: DataLoader<string, number>) {
+function activityPageLoader<T extends Order | Event>(
+  em: EntityManager,
+  source: ActivitySource<T>,
+  counts: DataLoader<string, number>,
+) {
   return new DataLoader<ActivityPageKey, ConnectionShape<T>, string>(
     async (keys) => {
       const groups = new Map<string, ActivityPageKey[]>();
@@ -65,7 +69,8 @@ function activityPageLoader<T extends Order | Event>(em: EntityManager, source: 
           position = after == null ? null : decodeCursor(source.cursor, after);
         } catch (error) {
           // A forged cursor fails the pages that were asked with it, not the other pages of the batch.
-          for (const customerId of customerIds) results.set(pageCacheKey({ customerId, first, after, name }), error as Error);
+          for (const customerId of customerIds)
+            results.set(pageCacheKey({ customerId, first, after, name }), error as Error);
           continue;
         }
         const rowsByCustomer = await fetchPages(em, source, customerIds, first, position, name ?? null);
@@ -75,8 +80,12 @@ function activityPageLoader<T extends Order | Event>(em: EntityManager, source: 
           const countKey = JSON.stringify([customerId, name ?? null]);
           results.set(
             pageCacheKey({ customerId, first, after, name }),
-            toConnection(page, source.cursor, (node) => ({ values: [source.time(node).getTime()], id: node.id }), position !== null, () =>
-              counts.load(countKey),
+            toConnection(
+              page,
+              source.cursor,
+              (node) => ({ values: [source.time(node).getTime()], id: node.id }),
+              position !== null,
+              () => counts.load(countKey),
             ),
           );
         }
@@ -105,11 +114,14 @@ async function fetchPages<T extends Order | Event>(
   const inner = knex(source.table)
     .select(
       '*',
-      knex.raw(`row_number() over (partition by customer_id order by ${source.timeColumn} desc, id desc) as page_row`),
+      knex.raw(
+        `row_number() over (partition by customer_id order by ${source.timeColumn} desc, id desc) as page_row`,
+      ),
     )
     .whereIn('customer_id', customerIds);
   if (name !== null) inner.where('name', name);
-  if (after !== null) inner.whereRaw(`(${source.timeColumn}, id) < (?, ?)`, [after.values[0], after.id] as Knex.Value[]);
+  if (after !== null)
+    inner.whereRaw(`(${source.timeColumn}, id) < (?, ?)`, [after.values[0], after.id] as Knex.Value[]);
   const rows: Array<Record<string, unknown>> = await knex
     .select('*')
     .from(inner.as('numbered'))
@@ -165,6 +177,10 @@ export const metricsByCustomerIdLoader = defineLoader(
     }),
 );
 
-export const ordersPageLoader = defineLoader((em) => activityPageLoader<Order>(em, ORDERS, activityCountLoader(em, 'orders')));
+export const ordersPageLoader = defineLoader((em) =>
+  activityPageLoader<Order>(em, ORDERS, activityCountLoader(em, 'orders')),
+);
 
-export const eventsPageLoader = defineLoader((em) => activityPageLoader<Event>(em, EVENTS, activityCountLoader(em, 'events')));
+export const eventsPageLoader = defineLoader((em) =>
+  activityPageLoader<Event>(em, EVENTS, activityCountLoader(em, 'events')),
+);

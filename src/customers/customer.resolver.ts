@@ -11,28 +11,48 @@ import { resolveOrdering } from './score-ordering';
 import { ageAt } from '../common/dates';
 import { findCustomer, listCustomers } from './customer.service';
 import { customerByIdLoader, metricsByCustomerIdLoader } from './customer.loaders';
-import { CustomerConnection, CustomerOrderInput, CustomerType, CustomerValueType, EventType, OrderType } from './customer.types';
+import {
+  CustomerConnection,
+  CustomerOrderInput,
+  CustomerType,
+  CustomerValueType,
+  EventType,
+  OrderType,
+} from './customer.types';
 
 @Resolver(() => CustomerType)
 export class CustomerResolver {
   @Authorized(Scope.READ)
-  @Query(() => CustomerType, { nullable: true, description: 'One customer, by id or by externalId (exactly one, else BAD_USER_INPUT); null when none has it.' })
+  @Query(() => CustomerType, {
+    nullable: true,
+    description:
+      'One customer, by id or by externalId (exactly one, else BAD_USER_INPUT); null when none has it.',
+  })
   customer(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { nullable: true, description: idOf('customer') }) id?: string,
-    @Arg('externalId', () => String, { nullable: true, description: "The integrator's key of the customer." }) externalId?: string,
+    @Arg('externalId', () => String, { nullable: true, description: "The integrator's key of the customer." })
+    externalId?: string,
   ): Promise<Customer | null> {
     return findCustomer(ctx.em, { id, externalId });
   }
 
   @Authorized(Scope.READ)
-  @Query(() => CustomerConnection, { description: 'All customers, or those a filter selects, a page at a time (keyset pagination: pages stay stable while customers are added).' })
+  @Query(() => CustomerConnection, {
+    description:
+      'All customers, or those a filter selects, a page at a time (keyset pagination: pages stay stable while customers are added).',
+  })
   async customers(
     @Ctx() ctx: RequestContext,
     @Arg('first', () => Int, { nullable: true, description: FIRST }) first?: number,
     @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
-    @Arg('orderBy', () => CustomerOrderInput, { nullable: true, description: CUSTOMER_ORDER_BY }) orderBy?: CustomerOrderInput,
-    @Arg('filter', () => SegmentFilterInput, { nullable: true, description: 'Only customers this filter selects; default everyone.' }) filter?: SegmentFilterInput,
+    @Arg('orderBy', () => CustomerOrderInput, { nullable: true, description: CUSTOMER_ORDER_BY })
+    orderBy?: CustomerOrderInput,
+    @Arg('filter', () => SegmentFilterInput, {
+      nullable: true,
+      description: 'Only customers this filter selects; default everyone.',
+    })
+    filter?: SegmentFilterInput,
     @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
   ) {
     const size = pageSize(first);
@@ -43,12 +63,28 @@ export class CustomerResolver {
     return listCustomers(ctx.em, { first: size, after, orderBy: ordering, where });
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: 'Age in whole years at asOf, from the birth date (readable without the pii scope); null without a birth date.' })
-  age(@Root() customer: Customer, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true, description: 'The instant the age is taken at (ISO instant); default now.' }) asOf?: Date): number | null {
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description:
+      'Age in whole years at asOf, from the birth date (readable without the pii scope); null without a birth date.',
+  })
+  age(
+    @Root() customer: Customer,
+    @Ctx() ctx: RequestContext,
+    @Arg('asOf', () => DateTimeScalar, {
+      nullable: true,
+      description: 'The instant the age is taken at (ISO instant); default now.',
+    })
+    asOf?: Date,
+  ): number | null {
     return customer.birthDate ? ageAt(customer.birthDate, asOf ?? ctx.now) : null;
   }
 
-  @FieldResolver(() => CustomerValueType, { nullable: true, description: 'What the customer is worth, from the latest metrics refresh; null until metrics were computed.' })
+  @FieldResolver(() => CustomerValueType, {
+    nullable: true,
+    description:
+      'What the customer is worth, from the latest metrics refresh; null until metrics were computed.',
+  })
   async value(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
     return ctx.loaders.get(metricsByCustomerIdLoader).load(customer.id);
   }

@@ -39,8 +39,12 @@ const SORT_COLUMNS: Record<Exclude<CustomerOrderField, CustomerOrderField.SCORE>
     { sql: "coalesce(c.last_name, '')", type: 'text' },
     { sql: "coalesce(c.first_name, '')", type: 'text' },
   ],
-  [CustomerOrderField.LIFETIME_REVENUE]: [{ sql: `coalesce(m.lifetime_revenue, ${MISSING_NUMBER})`, type: 'double' }],
-  [CustomerOrderField.LAST_ORDER_AT]: [{ sql: `coalesce(m.last_order_at, ${MISSING_NUMBER})`, type: 'bigint' }],
+  [CustomerOrderField.LIFETIME_REVENUE]: [
+    { sql: `coalesce(m.lifetime_revenue, ${MISSING_NUMBER})`, type: 'double' },
+  ],
+  [CustomerOrderField.LAST_ORDER_AT]: [
+    { sql: `coalesce(m.last_order_at, ${MISSING_NUMBER})`, type: 'bigint' },
+  ],
 };
 
 export async function findCustomer(
@@ -49,7 +53,8 @@ export async function findCustomer(
 ): Promise<Customer | null> {
   const hasId = by.id !== undefined && by.id !== null;
   const hasExternalId = by.externalId !== undefined && by.externalId !== null;
-  if (hasId === hasExternalId) throw badUserInput('give exactly one of id or externalId', hasId ? 'externalId' : 'id');
+  if (hasId === hasExternalId)
+    throw badUserInput('give exactly one of id or externalId', hasId ? 'externalId' : 'id');
   if (hasId) {
     const id = parseId(by.id!, 'id');
     return id === null ? null : em.findOne(Customer, { id });
@@ -59,7 +64,8 @@ export async function findCustomer(
 
 function sortColumns(ordering: CustomerOrdering): SortColumn[] {
   if (ordering.field === CustomerOrderField.SCORE) {
-    if (!ordering.score) throw new Error('ordering by SCORE without its compiled score: resolve the ordering first');
+    if (!ordering.score)
+      throw new Error('ordering by SCORE without its compiled score: resolve the ordering first');
     return [{ sql: ordering.score.text, bindings: ordering.score.bindings, type: 'int' }];
   }
   return SORT_COLUMNS[ordering.field];
@@ -72,7 +78,10 @@ function sortColumns(ordering: CustomerOrdering): SortColumn[] {
  */
 function customerCursorFormat(ordering: CustomerOrdering, columns: SortColumn[]): CursorFormat {
   const model = ordering.field === CustomerOrderField.SCORE ? [ordering.scoreModel] : [];
-  return { ordering: ['customers', ordering.field, ordering.direction, ...model].join(':'), values: columns.map((column) => column.type) };
+  return {
+    ordering: ['customers', ordering.field, ordering.direction, ...model].join(':'),
+    values: columns.map((column) => column.type),
+  };
 }
 
 /**
@@ -89,7 +98,10 @@ export async function listCustomers(
   const knex = em.getKnex();
   const descending = ordering.direction === SortDirection.DESC;
   const query = knex
-    .select('c.*', ...columns.map((column, i) => knex.raw(`${column.sql} as sort_${i}`, column.bindings ?? [])))
+    .select(
+      'c.*',
+      ...columns.map((column, i) => knex.raw(`${column.sql} as sort_${i}`, column.bindings ?? [])),
+    )
     .from('customers as c')
     .leftJoin('customer_metrics as m', 'm.customer_id', 'c.id');
   if (args.where) query.whereRaw(args.where.text, args.where.bindings);
@@ -100,10 +112,15 @@ export async function listCustomers(
     const expressions = [...columns.map((column) => column.sql), 'c.id'].join(', ');
     const placeholders = key.map(() => '?').join(', ');
     const bindings = columns.flatMap((column) => column.bindings ?? []);
-    query.whereRaw(`(${expressions}) ${descending ? '<' : '>'} (${placeholders})`, [...bindings, ...key] as Knex.Value[]);
+    query.whereRaw(`(${expressions}) ${descending ? '<' : '>'} (${placeholders})`, [
+      ...bindings,
+      ...key,
+    ] as Knex.Value[]);
   }
   // A computed key (a score) is sorted by its output name, so the database computes it once per row.
-  columns.forEach((column, i) => query.orderByRaw(`${column.bindings ? `sort_${i}` : column.sql} ${descending ? 'desc' : 'asc'}`));
+  columns.forEach((column, i) =>
+    query.orderByRaw(`${column.bindings ? `sort_${i}` : column.sql} ${descending ? 'desc' : 'asc'}`),
+  );
   query.orderBy('c.id', descending ? 'desc' : 'asc').limit(args.first + 1);
 
   const rows: Array<Record<string, unknown>> = args.first === 0 ? [] : await query;
@@ -113,7 +130,9 @@ export async function listCustomers(
     const customer = em.map(Customer, row);
     sortValues.set(
       customer,
-      columns.map((column, i) => (column.type === 'text' ? String(row[`sort_${i}`]) : Number(row[`sort_${i}`]))),
+      columns.map((column, i) =>
+        column.type === 'text' ? String(row[`sort_${i}`]) : Number(row[`sort_${i}`]),
+      ),
     );
     return customer;
   });

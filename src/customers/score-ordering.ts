@@ -10,7 +10,11 @@ import { prepareRequestScoringModel } from '../saved-filters/filter.service';
  * model's score as of asOf into the page's statement, so members are sorted
  * by the same score `Customer.score` and `value.score` read.
  */
-export async function resolveOrdering(em: EntityManager, orderBy: CustomerOrdering | null | undefined, asOf: Date): Promise<CustomerOrdering | null | undefined> {
+export async function resolveOrdering(
+  em: EntityManager,
+  orderBy: CustomerOrdering | null | undefined,
+  asOf: Date,
+): Promise<CustomerOrdering | null | undefined> {
   if (orderBy?.field !== CustomerOrderField.SCORE) return orderBy;
   if (!orderBy.scoreModel) throw badUserInput('ordering by SCORE needs scoreModel', 'orderBy.scoreModel');
   const prepared = await prepareRequestScoringModel(em, orderBy.scoreModel, 'orderBy.scoreModel');

@@ -62,7 +62,11 @@ export function byteOrder(a: string | number, b: string | number): number {
   return a.length - b.length;
 }
 
-export async function insertRows(db: Knex | Knex.Transaction, table: string, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+export async function insertRows(
+  db: Knex | Knex.Transaction,
+  table: string,
+  rows: ReadonlyArray<Record<string, unknown>>,
+): Promise<void> {
   for (const part of chunks(rows)) await db(table).insert(part);
 }
 

@@ -7,7 +7,9 @@ import { Type } from '@mikro-orm/core';
  * window becomes two bound integers computed from `asOf`.
  */
 export class EpochMillisType extends Type<Date | null | undefined, number | null | undefined> {
-  override convertToDatabaseValue(value: Date | number | string | null | undefined): number | null | undefined {
+  override convertToDatabaseValue(
+    value: Date | number | string | null | undefined,
+  ): number | null | undefined {
     if (value === null || value === undefined) return value;
     if (value instanceof Date) return value.getTime();
     // Already converted (e.g. a bound window edge given as a number).

@@ -57,7 +57,9 @@ export function statementLimit(dialect: 'sqlite' | 'postgresql', timeoutMs: numb
     return {
       pool: {
         afterCreate(connection, done) {
-          connection.query(`set statement_timeout = ${Math.trunc(timeoutMs)}`, (error: Error | null) => done(error, connection));
+          connection.query(`set statement_timeout = ${Math.trunc(timeoutMs)}`, (error: Error | null) =>
+            done(error, connection),
+          );
         },
       },
       activate: () => undefined,
@@ -85,7 +87,8 @@ function timeStatements(connection: SqliteConnection, limit: SqliteLimit): void 
     connection[method] = function (this: unknown, ...args: unknown[]) {
       const callback = args[args.length - 1];
       const sql = String(args[0]);
-      if (typeof callback !== 'function' || !limit.armed || limit.lifted > 0 || ENDS_TRANSACTION.test(sql)) return send.apply(this, args);
+      if (typeof callback !== 'function' || !limit.armed || limit.lifted > 0 || ENDS_TRANSACTION.test(sql))
+        return send.apply(this, args);
       const stopWatching = watchStatement(connection, limit.timeoutMs);
       args[args.length - 1] = function (this: unknown, ...results: unknown[]) {
         stopWatching();
@@ -149,7 +152,12 @@ export function isStatementTimeout(error: unknown): boolean {
   let current: any = error;
   while (current && typeof current === 'object' && !seen.has(current)) {
     seen.add(current);
-    if (current.code === 'SQLITE_INTERRUPT' || current.code === '57014' || /SQLITE_INTERRUPT|canceling statement due to statement timeout/.test(String(current.message ?? ''))) return true;
+    if (
+      current.code === 'SQLITE_INTERRUPT' ||
+      current.code === '57014' ||
+      /SQLITE_INTERRUPT|canceling statement due to statement timeout/.test(String(current.message ?? ''))
+    )
+      return true;
     current = current.cause ?? current.originalError ?? current.previous;
   }
   return false;

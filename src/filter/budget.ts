@@ -19,7 +19,9 @@ const MEASURED_AT = new Date(0);
 
 function parameters(compile: (context: CompileContext) => Sql, prepared: PreparedFilter): number {
   return Math.max(
-    ...[SQLITE_DIALECT, POSTGRESQL_DIALECT].map((dialect) => compile(compileContext(dialect, prepared, MEASURED_AT)).bindings.length),
+    ...[SQLITE_DIALECT, POSTGRESQL_DIALECT].map(
+      (dialect) => compile(compileContext(dialect, prepared, MEASURED_AT)).bindings.length,
+    ),
   );
 }
 
@@ -34,13 +36,25 @@ function check(count: number, what: string, path: string): void {
 
 /** Refuses, before any statement is sent, a prepared filter whose SQL would not fit in one statement. */
 export function checkFilterBudget(prepared: PreparedFilter, path: string): void {
-  check(parameters((context) => compileFilter(prepared.filter, context), prepared), 'this filter', path);
+  check(
+    parameters((context) => compileFilter(prepared.filter, context), prepared),
+    'this filter',
+    path,
+  );
 }
 
 export function checkScoreBudget(prepared: PreparedFilter, modelId: string, path: string): void {
-  check(parameters((context) => compileScore(modelId, context), prepared), 'this scoring model', path);
+  check(
+    parameters((context) => compileScore(modelId, context), prepared),
+    'this scoring model',
+    path,
+  );
 }
 
 export function checkAssignmentBudget(prepared: PreparedFilter, path: string): void {
-  check(parameters((context) => compilePersonaAssignment(context), prepared), 'the persona assignment', path);
+  check(
+    parameters((context) => compilePersonaAssignment(context), prepared),
+    'the persona assignment',
+    path,
+  );
 }

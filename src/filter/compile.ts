@@ -1,6 +1,19 @@
 import { ONE_PARAMETER_LIST, type FilterDialect } from './dialect';
 import { matchNumber, matchString } from './evaluate';
-import { and, balanced, FALSE, joinSql, likeLiteral, not, notNull, or, sql, template, TRUE, type Sql } from './sql';
+import {
+  and,
+  balanced,
+  FALSE,
+  joinSql,
+  likeLiteral,
+  not,
+  notNull,
+  or,
+  sql,
+  template,
+  TRUE,
+  type Sql,
+} from './sql';
 import type { SavedLookups } from './prepared';
 import type {
   AttributeFilter,
@@ -43,7 +56,8 @@ export interface CompileContext extends SavedLookups {
  */
 function present(expression: Sql, test: Sql, positive: boolean): Sql {
   if (expression.notNull || positive) return test;
-  if (/^[a-z]+\.[a-z_0-9]+$/.test(expression.text)) return template('($ is not null and $)', expression, test);
+  if (/^[a-z]+\.[a-z_0-9]+$/.test(expression.text))
+    return template('($ is not null and $)', expression, test);
   return template('coalesce($, 1 = 0)', test);
 }
 
@@ -57,18 +71,34 @@ function compileString(expression: Sql, filter: StringFilter, dialect: FilterDia
   const parts: Sql[] = [];
   if (filter.eq != null) parts.push(present(expression, compare(expression, '=', filter.eq), positive));
   if (filter.ne != null) parts.push(not(present(expression, compare(expression, '=', filter.ne), !positive)));
-  if (filter.in != null) parts.push(filter.in.length ? present(expression, dialect.inList(expression, filter.in), positive) : FALSE);
-  if (filter.notIn != null) parts.push(filter.notIn.length ? not(present(expression, dialect.inList(expression, filter.notIn), !positive)) : TRUE);
-  const like = (pattern: string) => present(expression, dialect.likeIgnoringCase(expression, pattern), positive);
+  if (filter.in != null)
+    parts.push(
+      filter.in.length ? present(expression, dialect.inList(expression, filter.in), positive) : FALSE,
+    );
+  if (filter.notIn != null)
+    parts.push(
+      filter.notIn.length
+        ? not(present(expression, dialect.inList(expression, filter.notIn), !positive))
+        : TRUE,
+    );
+  const like = (pattern: string) =>
+    present(expression, dialect.likeIgnoringCase(expression, pattern), positive);
   if (filter.contains != null) parts.push(like(`%${likeLiteral(filter.contains)}%`));
   if (filter.startsWith != null) parts.push(like(`${likeLiteral(filter.startsWith)}%`));
-  if (filter.isNull != null) parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
+  if (filter.isNull != null)
+    parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
   return and(parts);
 }
 
-function compileNumber(expression: Sql, filter: IntFilter | FloatFilter, dialect: FilterDialect, positive = true): Sql {
+function compileNumber(
+  expression: Sql,
+  filter: IntFilter | FloatFilter,
+  dialect: FilterDialect,
+  positive = true,
+): Sql {
   const parts: Sql[] = [];
-  const test = (operator: string, value: number, polarity = positive) => present(expression, compare(expression, operator, value), polarity);
+  const test = (operator: string, value: number, polarity = positive) =>
+    present(expression, compare(expression, operator, value), polarity);
   if (filter.eq != null) parts.push(test('=', filter.eq));
   if (filter.ne != null) parts.push(not(test('=', filter.ne, !positive)));
   if (filter.gt != null) parts.push(test('>', filter.gt));
@@ -76,9 +106,12 @@ function compileNumber(expression: Sql, filter: IntFilter | FloatFilter, dialect
   if (filter.lt != null) parts.push(test('<', filter.lt));
   if (filter.lte != null) parts.push(test('<=', filter.lte));
   if ('in' in filter && filter.in != null) {
-    parts.push(filter.in.length ? present(expression, dialect.inList(expression, filter.in), positive) : FALSE);
+    parts.push(
+      filter.in.length ? present(expression, dialect.inList(expression, filter.in), positive) : FALSE,
+    );
   }
-  if (filter.isNull != null) parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
+  if (filter.isNull != null)
+    parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
   return and(parts);
 }
 
@@ -90,11 +123,14 @@ function compileInterval(expression: Sql, interval: Interval, positive: boolean)
 
 function compileDate(expression: Sql, filter: DateTimeFilter, asOf: Date, positive: boolean): Sql {
   const parts: Sql[] = [];
-  if (filter.before != null) parts.push(present(expression, compare(expression, '<', filter.before.getTime()), positive));
-  if (filter.after != null) parts.push(present(expression, compare(expression, '>', filter.after.getTime()), positive));
+  if (filter.before != null)
+    parts.push(present(expression, compare(expression, '<', filter.before.getTime()), positive));
+  if (filter.after != null)
+    parts.push(present(expression, compare(expression, '>', filter.after.getTime()), positive));
   const within = withinLastDays(filter, asOf);
   if (within) parts.push(compileInterval(expression, within, positive));
-  if (filter.isNull != null) parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
+  if (filter.isNull != null)
+    parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
   return and(parts);
 }
 
@@ -118,9 +154,12 @@ function consecutiveRuns(values: readonly number[]): Array<[number, number]> {
 function compileAge(filter: IntFilter, asOf: Date, positive: boolean): Sql {
   const birth = 'c.birth_date';
   const born = sql(birth);
-  const atLeast = (years: number, polarity = positive) => present(born, sql(`${birth} < ?`, ageCutoff(asOf, years)), polarity);
-  const atMost = (years: number, polarity = positive) => present(born, sql(`${birth} >= ?`, ageCutoff(asOf, years + 1)), polarity);
-  const exactly = (years: number, polarity = positive) => and([atLeast(years, polarity), atMost(years, polarity)]);
+  const atLeast = (years: number, polarity = positive) =>
+    present(born, sql(`${birth} < ?`, ageCutoff(asOf, years)), polarity);
+  const atMost = (years: number, polarity = positive) =>
+    present(born, sql(`${birth} >= ?`, ageCutoff(asOf, years + 1)), polarity);
+  const exactly = (years: number, polarity = positive) =>
+    and([atLeast(years, polarity), atMost(years, polarity)]);
   const parts: Sql[] = [];
   if (filter.eq != null) parts.push(exactly(filter.eq));
   if (filter.ne != null) parts.push(not(exactly(filter.ne, !positive)));
@@ -128,14 +167,21 @@ function compileAge(filter: IntFilter, asOf: Date, positive: boolean): Sql {
   if (filter.gte != null) parts.push(atLeast(filter.gte));
   if (filter.lt != null) parts.push(atMost(filter.lt - 1));
   if (filter.lte != null) parts.push(atMost(filter.lte));
-  if (filter.in != null) parts.push(or(consecutiveRuns(filter.in).map(([youngest, oldest]) => and([atLeast(youngest), atMost(oldest)]))));
+  if (filter.in != null)
+    parts.push(
+      or(consecutiveRuns(filter.in).map(([youngest, oldest]) => and([atLeast(youngest), atMost(oldest)]))),
+    );
   if (filter.isNull != null) parts.push(sql(filter.isNull ? `(${birth} is null)` : `(${birth} is not null)`));
   return and(parts);
 }
 
 function compileTags(filter: TagFilter, dialect: FilterDialect): Sql {
   // Uncorrelated id sets, like attributes: the (tag, customer) index answers them once.
-  const having = (tags: string[]) => template('c.id in (select ci.customer_id from customer_interests ci where $)', dialect.inList(sql('ci.tag'), tags));
+  const having = (tags: string[]) =>
+    template(
+      'c.id in (select ci.customer_id from customer_interests ci where $)',
+      dialect.inList(sql('ci.tag'), tags),
+    );
   const parts: Sql[] = [];
   if (filter.hasAny != null) parts.push(filter.hasAny.length ? having(filter.hasAny) : FALSE);
   if (filter.hasAll != null) parts.push(hasAll(filter.hasAll, dialect, having));
@@ -185,9 +231,15 @@ function compileCustomerAttribute(filter: AttributeFilter, dialect: FilterDialec
     const test = compileNumber(notNull(sql('ca.number_value')), filter.number, dialect);
     parts.push(optionalValue(attributeRows(filter.key, 'number'), test, matchNumber(null, filter.number)));
   }
-  if (filter.bool != null) parts.push(template('c.id in ($)', attributeRows(filter.key, 'boolean')(sql('ca.bool_value = ?', filter.bool))));
+  if (filter.bool != null)
+    parts.push(
+      template('c.id in ($)', attributeRows(filter.key, 'boolean')(sql('ca.bool_value = ?', filter.bool))),
+    );
   if (filter.exists != null) {
-    const exists = sql('c.id in (select ca.customer_id from customer_attributes ca where ca.key = ?)', filter.key);
+    const exists = sql(
+      'c.id in (select ca.customer_id from customer_attributes ca where ca.key = ?)',
+      filter.key,
+    );
     parts.push(filter.exists ? exists : not(exists));
   }
   return and(parts);
@@ -195,13 +247,18 @@ function compileCustomerAttribute(filter: AttributeFilter, dialect: FilterDialec
 
 function compileJsonAttribute(column: string, filter: AttributeFilter, dialect: FilterDialect): Sql {
   const parts: Sql[] = [];
-  if (filter.string != null) parts.push(compileString(dialect.jsonString(column, filter.key), filter.string, dialect));
-  if (filter.number != null) parts.push(compileNumber(dialect.jsonNumber(column, filter.key), filter.number, dialect));
+  if (filter.string != null)
+    parts.push(compileString(dialect.jsonString(column, filter.key), filter.string, dialect));
+  if (filter.number != null)
+    parts.push(compileNumber(dialect.jsonNumber(column, filter.key), filter.number, dialect));
   if (filter.bool != null) {
     const stored = dialect.jsonBoolean(column, filter.key);
     parts.push(present(stored, compare(stored, '=', filter.bool ? 1 : 0), true));
   }
-  if (filter.exists != null) parts.push(filter.exists ? dialect.jsonHasKey(column, filter.key) : not(dialect.jsonHasKey(column, filter.key)));
+  if (filter.exists != null)
+    parts.push(
+      filter.exists ? dialect.jsonHasKey(column, filter.key) : not(dialect.jsonHasKey(column, filter.key)),
+    );
   return and(parts);
 }
 
@@ -216,7 +273,8 @@ const isOnly = (filter: IntFilter, operator: string, value: number) => {
  * cheaper criteria. "At least one" is an EXISTS and "none" its negation; a
  * count of no rows is 0 and a total of no orders is 0 (coalesce).
  */
-const countOf = (table: string, rows: Sql) => notNull(template(`(select count(*) from ${table} t where t.customer_id = c.id and $)`, rows));
+const countOf = (table: string, rows: Sql) =>
+  notNull(template(`(select count(*) from ${table} t where t.customer_id = c.id and $)`, rows));
 
 /**
  * A count or total over a broad population, as the set of customers whose
@@ -225,9 +283,16 @@ const countOf = (table: string, rows: Sql) => notNull(template(`(select count(*)
  * uncorrelated, so the database builds it once (see FilterDialect.groupBroadAggregates).
  */
 function groupedAggregate(table: string, rows: Sql, having: Sql[], holdsOnNone: boolean): Sql {
-  const passing = template(`c.id in (select t.customer_id from ${table} t where $ group by t.customer_id having $)`, rows, and(having));
+  const passing = template(
+    `c.id in (select t.customer_id from ${table} t where $ group by t.customer_id having $)`,
+    rows,
+    and(having),
+  );
   if (!holdsOnNone) return passing;
-  return or([passing, not(template(`exists (select 1 from ${table} t where t.customer_id = c.id and $)`, rows))]);
+  return or([
+    passing,
+    not(template(`exists (select 1 from ${table} t where t.customer_id = c.id and $)`, rows)),
+  ]);
 }
 
 /** How aggregates of one criterion are written: grouped once, or per customer. */
@@ -235,19 +300,35 @@ interface AggregateShape {
   grouped: boolean;
 }
 
-function compileCount(table: string, rows: Sql, count: IntFilter | null | undefined, shape: AggregateShape, dialect: FilterDialect): Sql {
+function compileCount(
+  table: string,
+  rows: Sql,
+  count: IntFilter | null | undefined,
+  shape: AggregateShape,
+  dialect: FilterDialect,
+): Sql {
   const exists = template(`exists (select 1 from ${table} t where t.customer_id = c.id and $)`, rows);
   if (count == null || isOnly(count, 'gte', 1) || isOnly(count, 'gt', 0)) return exists;
   if (isOnly(count, 'eq', 0) || isOnly(count, 'lte', 0) || isOnly(count, 'lt', 1)) return not(exists);
-  if (shape.grouped) return groupedAggregate(table, rows, [compileNumber(notNull(sql('count(*)')), count, dialect)], matchNumber(0, count));
+  if (shape.grouped)
+    return groupedAggregate(
+      table,
+      rows,
+      [compileNumber(notNull(sql('count(*)')), count, dialect)],
+      matchNumber(0, count),
+    );
   return compileNumber(countOf(table, rows), count, dialect);
 }
 
 function compileEvent(criterion: EventCriterion, context: CompileContext, shape: AggregateShape): Sql {
   const conditions: Sql[] = [];
   if (criterion.name != null) conditions.push(sql('t.name = ?', criterion.name));
-  if (criterion.channel != null) conditions.push(criterion.channel.length ? context.dialect.inList(sql('t.channel'), criterion.channel) : FALSE);
-  for (const property of criterion.properties ?? []) conditions.push(compileJsonAttribute('t.properties', property, context.dialect));
+  if (criterion.channel != null)
+    conditions.push(
+      criterion.channel.length ? context.dialect.inList(sql('t.channel'), criterion.channel) : FALSE,
+    );
+  for (const property of criterion.properties ?? [])
+    conditions.push(compileJsonAttribute('t.properties', property, context.dialect));
   const rows = activityConditions('occurred_at', windowInterval(criterion.within, context.asOf), conditions);
   return compileCount('events', rows, criterion.count, shape, context.dialect);
 }
@@ -265,20 +346,28 @@ function compilePurchase(criterion: PurchaseCriterion, context: CompileContext, 
       : [];
     conditions.push(or([matching, ...uncategorised]));
   }
-  if (criterion.channel != null) conditions.push(criterion.channel.length ? context.dialect.inList(sql('t.channel'), criterion.channel) : FALSE);
-  if (criterion.orderAmount != null) conditions.push(compileNumber(notNull(sql('t.amount')), criterion.orderAmount, context.dialect));
+  if (criterion.channel != null)
+    conditions.push(
+      criterion.channel.length ? context.dialect.inList(sql('t.channel'), criterion.channel) : FALSE,
+    );
+  if (criterion.orderAmount != null)
+    conditions.push(compileNumber(notNull(sql('t.amount')), criterion.orderAmount, context.dialect));
   const rows = activityConditions('ordered_at', windowInterval(criterion.within, context.asOf), conditions);
   // Neither count nor total: at least one such order.
-  if (criterion.totalAmount == null) return compileCount('orders', rows, criterion.count, shape, context.dialect);
+  if (criterion.totalAmount == null)
+    return compileCount('orders', rows, criterion.count, shape, context.dialect);
   if (shape.grouped) {
     const having = [compileNumber(notNull(sql('sum(t.amount)')), criterion.totalAmount, context.dialect)];
-    if (criterion.count != null) having.push(compileNumber(notNull(sql('count(*)')), criterion.count, context.dialect));
+    if (criterion.count != null)
+      having.push(compileNumber(notNull(sql('count(*)')), criterion.count, context.dialect));
     // No orders: a count of 0 and a total of 0.
-    const holdsOnNone = matchNumber(0, criterion.totalAmount) && (criterion.count == null || matchNumber(0, criterion.count));
+    const holdsOnNone =
+      matchNumber(0, criterion.totalAmount) && (criterion.count == null || matchNumber(0, criterion.count));
     return groupedAggregate('orders', rows, having, holdsOnNone);
   }
   const parts = [compileNumber(orderTotal(rows), criterion.totalAmount, context.dialect)];
-  if (criterion.count != null) parts.push(compileCount('orders', rows, criterion.count, shape, context.dialect));
+  if (criterion.count != null)
+    parts.push(compileCount('orders', rows, criterion.count, shape, context.dialect));
   return and(parts);
 }
 
@@ -287,14 +376,27 @@ function compilePurchase(criterion: PurchaseCriterion, context: CompileContext, 
  * column with many distinct values): beside them, per-customer aggregates
  * run for few rows and beat building a grouped set.
  */
-const SELECTIVE_FIELDS = ['email', 'country', 'region', 'city', 'postalCode', 'companyName', 'industry', 'jobTitle', 'jobFunction'] as const;
+const SELECTIVE_FIELDS = [
+  'email',
+  'country',
+  'region',
+  'city',
+  'postalCode',
+  'companyName',
+  'industry',
+  'jobTitle',
+  'jobFunction',
+] as const;
 
 function narrowsPopulation(filter: SegmentFilter): boolean {
   const identity = filter.identity;
   if (!identity) return false;
-  const exact = (stringFilter: StringFilter | null | undefined) => stringFilter != null && (stringFilter.eq != null || stringFilter.in != null);
+  const exact = (stringFilter: StringFilter | null | undefined) =>
+    stringFilter != null && (stringFilter.eq != null || stringFilter.in != null);
   if (SELECTIVE_FIELDS.some((field) => exact(identity[field]))) return true;
-  return (identity.attributes ?? []).some((attribute) => exact(attribute.string) || attribute.number?.eq != null);
+  return (identity.attributes ?? []).some(
+    (attribute) => exact(attribute.string) || attribute.number?.eq != null,
+  );
 }
 
 /** Rows of customer_metrics where the column has a value, further narrowed by `condition`. */
@@ -302,7 +404,11 @@ const metricRows = (column: string) => (condition: Sql) =>
   template(`select m.customer_id from customer_metrics m where m.${column} is not null and $`, condition);
 
 function compileMetric(column: string, filter: IntFilter | FloatFilter, dialect: FilterDialect): Sql {
-  return optionalValue(metricRows(column), compileNumber(notNull(sql(`m.${column}`)), filter, dialect), matchNumber(null, filter));
+  return optionalValue(
+    metricRows(column),
+    compileNumber(notNull(sql(`m.${column}`)), filter, dialect),
+    matchNumber(null, filter),
+  );
 }
 
 /**
@@ -315,54 +421,90 @@ function compileMetric(column: string, filter: IntFilter | FloatFilter, dialect:
 export function compileScore(modelId: string, context: CompileContext, narrowed = false): Sql {
   const terms = context.scoringRules(modelId).map((rule) =>
     // Points are validated integers in -100..100: written as literals so each database types the sum as an integer.
-    template(`(case when $ then ${Math.trunc(rule.points)} else 0 end)`, compileFilter(rule.filter, context, true, narrowed)),
+    template(
+      `(case when $ then ${Math.trunc(rule.points)} else 0 end)`,
+      compileFilter(rule.filter, context, true, narrowed),
+    ),
   );
   // Up to a hundred rules: summed as a balanced tree, like long and/or chains.
   const sum = terms.length ? balanced('+', terms) : sql('0');
   return notNull(context.dialect.clamp(sum, SCORE_RANGE.min, SCORE_RANGE.max));
 }
 
-export function compileFilter(filter: SegmentFilter, context: CompileContext, positive = true, narrowed = false): Sql {
+export function compileFilter(
+  filter: SegmentFilter,
+  context: CompileContext,
+  positive = true,
+  narrowed = false,
+): Sql {
   // Criteria of this node hold together, so a selective one narrows every other part (and what lies below).
   const narrow = narrowed || narrowsPopulation(filter);
   const shape: AggregateShape = { grouped: context.dialect.groupBroadAggregates && !narrow };
   const parts: Sql[] = [];
-  if (filter.and != null) parts.push(and(filter.and.map((part) => compileFilter(part, context, positive, narrow))));
-  if (filter.or != null) parts.push(or(filter.or.map((part) => compileFilter(part, context, positive, narrow))));
+  if (filter.and != null)
+    parts.push(and(filter.and.map((part) => compileFilter(part, context, positive, narrow))));
+  if (filter.or != null)
+    parts.push(or(filter.or.map((part) => compileFilter(part, context, positive, narrow))));
   if (filter.not != null) parts.push(not(compileFilter(filter.not, context, !positive, narrow)));
   const identity = filter.identity;
   if (identity != null) {
-    for (const [field, column] of Object.entries(IDENTITY_STRING_FIELDS) as Array<[keyof typeof IDENTITY_STRING_FIELDS, string]>) {
+    for (const [field, column] of Object.entries(IDENTITY_STRING_FIELDS) as Array<
+      [keyof typeof IDENTITY_STRING_FIELDS, string]
+    >) {
       const stringFilter = identity[field];
-      if (stringFilter != null) parts.push(compileString(sql(`c.${column}`), stringFilter, context.dialect, positive));
+      if (stringFilter != null)
+        parts.push(compileString(sql(`c.${column}`), stringFilter, context.dialect, positive));
     }
     if (identity.age != null) parts.push(compileAge(identity.age, context.asOf, positive));
-    if (identity.companySize != null) parts.push(compileNumber(sql('c.company_size'), identity.companySize, context.dialect, positive));
+    if (identity.companySize != null)
+      parts.push(compileNumber(sql('c.company_size'), identity.companySize, context.dialect, positive));
     if (identity.gender != null) {
-      parts.push(identity.gender.length ? present(sql('c.gender'), context.dialect.inList(sql('c.gender'), identity.gender), positive) : FALSE);
+      parts.push(
+        identity.gender.length
+          ? present(sql('c.gender'), context.dialect.inList(sql('c.gender'), identity.gender), positive)
+          : FALSE,
+      );
     }
     if (identity.lifecycleStage != null) {
-      parts.push(identity.lifecycleStage.length ? context.dialect.inList(sql('c.lifecycle_stage'), identity.lifecycleStage) : FALSE);
+      parts.push(
+        identity.lifecycleStage.length
+          ? context.dialect.inList(sql('c.lifecycle_stage'), identity.lifecycleStage)
+          : FALSE,
+      );
     }
     if (identity.interests != null) parts.push(compileTags(identity.interests, context.dialect));
     if (identity.emailOptIn != null) parts.push(sql('c.email_opt_in = ?', identity.emailOptIn));
     if (identity.smsOptIn != null) parts.push(sql('c.sms_opt_in = ?', identity.smsOptIn));
-    if (identity.createdAt != null) parts.push(compileDate(sql('c.created_at'), identity.createdAt, context.asOf, positive));
-    if (identity.lastVerifiedAt != null) parts.push(compileDate(sql('c.last_verified_at'), identity.lastVerifiedAt, context.asOf, positive));
-    for (const attribute of identity.attributes ?? []) parts.push(compileCustomerAttribute(attribute, context.dialect));
+    if (identity.createdAt != null)
+      parts.push(compileDate(sql('c.created_at'), identity.createdAt, context.asOf, positive));
+    if (identity.lastVerifiedAt != null)
+      parts.push(compileDate(sql('c.last_verified_at'), identity.lastVerifiedAt, context.asOf, positive));
+    for (const attribute of identity.attributes ?? [])
+      parts.push(compileCustomerAttribute(attribute, context.dialect));
   }
   const value = filter.value;
   if (value != null) {
-    for (const [field, column] of Object.entries(VALUE_INT_FIELDS) as Array<[keyof typeof VALUE_INT_FIELDS, string]>) {
+    for (const [field, column] of Object.entries(VALUE_INT_FIELDS) as Array<
+      [keyof typeof VALUE_INT_FIELDS, string]
+    >) {
       const numberFilter = value[field];
       if (numberFilter != null) parts.push(compileMetric(column, numberFilter, context.dialect));
     }
-    for (const [field, column] of Object.entries(VALUE_FLOAT_FIELDS) as Array<[keyof typeof VALUE_FLOAT_FIELDS, string]>) {
+    for (const [field, column] of Object.entries(VALUE_FLOAT_FIELDS) as Array<
+      [keyof typeof VALUE_FLOAT_FIELDS, string]
+    >) {
       const numberFilter = value[field];
       if (numberFilter != null) parts.push(compileMetric(column, numberFilter, context.dialect));
     }
     if (value.rfmSegment != null) {
-      parts.push(value.rfmSegment.length ? template('c.id in ($)', metricRows('rfm_segment')(context.dialect.inList(sql('m.rfm_segment'), value.rfmSegment))) : FALSE);
+      parts.push(
+        value.rfmSegment.length
+          ? template(
+              'c.id in ($)',
+              metricRows('rfm_segment')(context.dialect.inList(sql('m.rfm_segment'), value.rfmSegment)),
+            )
+          : FALSE,
+      );
     }
     if (value.score != null) {
       const score = compileScore(value.score.model, context, narrow);
@@ -371,9 +513,11 @@ export function compileFilter(filter: SegmentFilter, context: CompileContext, po
   }
   if (filter.behaviour != null) {
     if (filter.behaviour.event != null) parts.push(compileEvent(filter.behaviour.event, context, shape));
-    if (filter.behaviour.purchase != null) parts.push(compilePurchase(filter.behaviour.purchase, context, shape));
+    if (filter.behaviour.purchase != null)
+      parts.push(compilePurchase(filter.behaviour.purchase, context, shape));
   }
-  if (filter.inSegment != null) parts.push(compileFilter(context.segmentFilter(filter.inSegment), context, positive, narrow));
+  if (filter.inSegment != null)
+    parts.push(compileFilter(context.segmentFilter(filter.inSegment), context, positive, narrow));
   if (filter.persona != null) parts.push(compilePersona(filter.persona, context, positive, narrow));
   return and(parts);
 }
@@ -383,7 +527,9 @@ function compilePersona(id: string, context: CompileContext, positive: boolean, 
   const order = context.personaOrder();
   const position = order.findIndex((persona) => persona.id === id);
   const own = compileFilter(order[position].filter, context, positive, narrowed);
-  const taken = order.slice(0, position).map((earlier) => not(compileFilter(earlier.filter, context, !positive, narrowed)));
+  const taken = order
+    .slice(0, position)
+    .map((earlier) => not(compileFilter(earlier.filter, context, !positive, narrowed)));
   return and([own, ...taken]);
 }
 
@@ -395,6 +541,8 @@ function compilePersona(id: string, context: CompileContext, positive: boolean, 
 export function compilePersonaAssignment(context: CompileContext): Sql {
   const order = context.personaOrder();
   if (order.length === 0) return sql('cast(null as integer)');
-  const branches = order.map((persona) => template(`when $ then ${Number(persona.id)}`, compileFilter(persona.filter, context)));
+  const branches = order.map((persona) =>
+    template(`when $ then ${Number(persona.id)}`, compileFilter(persona.filter, context)),
+  );
   return template('(case $ end)', joinSql(' ', branches));
 }

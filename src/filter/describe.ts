@@ -87,7 +87,8 @@ function describeAttribute(owner: string, filter: AttributeFilter): string {
 export function describeWindow(window: TimeWindow | null | undefined): string {
   if (!window) return '';
   if (window.lastDays != null) return ` in the last ${window.lastDays} days`;
-  if (window.fromDaysAgo != null && window.toDaysAgo != null) return ` between ${window.fromDaysAgo} and ${window.toDaysAgo} days ago`;
+  if (window.fromDaysAgo != null && window.toDaysAgo != null)
+    return ` between ${window.fromDaysAgo} and ${window.toDaysAgo} days ago`;
   if (window.fromDaysAgo != null) return ` in the last ${window.fromDaysAgo} days`;
   if (window.toDaysAgo != null) return ` more than ${window.toDaysAgo} days ago`;
   if (window.from && window.to) return ` between ${iso(window.from)} and ${iso(window.to)}`;
@@ -107,7 +108,8 @@ function describeCount(count: IntFilter | null | undefined): string {
   if (count.lt != null) parts.push(`fewer than ${count.lt} times`);
   if (count.lte != null) parts.push(`at most ${count.lte} times`);
   if (count.in != null) parts.push(`${list(count.in)} times`);
-  if (count.isNull != null) parts.push(count.isNull ? 'a number of times that is unknown' : 'any number of times');
+  if (count.isNull != null)
+    parts.push(count.isNull ? 'a number of times that is unknown' : 'any number of times');
   return parts.join(' and ');
 }
 
@@ -115,20 +117,25 @@ function describeEvent(criterion: EventCriterion): string {
   const what = criterion.name != null ? quote(criterion.name) : 'any event';
   const extras: string[] = [];
   if (criterion.channel != null) extras.push(`on ${list(criterion.channel)}`);
-  for (const property of criterion.properties ?? []) extras.push(`with ${describeAttribute('property', property)}`);
+  for (const property of criterion.properties ?? [])
+    extras.push(`with ${describeAttribute('property', property)}`);
   const detail = `${what}${extras.length ? ` ${extras.join(' ')}` : ''}`;
   const count = describeCount(criterion.count);
-  return count === 'never' ? `never did ${detail}${describeWindow(criterion.within)}` : `did ${detail} ${count}${describeWindow(criterion.within)}`;
+  return count === 'never'
+    ? `never did ${detail}${describeWindow(criterion.within)}`
+    : `did ${detail} ${count}${describeWindow(criterion.within)}`;
 }
 
 function describePurchase(criterion: PurchaseCriterion): string {
   const extras: string[] = [];
   if (criterion.category != null) extras.push(`with ${describeString('category', criterion.category)}`);
   if (criterion.channel != null) extras.push(`on ${list(criterion.channel)}`);
-  if (criterion.orderAmount != null) extras.push(`with ${describeNumber('order amount', criterion.orderAmount)}`);
+  if (criterion.orderAmount != null)
+    extras.push(`with ${describeNumber('order amount', criterion.orderAmount)}`);
   const detail = extras.length ? ` ${extras.join(' ')}` : '';
   const count = describeCount(criterion.count);
-  if (count === 'never' && criterion.totalAmount == null) return `never purchased${detail}${describeWindow(criterion.within)}`;
+  if (count === 'never' && criterion.totalAmount == null)
+    return `never purchased${detail}${describeWindow(criterion.within)}`;
   const parts: string[] = [];
   if (criterion.count != null || criterion.totalAmount == null) parts.push(count);
   if (criterion.totalAmount != null) parts.push(`for ${describeNumber('a total', criterion.totalAmount)}`);
@@ -161,8 +168,19 @@ const phrase = (field: string) => PHRASES[field] ?? field;
 export function describeParts(filter: SegmentFilter, context: DescribeContext): string[] {
   const parts: string[] = [];
   const group = (text: string, many: boolean) => (many ? `(${text})` : text);
-  if (filter.and != null) parts.push(group(filter.and.map((part) => describeFilter(part, context)).join(' AND '), filter.and.length > 1));
-  if (filter.or != null) parts.push(group(filter.or.map((part) => group(describeFilter(part, context), describeParts(part, context).length > 1)).join(' OR '), filter.or.length > 1));
+  if (filter.and != null)
+    parts.push(
+      group(filter.and.map((part) => describeFilter(part, context)).join(' AND '), filter.and.length > 1),
+    );
+  if (filter.or != null)
+    parts.push(
+      group(
+        filter.or
+          .map((part) => group(describeFilter(part, context), describeParts(part, context).length > 1))
+          .join(' OR '),
+        filter.or.length > 1,
+      ),
+    );
   if (filter.not != null) {
     const inner = describeFilter(filter.not, context);
     parts.push(`NOT ${describeParts(filter.not, context).length > 1 ? `(${inner})` : inner}`);
@@ -177,7 +195,8 @@ export function describeParts(filter: SegmentFilter, context: DescribeContext): 
     if (identity.gender != null) parts.push(`gender in ${list(identity.gender)}`);
     if (identity.lifecycleStage != null) parts.push(`lifecycle stage in ${list(identity.lifecycleStage)}`);
     if (identity.interests != null) parts.push(describeTags(identity.interests));
-    if (identity.emailOptIn != null) parts.push(identity.emailOptIn ? 'opted in to email' : 'not opted in to email');
+    if (identity.emailOptIn != null)
+      parts.push(identity.emailOptIn ? 'opted in to email' : 'not opted in to email');
     if (identity.smsOptIn != null) parts.push(identity.smsOptIn ? 'opted in to SMS' : 'not opted in to SMS');
     if (identity.createdAt != null) parts.push(describeDate('created', identity.createdAt));
     if (identity.lastVerifiedAt != null) parts.push(describeDate('last verified', identity.lastVerifiedAt));
@@ -185,7 +204,9 @@ export function describeParts(filter: SegmentFilter, context: DescribeContext): 
   }
   const value = filter.value;
   if (value != null) {
-    for (const field of [...Object.keys(VALUE_INT_FIELDS), ...Object.keys(VALUE_FLOAT_FIELDS)] as Array<keyof typeof VALUE_INT_FIELDS | keyof typeof VALUE_FLOAT_FIELDS>) {
+    for (const field of [...Object.keys(VALUE_INT_FIELDS), ...Object.keys(VALUE_FLOAT_FIELDS)] as Array<
+      keyof typeof VALUE_INT_FIELDS | keyof typeof VALUE_FLOAT_FIELDS
+    >) {
       if (value[field] != null) parts.push(describeNumber(phrase(field), value[field]!));
     }
     if (value.rfmSegment != null) parts.push(`RFM segment in ${list(value.rfmSegment)}`);

@@ -36,10 +36,15 @@ export const ONE_PARAMETER_LIST = 10;
 
 const distinct = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
-const allNumbers = (values: ReadonlyArray<string | number>): values is number[] => values.every((value) => typeof value === 'number');
+const allNumbers = (values: ReadonlyArray<string | number>): values is number[] =>
+  values.every((value) => typeof value === 'number');
 
 /** Short lists as placeholders; long ones through `long` with the distinct values. */
-function listTest(expression: Sql, values: ReadonlyArray<string | number>, long: (values: Array<string | number>) => Sql): Sql {
+function listTest(
+  expression: Sql,
+  values: ReadonlyArray<string | number>,
+  long: (values: Array<string | number>) => Sql,
+): Sql {
   const unique = distinct(values);
   if (unique.length < ONE_PARAMETER_LIST) return template('$ in ($)', expression, placeholders(unique));
   return template('$ $', expression, long(unique));
@@ -59,7 +64,8 @@ function sqliteList(values: Array<string | number>): Sql {
 }
 
 /** A PostgreSQL array literal of texts: every element quoted, `"` and `\` escaped. */
-const textArray = (values: Array<string | number>) => `{${values.map((value) => `"${String(value).replace(/["\\]/g, (char) => `\\${char}`)}"`).join(',')}}`;
+const textArray = (values: Array<string | number>) =>
+  `{${values.map((value) => `"${String(value).replace(/["\\]/g, (char) => `\\${char}`)}"`).join(',')}}`;
 
 function postgresqlList(values: Array<string | number>): Sql {
   if (allNumbers(values)) {
@@ -78,15 +84,26 @@ export const SQLITE_DIALECT: FilterDialect = {
   name: 'sqlite',
   // SQLite answers per-customer aggregates through the (customer_id, time) index fast enough either way.
   groupBroadAggregates: false,
-  jsonString: (column, key) => sql(`(case when json_type(${column}, ?) = 'text' then json_extract(${column}, ?) end)`, path(key), path(key)),
-  jsonNumber: (column, key) => sql(`(case when json_type(${column}, ?) in ('integer', 'real') then json_extract(${column}, ?) end)`, path(key), path(key)),
+  jsonString: (column, key) =>
+    sql(
+      `(case when json_type(${column}, ?) = 'text' then json_extract(${column}, ?) end)`,
+      path(key),
+      path(key),
+    ),
+  jsonNumber: (column, key) =>
+    sql(
+      `(case when json_type(${column}, ?) in ('integer', 'real') then json_extract(${column}, ?) end)`,
+      path(key),
+      path(key),
+    ),
   jsonBoolean: (column, key) =>
     sql(`(case json_type(${column}, ?) when 'true' then 1 when 'false' then 0 end)`, path(key)),
   jsonHasKey: (column, key) => sql(`(json_type(${column}, ?) is not null)`, path(key)),
   // SQLite's LIKE already ignores the case of A–Z, and only of those letters.
   likeIgnoringCase: (expression, pattern) => template("$ like $ escape '\\'", expression, sql('?', pattern)),
   // SQLite's scalar max/min of several arguments.
-  clamp: (expression, low, high) => template(`max(${Math.trunc(low)}, min(${Math.trunc(high)}, $))`, expression),
+  clamp: (expression, low, high) =>
+    template(`max(${Math.trunc(low)}, min(${Math.trunc(high)}, $))`, expression),
   inList: (expression, values) => listTest(expression, values, sqliteList),
 };
 
@@ -94,11 +111,24 @@ export const POSTGRESQL_DIALECT: FilterDialect = {
   name: 'postgresql',
   // PostgreSQL cannot decorrelate an aggregate subquery; over a broad population a hashed grouped set wins.
   groupBroadAggregates: true,
-  jsonString: (column, key) => sql(`(case when jsonb_typeof(${column} -> cast(? as text)) = 'string' then ${column} ->> cast(? as text) end)`, key, key),
+  jsonString: (column, key) =>
+    sql(
+      `(case when jsonb_typeof(${column} -> cast(? as text)) = 'string' then ${column} ->> cast(? as text) end)`,
+      key,
+      key,
+    ),
   jsonNumber: (column, key) =>
-    sql(`(case when jsonb_typeof(${column} -> cast(? as text)) = 'number' then cast(${column} ->> cast(? as text) as double precision) end)`, key, key),
+    sql(
+      `(case when jsonb_typeof(${column} -> cast(? as text)) = 'number' then cast(${column} ->> cast(? as text) as double precision) end)`,
+      key,
+      key,
+    ),
   jsonBoolean: (column, key) =>
-    sql(`(case when jsonb_typeof(${column} -> cast(? as text)) = 'boolean' then (case when ${column} ->> cast(? as text) = 'true' then 1 else 0 end) end)`, key, key),
+    sql(
+      `(case when jsonb_typeof(${column} -> cast(? as text)) = 'boolean' then (case when ${column} ->> cast(? as text) = 'true' then 1 else 0 end) end)`,
+      key,
+      key,
+    ),
   jsonHasKey: (column, key) => sql(`(jsonb_typeof(${column} -> cast(? as text)) is not null)`, key),
   // ILIKE folds every letter by the locale's rules, a superset of A–Z folding: it
   // narrows the rows cheaply first, then translate() keeps the A–Z-only meaning.
@@ -108,7 +138,8 @@ export const POSTGRESQL_DIALECT: FilterDialect = {
       `translate(${expression.text}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') like ? escape '\\')`,
     bindings: [...expression.bindings, pattern, ...expression.bindings, foldAscii(pattern)],
   }),
-  clamp: (expression, low, high) => template(`greatest(${Math.trunc(low)}, least(${Math.trunc(high)}, $))`, expression),
+  clamp: (expression, low, high) =>
+    template(`greatest(${Math.trunc(low)}, least(${Math.trunc(high)}, $))`, expression),
   inList: (expression, values) => listTest(expression, values, postgresqlList),
 };
 

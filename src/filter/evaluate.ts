@@ -41,7 +41,8 @@ export function matchString(value: string | null | undefined, filter: StringFilt
   if (filter.in != null) checks.push(present && filter.in.includes(value));
   if (filter.notIn != null) checks.push(!(present && filter.notIn.includes(value)));
   if (filter.contains != null) checks.push(present && foldCase(value).includes(foldCase(filter.contains)));
-  if (filter.startsWith != null) checks.push(present && foldCase(value).startsWith(foldCase(filter.startsWith)));
+  if (filter.startsWith != null)
+    checks.push(present && foldCase(value).startsWith(foldCase(filter.startsWith)));
   if (filter.isNull != null) checks.push(filter.isNull ? !present : present);
   return checks.every(Boolean);
 }
@@ -85,8 +86,10 @@ export function matchAttribute(values: Record<string, FlatValue>, filter: Attrib
   const has = Object.prototype.hasOwnProperty.call(values, filter.key);
   const value = has ? values[filter.key] : undefined;
   const checks: boolean[] = [];
-  if (filter.string != null) checks.push(matchString(typeof value === 'string' ? value : null, filter.string));
-  if (filter.number != null) checks.push(matchNumber(typeof value === 'number' ? value : null, filter.number));
+  if (filter.string != null)
+    checks.push(matchString(typeof value === 'string' ? value : null, filter.string));
+  if (filter.number != null)
+    checks.push(matchNumber(typeof value === 'number' ? value : null, filter.number));
   if (filter.bool != null) checks.push(value === filter.bool);
   if (filter.exists != null) checks.push(filter.exists === has);
   return checks.every(Boolean);
@@ -110,7 +113,9 @@ export function matchEvents(customer: CustomerFacts, criterion: EventCriterion, 
 
 /** An order matches a category filter when one of its categories does; an order without categories has a missing category. */
 export function matchCategory(categories: string[], filter: StringFilter): boolean {
-  return categories.length === 0 ? matchString(null, filter) : categories.some((category) => matchString(category, filter));
+  return categories.length === 0
+    ? matchString(null, filter)
+    : categories.some((category) => matchString(category, filter));
 }
 
 export function matchPurchases(customer: CustomerFacts, criterion: PurchaseCriterion, asOf: Date): boolean {
@@ -126,7 +131,12 @@ export function matchPurchases(customer: CustomerFacts, criterion: PurchaseCrite
   if (criterion.count == null && criterion.totalAmount == null) checks.push(matching.length >= 1);
   if (criterion.count != null) checks.push(matchNumber(matching.length, criterion.count));
   if (criterion.totalAmount != null) {
-    checks.push(matchNumber(matching.reduce((total, order) => total + order.amount, 0), criterion.totalAmount));
+    checks.push(
+      matchNumber(
+        matching.reduce((total, order) => total + order.amount, 0),
+        criterion.totalAmount,
+      ),
+    );
   }
   return checks.every(Boolean);
 }
@@ -140,7 +150,11 @@ export function scoreOf(customer: CustomerFacts, modelId: string, context: Evalu
   return Math.min(SCORE_RANGE.max, Math.max(SCORE_RANGE.min, sum));
 }
 
-export function evaluate(customer: CustomerFacts, filter: SegmentFilter, context: EvaluationContext): boolean {
+export function evaluate(
+  customer: CustomerFacts,
+  filter: SegmentFilter,
+  context: EvaluationContext,
+): boolean {
   const checks: boolean[] = [];
   if (filter.and != null) checks.push(filter.and.every((part) => evaluate(customer, part, context)));
   if (filter.or != null) checks.push(filter.or.some((part) => evaluate(customer, part, context)));
@@ -151,16 +165,24 @@ export function evaluate(customer: CustomerFacts, filter: SegmentFilter, context
       const stringFilter = identity[field];
       if (stringFilter != null) checks.push(matchString(customer[field], stringFilter));
     }
-    if (identity.age != null) checks.push(matchNumber(customer.birthDate ? ageAt(customer.birthDate, context.asOf) : null, identity.age));
+    if (identity.age != null)
+      checks.push(
+        matchNumber(customer.birthDate ? ageAt(customer.birthDate, context.asOf) : null, identity.age),
+      );
     if (identity.companySize != null) checks.push(matchNumber(customer.companySize, identity.companySize));
-    if (identity.gender != null) checks.push(customer.gender !== null && identity.gender.includes(customer.gender));
-    if (identity.lifecycleStage != null) checks.push(identity.lifecycleStage.includes(customer.lifecycleStage));
+    if (identity.gender != null)
+      checks.push(customer.gender !== null && identity.gender.includes(customer.gender));
+    if (identity.lifecycleStage != null)
+      checks.push(identity.lifecycleStage.includes(customer.lifecycleStage));
     if (identity.interests != null) checks.push(matchTags(customer.interests, identity.interests));
     if (identity.emailOptIn != null) checks.push(customer.emailOptIn === identity.emailOptIn);
     if (identity.smsOptIn != null) checks.push(customer.smsOptIn === identity.smsOptIn);
-    if (identity.createdAt != null) checks.push(matchDate(customer.createdAt, identity.createdAt, context.asOf));
-    if (identity.lastVerifiedAt != null) checks.push(matchDate(customer.lastVerifiedAt, identity.lastVerifiedAt, context.asOf));
-    for (const attribute of identity.attributes ?? []) checks.push(matchAttribute(customer.attributes, attribute));
+    if (identity.createdAt != null)
+      checks.push(matchDate(customer.createdAt, identity.createdAt, context.asOf));
+    if (identity.lastVerifiedAt != null)
+      checks.push(matchDate(customer.lastVerifiedAt, identity.lastVerifiedAt, context.asOf));
+    for (const attribute of identity.attributes ?? [])
+      checks.push(matchAttribute(customer.attributes, attribute));
   }
   if (filter.value != null) {
     const value = filter.value;
@@ -173,14 +195,24 @@ export function evaluate(customer: CustomerFacts, filter: SegmentFilter, context
       const numberFilter = value[field];
       if (numberFilter != null) checks.push(matchNumber(metrics ? metrics[field] : null, numberFilter));
     }
-    if (value.rfmSegment != null) checks.push(metrics?.rfmSegment != null && value.rfmSegment.includes(metrics.rfmSegment));
-    if (value.score != null) checks.push(matchNumber(scoreOf(customer, value.score.model, context), { gte: value.score.gte, lte: value.score.lte }));
+    if (value.rfmSegment != null)
+      checks.push(metrics?.rfmSegment != null && value.rfmSegment.includes(metrics.rfmSegment));
+    if (value.score != null)
+      checks.push(
+        matchNumber(scoreOf(customer, value.score.model, context), {
+          gte: value.score.gte,
+          lte: value.score.lte,
+        }),
+      );
   }
   if (filter.behaviour != null) {
-    if (filter.behaviour.event != null) checks.push(matchEvents(customer, filter.behaviour.event, context.asOf));
-    if (filter.behaviour.purchase != null) checks.push(matchPurchases(customer, filter.behaviour.purchase, context.asOf));
+    if (filter.behaviour.event != null)
+      checks.push(matchEvents(customer, filter.behaviour.event, context.asOf));
+    if (filter.behaviour.purchase != null)
+      checks.push(matchPurchases(customer, filter.behaviour.purchase, context.asOf));
   }
-  if (filter.inSegment != null) checks.push(evaluate(customer, context.segmentFilter(filter.inSegment), context));
+  if (filter.inSegment != null)
+    checks.push(evaluate(customer, context.segmentFilter(filter.inSegment), context));
   if (filter.persona != null) checks.push(isPersonaMember(customer, filter.persona, context));
   return checks.every(Boolean);
 }
@@ -189,10 +221,16 @@ export function evaluate(customer: CustomerFacts, filter: SegmentFilter, context
 function isPersonaMember(customer: CustomerFacts, id: string, context: EvaluationContext): boolean {
   const order = context.personaOrder();
   const position = order.findIndex((persona) => persona.id === id);
-  return evaluate(customer, order[position].filter, context) && order.slice(0, position).every((earlier) => !evaluate(customer, earlier.filter, context));
+  return (
+    evaluate(customer, order[position].filter, context) &&
+    order.slice(0, position).every((earlier) => !evaluate(customer, earlier.filter, context))
+  );
 }
 
 /** The persona a customer is assigned to (needs every persona prepared, see preparePersonaAssignment): the first, in assignment order, whose filter matches; or none. */
-export function assignedPersona(customer: CustomerFacts, context: EvaluationContext): PersonaDefinition | null {
+export function assignedPersona(
+  customer: CustomerFacts,
+  context: EvaluationContext,
+): PersonaDefinition | null {
   return context.personaOrder().find((persona) => evaluate(customer, persona.filter, context)) ?? null;
 }

@@ -43,9 +43,15 @@ function parts(customer: CustomerFacts, filter: SegmentFilter, context: ExplainC
       else if (field === 'age') actual = customer.birthDate ? ageAt(customer.birthDate, context.asOf) : null;
       else if (field === 'attributes') {
         const keys = identity.attributes!.map((attribute) => attribute.key);
-        actual = Object.fromEntries(keys.filter((key) => key in customer.attributes).map((key) => [key, customer.attributes[key]]));
+        actual = Object.fromEntries(
+          keys.filter((key) => key in customer.attributes).map((key) => [key, customer.attributes[key]]),
+        );
       } else actual = customer[field as keyof CustomerFacts];
-      out.push({ kind: `identity.${field}`, filter: { identity: { [field]: identity[field] } }, actual: show(actual) });
+      out.push({
+        kind: `identity.${field}`,
+        filter: { identity: { [field]: identity[field] } },
+        actual: show(actual),
+      });
     }
   }
   const value = filter.value;
@@ -57,29 +63,66 @@ function parts(customer: CustomerFacts, filter: SegmentFilter, context: ExplainC
         continue;
       }
       const known = field in VALUE_INT_FIELDS || field in VALUE_FLOAT_FIELDS || field === 'rfmSegment';
-      const actual = !customer.metrics ? 'no metrics yet' : known ? show(customer.metrics[field as keyof typeof customer.metrics]) : null;
+      const actual = !customer.metrics
+        ? 'no metrics yet'
+        : known
+          ? show(customer.metrics[field as keyof typeof customer.metrics])
+          : null;
       out.push({ kind: `value.${field}`, filter: { value: { [field]: value[field] } }, actual });
     }
   }
   const event = filter.behaviour?.event;
   if (event) {
     const interval = windowInterval(event.within, context.asOf);
-    const inWindow = customer.events.filter((e) => inInterval(e.occurredAt.getTime(), interval) && (event.name == null || e.name === event.name));
-    out.push({ kind: 'behaviour.event', filter: { behaviour: { event } }, actual: `${inWindow.length} event(s) of that name in the window` });
+    const inWindow = customer.events.filter(
+      (e) => inInterval(e.occurredAt.getTime(), interval) && (event.name == null || e.name === event.name),
+    );
+    out.push({
+      kind: 'behaviour.event',
+      filter: { behaviour: { event } },
+      actual: `${inWindow.length} event(s) of that name in the window`,
+    });
   }
   const purchase = filter.behaviour?.purchase;
   if (purchase) {
     const interval = windowInterval(purchase.within, context.asOf);
     const inWindow = customer.orders.filter((order) => inInterval(order.orderedAt.getTime(), interval));
     const total = inWindow.reduce((sum, order) => sum + order.amount, 0);
-    out.push({ kind: 'behaviour.purchase', filter: { behaviour: { purchase } }, actual: `${inWindow.length} order(s) in the window, total ${total}` });
+    out.push({
+      kind: 'behaviour.purchase',
+      filter: { behaviour: { purchase } },
+      actual: `${inWindow.length} order(s) in the window, total ${total}`,
+    });
   }
-  if (filter.and) out.push({ kind: 'and', filter: { and: filter.and }, actual: null, children: filter.and.map((part) => explainFilter(customer, part, context)) });
-  if (filter.or) out.push({ kind: 'or', filter: { or: filter.or }, actual: null, children: filter.or.map((part) => explainFilter(customer, part, context)) });
-  if (filter.not) out.push({ kind: 'not', filter: { not: filter.not }, actual: null, children: [explainFilter(customer, filter.not, context)] });
+  if (filter.and)
+    out.push({
+      kind: 'and',
+      filter: { and: filter.and },
+      actual: null,
+      children: filter.and.map((part) => explainFilter(customer, part, context)),
+    });
+  if (filter.or)
+    out.push({
+      kind: 'or',
+      filter: { or: filter.or },
+      actual: null,
+      children: filter.or.map((part) => explainFilter(customer, part, context)),
+    });
+  if (filter.not)
+    out.push({
+      kind: 'not',
+      filter: { not: filter.not },
+      actual: null,
+      children: [explainFilter(customer, filter.not, context)],
+    });
   if (filter.inSegment != null) {
     const saved = context.segmentFilter(filter.inSegment);
-    out.push({ kind: 'inSegment', filter: { inSegment: filter.inSegment }, actual: null, children: [explainFilter(customer, saved, context)] });
+    out.push({
+      kind: 'inSegment',
+      filter: { inSegment: filter.inSegment },
+      actual: null,
+      children: [explainFilter(customer, saved, context)],
+    });
   }
   if (filter.persona != null) out.push(personaPart(customer, filter.persona, context));
   return out;
@@ -98,16 +141,36 @@ function personaPart(customer: CustomerFacts, id: string, context: ExplainContex
 }
 
 /** A score criterion: the customer's score, and each rule with the points it gave or would have given. */
-function scorePart(customer: CustomerFacts, modelId: string, filter: SegmentFilter, context: ExplainContext): Part {
+function scorePart(
+  customer: CustomerFacts,
+  modelId: string,
+  filter: SegmentFilter,
+  context: ExplainContext,
+): Part {
   const rules = context.scoringRules(modelId).map((rule): ExplanationNode => {
     const node = explainFilter(customer, rule.filter, context);
     const points = rule.points > 0 ? `+${rule.points}` : String(rule.points);
-    return { kind: 'scoringRule', description: `${rule.label}: ${points} points`, matched: node.matched, actual: node.matched ? points : '0', children: [node] };
+    return {
+      kind: 'scoringRule',
+      description: `${rule.label}: ${points} points`,
+      matched: node.matched,
+      actual: node.matched ? points : '0',
+      children: [node],
+    };
   });
-  return { kind: 'value.score', filter, actual: String(scoreOf(customer, modelId, context)), children: rules };
+  return {
+    kind: 'value.score',
+    filter,
+    actual: String(scoreOf(customer, modelId, context)),
+    children: rules,
+  };
 }
 
-export function explainFilter(customer: CustomerFacts, filter: SegmentFilter, context: ExplainContext): ExplanationNode {
+export function explainFilter(
+  customer: CustomerFacts,
+  filter: SegmentFilter,
+  context: ExplainContext,
+): ExplanationNode {
   const nodes = parts(customer, filter, context).map((part) => ({
     kind: part.kind,
     description: describeFilter(part.filter, context),

@@ -9,14 +9,22 @@ const number = (value: unknown) => (value === null || value === undefined ? null
 
 /** Loads everything the reference evaluator reads about these customers (all of them when ids is omitted). */
 export async function loadCustomerFacts(knex: Knex, ids?: number[]): Promise<CustomerFacts[]> {
-  const customers: Array<Row> = ids ? await selectWhereIn(knex, 'customers', ['*'], 'id', ids) : await knex('customers').select('*');
+  const customers: Array<Row> = ids
+    ? await selectWhereIn(knex, 'customers', ['*'], 'id', ids)
+    : await knex('customers').select('*');
   const customerIds = customers.map((row) => Number(row.id));
   const metrics = await selectWhereIn<Row>(knex, 'customer_metrics', ['*'], 'customer_id', customerIds);
   const orders = await selectWhereIn<Row>(knex, 'orders', ['*'], 'customer_id', customerIds);
   const events = await selectWhereIn<Row>(knex, 'events', ['*'], 'customer_id', customerIds);
   const facts = new Map<number, CustomerFacts>();
   for (const row of customers) {
-    facts.set(Number(row.id), { ...stateFromRow(row), id: Number(row.id), metrics: null, orders: [], events: [] });
+    facts.set(Number(row.id), {
+      ...stateFromRow(row),
+      id: Number(row.id),
+      metrics: null,
+      orders: [],
+      events: [],
+    });
   }
   for (const row of metrics) {
     const metricsFacts: MetricsFacts = {

@@ -12,7 +12,9 @@ export function filterFromJson(json: unknown): SegmentFilter {
   const revive = (value: unknown, key?: string): unknown => {
     if (Array.isArray(value)) return value.map((item) => revive(item));
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, revive(v, k)]));
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, revive(v, k)]),
+      );
     }
     if (key && INSTANT_KEYS.has(key) && typeof value === 'string') return parseIsoInstant(value) ?? value;
     return value;

@@ -28,11 +28,20 @@ export function namedReferences(filter: SegmentFilter | null | undefined, path =
   };
   const tags = (at: string, filterOfTags: TagFilter | null | undefined) => {
     for (const operator of ['hasAny', 'hasAll', 'hasNone'] as const) {
-      filterOfTags?.[operator]?.forEach((name, index) => found.push({ kind: 'interest', name, path: `${at}.${operator}.${index}` }));
+      filterOfTags?.[operator]?.forEach((name, index) =>
+        found.push({ kind: 'interest', name, path: `${at}.${operator}.${index}` }),
+      );
     }
   };
-  const keys = (kind: NameKind, at: string, attributes: AttributeFilter[] | null | undefined, event?: string | null) =>
-    attributes?.forEach((attribute, index) => found.push({ kind, name: attribute.key, path: `${at}.${index}.key`, event }));
+  const keys = (
+    kind: NameKind,
+    at: string,
+    attributes: AttributeFilter[] | null | undefined,
+    event?: string | null,
+  ) =>
+    attributes?.forEach((attribute, index) =>
+      found.push({ kind, name: attribute.key, path: `${at}.${index}.key`, event }),
+    );
 
   filter.and?.forEach((part, index) => found.push(...namedReferences(part, `${path}.and.${index}`)));
   filter.or?.forEach((part, index) => found.push(...namedReferences(part, `${path}.or.${index}`)));
@@ -45,7 +54,8 @@ export function namedReferences(filter: SegmentFilter | null | undefined, path =
   }
   const event = filter.behaviour?.event;
   if (event) {
-    if (event.name != null) found.push({ kind: 'event', name: event.name, path: `${path}.behaviour.event.name` });
+    if (event.name != null)
+      found.push({ kind: 'event', name: event.name, path: `${path}.behaviour.event.name` });
     keys('eventProperty', `${path}.behaviour.event.properties`, event.properties, event.name);
   }
   exactValues('category', `${path}.behaviour.purchase.category`, filter.behaviour?.purchase?.category);
@@ -56,12 +66,15 @@ export function namedReferences(filter: SegmentFilter | null | undefined, path =
 export function nameDistance(a: string, b: string): number {
   const x = a.toLowerCase();
   const y = b.toLowerCase();
-  const rows = Array.from({ length: x.length + 1 }, (_, i) => Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const rows = Array.from({ length: x.length + 1 }, (_, i) =>
+    Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= x.length; i++) {
     for (let j = 1; j <= y.length; j++) {
       const cost = x[i - 1] === y[j - 1] ? 0 : 1;
       rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1])
+        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
     }
   }
   return rows[x.length][y.length];

@@ -9,11 +9,14 @@ export function activityConditions(timeColumn: string, interval: Interval, condi
 }
 
 /** Orders `t` that count at asOf: every one placed at or before it (the base may hold later ones). */
-export const ordersUpTo = (asOf: Date): Sql => activityConditions('ordered_at', windowInterval(null, asOf), []);
+export const ordersUpTo = (asOf: Date): Sql =>
+  activityConditions('ordered_at', windowInterval(null, asOf), []);
 
 /** The total of the orders `t` of customer `c` that `rows` keeps, 0 when none, through the (customer_id, time) index. */
 export const orderTotal = (rows: Sql): Sql =>
-  notNull(template('coalesce((select sum(t.amount) from orders t where t.customer_id = c.id and $), 0)', rows));
+  notNull(
+    template('coalesce((select sum(t.amount) from orders t where t.customer_id = c.id and $), 0)', rows),
+  );
 
 /** A customer's revenue: the total of their orders at or before asOf (the filter's, the market map's and a population's). */
 export const revenueUpTo = (asOf: Date): Sql => orderTotal(ordersUpTo(asOf));

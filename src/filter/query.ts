@@ -15,8 +15,15 @@ export function scoreExpression(knex: Knex, prepared: PreparedFilter, modelId: s
 }
 
 /** Ids of the customers a filter selects, in one statement (tests and the reference comparison). */
-export async function matchingCustomerIds(knex: Knex, prepared: PreparedFilter, asOf: Date): Promise<number[]> {
+export async function matchingCustomerIds(
+  knex: Knex,
+  prepared: PreparedFilter,
+  asOf: Date,
+): Promise<number[]> {
   const predicate = filterPredicate(knex, prepared, asOf);
-  const rows: Array<{ id: number | string }> = await knex('customers as c').select('c.id').whereRaw(predicate.text, predicate.bindings).orderBy('c.id');
+  const rows: Array<{ id: number | string }> = await knex('customers as c')
+    .select('c.id')
+    .whereRaw(predicate.text, predicate.bindings)
+    .orderBy('c.id');
   return rows.map((row) => Number(row.id));
 }

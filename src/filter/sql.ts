@@ -22,7 +22,10 @@ export const FALSE: Sql = sql('(1 = 0)');
 
 /** Joins fragments: `join(', ', a, b)` keeps each fragment's bindings in place. */
 export function joinSql(separator: string, parts: Sql[]): Sql {
-  return { text: parts.map((part) => part.text).join(separator), bindings: parts.flatMap((part) => part.bindings) };
+  return {
+    text: parts.map((part) => part.text).join(separator),
+    bindings: parts.flatMap((part) => part.bindings),
+  };
 }
 
 /**
@@ -40,7 +43,10 @@ export function balanced(operator: string, parts: Sql[]): Sql {
     return { text: `(${joined.text})`, bindings: joined.bindings };
   }
   const half = Math.ceil(parts.length / 2);
-  return balanced(operator, [balanced(operator, parts.slice(0, half)), balanced(operator, parts.slice(half))]);
+  return balanced(operator, [
+    balanced(operator, parts.slice(0, half)),
+    balanced(operator, parts.slice(half)),
+  ]);
 }
 
 /**
@@ -50,7 +56,9 @@ export function balanced(operator: string, parts: Sql[]): Sql {
  * hundred entries, so nesting that the meaning does not need is removed.
  */
 function chain(operator: 'and' | 'or', parts: Sql[]): Sql {
-  const operands = parts.flatMap((part) => (part.chain?.operator === operator ? part.chain.operands : [part]));
+  const operands = parts.flatMap((part) =>
+    part.chain?.operator === operator ? part.chain.operands : [part],
+  );
   return { ...balanced(operator, operands), chain: { operator, operands } };
 }
 

@@ -47,7 +47,10 @@ const set = (value: unknown) => value !== null && value !== undefined;
 
 function checkList(values: readonly unknown[] | null | undefined, path: string): void {
   if (values && values.length > FILTER_LIMITS.listValues) {
-    throw new FilterError(`at most ${FILTER_LIMITS.listValues} values in one list (got ${values.length})`, path);
+    throw new FilterError(
+      `at most ${FILTER_LIMITS.listValues} values in one list (got ${values.length})`,
+      path,
+    );
   }
 }
 
@@ -64,7 +67,8 @@ function checkString(filter: StringFilter, path: string): void {
 function checkNumber(filter: IntFilter | FloatFilter, path: string): void {
   checkOperators(filter, path, 'a number filter');
   for (const [operator, value] of Object.entries(filter)) {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new FilterError('numbers must be finite', `${path}.${operator}`);
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new FilterError('numbers must be finite', `${path}.${operator}`);
   }
   if ('in' in filter) checkList(filter.in, `${path}.in`);
 }
@@ -80,7 +84,8 @@ function checkDate(filter: DateTimeFilter, path: string): void {
 
 function checkTags(filter: TagFilter, path: string): void {
   checkOperators(filter, path, 'a tag filter');
-  for (const operator of ['hasAny', 'hasAll', 'hasNone'] as const) checkList(filter[operator], `${path}.${operator}`);
+  for (const operator of ['hasAny', 'hasAll', 'hasNone'] as const)
+    checkList(filter[operator], `${path}.${operator}`);
 }
 
 function checkAttributes(filters: AttributeFilter[] | null | undefined, path: string): void {
@@ -105,7 +110,8 @@ function checkWindow(window: TimeWindow, path: string): void {
     set(window.fromDaysAgo) || set(window.toDaysAgo),
     set(window.from) || set(window.to),
   ].filter(Boolean).length;
-  if (styles > 1) throw new FilterError('a window takes one style: lastDays, fromDaysAgo/toDaysAgo, or from/to', path);
+  if (styles > 1)
+    throw new FilterError('a window takes one style: lastDays, fromDaysAgo/toDaysAgo, or from/to', path);
   checkDays(window.lastDays, `${path}.lastDays`);
   checkDays(window.fromDaysAgo, `${path}.fromDaysAgo`);
   checkDays(window.toDaysAgo, `${path}.toDaysAgo`);
@@ -132,7 +138,9 @@ function checkIdentity(identity: IdentityFilter, path: string): void {
 }
 
 function checkValue(value: ValueFilter, path: string): void {
-  for (const field of [...Object.keys(VALUE_INT_FIELDS), ...Object.keys(VALUE_FLOAT_FIELDS)] as Array<keyof ValueFilter>) {
+  for (const field of [...Object.keys(VALUE_INT_FIELDS), ...Object.keys(VALUE_FLOAT_FIELDS)] as Array<
+    keyof ValueFilter
+  >) {
     if (set(value[field])) checkNumber(value[field] as IntFilter, `${path}.${field}`);
   }
   checkList(value.rfmSegment, `${path}.rfmSegment`);
@@ -187,32 +195,47 @@ class FilterPreparation {
   async visit(node: SegmentFilter, at: string, stack: string[], expanded: boolean, level = 1): Promise<void> {
     this.count(at, expanded);
     if (level > FILTER_LIMITS.levels) {
-      throw new FilterError(`criteria nest at most ${FILTER_LIMITS.levels} levels deep, counting the segments, scoring models and personas a filter uses`, at);
+      throw new FilterError(
+        `criteria nest at most ${FILTER_LIMITS.levels} levels deep, counting the segments, scoring models and personas a filter uses`,
+        at,
+      );
     }
-    if (node === null || typeof node !== 'object' || Array.isArray(node)) throw new FilterError('a filter is an object', at);
+    if (node === null || typeof node !== 'object' || Array.isArray(node))
+      throw new FilterError('a filter is an object', at);
     for (const combinator of ['and', 'or'] as const) {
       const list = node[combinator];
       if (!set(list)) continue;
       if (list!.length === 0) throw new FilterError(`an empty ${combinator} list`, `${at}.${combinator}`);
       checkList(list, `${at}.${combinator}`);
-      for (let i = 0; i < list!.length; i++) await this.visit(list![i], `${at}.${combinator}.${i}`, stack, expanded, level + 1);
+      for (let i = 0; i < list!.length; i++)
+        await this.visit(list![i], `${at}.${combinator}.${i}`, stack, expanded, level + 1);
     }
     if (set(node.not)) await this.visit(node.not!, `${at}.not`, stack, expanded, level + 1);
     if (set(node.identity)) checkIdentity(node.identity!, `${at}.identity`);
     if (set(node.value)) {
       checkValue(node.value!, `${at}.value`);
-      if (set(node.value!.score)) await this.visitScoringModel(String(node.value!.score!.model), `${at}.value.score.model`, stack, level + 1);
+      if (set(node.value!.score))
+        await this.visitScoringModel(
+          String(node.value!.score!.model),
+          `${at}.value.score.model`,
+          stack,
+          level + 1,
+        );
     }
     if (set(node.behaviour)) checkBehaviour(node.behaviour!, `${at}.behaviour`);
     if (set(node.persona)) await this.visitPersona(String(node.persona), `${at}.persona`, stack, level + 1);
-    if (set(node.inSegment)) await this.visitSegment(String(node.inSegment), `${at}.inSegment`, stack, level + 1);
+    if (set(node.inSegment))
+      await this.visitSegment(String(node.inSegment), `${at}.inSegment`, stack, level + 1);
   }
 
   /** The rules of a scoring model, walked for cycles and for what they reach; errors point at `at`. */
   async visitScoringModel(id: string, at: string, stack: string[], level = 1): Promise<void> {
     const ref = savedRef.scoringModel(id);
     if (stack.includes(ref)) {
-      throw new FilterError(`${ref} cannot use its own score, directly or through others (${[...stack, ref].join(' → ')})`, at);
+      throw new FilterError(
+        `${ref} cannot use its own score, directly or through others (${[...stack, ref].join(' → ')})`,
+        at,
+      );
     }
     const rules = this.scoringModels.get(id) ?? (await this.references.scoringRules(id));
     if (!rules) throw new FilterError(`no scoring model has id "${id}"`, at);
@@ -232,12 +255,19 @@ class FilterPreparation {
     if (position < 0) throw new FilterError(`no persona has id "${id}"`, at);
     await this.visitPersonaFilter(order[position], at, stack, level);
     // The personas before it are excluded under a `not`: a level further down.
-    for (const earlier of order.slice(0, position)) await this.visitPersonaFilter(earlier, at, [...stack, savedRef.persona(id)], level + 1);
+    for (const earlier of order.slice(0, position))
+      await this.visitPersonaFilter(earlier, at, [...stack, savedRef.persona(id)], level + 1);
   }
 
-  private async visitPersonaFilter(persona: PersonaDefinition, at: string, stack: string[], level = 1): Promise<void> {
+  private async visitPersonaFilter(
+    persona: PersonaDefinition,
+    at: string,
+    stack: string[],
+    level = 1,
+  ): Promise<void> {
     const ref = savedRef.persona(persona.id);
-    if (stack.includes(ref)) throw new FilterError(`${ref} refers back to itself (${[...stack, ref].join(' → ')})`, at);
+    if (stack.includes(ref))
+      throw new FilterError(`${ref} refers back to itself (${[...stack, ref].join(' → ')})`, at);
     await this.visitSaved(persona.filter, at, [...stack, ref], level);
   }
 
@@ -254,7 +284,8 @@ class FilterPreparation {
 
   private async visitSegment(id: string, at: string, stack: string[], level: number): Promise<void> {
     const ref = savedRef.segment(id);
-    if (stack.includes(ref)) throw new FilterError(`${ref} refers back to itself (${[...stack, ref].join(' → ')})`, at);
+    if (stack.includes(ref))
+      throw new FilterError(`${ref} refers back to itself (${[...stack, ref].join(' → ')})`, at);
     const saved = this.segments.get(id) ?? (await this.references.segmentFilter(id));
     if (!saved) throw new FilterError(`no segment has id "${id}"`, at);
     this.segments.set(id, saved);
@@ -281,7 +312,8 @@ class FilterPreparation {
    * FILTER_LIMITS.expandedNodes, so references cannot multiply a statement's size unboundedly.
    */
   private count(at: string, expanded: boolean): void {
-    if (!expanded && ++this.ownNodes > FILTER_LIMITS.nodes) throw new FilterError(`a filter has at most ${FILTER_LIMITS.nodes} nodes`, at);
+    if (!expanded && ++this.ownNodes > FILTER_LIMITS.nodes)
+      throw new FilterError(`a filter has at most ${FILTER_LIMITS.nodes} nodes`, at);
     if (++this.expandedNodes > FILTER_LIMITS.expandedNodes) {
       throw new FilterError(
         `with the segments, scoring models and personas it uses, a filter reaches at most ${FILTER_LIMITS.expandedNodes} nodes`,
@@ -345,7 +377,11 @@ export async function prepareScoringRules(
 }
 
 /** Loads a scoring model with everything its rules reach, for scores outside a filter (ordering, Customer.score). */
-export async function prepareScoringModel(id: string, references: FilterReferences, path: string): Promise<PreparedFilter> {
+export async function prepareScoringModel(
+  id: string,
+  references: FilterReferences,
+  path: string,
+): Promise<PreparedFilter> {
   const preparation = new FilterPreparation(references);
   await preparation.visitScoringModel(id, path, []);
   const prepared = preparation.prepared({ value: { score: { model: id, gte: SCORE_RANGE.min } } });

@@ -34,7 +34,9 @@ export function inInterval(at: number, interval: Interval): boolean {
 
 /** `withinLastDays: N` of a DateTimeFilter is [asOf − N days, asOf]. */
 export function withinLastDays(filter: DateTimeFilter, asOf: Date): Interval | null {
-  return filter.withinLastDays == null ? null : { from: asOf.getTime() - filter.withinLastDays * DAY_MS, to: asOf.getTime() };
+  return filter.withinLastDays == null
+    ? null
+    : { from: asOf.getTime() - filter.withinLastDays * DAY_MS, to: asOf.getTime() };
 }
 
 function daysInMonth(year: number, month: number): number {

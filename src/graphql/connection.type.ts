@@ -10,10 +10,17 @@ export class PageInfo {
   @Field({ description: 'True when the page was asked for with `after`, so items come before it.' })
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'Cursor of the first item of the page; null on an empty page.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor of the first item of the page; null on an empty page.',
+  })
   startCursor!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Cursor of the last item of the page, to pass as `after` for the next page; null on an empty page.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Cursor of the last item of the page, to pass as `after` for the next page; null on an empty page.',
+  })
   endCursor!: string | null;
 }
 
@@ -49,7 +56,9 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
     @Field(() => PageInfo, { description: CONNECTION.pageInfo })
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: 'How many items the whole list holds (every page), counted only when asked for.' })
+    @Field(() => Int, {
+      description: 'How many items the whole list holds (every page), counted only when asked for.',
+    })
     totalCount!: number;
   }
   return ConnectionType;
@@ -75,6 +84,9 @@ export function toConnection<T>(
     },
   };
   // Not enumerable: a copy of the connection (Object.assign, spread) must not start the count.
-  Object.defineProperty(connection, 'totalCount', { enumerable: false, get: () => (counted ??= totalCount()) });
+  Object.defineProperty(connection, 'totalCount', {
+    enumerable: false,
+    get: () => (counted ??= totalCount()),
+  });
   return connection as ConnectionShape<T>;
 }

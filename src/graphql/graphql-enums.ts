@@ -13,7 +13,8 @@ registerEnumType(Gender, {
 });
 registerEnumType(LifecycleStage, {
   name: 'LifecycleStage',
-  description: 'The commercial life of a contact, as the integrator sets it: LEAD → PROSPECT → QUALIFIED → CUSTOMER, or CHURNED.',
+  description:
+    'The commercial life of a contact, as the integrator sets it: LEAD → PROSPECT → QUALIFIED → CUSTOMER, or CHURNED.',
   valuesConfig: {
     LEAD: { description: 'A contact who showed interest; every new customer starts here.' },
     PROSPECT: { description: 'A lead being worked towards a sale.' },
@@ -35,12 +36,15 @@ registerEnumType(Channel, {
     PHONE: { description: 'Telephone.' },
     SOCIAL: { description: 'Social network.' },
     EVENT: { description: 'Trade show, webinar or other event.' },
-    OTHER: { description: 'Anything else; the default when an order or event is recorded without a channel.' },
+    OTHER: {
+      description: 'Anything else; the default when an order or event is recorded without a channel.',
+    },
   },
 });
 registerEnumType(RfmSegment, {
   name: 'RfmSegment',
-  description: 'RFM segment, from the recency score R and the frequency score F (each 1..5, 5 best) of the latest metrics refresh.',
+  description:
+    'RFM segment, from the recency score R and the frequency score F (each 1..5, 5 best) of the latest metrics refresh.',
   valuesConfig: {
     CHAMPIONS: { description: 'R 5 and F 4–5: bought recently and often.' },
     LOYAL: { description: 'R 3–4 and F 4–5: buy often.' },

@@ -25,7 +25,10 @@ export abstract class SavedFilterType extends SavedObjectType {
   @Field(() => JSONScalar, { description: SAVED_FILTER })
   filter!: Record<string, unknown>;
 
-  @Field({ description: 'The filter in plain words, e.g. "country in (FR, BE) AND purchased ≥ 3 times in the last 90 days".' })
+  @Field({
+    description:
+      'The filter in plain words, e.g. "country in (FR, BE) AND purchased ≥ 3 times in the last 90 days".',
+  })
   definition!: string;
 }
 

@@ -30,8 +30,14 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   description:
     'An instant, ISO-8601. Output is always UTC with milliseconds (2026-01-31T09:30:00.000Z); input needs a zone (Z or ±hh:mm) or is a bare date (midnight UTC). Impossible dates (2026-02-30) and times (24:00) are refused, never rolled over.',
   serialize(value) {
-    const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : null;
-    if (!date || Number.isNaN(date.getTime())) throw new GraphQLError('DateTime cannot serialize an invalid date');
+    const date =
+      value instanceof Date
+        ? value
+        : typeof value === 'string' || typeof value === 'number'
+          ? new Date(value)
+          : null;
+    if (!date || Number.isNaN(date.getTime()))
+      throw new GraphQLError('DateTime cannot serialize an invalid date');
     return date.toISOString();
   },
   parseValue(value) {
@@ -39,7 +45,8 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
     return instantOf(value);
   },
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING) throw invalidDateTime(ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? ast.value : ast.kind);
+    if (ast.kind !== Kind.STRING)
+      throw invalidDateTime(ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? ast.value : ast.kind);
     return instantOf(ast.value);
   },
 });

@@ -67,9 +67,14 @@ const ORDER_KIND: ActivityKind<OrderRecord> = {
   table: 'orders',
   validate(item, defaultCurrency) {
     const amount = item.amount;
-    if (typeof amount !== 'number' || !Number.isFinite(amount)) throw new ItemProblem('amount', 'amount must be a finite number');
+    if (typeof amount !== 'number' || !Number.isFinite(amount))
+      throw new ItemProblem('amount', 'amount must be a finite number');
     if (amount < 0) throw new ItemProblem('amount', 'amount must not be negative');
-    if (amount > INGEST_LIMITS.amount) throw new ItemProblem('amount', `amount must be at most ${INGEST_LIMITS.amount.toLocaleString('en-US')}`);
+    if (amount > INGEST_LIMITS.amount)
+      throw new ItemProblem(
+        'amount',
+        `amount must be at most ${INGEST_LIMITS.amount.toLocaleString('en-US')}`,
+      );
     let currency = defaultCurrency;
     if (item.currency !== undefined && item.currency !== null) {
       if (typeof item.currency !== 'string' || !/^[A-Za-z]{3}$/.test(item.currency)) {
@@ -84,7 +89,9 @@ const ORDER_KIND: ActivityKind<OrderRecord> = {
       currency,
       channel: channelOf(item.channel),
       categories:
-        item.categories === undefined || item.categories === null ? [] : tagList(item.categories, 'categories', INGEST_LIMITS.categories),
+        item.categories === undefined || item.categories === null
+          ? []
+          : tagList(item.categories, 'categories', INGEST_LIMITS.categories),
     };
   },
   toRow: (order) => ({
@@ -97,7 +104,9 @@ const ORDER_KIND: ActivityKind<OrderRecord> = {
   }),
   compared: ['ordered_at', 'amount', 'currency', 'channel', 'categories'],
   async afterInsert(trx, inserted) {
-    const rows = inserted.flatMap(({ id, item }) => item.categories.map((category) => ({ order_id: id, category })));
+    const rows = inserted.flatMap(({ id, item }) =>
+      item.categories.map((category) => ({ order_id: id, category })),
+    );
     await insertRows(trx, 'order_categories', rows);
   },
 };
@@ -110,7 +119,10 @@ const EVENT_KIND: ActivityKind<EventRecord> = {
       name: requireText(item.name, 'name', INGEST_LIMITS.eventName),
       channel: channelOf(item.channel),
       occurredAt: requireInstant(item.occurredAt, 'occurredAt'),
-      properties: item.properties === undefined || item.properties === null ? {} : flatObject(item.properties, 'properties'),
+      properties:
+        item.properties === undefined || item.properties === null
+          ? {}
+          : flatObject(item.properties, 'properties'),
     };
   },
   toRow: (event) => ({
@@ -173,13 +185,23 @@ async function recordActivity<T extends { externalId: string; customerExternalId
       'external_id',
       valid.map(({ item }) => item.externalId),
     );
-    const known = new Map(stored.map((row) => [row.external_id as string, fingerprint(row, kind.compared, Number(row.customer_id))]));
+    const known = new Map(
+      stored.map((row) => [
+        row.external_id as string,
+        fingerprint(row, kind.compared, Number(row.customer_id)),
+      ]),
+    );
 
     const fresh: Array<{ item: T; row: Record<string, unknown> }> = [];
     for (const { index, item } of valid) {
       const customerId = customerIdOf.get(item.customerExternalId);
       if (customerId === undefined) {
-        tally.reject(index, item.externalId, 'customerExternalId', `no customer has externalId "${item.customerExternalId}"`);
+        tally.reject(
+          index,
+          item.externalId,
+          'customerExternalId',
+          `no customer has externalId "${item.customerExternalId}"`,
+        );
         continue;
       }
       const row = { ...kind.toRow(item), customer_id: customerId, recorded_at: now.getTime() };
@@ -192,7 +214,12 @@ async function recordActivity<T extends { externalId: string; customerExternalId
       } else if (previous === print) {
         tally.duplicates += 1;
       } else {
-        tally.reject(index, item.externalId, 'externalId', `externalId "${item.externalId}" is already recorded with other content`);
+        tally.reject(
+          index,
+          item.externalId,
+          'externalId',
+          `externalId "${item.externalId}" is already recorded with other content`,
+        );
       }
     }
     if (fresh.length === 0) return tally.result();
@@ -219,7 +246,12 @@ async function recordActivity<T extends { externalId: string; customerExternalId
   });
 }
 
-export function recordOrders(knex: Knex, items: ReadonlyArray<Record<string, unknown>>, defaultCurrency: string, now = new Date()) {
+export function recordOrders(
+  knex: Knex,
+  items: ReadonlyArray<Record<string, unknown>>,
+  defaultCurrency: string,
+  now = new Date(),
+) {
   return recordActivity(knex, ORDER_KIND, items, defaultCurrency, now);
 }
 

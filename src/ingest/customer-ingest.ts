@@ -1,6 +1,12 @@
 import type { Knex } from '@mikro-orm/knex';
 import { insertRows, jsonText, selectWhereIn, chunks } from '../db/batch';
-import { CUSTOMER_COLUMNS, CUSTOMER_FIELDS, stateFromRow, type CustomerState, type FlatValue } from '../db/customer-row';
+import {
+  CUSTOMER_COLUMNS,
+  CUSTOMER_FIELDS,
+  stateFromRow,
+  type CustomerState,
+  type FlatValue,
+} from '../db/customer-row';
 import { transactionWithRetry } from '../db/retry';
 import { Gender, LifecycleStage } from '../common/enums';
 import { BatchTally, type IngestResult } from './ingest-result';
@@ -65,22 +71,27 @@ const TEXT_FIELDS: Array<[keyof CustomerState, number]> = [
 export function customerPatch(item: CustomerItem): { externalId: string; patch: CustomerPatch } {
   const externalId = requireText(item.externalId, 'externalId', INGEST_LIMITS.externalId);
   const patch: Record<string, unknown> = {};
-  const given = (field: keyof CustomerState) => Object.prototype.hasOwnProperty.call(item, field) && item[field] !== undefined;
+  const given = (field: keyof CustomerState) =>
+    Object.prototype.hasOwnProperty.call(item, field) && item[field] !== undefined;
 
-  for (const [field, max] of TEXT_FIELDS) if (given(field)) patch[field] = optionalText(item[field], field, max);
+  for (const [field, max] of TEXT_FIELDS)
+    if (given(field)) patch[field] = optionalText(item[field], field, max);
   if (given('email')) {
     const email = optionalText(item.email, 'email', INGEST_LIMITS.email);
-    if (email && !/^[^\s@]+@[^\s@]+$/.test(email)) throw new ItemProblem('email', 'email is not an e-mail address');
+    if (email && !/^[^\s@]+@[^\s@]+$/.test(email))
+      throw new ItemProblem('email', 'email is not an e-mail address');
     patch.email = email;
   }
   if (given('country')) {
     const country = optionalText(item.country, 'country', 2);
-    if (country && !/^[A-Za-z]{2}$/.test(country)) throw new ItemProblem('country', 'country must be an ISO 3166-1 alpha-2 code');
+    if (country && !/^[A-Za-z]{2}$/.test(country))
+      throw new ItemProblem('country', 'country must be an ISO 3166-1 alpha-2 code');
     patch.country = country ? country.toUpperCase() : country;
   }
   if (given('birthDate')) {
     const birthDate = optionalInstant(item.birthDate, 'birthDate');
-    if (birthDate && birthDate.getTime() > Date.now()) throw new ItemProblem('birthDate', 'birthDate is in the future');
+    if (birthDate && birthDate.getTime() > Date.now())
+      throw new ItemProblem('birthDate', 'birthDate is in the future');
     patch.birthDate = birthDate;
   }
   if (given('createdAt')) {
@@ -88,7 +99,8 @@ export function customerPatch(item: CustomerItem): { externalId: string; patch: 
     patch.createdAt = optionalInstant(item.createdAt, 'createdAt');
   }
   if (given('lastVerifiedAt')) patch.lastVerifiedAt = optionalInstant(item.lastVerifiedAt, 'lastVerifiedAt');
-  if (given('gender')) patch.gender = item.gender === null ? null : requireEnum(item.gender, Gender, 'gender');
+  if (given('gender'))
+    patch.gender = item.gender === null ? null : requireEnum(item.gender, Gender, 'gender');
   if (given('companySize')) {
     const size = item.companySize;
     if (size !== null && (typeof size !== 'number' || !Number.isInteger(size) || size < 0)) {
@@ -98,16 +110,21 @@ export function customerPatch(item: CustomerItem): { externalId: string; patch: 
   }
   if (given('lifecycleStage')) {
     patch.lifecycleStage =
-      item.lifecycleStage === null ? NEW_CUSTOMER.lifecycleStage : requireEnum(item.lifecycleStage, LifecycleStage, 'lifecycleStage');
+      item.lifecycleStage === null
+        ? NEW_CUSTOMER.lifecycleStage
+        : requireEnum(item.lifecycleStage, LifecycleStage, 'lifecycleStage');
   }
-  if (given('interests')) patch.interests = item.interests === null ? [] : tagList(item.interests, 'interests', INGEST_LIMITS.tags);
+  if (given('interests'))
+    patch.interests = item.interests === null ? [] : tagList(item.interests, 'interests', INGEST_LIMITS.tags);
   for (const field of ['emailOptIn', 'smsOptIn'] as const) {
     if (!given(field)) continue;
     const value = item[field];
-    if (value !== null && typeof value !== 'boolean') throw new ItemProblem(field, `${field} must be true or false`);
+    if (value !== null && typeof value !== 'boolean')
+      throw new ItemProblem(field, `${field} must be true or false`);
     patch[field] = value === null ? false : value;
   }
-  if (given('attributes')) patch.attributes = item.attributes === null ? {} : flatObject(item.attributes, 'attributes');
+  if (given('attributes'))
+    patch.attributes = item.attributes === null ? {} : flatObject(item.attributes, 'attributes');
   return { externalId, patch: patch as CustomerPatch };
 }
 
@@ -145,7 +162,11 @@ interface Pending {
  * again, now patching the stored customer (a replay then counts as a
  * duplicate, and no field of either batch is lost).
  */
-export async function upsertCustomers(knex: Knex, items: readonly CustomerItem[], now = new Date()): Promise<IngestResult> {
+export async function upsertCustomers(
+  knex: Knex,
+  items: readonly CustomerItem[],
+  now = new Date(),
+): Promise<IngestResult> {
   const checked = new BatchTally();
   const valid: ValidItem[] = [];
   items.forEach((item, index) => {
@@ -177,18 +198,33 @@ async function lockStored(trx: Knex.Transaction, valid: readonly ValidItem[]): P
   );
   const pending = new Map<string, Pending>();
   for (const row of existing) {
-    pending.set(row.external_id as string, { state: stateFromRow(row), isNew: false, changed: false, mirrorsChanged: false });
+    pending.set(row.external_id as string, {
+      state: stateFromRow(row),
+      isNew: false,
+      changed: false,
+      mirrorsChanged: false,
+    });
   }
   return pending;
 }
 
 /** Applies the patches in order onto the stored or new customers, tallying each item. */
-function applyPatches(pending: Map<string, Pending>, valid: readonly ValidItem[], tally: BatchTally, now: Date): void {
+function applyPatches(
+  pending: Map<string, Pending>,
+  valid: readonly ValidItem[],
+  tally: BatchTally,
+  now: Date,
+): void {
   for (const { externalId, patch } of valid) {
     let entry = pending.get(externalId);
     const created = !entry;
     if (!entry) {
-      entry = { state: { ...NEW_CUSTOMER, createdAt: now }, isNew: true, changed: true, mirrorsChanged: true };
+      entry = {
+        state: { ...NEW_CUSTOMER, createdAt: now },
+        isNew: true,
+        changed: true,
+        mirrorsChanged: true,
+      };
       pending.set(externalId, entry);
     }
     const next: CustomerState = { ...entry.state, ...patch };
@@ -196,7 +232,10 @@ function applyPatches(pending: Map<string, Pending>, valid: readonly ValidItem[]
       tally.duplicates += 1;
       continue;
     }
-    if (canonical(next.interests) !== canonical(entry.state.interests) || canonical(next.attributes) !== canonical(entry.state.attributes)) {
+    if (
+      canonical(next.interests) !== canonical(entry.state.interests) ||
+      canonical(next.attributes) !== canonical(entry.state.attributes)
+    ) {
       entry.mirrorsChanged = true;
     }
     entry.state = next;
@@ -213,11 +252,15 @@ function applyPatches(pending: Map<string, Pending>, valid: readonly ValidItem[]
 async function writeChanged(trx: Knex.Transaction, pending: Map<string, Pending>, now: Date): Promise<void> {
   const changed = [...pending.entries()].filter(([, entry]) => entry.changed);
   const stamp = now.getTime();
-  const rowsOf = (isNew: boolean) => changed.filter(([, entry]) => entry.isNew === isNew).map(([externalId, entry]) => rowFromState(externalId, entry.state, stamp));
+  const rowsOf = (isNew: boolean) =>
+    changed
+      .filter(([, entry]) => entry.isNew === isNew)
+      .map(([externalId, entry]) => rowFromState(externalId, entry.state, stamp));
   const updatable = Object.values(CUSTOMER_COLUMNS)
     .map((column) => column.name)
     .concat('updated_at');
-  for (const part of chunks(rowsOf(false))) await trx('customers').insert(part).onConflict('external_id').merge(updatable);
+  for (const part of chunks(rowsOf(false)))
+    await trx('customers').insert(part).onConflict('external_id').merge(updatable);
   await insertRows(trx, 'customers', rowsOf(true));
 
   const mirrored = changed.filter(([, entry]) => entry.mirrorsChanged);
@@ -244,7 +287,8 @@ async function rewriteMirrors(trx: Knex.Transaction, customers: Array<[string, P
   for (const [externalId, { state }] of customers) {
     const customerId = idOf.get(externalId)!;
     for (const tag of state.interests) interests.push({ customer_id: customerId, tag });
-    for (const [key, value] of Object.entries(state.attributes)) attributes.push(attributeRow(customerId, key, value));
+    for (const [key, value] of Object.entries(state.attributes))
+      attributes.push(attributeRow(customerId, key, value));
   }
   await insertRows(trx, 'customer_interests', interests);
   await insertRows(trx, 'customer_attributes', attributes);

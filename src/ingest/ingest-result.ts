@@ -20,7 +20,12 @@ export class BatchTally {
   readonly rejected: IngestError[] = [];
 
   reject(index: number, externalId: unknown, field: string | null, message: string): void {
-    this.rejected.push({ index, externalId: typeof externalId === 'string' ? externalId : null, field, message });
+    this.rejected.push({
+      index,
+      externalId: typeof externalId === 'string' ? externalId : null,
+      field,
+      message,
+    });
   }
 
   /** Runs a validator on one item; a problem rejects the item and yields undefined. */

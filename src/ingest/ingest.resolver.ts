@@ -28,24 +28,43 @@ const plain = <T extends object>(items: T[]) => items.map((item) => ({ ...item }
 export class IngestResolver {
   @Authorized(Scope.INGEST)
   @Extensions({ [TEXT_CHECKED_PER_ITEM]: true })
-  @Mutation(() => IngestResultType, { description: 'Insert or patch customers by externalId (at most 5,000 a call).' })
-  async upsertCustomers(@Ctx() ctx: RequestContext, @Arg('customers', () => [CustomerInput], { description: 'The customers, at most 5,000.' }) customers: CustomerInput[]) {
+  @Mutation(() => IngestResultType, {
+    description: 'Insert or patch customers by externalId (at most 5,000 a call).',
+  })
+  async upsertCustomers(
+    @Ctx() ctx: RequestContext,
+    @Arg('customers', () => [CustomerInput], { description: 'The customers, at most 5,000.' })
+    customers: CustomerInput[],
+  ) {
     checkBatch(customers, 'customers');
     return stored(ctx, await upsertCustomers(ctx.em.getKnex(), plain(customers) as never, new Date()));
   }
 
   @Authorized(Scope.INGEST)
   @Extensions({ [TEXT_CHECKED_PER_ITEM]: true })
-  @Mutation(() => IngestResultType, { description: 'Record orders, idempotent by externalId (at most 5,000 a call).' })
-  async recordOrders(@Ctx() ctx: RequestContext, @Arg('orders', () => [OrderInput], { description: 'The orders, at most 5,000.' }) orders: OrderInput[]) {
+  @Mutation(() => IngestResultType, {
+    description: 'Record orders, idempotent by externalId (at most 5,000 a call).',
+  })
+  async recordOrders(
+    @Ctx() ctx: RequestContext,
+    @Arg('orders', () => [OrderInput], { description: 'The orders, at most 5,000.' }) orders: OrderInput[],
+  ) {
     checkBatch(orders, 'orders');
-    return stored(ctx, await recordOrders(ctx.em.getKnex(), plain(orders), ctx.settings.defaultCurrency, new Date()));
+    return stored(
+      ctx,
+      await recordOrders(ctx.em.getKnex(), plain(orders), ctx.settings.defaultCurrency, new Date()),
+    );
   }
 
   @Authorized(Scope.INGEST)
   @Extensions({ [TEXT_CHECKED_PER_ITEM]: true })
-  @Mutation(() => IngestResultType, { description: 'Record interaction events, idempotent by externalId (at most 5,000 a call).' })
-  recordEvents(@Ctx() ctx: RequestContext, @Arg('events', () => [EventInput], { description: 'The events, at most 5,000.' }) events: EventInput[]) {
+  @Mutation(() => IngestResultType, {
+    description: 'Record interaction events, idempotent by externalId (at most 5,000 a call).',
+  })
+  recordEvents(
+    @Ctx() ctx: RequestContext,
+    @Arg('events', () => [EventInput], { description: 'The events, at most 5,000.' }) events: EventInput[],
+  ) {
     checkBatch(events, 'events');
     return recordEvents(ctx.em.getKnex(), plain(events), new Date());
   }

@@ -108,11 +108,15 @@ export function flatObject(value: unknown, field: string): Record<string, FlatVa
     }
     if (typeof item === 'string') {
       if (item.length > INGEST_LIMITS.attributeString) {
-        throw new ItemProblem(`${field}.${key}`, `${field}.${key} is longer than ${INGEST_LIMITS.attributeString} characters`);
+        throw new ItemProblem(
+          `${field}.${key}`,
+          `${field}.${key} is longer than ${INGEST_LIMITS.attributeString} characters`,
+        );
       }
       storableText(item, `${field}.${key}`);
     } else if (typeof item === 'number') {
-      if (!Number.isFinite(item)) throw new ItemProblem(`${field}.${key}`, `${field}.${key} must be a finite number`);
+      if (!Number.isFinite(item))
+        throw new ItemProblem(`${field}.${key}`, `${field}.${key} must be a finite number`);
     } else if (typeof item !== 'boolean') {
       throw new ItemProblem(`${field}.${key}`, `${field}.${key} must be a string, number or boolean`);
     }

@@ -23,7 +23,8 @@ export interface Database {
  * it. Any failure becomes a DatabaseError with a one-line reason.
  */
 export async function openDatabase(target: DatabaseTarget, options: OrmOptions = {}): Promise<Database> {
-  const where = target.dialect === 'sqlite' ? `SQLite file ${target.path}` : `PostgreSQL ${redact(target.url)}`;
+  const where =
+    target.dialect === 'sqlite' ? `SQLite file ${target.path}` : `PostgreSQL ${redact(target.url)}`;
   if (target.dialect === 'sqlite' && target.path !== ':memory:') {
     try {
       mkdirSync(dirname(target.path), { recursive: true });
@@ -66,7 +67,11 @@ async function initOrm(target: DatabaseTarget, where: string, pool?: object): Pr
   let orm: MikroORM;
   try {
     const base = ormOptions(target);
-    orm = await MikroORM.init({ ...base, ...(pool ? { pool: { ...base.pool, ...pool } } : {}), connect: false });
+    orm = await MikroORM.init({
+      ...base,
+      ...(pool ? { pool: { ...base.pool, ...pool } } : {}),
+      connect: false,
+    });
   } catch (error) {
     throw new DatabaseError(`cannot set up ${where}: ${firstLine(error)}`);
   }
@@ -123,7 +128,12 @@ async function tuneSqlite(orm: MikroORM): Promise<void> {
  * it on the new instance is enough.
  */
 function beginTransactionsImmediately(knex: Knex): void {
-  const client = knex.client as { transaction: (...args: unknown[]) => { begin: unknown; query: (connection: unknown, sql: string) => Promise<unknown> } };
+  const client = knex.client as {
+    transaction: (...args: unknown[]) => {
+      begin: unknown;
+      query: (connection: unknown, sql: string) => Promise<unknown>;
+    };
+  };
   const create = client.transaction;
   client.transaction = function (this: unknown, ...args: unknown[]) {
     const trx = create.apply(this, args);

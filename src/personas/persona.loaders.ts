@@ -22,14 +22,23 @@ export const personaOfCustomerLoader = defineLoader(
       const personas = await listPersonas(em);
       if (personas.length === 0) return customerIds.map(() => null);
       const assignment = compilePersonaAssignment(compileContextFor(knex, prepared, now));
-      const rows: Array<{ id: number | string; persona: number | string | null }> = await knex('customers as c')
+      const rows: Array<{ id: number | string; persona: number | string | null }> = await knex(
+        'customers as c',
+      )
         .select('c.id', knex.raw(`${assignment.text} as persona`, assignment.bindings))
         .whereIn('c.id', [...customerIds]);
       const byId = new Map(personas.map((persona) => [persona.id, persona]));
-      const assigned = new Map(rows.map((row) => [Number(row.id), row.persona == null ? null : byId.get(Number(row.persona)) ?? null]));
+      const assigned = new Map(
+        rows.map((row) => [
+          Number(row.id),
+          row.persona == null ? null : (byId.get(Number(row.persona)) ?? null),
+        ]),
+      );
       return customerIds.map((id) => assigned.get(id) ?? null);
     }),
 );
 
 /** Each customer's preferred channel now, by customer id. */
-export const preferredChannelOfCustomerLoader = defineLoader((em, now): DataLoader<number, Channel | null> => preferredChannelLoader(em, now));
+export const preferredChannelOfCustomerLoader = defineLoader((em, now): DataLoader<number, Channel | null> =>
+  preferredChannelLoader(em, now),
+);

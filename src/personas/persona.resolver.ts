@@ -1,4 +1,16 @@
-import { Authorized, Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Authorized,
+  Arg,
+  Ctx,
+  FieldResolver,
+  Float,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { Scope } from '../common/scopes';
 import { BucketType } from '../analysis/analysis.types';
 import { medianOfCounts, populationFigures } from '../analysis/population';
@@ -12,7 +24,14 @@ import { Channel } from '../common/enums';
 import type { RequestContext } from '../graphql/context';
 import { personaDistribution } from './persona-distribution';
 import { personaOfCustomerLoader, preferredChannelOfCustomerLoader } from './persona.loaders';
-import { createPersona, deletePersona, findPersona, listPersonas, personaPredicate, updatePersona } from './persona.service';
+import {
+  createPersona,
+  deletePersona,
+  findPersona,
+  listPersonas,
+  personaPredicate,
+  updatePersona,
+} from './persona.service';
 import { PersonaInput, PersonaPortraitType, PersonaSuggestionType, PersonaType } from './persona.types';
 import { suggestPersonas } from './suggestions/suggestions.service';
 import { SegmentFilterInput } from '../saved-filters/filter.inputs';
@@ -29,13 +48,22 @@ export class PersonaResolver {
 
   @Authorized(Scope.READ)
   @Query(() => PersonaType, { nullable: true, description: 'One persona by id; null when none has it.' })
-  persona(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: idOf('persona') }) id: string): Promise<Persona | null> {
+  persona(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: idOf('persona') }) id: string,
+  ): Promise<Persona | null> {
     return findPersona(ctx.em, id);
   }
 
   @Authorized(Scope.READ)
-  @Query(() => [BucketType], { description: 'Customers per persona (key: the persona id) in assignment order, then "unassigned"; sums to the whole base. One statement.' })
-  personaDistribution(@Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date) {
+  @Query(() => [BucketType], {
+    description:
+      'Customers per persona (key: the persona id) in assignment order, then "unassigned"; sums to the whole base. One statement.',
+  })
+  personaDistribution(
+    @Ctx() ctx: RequestContext,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
+  ) {
     return personaDistribution(ctx.em, asOf ?? ctx.now);
   }
 
@@ -46,45 +74,85 @@ export class PersonaResolver {
   })
   personaSuggestions(
     @Ctx() ctx: RequestContext,
-    @Arg('k', () => Int, { defaultValue: 5, description: 'How many clusters to find, 2 to 12; default 5.' }) k: number,
-    @Arg('filter', () => SegmentFilterInput, { nullable: true, description: 'Cluster only the customers this filter selects; default everyone.' }) filter?: SegmentFilterInput,
+    @Arg('k', () => Int, { defaultValue: 5, description: 'How many clusters to find, 2 to 12; default 5.' })
+    k: number,
+    @Arg('filter', () => SegmentFilterInput, {
+      nullable: true,
+      description: 'Cluster only the customers this filter selects; default everyone.',
+    })
+    filter?: SegmentFilterInput,
   ) {
     return suggestPersonas(ctx.em, k, filter, ctx.now);
   }
 
   @Authorized(Scope.WRITE)
-  @Mutation(() => PersonaType, { description: 'BAD_USER_INPUT when the filter (or the place the priority gives it) would make a persona depend on itself.' })
-  createPersona(@Ctx() ctx: RequestContext, @Arg('input', () => PersonaInput, { description: 'The name, description, filter and priority.' }) input: PersonaInput): Promise<Persona> {
+  @Mutation(() => PersonaType, {
+    description:
+      'BAD_USER_INPUT when the filter (or the place the priority gives it) would make a persona depend on itself.',
+  })
+  createPersona(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => PersonaInput, { description: 'The name, description, filter and priority.' })
+    input: PersonaInput,
+  ): Promise<Persona> {
     return createPersona(ctx.em, input);
   }
 
   @Authorized(Scope.WRITE)
-  @Mutation(() => PersonaType, { description: 'Replaces the definition; a priority left out keeps the current one.' })
-  updatePersona(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: idOf('persona') }) id: string, @Arg('input', () => PersonaInput, { description: 'The new name, description and filter, and optionally priority.' }) input: PersonaInput): Promise<Persona> {
+  @Mutation(() => PersonaType, {
+    description: 'Replaces the definition; a priority left out keeps the current one.',
+  })
+  updatePersona(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: idOf('persona') }) id: string,
+    @Arg('input', () => PersonaInput, {
+      description: 'The new name, description and filter, and optionally priority.',
+    })
+    input: PersonaInput,
+  ): Promise<Persona> {
     return updatePersona(ctx.em, id, input);
   }
 
   @Authorized(Scope.WRITE)
-  @Mutation(() => Boolean, { description: 'Deletes the persona; true when done. CONFLICT while a segment, scoring rule or persona uses it; NOT_FOUND for an unknown id.' })
-  deletePersona(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: idOf('persona') }) id: string): Promise<boolean> {
+  @Mutation(() => Boolean, {
+    description:
+      'Deletes the persona; true when done. CONFLICT while a segment, scoring rule or persona uses it; NOT_FOUND for an unknown id.',
+  })
+  deletePersona(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: idOf('persona') }) id: string,
+  ): Promise<boolean> {
     return deletePersona(ctx.em, id);
   }
 
   @Authorized(Scope.READ)
   @FieldResolver(() => Int, { description: 'Members as of asOf (default now): one statement.' })
-  async size(@Root() persona: Persona, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date) {
+  async size(
+    @Root() persona: Persona,
+    @Ctx() ctx: RequestContext,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
+  ) {
     return countCustomers(ctx.em, await personaPredicate(ctx.em, persona, asOf ?? ctx.now));
   }
 
   @Authorized(Scope.READ)
   @FieldResolver(() => Float, { description: 'size / every customer, 0..1; 0 on an empty base.' })
-  async share(@Root() persona: Persona, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date) {
-    const [members, base] = await Promise.all([countCustomers(ctx.em, await personaPredicate(ctx.em, persona, asOf ?? ctx.now)), countCustomers(ctx.em)]);
+  async share(
+    @Root() persona: Persona,
+    @Ctx() ctx: RequestContext,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
+  ) {
+    const [members, base] = await Promise.all([
+      countCustomers(ctx.em, await personaPredicate(ctx.em, persona, asOf ?? ctx.now)),
+      countCustomers(ctx.em),
+    ]);
     return base === 0 ? 0 : members / base;
   }
 
   @Authorized(Scope.READ)
-  @FieldResolver(() => CustomerConnection, { description: 'Members as of asOf, oldest customers first, a page at a time.' })
+  @FieldResolver(() => CustomerConnection, {
+    description: 'Members as of asOf, oldest customers first, a page at a time.',
+  })
   async members(
     @Root() persona: Persona,
     @Ctx() ctx: RequestContext,
@@ -92,14 +160,25 @@ export class PersonaResolver {
     @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
     @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
   ) {
-    return listCustomers(ctx.em, { first: pageSize(first), after, where: await personaPredicate(ctx.em, persona, asOf ?? ctx.now) });
+    return listCustomers(ctx.em, {
+      first: pageSize(first),
+      after,
+      where: await personaPredicate(ctx.em, persona, asOf ?? ctx.now),
+    });
   }
 
   @Authorized(Scope.READ)
   @FieldResolver(() => PersonaPortraitType, { description: 'What a typical member looks like, now.' })
   async portrait(@Root() persona: Persona, @Ctx() ctx: RequestContext): Promise<PersonaPortraitType> {
     const where = await personaPredicate(ctx.em, persona, ctx.now);
-    const figures = await populationFigures(ctx.em.getKnex(), where, ctx.now, ['country', 'rfm', 'lifecycle', 'channel', 'interest', 'birthDate']);
+    const figures = await populationFigures(ctx.em.getKnex(), where, ctx.now, [
+      'country',
+      'rfm',
+      'lifecycle',
+      'channel',
+      'interest',
+      'birthDate',
+    ]);
     return {
       medianAge: medianOfCounts(figures.ages.map(({ age, customers }) => ({ value: age, count: customers }))),
       topCountries: figures.buckets.country.slice(0, TOP_COUNTRIES),
@@ -114,12 +193,19 @@ export class PersonaResolver {
 
 @Resolver(() => CustomerType)
 export class CustomerPersonaResolver {
-  @FieldResolver(() => PersonaType, { nullable: true, description: 'The one persona the customer is assigned to now, if any.' })
+  @FieldResolver(() => PersonaType, {
+    nullable: true,
+    description: 'The one persona the customer is assigned to now, if any.',
+  })
   persona(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
     return ctx.loaders.get(personaOfCustomerLoader).load(customer.id);
   }
 
-  @FieldResolver(() => Channel, { nullable: true, description: 'Channel of most customer-initiated events (every event but message_sent) in the last 180 days; ties to the most recently used.' })
+  @FieldResolver(() => Channel, {
+    nullable: true,
+    description:
+      'Channel of most customer-initiated events (every event but message_sent) in the last 180 days; ties to the most recently used.',
+  })
   preferredChannel(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
     return ctx.loaders.get(preferredChannelOfCustomerLoader).load(customer.id);
   }

@@ -8,7 +8,13 @@ import { filterToJson } from '../filter/json';
 import { filterPredicate } from '../filter/query';
 import type { Sql } from '../filter/sql';
 import type { SegmentFilter } from '../filter/types';
-import { FilterError, prepareFilter, preparePersonaAssignment, savedRef, type PreparedFilter } from '../filter/validate';
+import {
+  FilterError,
+  prepareFilter,
+  preparePersonaAssignment,
+  savedRef,
+  type PreparedFilter,
+} from '../filter/validate';
 import { databaseReferences, storedReferences } from '../saved-filters/filter.service';
 import { savedNames } from '../segments/segment.service';
 import { savedUsersOf } from '../saved-filters/references';
@@ -33,7 +39,8 @@ export interface PersonaInputData {
 function checkPriority(priority: number | null | undefined, current: number | undefined): number {
   if (priority === null || priority === undefined) return current ?? PERSONA_LIMITS.defaultPriority;
   const { min, max } = PERSONA_LIMITS.priority;
-  if (!Number.isInteger(priority) || priority < min || priority > max) throw badUserInput(`a priority is a whole number from ${min} to ${max}`, 'input.priority');
+  if (!Number.isInteger(priority) || priority < min || priority > max)
+    throw badUserInput(`a priority is a whole number from ${min} to ${max}`, 'input.priority');
   return priority;
 }
 
@@ -49,14 +56,25 @@ async function writeChecked(knex: Knex, input: PersonaInputData, existing?: Pers
   const priority = checkPriority(input.priority, existing?.priority);
   return knex.transaction(async (trx) => {
     const now = Date.now();
-    const row = { name, description, filter: JSON.stringify(filterToJson(input.filter)), definition: '', priority, updated_at: now };
+    const row = {
+      name,
+      description,
+      filter: JSON.stringify(filterToJson(input.filter)),
+      definition: '',
+      priority,
+      updated_at: now,
+    };
     let id: number;
     if (existing) {
       id = existing.id;
       await trx('personas').where('id', id).update(row);
     } else {
       const [{ n }] = await trx('personas').count({ n: '*' });
-      if (Number(n) >= PERSONA_LIMITS.count) throw badUserInput(`there are at most ${PERSONA_LIMITS.count} personas: delete or merge one first`, 'input');
+      if (Number(n) >= PERSONA_LIMITS.count)
+        throw badUserInput(
+          `there are at most ${PERSONA_LIMITS.count} personas: delete or merge one first`,
+          'input',
+        );
       id = await insertReturningId(trx, 'personas', { ...row, created_at: now });
     }
     const references = storedReferences(trx);
@@ -97,7 +115,11 @@ export async function createPersona(em: EntityManager, input: PersonaInputData):
 }
 
 /** Replaces a persona's definition; a priority left out keeps the current one. */
-export async function updatePersona(em: EntityManager, rawId: string, input: PersonaInputData): Promise<Persona> {
+export async function updatePersona(
+  em: EntityManager,
+  rawId: string,
+  input: PersonaInputData,
+): Promise<Persona> {
   const persona = await requirePersona(em, rawId);
   await writeChecked(em.getKnex(), input, persona);
   return (await em.fork().findOne(Persona, { id: persona.id }))!;
@@ -107,7 +129,8 @@ export async function deletePersona(em: EntityManager, rawId: string): Promise<b
   const persona = await requirePersona(em, rawId);
   await em.getKnex().transaction(async (trx) => {
     const users = await savedUsersOf(trx, 'personas', persona.id);
-    if (users.length) throw conflict(`persona ${persona.id} is used by ${users.join(', ')}: change those first`);
+    if (users.length)
+      throw conflict(`persona ${persona.id} is used by ${users.join(', ')}: change those first`);
     await trx('personas').where('id', persona.id).delete();
   });
   return true;
@@ -120,7 +143,8 @@ export async function personaPredicate(em: EntityManager, persona: Persona, asOf
     prepared = await prepareFilter({ persona: String(persona.id) }, databaseReferences(em), 'persona');
   } catch (error) {
     // Checked when saved; what it uses may have become invalid since (see segmentPredicate).
-    if (error instanceof FilterError) throw conflict(`the assignment of persona ${persona.id} is no longer valid: ${error.message}`);
+    if (error instanceof FilterError)
+      throw conflict(`the assignment of persona ${persona.id} is no longer valid: ${error.message}`);
     throw error;
   }
   return filterPredicate(em.getKnex(), prepared, asOf);

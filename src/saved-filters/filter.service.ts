@@ -6,7 +6,13 @@ import { personaOrderOf } from './persona-order';
 import { filterPredicate } from '../filter/query';
 import type { Sql } from '../filter/sql';
 import type { ScoringRuleDefinition, SegmentFilter } from '../filter/types';
-import { FilterError, prepareFilter, prepareScoringModel, type FilterReferences, type PreparedFilter } from '../filter/validate';
+import {
+  FilterError,
+  prepareFilter,
+  prepareScoringModel,
+  type FilterReferences,
+  type PreparedFilter,
+} from '../filter/validate';
 
 /** Saved segments, personas and scoring models as the filter validator sees them. */
 export function databaseReferences(em: EntityManager): FilterReferences {
@@ -36,7 +42,10 @@ export function storedReferences(knex: Knex): FilterReferences {
 
 /** A scoring model's rules as the engine reads them, in their order. */
 export async function scoringRulesOf(knex: Knex, modelId: number): Promise<ScoringRuleDefinition[]> {
-  const rows = await knex('scoring_rules').where('model_id', modelId).orderBy('position').select('label', 'filter', 'points');
+  const rows = await knex('scoring_rules')
+    .where('model_id', modelId)
+    .orderBy('position')
+    .select('label', 'filter', 'points');
   return rows.map((row: { label: string; filter: unknown; points: number | string }) => ({
     label: row.label,
     filter: storedFilter(row.filter),
@@ -45,7 +54,11 @@ export async function scoringRulesOf(knex: Knex, modelId: number): Promise<Scori
 }
 
 /** Validates a filter from a request; problems become BAD_USER_INPUT errors with their input path. */
-export async function prepareRequestFilter(em: EntityManager, filter: SegmentFilter | null | undefined, path = 'filter'): Promise<PreparedFilter> {
+export async function prepareRequestFilter(
+  em: EntityManager,
+  filter: SegmentFilter | null | undefined,
+  path = 'filter',
+): Promise<PreparedFilter> {
   try {
     return await prepareFilter(filter ?? {}, databaseReferences(em), path);
   } catch (error) {
@@ -55,7 +68,11 @@ export async function prepareRequestFilter(em: EntityManager, filter: SegmentFil
 }
 
 /** A scoring model named in a request (Customer.score, ordering by SCORE), loaded with what its rules reach. */
-export async function prepareRequestScoringModel(em: EntityManager, id: string, path: string): Promise<PreparedFilter> {
+export async function prepareRequestScoringModel(
+  em: EntityManager,
+  id: string,
+  path: string,
+): Promise<PreparedFilter> {
   try {
     return await prepareScoringModel(id, databaseReferences(em), path);
   } catch (error) {
@@ -65,6 +82,10 @@ export async function prepareRequestScoringModel(em: EntityManager, id: string, 
 }
 
 /** The SQL predicate of a request's filter as of asOf, validated first. */
-export async function requestFilterPredicate(em: EntityManager, filter: SegmentFilter | null | undefined, asOf: Date): Promise<Sql> {
+export async function requestFilterPredicate(
+  em: EntityManager,
+  filter: SegmentFilter | null | undefined,
+  asOf: Date,
+): Promise<Sql> {
   return filterPredicate(em.getKnex(), await prepareRequestFilter(em, filter), asOf);
 }

@@ -12,12 +12,17 @@ const ASSIGNMENT_PATH = 'personas';
  * caller's (BAD_USER_INPUT at its path); one in the saved personas, checked
  * when saved, is named as a CONFLICT.
  */
-export async function prepareRequestPersonaAssignment(em: EntityManager, filter?: SegmentFilter | null, path = 'filter'): Promise<PreparedFilter> {
+export async function prepareRequestPersonaAssignment(
+  em: EntityManager,
+  filter?: SegmentFilter | null,
+  path = 'filter',
+): Promise<PreparedFilter> {
   try {
     return await preparePersonaAssignment(databaseReferences(em), path, filter ?? {}, ASSIGNMENT_PATH);
   } catch (error) {
     if (!(error instanceof FilterError)) throw error;
-    if (error.path === ASSIGNMENT_PATH) throw conflict(`the saved personas can no longer be assigned: ${error.message}`);
+    if (error.path === ASSIGNMENT_PATH)
+      throw conflict(`the saved personas can no longer be assigned: ${error.message}`);
     throw badUserInput(error.message, error.path);
   }
 }

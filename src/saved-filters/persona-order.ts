@@ -7,6 +7,8 @@ export const PERSONA_ORDER = ['priority', 'created_at', 'id'] as const;
 
 /** Every persona as the filter engine reads it, in assignment order: one statement. */
 export async function personaOrderOf(knex: Knex): Promise<PersonaDefinition[]> {
-  const rows: Array<{ id: number | string; name: string; filter: unknown }> = await knex('personas').orderBy([...PERSONA_ORDER]).select('id', 'name', 'filter');
+  const rows: Array<{ id: number | string; name: string; filter: unknown }> = await knex('personas')
+    .orderBy([...PERSONA_ORDER])
+    .select('id', 'name', 'filter');
   return rows.map((row) => ({ id: String(row.id), name: row.name, filter: storedFilter(row.filter) }));
 }

@@ -13,9 +13,16 @@ import type { SegmentFilter } from '../filter/types';
  */
 
 /** Records the segments a segment's filter names, replacing what it named before. */
-export async function writeSegmentReferences(trx: Knex.Transaction, segmentId: number, filter: SegmentFilter): Promise<void> {
+export async function writeSegmentReferences(
+  trx: Knex.Transaction,
+  segmentId: number,
+  filter: SegmentFilter,
+): Promise<void> {
   await trx('segment_references').where('segment_id', segmentId).delete();
-  const rows = directReferences(filter).segments.map((referenced) => ({ segment_id: segmentId, referenced_id: referenced }));
+  const rows = directReferences(filter).segments.map((referenced) => ({
+    segment_id: segmentId,
+    referenced_id: referenced,
+  }));
   if (rows.length) await trx('segment_references').insert(rows);
 }
 
@@ -25,13 +32,22 @@ export async function forgetSegmentReferences(trx: Knex.Transaction, segmentId: 
 }
 
 /** The ids of the segments a segment uses, or of those that use it. */
-export async function segmentNeighbours(knex: Knex, segmentId: number, direction: 'uses' | 'usedBy'): Promise<number[]> {
+export async function segmentNeighbours(
+  knex: Knex,
+  segmentId: number,
+  direction: 'uses' | 'usedBy',
+): Promise<number[]> {
   const [from, to] = direction === 'uses' ? ['segment_id', 'referenced_id'] : ['referenced_id', 'segment_id'];
   return (await knex('segment_references').where(from, segmentId).pluck(to)).map(Number);
 }
 
 /** The segments whose filters name a saved object directly, as "segment ID "NAME"", by id. */
-async function segmentUsers(knex: Knex, kind: keyof DirectReferences, id: number, uses: (filter: unknown) => boolean): Promise<string[]> {
+async function segmentUsers(
+  knex: Knex,
+  kind: keyof DirectReferences,
+  id: number,
+  uses: (filter: unknown) => boolean,
+): Promise<string[]> {
   if (kind === 'segments') {
     const rows = await knex('segment_references as r')
       .join('segments as s', 's.id', 'r.segment_id')
@@ -48,7 +64,10 @@ async function segmentUsers(knex: Knex, kind: keyof DirectReferences, id: number
 export async function savedUsersOf(knex: Knex, kind: keyof DirectReferences, id: number): Promise<string[]> {
   const uses = (filter: unknown) => directReferences(storedFilter(filter))[kind].includes(id);
   const users = await segmentUsers(knex, kind, id, uses);
-  const rules = await knex('scoring_rules as r').join('scoring_models as m', 'm.id', 'r.model_id').select('m.id', 'm.name', 'r.filter').orderBy('m.id');
+  const rules = await knex('scoring_rules as r')
+    .join('scoring_models as m', 'm.id', 'r.model_id')
+    .select('m.id', 'm.name', 'r.filter')
+    .orderBy('m.id');
   for (const row of rules) {
     const user = `scoring model ${row.id} "${row.name}"`;
     if (uses(row.filter) && !users.includes(user)) users.push(user);

@@ -27,13 +27,21 @@ export interface ScoringModelView {
 }
 
 function checkRules(rules: ScoringModelInputData['rules']): ScoringRuleDefinition[] {
-  if (rules.length > SCORING_LIMITS.rules) throw badUserInput(`a scoring model has at most ${SCORING_LIMITS.rules} rules (got ${rules.length})`, 'input.rules');
+  if (rules.length > SCORING_LIMITS.rules)
+    throw badUserInput(
+      `a scoring model has at most ${SCORING_LIMITS.rules} rules (got ${rules.length})`,
+      'input.rules',
+    );
   return rules.map((rule, i) => {
     const label = rule.label.trim();
     if (label === '') throw badUserInput('a rule needs a label', `input.rules.${i}.label`);
-    if (label.length > NAMED_LIMITS.name) throw badUserInput(`a label is at most ${NAMED_LIMITS.name} characters`, `input.rules.${i}.label`);
+    if (label.length > NAMED_LIMITS.name)
+      throw badUserInput(`a label is at most ${NAMED_LIMITS.name} characters`, `input.rules.${i}.label`);
     if (!Number.isInteger(rule.points) || rule.points < RULE_POINTS.min || rule.points > RULE_POINTS.max) {
-      throw badUserInput(`points are whole numbers from ${RULE_POINTS.min} to ${RULE_POINTS.max}`, `input.rules.${i}.points`);
+      throw badUserInput(
+        `points are whole numbers from ${RULE_POINTS.min} to ${RULE_POINTS.max}`,
+        `input.rules.${i}.points`,
+      );
     }
     return { label, filter: rule.filter, points: rule.points };
   });
@@ -44,7 +52,12 @@ async function checkInput(em: EntityManager, input: ScoringModelInputData, self?
   const named = checkNamed(input, 'a scoring model');
   const rules = checkRules(input.rules);
   try {
-    await prepareScoringRules(rules, databaseReferences(em), 'input.rules', self === undefined ? undefined : String(self));
+    await prepareScoringRules(
+      rules,
+      databaseReferences(em),
+      'input.rules',
+      self === undefined ? undefined : String(self),
+    );
   } catch (error) {
     if (error instanceof FilterError) throw badUserInput(error.message, error.path);
     throw error;
@@ -52,7 +65,11 @@ async function checkInput(em: EntityManager, input: ScoringModelInputData, self?
   return { ...named, rules };
 }
 
-async function writeRules(trx: Knex.Transaction, modelId: number, rules: ScoringRuleDefinition[]): Promise<void> {
+async function writeRules(
+  trx: Knex.Transaction,
+  modelId: number,
+  rules: ScoringRuleDefinition[],
+): Promise<void> {
   await trx('scoring_rules').where('model_id', modelId).delete();
   const rows = rules.map((rule, position) => ({
     model_id: modelId,
@@ -68,7 +85,10 @@ async function writeRules(trx: Knex.Transaction, modelId: number, rules: Scoring
 async function views(knex: Knex, models: Array<Row>): Promise<ScoringModelView[]> {
   if (models.length === 0) return [];
   const rules = await knex('scoring_rules')
-    .whereIn('model_id', models.map((model) => model.id))
+    .whereIn(
+      'model_id',
+      models.map((model) => model.id),
+    )
     .orderBy(['model_id', 'position'])
     .select('model_id', 'label', 'filter', 'points');
   return models.map((model) => ({
@@ -77,7 +97,11 @@ async function views(knex: Knex, models: Array<Row>): Promise<ScoringModelView[]
     description: model.description ?? null,
     rules: rules
       .filter((rule: Row) => Number(rule.model_id) === Number(model.id))
-      .map((rule: Row) => ({ label: rule.label, filter: filterToJson(storedFilter(rule.filter)), points: Number(rule.points) })),
+      .map((rule: Row) => ({
+        label: rule.label,
+        filter: filterToJson(storedFilter(rule.filter)),
+        points: Number(rule.points),
+      })),
   }));
 }
 
@@ -86,11 +110,18 @@ export async function listScoringModels(em: EntityManager): Promise<ScoringModel
   return views(knex, await knex('scoring_models').orderBy('id').select('id', 'name', 'description'));
 }
 
-export async function findScoringModel(em: EntityManager, rawId: string, path = 'id'): Promise<ScoringModelView | null> {
+export async function findScoringModel(
+  em: EntityManager,
+  rawId: string,
+  path = 'id',
+): Promise<ScoringModelView | null> {
   const id = parseId(rawId, path);
   if (id === null) return null;
   const knex = em.getKnex();
-  const [view] = await views(knex, await knex('scoring_models').where('id', id).select('id', 'name', 'description'));
+  const [view] = await views(
+    knex,
+    await knex('scoring_models').where('id', id).select('id', 'name', 'description'),
+  );
   return view ?? null;
 }
 
@@ -100,19 +131,31 @@ async function requireScoringModel(em: EntityManager, rawId: string): Promise<Sc
   return model;
 }
 
-export async function createScoringModel(em: EntityManager, input: ScoringModelInputData): Promise<ScoringModelView> {
+export async function createScoringModel(
+  em: EntityManager,
+  input: ScoringModelInputData,
+): Promise<ScoringModelView> {
   const { name, description, rules } = await checkInput(em, input);
   const knex = em.getKnex();
   const now = Date.now();
   const id = await knex.transaction(async (trx) => {
-    const modelId = await insertReturningId(trx, 'scoring_models', { name, description, created_at: now, updated_at: now });
+    const modelId = await insertReturningId(trx, 'scoring_models', {
+      name,
+      description,
+      created_at: now,
+      updated_at: now,
+    });
     await writeRules(trx, modelId, rules);
     return modelId;
   });
   return (await findScoringModel(em, String(id)))!;
 }
 
-export async function updateScoringModel(em: EntityManager, rawId: string, input: ScoringModelInputData): Promise<ScoringModelView> {
+export async function updateScoringModel(
+  em: EntityManager,
+  rawId: string,
+  input: ScoringModelInputData,
+): Promise<ScoringModelView> {
   const model = await requireScoringModel(em, rawId);
   const { name, description, rules } = await checkInput(em, input, model.id);
   await em.getKnex().transaction(async (trx) => {
@@ -126,7 +169,8 @@ export async function deleteScoringModel(em: EntityManager, rawId: string): Prom
   const model = await requireScoringModel(em, rawId);
   await em.getKnex().transaction(async (trx) => {
     const users = await savedUsersOf(trx, 'scoringModels', model.id);
-    if (users.length) throw conflict(`scoring model ${model.id} is used by ${users.join(', ')}: change those first`);
+    if (users.length)
+      throw conflict(`scoring model ${model.id} is used by ${users.join(', ')}: change those first`);
     await trx('scoring_rules').where('model_id', model.id).delete();
     await trx('scoring_models').where('id', model.id).delete();
   });

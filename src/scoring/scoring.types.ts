@@ -12,12 +12,15 @@ export class ScoringRuleType {
   @Field(() => JSONScalar, { description: SAVED_FILTER })
   filter!: Record<string, unknown>;
 
-  @Field(() => Int, { description: 'Points a matching customer earns, -100..100; negative points lower the score.' })
+  @Field(() => Int, {
+    description: 'Points a matching customer earns, -100..100; negative points lower the score.',
+  })
   points!: number;
 }
 
 @ObjectType('ScoringModel', {
-  description: "A points-based score out of 100: the sum of the points of the rules a customer matches, clamped to 0..100.",
+  description:
+    'A points-based score out of 100: the sum of the points of the rules a customer matches, clamped to 0..100.',
 })
 export class ScoringModelType extends SavedObjectType {
   @Field(() => [ScoringRuleType], { description: 'In the order given.' })
@@ -36,7 +39,9 @@ export class ScoringRuleInput {
   points!: number;
 }
 
-@InputType('ScoringModelInput', { description: 'A scoring model to create, or the whole new definition of one to update.' })
+@InputType('ScoringModelInput', {
+  description: 'A scoring model to create, or the whole new definition of one to update.',
+})
 export class ScoringModelInput extends SavedObjectInput {
   @Field(() => [ScoringRuleInput], { description: 'At most 100 rules.' })
   rules!: ScoringRuleInput[];

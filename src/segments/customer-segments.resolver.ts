@@ -18,12 +18,19 @@ export class CustomerSegmentsResolver {
     return ctx.loaders.get(segmentsOfCustomerLoader).load(customer.id);
   }
 
-  @FieldResolver(() => ExplanationType, { description: 'Why the customer is in or out of a saved segment or a filter (give exactly one), as of asOf: the filter tree with the actual values.' })
+  @FieldResolver(() => ExplanationType, {
+    description:
+      'Why the customer is in or out of a saved segment or a filter (give exactly one), as of asOf: the filter tree with the actual values.',
+  })
   explain(
     @Root() customer: Customer,
     @Ctx() ctx: RequestContext,
     @Arg('segment', () => ID, { nullable: true, description: idOf('saved segment') }) segment?: string,
-    @Arg('filter', () => SegmentFilterInput, { nullable: true, description: 'A filter to explain instead of a saved segment.' }) filter?: SegmentFilterInput,
+    @Arg('filter', () => SegmentFilterInput, {
+      nullable: true,
+      description: 'A filter to explain instead of a saved segment.',
+    })
+    filter?: SegmentFilterInput,
     @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
   ) {
     return explainCustomer(ctx.em, customer, { segment, filter, asOf: asOf ?? ctx.now });

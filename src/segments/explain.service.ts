@@ -15,19 +15,27 @@ export async function explainCustomer(
   customer: Customer,
   args: { segment?: string | null; filter?: SegmentFilter | null; asOf: Date },
 ): Promise<{ matched: boolean; root: ExplanationNode }> {
-  if ((args.segment == null) === (args.filter == null)) throw badUserInput('give exactly one of segment or filter', args.segment == null ? 'segment' : 'filter');
+  if ((args.segment == null) === (args.filter == null))
+    throw badUserInput('give exactly one of segment or filter', args.segment == null ? 'segment' : 'filter');
   let prepared: PreparedFilter;
   if (args.segment != null) {
     const segment = await findSegment(em, args.segment, 'segment');
     if (!segment) throw notFound(`no segment has id "${args.segment}"`);
     try {
-      prepared = await prepareFilter(filterFromJson(segment.filter), databaseReferences(em), 'segment', [savedRef.segment(segment.id)]);
+      prepared = await prepareFilter(filterFromJson(segment.filter), databaseReferences(em), 'segment', [
+        savedRef.segment(segment.id),
+      ]);
     } catch (error) {
-      if (error instanceof FilterError) throw badUserInput(`the saved filter is no longer valid: ${error.message}`, 'segment');
+      if (error instanceof FilterError)
+        throw badUserInput(`the saved filter is no longer valid: ${error.message}`, 'segment');
       throw error;
     }
     // The root names the segment itself, so the explanation starts where the question did.
-    prepared = { ...prepared, filter: { inSegment: String(segment.id) }, segments: new Map([...prepared.segments, [String(segment.id), prepared.filter]]) };
+    prepared = {
+      ...prepared,
+      filter: { inSegment: String(segment.id) },
+      segments: new Map([...prepared.segments, [String(segment.id), prepared.filter]]),
+    };
   } else {
     prepared = await prepareRequestFilter(em, args.filter);
   }

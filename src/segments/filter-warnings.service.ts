@@ -10,11 +10,26 @@ export interface FilterWarning {
 }
 
 /** Where each kind of name is stored, with an index that starts with that column. */
-const NAME_COLUMNS: Record<Exclude<NameKind, 'eventProperty'>, { table: string; column: string; what: (name: string) => string }> = {
+const NAME_COLUMNS: Record<
+  Exclude<NameKind, 'eventProperty'>,
+  { table: string; column: string; what: (name: string) => string }
+> = {
   event: { table: 'events', column: 'name', what: (name) => `no event named ${name}` },
-  attribute: { table: 'customer_attributes', column: 'key', what: (name) => `no customer has an attribute ${name}` },
-  category: { table: 'order_categories', column: 'category', what: (name) => `no order has the category ${name}` },
-  interest: { table: 'customer_interests', column: 'tag', what: (name) => `no customer has the interest ${name}` },
+  attribute: {
+    table: 'customer_attributes',
+    column: 'key',
+    what: (name) => `no customer has an attribute ${name}`,
+  },
+  category: {
+    table: 'order_categories',
+    column: 'category',
+    what: (name) => `no order has the category ${name}`,
+  },
+  interest: {
+    table: 'customer_interests',
+    column: 'tag',
+    what: (name) => `no customer has the interest ${name}`,
+  },
   country: { table: 'customers', column: 'country', what: (name) => `no customer is in country ${name}` },
 };
 
@@ -28,7 +43,10 @@ const SUGGESTION_POOL = 2_000;
  * missing one a walk over the distinct names of its index (a seek per name) to
  * suggest the closest ("no event named purchsae; did you mean purchase?").
  */
-export async function filterWarnings(knex: Knex, filter: SegmentFilter | null | undefined): Promise<FilterWarning[]> {
+export async function filterWarnings(
+  knex: Knex,
+  filter: SegmentFilter | null | undefined,
+): Promise<FilterWarning[]> {
   const references = namedReferences(filter);
   const verdicts = new Map<string, Promise<string | null>>();
   const warnings: FilterWarning[] = [];
@@ -47,13 +65,18 @@ async function verdictOn(knex: Knex, reference: NamedReference): Promise<string 
   const { table, column, what } = NAME_COLUMNS[reference.kind];
   const found = await knex(table).where(column, reference.name).first(knex.raw('1 as found'));
   if (found) return null;
-  return withSuggestion(what(reference.name), closestName(reference.name, await distinctNames(knex, table, column)));
+  return withSuggestion(
+    what(reference.name),
+    closestName(reference.name, await distinctNames(knex, table, column)),
+  );
 }
 
 async function propertyVerdict(knex: Knex, reference: NamedReference): Promise<string | null> {
   const latest = (event: string | null) => {
     const query = knex('events').select('properties').limit(PROPERTY_SAMPLE);
-    return event === null ? query.orderBy('id', 'desc') : query.where('name', event).orderBy('occurred_at', 'desc');
+    return event === null
+      ? query.orderBy('id', 'desc')
+      : query.where('name', event).orderBy('occurred_at', 'desc');
   };
   // An event name nobody has is warned about on its own: its properties are then looked for among all events.
   let event = reference.event ?? null;
@@ -66,7 +89,10 @@ async function propertyVerdict(knex: Knex, reference: NamedReference): Promise<s
   }
   if (keys.has(reference.name)) return null;
   const events = event !== null ? `${event} events` : 'events';
-  return withSuggestion(`no property ${reference.name} among the latest ${PROPERTY_SAMPLE.toLocaleString('en')} ${events}`, closestName(reference.name, keys));
+  return withSuggestion(
+    `no property ${reference.name} among the latest ${PROPERTY_SAMPLE.toLocaleString('en')} ${events}`,
+    closestName(reference.name, keys),
+  );
 }
 
 function withSuggestion(message: string, suggestion: string | null): string {

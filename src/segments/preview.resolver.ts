@@ -1,4 +1,16 @@
-import { Authorized, Arg, Ctx, Field, Float, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  Authorized,
+  Arg,
+  Ctx,
+  Field,
+  Float,
+  FieldResolver,
+  Int,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { Scope } from '../common/scopes';
 import { AS_OF } from '../common/descriptions';
 import { pageSize } from '../common/pagination';
@@ -27,7 +39,9 @@ export class SegmentPreviewType {
 
   @Field(() => Float, { description: 'size / every customer, 0..1; 0 on an empty base.' })
   get shareOfBase(): Promise<number> {
-    return Promise.all([this.size, countCustomers(this.em)]).then(([members, base]) => (base === 0 ? 0 : members / base));
+    return Promise.all([this.size, countCustomers(this.em)]).then(([members, base]) =>
+      base === 0 ? 0 : members / base,
+    );
   }
 
   /** The request's entity manager, for the figures. */
@@ -49,10 +63,14 @@ export class SegmentPreviewType {
 @Resolver(() => SegmentPreviewType)
 export class SegmentPreviewResolver {
   @Authorized(Scope.READ)
-  @Query(() => SegmentPreviewType, { description: 'What a filter selects as of asOf, before it is saved: size, sample, figures and warnings; one statement per figure asked for.' })
+  @Query(() => SegmentPreviewType, {
+    description:
+      'What a filter selects as of asOf, before it is saved: size, sample, figures and warnings; one statement per figure asked for.',
+  })
   async evaluateSegment(
     @Ctx() ctx: RequestContext,
-    @Arg('filter', () => SegmentFilterInput, { description: 'The filter to evaluate.' }) filter: SegmentFilterInput,
+    @Arg('filter', () => SegmentFilterInput, { description: 'The filter to evaluate.' })
+    filter: SegmentFilterInput,
     @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
   ): Promise<SegmentPreviewType> {
     const at = asOf ?? ctx.now;
@@ -61,18 +79,30 @@ export class SegmentPreviewResolver {
     return Object.assign(new SegmentPreviewType(), { em: ctx.em, where, asOf: at, filter });
   }
 
-  @FieldResolver(() => DateTimeScalar, { nullable: true, description: 'When the metrics refresh that value criteria read ran; null before the first.' })
+  @FieldResolver(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When the metrics refresh that value criteria read ran; null before the first.',
+  })
   metricsComputedAt(@Ctx() ctx: RequestContext): Promise<Date | null> {
     return latestMetricsRefresh(ctx.em);
   }
 
-  @FieldResolver(() => [FilterWarningType], { description: 'Criteria naming something no customer has (a likely typo): one indexed look-up per name.' })
+  @FieldResolver(() => [FilterWarningType], {
+    description: 'Criteria naming something no customer has (a likely typo): one indexed look-up per name.',
+  })
   warnings(@Root() preview: SegmentPreviewType, @Ctx() ctx: RequestContext): Promise<FilterWarningType[]> {
     return filterWarnings(ctx.em.getKnex(), preview.filter);
   }
 
-  @FieldResolver(() => [CustomerType], { description: 'The first selected customers, oldest first (by Customer.createdAt).' })
-  async sample(@Root() preview: SegmentPreviewType, @Ctx() ctx: RequestContext, @Arg('first', () => Int, { nullable: true, description: 'How many; default 10, at most 500.' }) first?: number) {
+  @FieldResolver(() => [CustomerType], {
+    description: 'The first selected customers, oldest first (by Customer.createdAt).',
+  })
+  async sample(
+    @Root() preview: SegmentPreviewType,
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { nullable: true, description: 'How many; default 10, at most 500.' })
+    first?: number,
+  ) {
     const connection = await listCustomers(ctx.em, { first: pageSize(first ?? 10), where: preview.where });
     return connection.edges.map((edge) => edge.node);
   }

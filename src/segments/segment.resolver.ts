@@ -22,48 +22,86 @@ import { SegmentConnection, SegmentInput, SegmentType } from './segment.types';
 @Resolver(() => SegmentType)
 export class SegmentResolver {
   @Authorized(Scope.READ)
-  @Query(() => SegmentType, { nullable: true, description: 'One saved segment by id; null when none has it.' })
-  segment(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: idOf('segment') }) id: string): Promise<Segment | null> {
+  @Query(() => SegmentType, {
+    nullable: true,
+    description: 'One saved segment by id; null when none has it.',
+  })
+  segment(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: idOf('segment') }) id: string,
+  ): Promise<Segment | null> {
     return findSegment(ctx.em, id);
   }
 
   @Authorized(Scope.READ)
-  @Query(() => SegmentConnection, { description: 'Saved segments, oldest first; search keeps those whose name contains the text, ignoring case.' })
+  @Query(() => SegmentConnection, {
+    description:
+      'Saved segments, oldest first; search keeps those whose name contains the text, ignoring case.',
+  })
   segments(
     @Ctx() ctx: RequestContext,
     @Arg('first', () => Int, { nullable: true, description: FIRST }) first?: number,
     @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
-    @Arg('search', () => String, { nullable: true, description: 'Text the name must contain, ignoring case (wildcards literal); default every segment.' }) search?: string,
+    @Arg('search', () => String, {
+      nullable: true,
+      description: 'Text the name must contain, ignoring case (wildcards literal); default every segment.',
+    })
+    search?: string,
   ) {
     return listSegments(ctx.em, { first: pageSize(first), after, search });
   }
 
   @Authorized(Scope.WRITE)
-  @Mutation(() => SegmentType, { description: 'Saves a filter as a named segment (version 1). BAD_USER_INPUT with the path of what is wrong in the input.' })
-  createSegment(@Ctx() ctx: RequestContext, @Arg('input', () => SegmentInput, { description: 'The name, description and filter.' }) input: SegmentInput): Promise<Segment> {
+  @Mutation(() => SegmentType, {
+    description:
+      'Saves a filter as a named segment (version 1). BAD_USER_INPUT with the path of what is wrong in the input.',
+  })
+  createSegment(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => SegmentInput, { description: 'The name, description and filter.' })
+    input: SegmentInput,
+  ): Promise<Segment> {
     return createSegment(ctx.em, input);
   }
 
   @Authorized(Scope.WRITE)
-  @Mutation(() => SegmentType, { description: 'Replaces the name, description and filter, and adds one to the version. CONFLICT when expectedVersion is given and the segment moved on, or when the filter would make a reference cycle.' })
+  @Mutation(() => SegmentType, {
+    description:
+      'Replaces the name, description and filter, and adds one to the version. CONFLICT when expectedVersion is given and the segment moved on, or when the filter would make a reference cycle.',
+  })
   updateSegment(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: idOf('segment') }) id: string,
-    @Arg('input', () => SegmentInput, { description: 'The new name, description and filter.' }) input: SegmentInput,
-    @Arg('expectedVersion', () => Int, { nullable: true, description: 'The version the change was made on (optimistic concurrency); default: no check.' }) expectedVersion?: number,
+    @Arg('input', () => SegmentInput, { description: 'The new name, description and filter.' })
+    input: SegmentInput,
+    @Arg('expectedVersion', () => Int, {
+      nullable: true,
+      description: 'The version the change was made on (optimistic concurrency); default: no check.',
+    })
+    expectedVersion?: number,
   ): Promise<Segment> {
     return updateSegment(ctx.em, id, input, expectedVersion);
   }
 
   @Authorized(Scope.WRITE)
-  @Mutation(() => Boolean, { description: 'Deletes the segment; true when done. CONFLICT while another segment references it; NOT_FOUND for an unknown id.' })
-  deleteSegment(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: idOf('segment') }) id: string): Promise<boolean> {
+  @Mutation(() => Boolean, {
+    description:
+      'Deletes the segment; true when done. CONFLICT while another segment references it; NOT_FOUND for an unknown id.',
+  })
+  deleteSegment(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: idOf('segment') }) id: string,
+  ): Promise<boolean> {
     return deleteSegment(ctx.em, id);
   }
 
   @Authorized(Scope.READ)
   @FieldResolver(() => Int, { description: 'Members as of asOf, counted in one statement.' })
-  async size(@Root() segment: Segment, @Ctx() ctx: RequestContext, @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date) {
+  async size(
+    @Root() segment: Segment,
+    @Ctx() ctx: RequestContext,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
+  ) {
     return countCustomers(ctx.em, await segmentPredicate(ctx.em, segment, asOf ?? ctx.now));
   }
 
@@ -74,13 +112,19 @@ export class SegmentResolver {
     @Ctx() ctx: RequestContext,
     @Arg('first', () => Int, { nullable: true, description: FIRST }) first?: number,
     @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
-    @Arg('orderBy', () => CustomerOrderInput, { nullable: true, description: CUSTOMER_ORDER_BY }) orderBy?: CustomerOrderInput,
+    @Arg('orderBy', () => CustomerOrderInput, { nullable: true, description: CUSTOMER_ORDER_BY })
+    orderBy?: CustomerOrderInput,
     @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
   ) {
     const size = pageSize(first);
     const at = asOf ?? ctx.now;
     const ordering = await resolveOrdering(ctx.em, orderBy, at);
-    return listCustomers(ctx.em, { first: size, after, orderBy: ordering, where: await segmentPredicate(ctx.em, segment, at) });
+    return listCustomers(ctx.em, {
+      first: size,
+      after,
+      orderBy: ordering,
+      where: await segmentPredicate(ctx.em, segment, at),
+    });
   }
 
   @FieldResolver(() => [SegmentType], { description: 'Saved segments this one uses through inSegment.' })
@@ -88,7 +132,10 @@ export class SegmentResolver {
     return referencesOf(ctx.em, segment.id, 'uses');
   }
 
-  @FieldResolver(() => [SegmentType], { description: 'Saved segments that use this one through inSegment (it cannot be deleted while there are any).' })
+  @FieldResolver(() => [SegmentType], {
+    description:
+      'Saved segments that use this one through inSegment (it cannot be deleted while there are any).',
+  })
   referencedBy(@Root() segment: Segment, @Ctx() ctx: RequestContext) {
     return referencesOf(ctx.em, segment.id, 'usedBy');
   }

@@ -13,7 +13,12 @@ import { likeLiteral, type Sql } from '../filter/sql';
 import type { SegmentFilter } from '../filter/types';
 import { FilterError, prepareFilter, savedRef, type PreparedFilter } from '../filter/validate';
 import { databaseReferences } from '../saved-filters/filter.service';
-import { forgetSegmentReferences, savedUsersOf, segmentNeighbours, writeSegmentReferences } from '../saved-filters/references';
+import {
+  forgetSegmentReferences,
+  savedUsersOf,
+  segmentNeighbours,
+  writeSegmentReferences,
+} from '../saved-filters/references';
 import { insertReturningId } from '../db/insert-id';
 
 export interface SegmentInputData {
@@ -23,9 +28,18 @@ export interface SegmentInputData {
 }
 
 /** Validates a filter to save; `self` (on update) makes a reference back to the segment a cycle. */
-async function prepareToSave(em: EntityManager, filter: SegmentFilter, self?: number): Promise<PreparedFilter> {
+async function prepareToSave(
+  em: EntityManager,
+  filter: SegmentFilter,
+  self?: number,
+): Promise<PreparedFilter> {
   try {
-    return await prepareFilter(filter, databaseReferences(em), 'input.filter', self === undefined ? [] : [savedRef.segment(self)]);
+    return await prepareFilter(
+      filter,
+      databaseReferences(em),
+      'input.filter',
+      self === undefined ? [] : [savedRef.segment(self)],
+    );
   } catch (error) {
     if (error instanceof FilterError) throw badUserInput(error.message, error.path);
     throw error;
@@ -36,13 +50,19 @@ async function prepareToSave(em: EntityManager, filter: SegmentFilter, self?: nu
 export async function savedNames(knex: Knex, prepared: PreparedFilter): Promise<DescribeContext> {
   const namesOf = async (table: string, ids: string[]) => {
     if (ids.length === 0) return new Map<string, string>();
-    const rows: Array<{ id: number | string; name: string }> = await knex(table).whereIn('id', ids.map(Number)).select('id', 'name');
+    const rows: Array<{ id: number | string; name: string }> = await knex(table)
+      .whereIn('id', ids.map(Number))
+      .select('id', 'name');
     return new Map(rows.map((row) => [String(row.id), row.name]));
   };
   const segments = await namesOf('segments', [...prepared.segments.keys()]);
   const models = await namesOf('scoring_models', [...prepared.scoringModels.keys()]);
   const personas = new Map((prepared.personas ?? []).map((persona) => [persona.id, persona.name]));
-  return { segmentName: (id) => segments.get(id), scoringModelName: (id) => models.get(id), personaName: (id) => personas.get(id) };
+  return {
+    segmentName: (id) => segments.get(id),
+    scoringModelName: (id) => models.get(id),
+    personaName: (id) => personas.get(id),
+  };
 }
 
 async function definitionOf(knex: Knex, filter: SegmentFilter, prepared: PreparedFilter): Promise<string> {
@@ -67,7 +87,15 @@ export async function createSegment(em: EntityManager, input: SegmentInputData):
   const definition = await definitionOf(knex, input.filter, prepared);
   const now = Date.now();
   const id = await knex.transaction(async (trx) => {
-    const row = { name, description, filter: JSON.stringify(filterToJson(input.filter)), definition, version: 1, created_at: now, updated_at: now };
+    const row = {
+      name,
+      description,
+      filter: JSON.stringify(filterToJson(input.filter)),
+      definition,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    };
     const segmentId = await insertReturningId(trx, 'segments', row);
     await writeSegmentReferences(trx, segmentId, input.filter);
     return segmentId;
@@ -75,7 +103,12 @@ export async function createSegment(em: EntityManager, input: SegmentInputData):
   return (await em.fork().findOne(Segment, { id }))!;
 }
 
-export async function updateSegment(em: EntityManager, rawId: string, input: SegmentInputData, expectedVersion?: number | null): Promise<Segment> {
+export async function updateSegment(
+  em: EntityManager,
+  rawId: string,
+  input: SegmentInputData,
+  expectedVersion?: number | null,
+): Promise<Segment> {
   const segment = await requireSegment(em, rawId);
   const { name, description } = checkNamed(input, 'a segment');
   const prepared = await prepareToSave(em, input.filter, segment.id);
@@ -85,9 +118,18 @@ export async function updateSegment(em: EntityManager, rawId: string, input: Seg
   await knex.transaction(async (trx) => {
     const changed = await trx('segments')
       .where({ id: segment.id, version })
-      .update({ name, description, filter: JSON.stringify(filterToJson(input.filter)), definition, version: version + 1, updated_at: Date.now() });
+      .update({
+        name,
+        description,
+        filter: JSON.stringify(filterToJson(input.filter)),
+        definition,
+        version: version + 1,
+        updated_at: Date.now(),
+      });
     if (changed === 0) {
-      throw conflict(`segment ${segment.id} is at version ${segment.version}${expectedVersion != null ? `, not ${expectedVersion}` : ''}: read it again and retry`);
+      throw conflict(
+        `segment ${segment.id} is at version ${segment.version}${expectedVersion != null ? `, not ${expectedVersion}` : ''}: read it again and retry`,
+      );
     }
     await writeSegmentReferences(trx, segment.id, input.filter);
   });
@@ -99,7 +141,8 @@ export async function deleteSegment(em: EntityManager, rawId: string): Promise<b
   const knex = em.getKnex();
   await knex.transaction(async (trx) => {
     const users = await savedUsersOf(trx, 'segments', segment.id);
-    if (users.length) throw conflict(`segment ${segment.id} is used by ${users.join(', ')}: change those first`);
+    if (users.length)
+      throw conflict(`segment ${segment.id} is used by ${users.join(', ')}: change those first`);
     await forgetSegmentReferences(trx, segment.id);
     await trx('segments').where('id', segment.id).delete();
   });
@@ -114,7 +157,10 @@ export async function segmentPredicate(em: EntityManager, segment: Segment, asOf
     prepared = await prepareFilter(filter, databaseReferences(em), 'filter', [savedRef.segment(segment.id)]);
   } catch (error) {
     // Saved filters were valid when saved; one that no longer is (a persona or model deleted since) is named, not masked.
-    if (error instanceof FilterError) throw conflict(`the saved filter of segment ${segment.id} is no longer valid: ${error.message} (at ${error.path})`);
+    if (error instanceof FilterError)
+      throw conflict(
+        `the saved filter of segment ${segment.id} is no longer valid: ${error.message} (at ${error.path})`,
+      );
     throw error;
   }
   return filterPredicate(em.getKnex(), prepared, asOf);
@@ -123,23 +169,41 @@ export async function segmentPredicate(em: EntityManager, segment: Segment, asOf
 /** Saved segments page by id, whatever the search. */
 const SEGMENT_CURSOR: CursorFormat = { ordering: 'segments:ID:ASC', values: [] };
 
-export async function listSegments(em: EntityManager, args: { first: number; after?: string | null; search?: string | null }): Promise<ConnectionShape<Segment>> {
+export async function listSegments(
+  em: EntityManager,
+  args: { first: number; after?: string | null; search?: string | null },
+): Promise<ConnectionShape<Segment>> {
   const knex = em.getKnex();
   const where = (query: Knex.QueryBuilder) => {
-    if (args.search) query.whereRaw("lower(name) like ? escape '\\'", [`%${likeLiteral(args.search.toLowerCase())}%`]);
+    if (args.search)
+      query.whereRaw("lower(name) like ? escape '\\'", [`%${likeLiteral(args.search.toLowerCase())}%`]);
     return query;
   };
   const query = where(knex('segments').select('*'));
   if (args.after != null) query.where('id', '>', decodeCursor(SEGMENT_CURSOR, args.after).id);
-  const rows: Array<Record<string, unknown>> = args.first === 0 ? [] : await query.orderBy('id').limit(args.first + 1);
-  const page = toPage(rows.map((row) => em.map(Segment, row)), args.first);
-  return toConnection(page, SEGMENT_CURSOR, (segment) => ({ values: [], id: segment.id }), args.after != null, async () => {
-    const [row] = await where(knex('segments')).count({ n: '*' });
-    return Number(row.n);
-  });
+  const rows: Array<Record<string, unknown>> =
+    args.first === 0 ? [] : await query.orderBy('id').limit(args.first + 1);
+  const page = toPage(
+    rows.map((row) => em.map(Segment, row)),
+    args.first,
+  );
+  return toConnection(
+    page,
+    SEGMENT_CURSOR,
+    (segment) => ({ values: [], id: segment.id }),
+    args.after != null,
+    async () => {
+      const [row] = await where(knex('segments')).count({ n: '*' });
+      return Number(row.n);
+    },
+  );
 }
 
-export async function referencesOf(em: EntityManager, segmentId: number, direction: 'uses' | 'usedBy'): Promise<Segment[]> {
+export async function referencesOf(
+  em: EntityManager,
+  segmentId: number,
+  direction: 'uses' | 'usedBy',
+): Promise<Segment[]> {
   const ids = await segmentNeighbours(em.getKnex(), segmentId, direction);
   return ids.length ? em.find(Segment, { id: { $in: ids } }, { orderBy: { id: 'asc' } }) : [];
 }

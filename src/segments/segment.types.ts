@@ -5,9 +5,14 @@ import { DateTimeScalar } from '../graphql/scalars';
 import { SegmentFilterInput } from '../saved-filters/filter.inputs';
 import { CONNECTION, CREATED_AT, UPDATED_AT } from '../common/descriptions';
 
-@ObjectType('Segment', { description: 'A saved, named filter. Membership is always computed live, as of asOf.' })
+@ObjectType('Segment', {
+  description: 'A saved, named filter. Membership is always computed live, as of asOf.',
+})
 export class SegmentType extends SavedFilterType {
-  @Field(() => Int, { description: 'Starts at 1 and goes up by one at every update (optimistic concurrency: pass it as expectedVersion).' })
+  @Field(() => Int, {
+    description:
+      'Starts at 1 and goes up by one at every update (optimistic concurrency: pass it as expectedVersion).',
+  })
   version!: number;
 
   @Field(() => DateTimeScalar, { description: CREATED_AT })
@@ -20,7 +25,9 @@ export class SegmentType extends SavedFilterType {
 @ObjectType('SegmentConnection', { description: CONNECTION.type('Segment') })
 export class SegmentConnection extends Connection(SegmentType, 'Segment') {}
 
-@InputType('SegmentInput', { description: 'A segment to create, or the whole new definition of one to update.' })
+@InputType('SegmentInput', {
+  description: 'A segment to create, or the whole new definition of one to update.',
+})
 export class SegmentInput extends SavedObjectInput {
   @Field(() => SegmentFilterInput, { description: 'Who the segment selects.' })
   filter!: SegmentFilterInput;

@@ -50,7 +50,12 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     // main.ts owns shutdown (drain HTTP, then close the database); Apollo must not race it.
     stopOnTerminationSignals: false,
     introspection: settings.introspection,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), queryLimitsPlugin(settings.limits), httpStatusPlugin()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      queryLimitsPlugin(settings.limits),
+      httpStatusPlugin(),
+    ],
     logger: { debug: () => undefined, info: () => undefined, warn: logger.warn, error: logger.error },
   });
   await apollo.start();
@@ -73,7 +78,9 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     authenticationMiddleware(db.fork().getKnex(), settings, logger),
     express.json({ limit: settings.limits.bodyBytes }),
     inputNestingGuard(),
-    expressMiddleware(apollo, { context: async ({ req }) => createRequestContext(db, settings, refresher, req.caller ?? null) }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => createRequestContext(db, settings, refresher, req.caller ?? null),
+    }),
   );
 
   expressApp.use(httpErrorHandler(logger, settings.limits.bodyBytes));
@@ -106,9 +113,15 @@ function httpErrorHandler(logger: Logger, bodyBytes: number): ErrorRequestHandle
       next(error);
       return;
     }
-    if (error?.type === 'entity.parse.failed') return replyError(res, ErrorCode.BAD_REQUEST, 'the request body is not valid JSON');
+    if (error?.type === 'entity.parse.failed')
+      return replyError(res, ErrorCode.BAD_REQUEST, 'the request body is not valid JSON');
     if (error?.type === 'entity.too.large') {
-      return replyError(res, ErrorCode.PAYLOAD_TOO_LARGE, `the request body is larger than ${bodyBytes} bytes`, { limit: bodyBytes });
+      return replyError(
+        res,
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        `the request body is larger than ${bodyBytes} bytes`,
+        { limit: bodyBytes },
+      );
     }
     // The body parser's own status says more (415 for an unsupported charset or encoding, 400 for an aborted body).
     if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {

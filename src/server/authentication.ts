@@ -23,7 +23,8 @@ declare module 'express-serve-static-core' {
  * Retry-After when the bucket is empty.
  */
 export function authenticationMiddleware(knex: Knex, settings: Settings, logger: Logger): RequestHandler {
-  const limiter = settings.limits.requestsPerMinute === null ? null : new RateLimiter(settings.limits.requestsPerMinute);
+  const limiter =
+    settings.limits.requestsPerMinute === null ? null : new RateLimiter(settings.limits.requestsPerMinute);
   return async (req, res, next) => {
     const header = req.headers.authorization;
     let caller: Caller | null = null;
@@ -36,19 +37,30 @@ export function authenticationMiddleware(knex: Knex, settings: Settings, logger:
         // The key store did not answer: nothing says the key is wrong, so the caller should retry (503), not give up (500).
         return replyError(res, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', {}, 503);
       }
-      if (!caller) return replyError(res, ErrorCode.UNAUTHENTICATED, 'the API key is not valid (unknown, revoked or malformed): send Authorization: Bearer <key>');
+      if (!caller)
+        return replyError(
+          res,
+          ErrorCode.UNAUTHENTICATED,
+          'the API key is not valid (unknown, revoked or malformed): send Authorization: Bearer <key>',
+        );
     } else if (settings.auth === 'open') {
       caller = OPEN_DEMO_CALLER;
     }
     if (limiter) {
-      const who = caller?.keyId != null ? `key:${caller.keyId}` : `address:${req.socket.remoteAddress ?? 'unknown'}`;
+      const who =
+        caller?.keyId != null ? `key:${caller.keyId}` : `address:${req.socket.remoteAddress ?? 'unknown'}`;
       const decision = limiter.take(who);
       if (!decision.allowed) {
         res.setHeader('Retry-After', String(decision.retryAfterSeconds));
-        return replyError(res, ErrorCode.RATE_LIMITED, `more than ${settings.limits.requestsPerMinute} requests in a minute: retry in ${decision.retryAfterSeconds} s`, {
-          retryAfter: decision.retryAfterSeconds,
-          limit: settings.limits.requestsPerMinute,
-        });
+        return replyError(
+          res,
+          ErrorCode.RATE_LIMITED,
+          `more than ${settings.limits.requestsPerMinute} requests in a minute: retry in ${decision.retryAfterSeconds} s`,
+          {
+            retryAfter: decision.retryAfterSeconds,
+            limit: settings.limits.requestsPerMinute,
+          },
+        );
       }
     }
     req.caller = caller;

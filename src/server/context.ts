@@ -5,7 +5,12 @@ import type { RequestContext } from '../graphql/context';
 import { LoaderRegistry } from '../graphql/loaders';
 import type { MetricsRefreshScheduler } from '../value/refresh-scheduler';
 
-export function createRequestContext(db: Database, settings: Settings, refresher: MetricsRefreshScheduler, caller: Caller | null): RequestContext {
+export function createRequestContext(
+  db: Database,
+  settings: Settings,
+  refresher: MetricsRefreshScheduler,
+  caller: Caller | null,
+): RequestContext {
   const em = db.fork();
   const now = new Date();
   return { em, loaders: new LoaderRegistry(em, now), settings, now, refresher, caller };

@@ -7,7 +7,11 @@ import type { Logger } from '../common/logger';
 export type { Logger };
 
 /** A limit of the server was reached: the code says which, `limit` its value (and any other figures a client can act on). */
-export function limitReached(code: ErrorCode, message: string, figures: Record<string, number> = {}): GraphQLError {
+export function limitReached(
+  code: ErrorCode,
+  message: string,
+  figures: Record<string, number> = {},
+): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...figures } });
 }
 
@@ -48,23 +52,38 @@ export function makeErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // Services throw domain errors (common/errors.ts): this is where they become GraphQL errors with their code.
     const domain = domainErrorOf(error);
-    if (domain) formatted = { ...formatted, extensions: { ...formatted.extensions, ...domain.details, code: domain.code } };
+    if (domain)
+      formatted = {
+        ...formatted,
+        extensions: { ...formatted.extensions, ...domain.details, code: domain.code },
+      };
     let code = formatted.extensions?.code;
     // graphql-js stops coercing variables after 50 errors with an error of its own that Apollo labels an internal error.
-    if ((code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) && /^Too many errors processing variables/.test(formatted.message)) code = ErrorCode.BAD_USER_INPUT;
+    if (
+      (code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) &&
+      /^Too many errors processing variables/.test(formatted.message)
+    )
+      code = ErrorCode.BAD_USER_INPUT;
     // Apollo refuses some malformed requests with a 4xx and no code (an unsupported persisted-query version, a hash that does not match its document).
-    if ((code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) && isUncodedClientError(error)) code = ErrorCode.BAD_REQUEST;
+    if ((code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) && isUncodedClientError(error))
+      code = ErrorCode.BAD_REQUEST;
     if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {
       const extensions: Record<string, unknown> = { code };
       // The input path, and the figures of a limit (limit, cost, depth, retryAfter): written for the client.
       for (const key of ['path', 'limit', 'cost', 'depth', 'retryAfter']) {
         if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
       }
-      return { message: withoutEchoedInput(formatted.message), locations: formatted.locations, path: formatted.path, extensions };
+      return {
+        message: withoutEchoedInput(formatted.message),
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions,
+      };
     }
     if (isStatementTimeout(unwrapResolverError(error))) {
       return {
-        message: 'a database statement ran past the time limit and was stopped: narrow the question (filter, page size) or ask an operator',
+        message:
+          'a database statement ran past the time limit and was stopped: narrow the question (filter, page size) or ask an operator',
         locations: formatted.locations,
         path: formatted.path,
         extensions: { code: ErrorCode.QUERY_TIMEOUT },

@@ -60,12 +60,25 @@ export function inputNestingGuard(): RequestHandler {
       if (entry === null || typeof entry !== 'object') continue;
       const { query, variables, extensions } = entry as Record<string, unknown>;
       if (typeof query === 'string' && textNesting(query) > MAX_INPUT_NESTING) {
-        return replyError(res, ErrorCode.QUERY_TOO_DEEP, `the document nests brackets deeper than ${MAX_INPUT_NESTING} levels`, { limit: MAX_INPUT_NESTING });
+        return replyError(
+          res,
+          ErrorCode.QUERY_TOO_DEEP,
+          `the document nests brackets deeper than ${MAX_INPUT_NESTING} levels`,
+          { limit: MAX_INPUT_NESTING },
+        );
       }
-      for (const [name, value] of [['variables', variables], ['extensions', extensions]] as const) {
+      for (const [name, value] of [
+        ['variables', variables],
+        ['extensions', extensions],
+      ] as const) {
         const nesting = typeof value === 'string' ? textNesting(value) : valueNesting(value);
         if (nesting > MAX_INPUT_NESTING) {
-          return replyError(res, ErrorCode.BAD_USER_INPUT, `the ${name} nest deeper than ${MAX_INPUT_NESTING} levels`, { limit: MAX_INPUT_NESTING });
+          return replyError(
+            res,
+            ErrorCode.BAD_USER_INPUT,
+            `the ${name} nest deeper than ${MAX_INPUT_NESTING} levels`,
+            { limit: MAX_INPUT_NESTING },
+          );
         }
       }
     }

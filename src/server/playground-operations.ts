@@ -13,7 +13,10 @@ export function definedOperationNames(document: string): string[] {
     .replace(/"(?:[^"\\\n]|\\.)*"/g, ' ')
     .replace(/#[^\n\r]*/g, ' ');
   const names: string[] = [];
-  for (const match of code.matchAll(/(?:^|[\s{}(),])(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/g)) names.push(match[1]);
+  for (const match of code.matchAll(
+    /(?:^|[\s{}(),])(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/g,
+  ))
+    names.push(match[1]);
   return names;
 }
 

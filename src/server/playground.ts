@@ -4,7 +4,6 @@ import express, { type Router } from 'express';
 import { EXAMPLES_DIR } from '../common/paths';
 import { definedOperationNames, operationToSend } from './playground-operations';
 
-
 interface Tab {
   query: string;
   variables?: string;
@@ -17,14 +16,18 @@ interface Tab {
 export function loadExampleTabs(folder = EXAMPLES_DIR): Tab[] {
   let files: string[];
   try {
-    files = readdirSync(folder).filter((file) => file.endsWith('.graphql')).sort();
+    files = readdirSync(folder)
+      .filter((file) => file.endsWith('.graphql'))
+      .sort();
   } catch {
     return [];
   }
   return files.map((file) => {
     const text = readFileSync(join(folder, file), 'utf8');
     const variables = /^# variables: (.*)$/m.exec(text)?.[1];
-    return variables ? { query: text, variables: JSON.stringify(JSON.parse(variables), null, 2) } : { query: text };
+    return variables
+      ? { query: text, variables: JSON.stringify(JSON.parse(variables), null, 2) }
+      : { query: text };
   });
 }
 

@@ -1,5 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import {
+  Kind,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
 import { ErrorCode } from '../common/errors';
 import { limitReached } from './errors';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination';
@@ -19,7 +25,10 @@ function multiplier(field: FieldNode, walk: Walk): number {
     if (typeof value === 'number' && Number.isFinite(value)) return Math.max(1, value);
   }
   // A field taking `first` without it gets the default page; nested selection sets are usually connections or lists.
-  return first || field.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'edges') ? DEFAULT_PAGE_SIZE : 1;
+  return first ||
+    field.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'edges')
+    ? DEFAULT_PAGE_SIZE
+    : 1;
 }
 
 function valueOf(node: ValueNode, variables: Record<string, unknown>): unknown {
@@ -69,14 +78,26 @@ export function queryLimitsPlugin(limits: Limits): ApolloServerPlugin<RequestCon
           if (!operation) return;
           const fragments = new Map<string, FragmentDefinitionNode>();
           for (const definition of document.definitions) {
-            if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+            if (definition.kind === Kind.FRAGMENT_DEFINITION)
+              fragments.set(definition.name.value, definition);
           }
-          const { depth, cost } = measure(operation.selectionSet, { fragments, variables: request.variables ?? {} });
+          const { depth, cost } = measure(operation.selectionSet, {
+            fragments,
+            variables: request.variables ?? {},
+          });
           if (depth > limits.depth) {
-            throw limitReached(ErrorCode.QUERY_TOO_DEEP, `the operation nests ${depth} levels deep; the limit is ${limits.depth}`, { depth, limit: limits.depth });
+            throw limitReached(
+              ErrorCode.QUERY_TOO_DEEP,
+              `the operation nests ${depth} levels deep; the limit is ${limits.depth}`,
+              { depth, limit: limits.depth },
+            );
           }
           if (cost > limits.cost) {
-            throw limitReached(ErrorCode.QUERY_TOO_COSTLY, `the operation costs ${cost} (each field 1, connections times their first); the limit is ${limits.cost}`, { cost, limit: limits.cost });
+            throw limitReached(
+              ErrorCode.QUERY_TOO_COSTLY,
+              `the operation costs ${cost} (each field 1, connections times their first); the limit is ${limits.cost}`,
+              { cost, limit: limits.cost },
+            );
           }
         },
       };

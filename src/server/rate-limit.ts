@@ -30,7 +30,8 @@ export class RateLimiter {
   /** Buckets refilled to the brim say nothing: dropped, so that many one-off callers cannot grow the map without end. */
   private forgetFull(now: number): void {
     for (const [caller, bucket] of this.buckets) {
-      if (bucket.tokens + (now - bucket.at) * (this.perMinute / 60_000) >= this.perMinute) this.buckets.delete(caller);
+      if (bucket.tokens + (now - bucket.at) * (this.perMinute / 60_000) >= this.perMinute)
+        this.buckets.delete(caller);
     }
   }
 }

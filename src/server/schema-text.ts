@@ -1,7 +1,8 @@
 import { printSchema } from 'graphql';
 import { buildAppSchema } from './schema';
 
-const HEADER = '# The GraphQL schema of the segments API, emitted from the code by `npm run schema`. Do not edit.\n\n';
+const HEADER =
+  '# The GraphQL schema of the segments API, emitted from the code by `npm run schema`. Do not edit.\n\n';
 
 /** The schema as committed in schema/schema.graphql. */
 export async function schemaText(): Promise<string> {

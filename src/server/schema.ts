@@ -17,12 +17,36 @@ import { scopeChecker } from '../auth/auth-checker';
 import { personalCriteriaGuard, personalCriteriaMask } from '../auth/personal-criteria';
 import { ApiKeyResolver } from '../auth/api-keys.resolver';
 import { CustomerPersonalDataResolver } from '../auth/personal-data.resolver';
-import { AnalysisResolver, PreviewStatsResolver, SegmentAnalysisResolver, StatsWarningsResolver } from '../analysis/analysis.resolver';
+import {
+  AnalysisResolver,
+  PreviewStatsResolver,
+  SegmentAnalysisResolver,
+  StatsWarningsResolver,
+} from '../analysis/analysis.resolver';
 import { CustomerPersonaResolver, PersonaResolver } from '../personas/persona.resolver';
 import { textArgumentsGuard } from './text-arguments';
 
-export const RESOLVERS = [CustomerResolver, CustomerScoreResolver, CustomerSegmentsResolver, CustomerActivityResolver, OrderResolver, EventResolver, IngestResolver, SegmentPreviewResolver, SegmentResolver, ValueResolver, ScoringResolver,
-  PersonaResolver, CustomerPersonaResolver, AnalysisResolver, SegmentAnalysisResolver, PreviewStatsResolver, StatsWarningsResolver, ApiKeyResolver, CustomerPersonalDataResolver] as const;
+export const RESOLVERS = [
+  CustomerResolver,
+  CustomerScoreResolver,
+  CustomerSegmentsResolver,
+  CustomerActivityResolver,
+  OrderResolver,
+  EventResolver,
+  IngestResolver,
+  SegmentPreviewResolver,
+  SegmentResolver,
+  ValueResolver,
+  ScoringResolver,
+  PersonaResolver,
+  CustomerPersonaResolver,
+  AnalysisResolver,
+  SegmentAnalysisResolver,
+  PreviewStatsResolver,
+  StatsWarningsResolver,
+  ApiKeyResolver,
+  CustomerPersonalDataResolver,
+] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -12,7 +12,11 @@ import type { RequestContext } from '../graphql/context';
  * so that one bad item does not cost the rest of the batch.
  */
 export const textArgumentsGuard: MiddlewareFn<RequestContext> = ({ args, info }, next) => {
-  if (args && Object.keys(args).length && !info.parentType.getFields()[info.fieldName]?.extensions?.[TEXT_CHECKED_PER_ITEM]) {
+  if (
+    args &&
+    Object.keys(args).length &&
+    !info.parentType.getFields()[info.fieldName]?.extensions?.[TEXT_CHECKED_PER_ITEM]
+  ) {
     const found = findUnstorableText(args, '');
     if (found) throw badUserInput(`${found.path} ${found.reason}`, found.path);
   }

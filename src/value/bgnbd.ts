@@ -22,7 +22,12 @@ export interface RepeatSummary {
 }
 
 /** ln L of one customer (the paper's equation 6, in logs so that large x stays finite). */
-export function bgnbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, x: number, tx: number, T: number): number {
+export function bgnbdLogLikelihood(
+  { r, alpha, a, b }: BgNbdParameters,
+  x: number,
+  tx: number,
+  T: number,
+): number {
   const common = logGamma(r + x) - logGamma(r) + r * Math.log(alpha) + logBeta(a, b + x) - logBeta(a, b);
   const alive = -(r + x) * Math.log(alpha + T);
   const dropped = x > 0 ? Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx) : -Infinity;
@@ -35,14 +40,20 @@ export function bgnbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, x: numbe
  * since a fit evaluates this hundreds of times over up to a few hundred
  * thousand distinct triples.
  */
-export function totalLogLikelihood({ r, alpha, a, b }: BgNbdParameters, customers: readonly RepeatSummary[]): number {
+export function totalLogLikelihood(
+  { r, alpha, a, b }: BgNbdParameters,
+  customers: readonly RepeatSummary[],
+): number {
   const shared = -logGamma(r) + r * Math.log(alpha) - logBeta(a, b);
   const byX = new Map<number, { common: number; logDropped: number }>();
   let sum = 0;
   for (const c of customers) {
     let terms = byX.get(c.x);
     if (!terms) {
-      terms = { common: shared + logGamma(r + c.x) + logBeta(a, b + c.x), logDropped: c.x > 0 ? Math.log(a) - Math.log(b + c.x - 1) : -Infinity };
+      terms = {
+        common: shared + logGamma(r + c.x) + logBeta(a, b + c.x),
+        logDropped: c.x > 0 ? Math.log(a) - Math.log(b + c.x - 1) : -Infinity,
+      };
       byX.set(c.x, terms);
     }
     const alive = -(r + c.x) * Math.log(alpha + c.T);
@@ -66,7 +77,12 @@ export function groupSummaries(customers: Iterable<{ x: number; tx: number; T: n
 
 /** Maximum-likelihood estimates (Nelder–Mead on the logs of the parameters, restarted until stable). */
 export function fitBgNbd(customers: readonly RepeatSummary[]): BgNbdParameters & { logLikelihood: number } {
-  const toParameters = (p: number[]): BgNbdParameters => ({ r: Math.exp(p[0]), alpha: Math.exp(p[1]), a: Math.exp(p[2]), b: Math.exp(p[3]) });
+  const toParameters = (p: number[]): BgNbdParameters => ({
+    r: Math.exp(p[0]),
+    alpha: Math.exp(p[1]),
+    a: Math.exp(p[2]),
+    b: Math.exp(p[3]),
+  });
   const objective = (p: number[]) => {
     if (p.some((v) => Math.abs(v) > 30)) return Infinity;
     const value = -totalLogLikelihood(toParameters(p), customers);
@@ -83,17 +99,32 @@ export function fitBgNbd(customers: readonly RepeatSummary[]): BgNbdParameters &
 }
 
 /** P(alive | x, t_x, T). */
-export function probabilityAlive({ r, alpha, a, b }: BgNbdParameters, x: number, tx: number, T: number): number {
+export function probabilityAlive(
+  { r, alpha, a, b }: BgNbdParameters,
+  x: number,
+  tx: number,
+  T: number,
+): number {
   if (x === 0) return 1;
   const logRatio = Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
   return 1 / (1 + Math.exp(logRatio));
 }
 
 /** E[Y(t) | x, t_x, T]: expected purchase occasions in the next t weeks (equation 10, with ₂F₁). */
-export function expectedPurchases({ r, alpha, a, b }: BgNbdParameters, t: number, x: number, tx: number, T: number): number {
+export function expectedPurchases(
+  { r, alpha, a, b }: BgNbdParameters,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
   if (t <= 0) return 0;
   const hyper = hypergeometric2F1(r + x, b + x, a + b + x - 1, t / (alpha + T + t));
-  const numerator = ((a + b + x - 1) / (a - 1)) * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * hyper);
-  const dropped = x > 0 ? Math.exp(Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))) : 0;
+  const numerator =
+    ((a + b + x - 1) / (a - 1)) * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * hyper);
+  const dropped =
+    x > 0
+      ? Math.exp(Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx)))
+      : 0;
   return numerator / (1 + dropped);
 }

@@ -20,27 +20,42 @@ export interface SpendSummary {
 
 export function gammaGammaLogLikelihood({ p, q, v }: GammaGammaParameters, x: number, m: number): number {
   return (
-    logGamma(p * x + q) - logGamma(p * x) - logGamma(q) + q * Math.log(v) + (p * x - 1) * Math.log(m) + p * x * Math.log(x) - (p * x + q) * Math.log(v + x * m)
+    logGamma(p * x + q) -
+    logGamma(p * x) -
+    logGamma(q) +
+    q * Math.log(v) +
+    (p * x - 1) * Math.log(m) +
+    p * x * Math.log(x) -
+    (p * x + q) * Math.log(v + x * m)
   );
 }
 
 /** Σ weight × ln L, with the Γ terms (which depend on x alone) computed once per distinct x. */
-export function totalGammaGammaLogLikelihood({ p, q, v }: GammaGammaParameters, customers: readonly SpendSummary[]): number {
+export function totalGammaGammaLogLikelihood(
+  { p, q, v }: GammaGammaParameters,
+  customers: readonly SpendSummary[],
+): number {
   const byX = new Map<number, number>();
   let sum = 0;
   for (const c of customers) {
     let common = byX.get(c.x);
     if (common === undefined) {
-      common = logGamma(p * c.x + q) - logGamma(p * c.x) - logGamma(q) + q * Math.log(v) + p * c.x * Math.log(c.x);
+      common =
+        logGamma(p * c.x + q) - logGamma(p * c.x) - logGamma(q) + q * Math.log(v) + p * c.x * Math.log(c.x);
       byX.set(c.x, common);
     }
-    sum += (c.weight ?? 1) * (common + (p * c.x - 1) * Math.log(c.m) - (p * c.x + q) * Math.log(v + c.x * c.m));
+    sum +=
+      (c.weight ?? 1) * (common + (p * c.x - 1) * Math.log(c.m) - (p * c.x + q) * Math.log(v + c.x * c.m));
   }
   return sum;
 }
 
 export function fitGammaGamma(customers: readonly SpendSummary[]): GammaGammaParameters {
-  const toParameters = (point: number[]) => ({ p: Math.exp(point[0]), q: Math.exp(point[1]), v: Math.exp(point[2]) });
+  const toParameters = (point: number[]) => ({
+    p: Math.exp(point[0]),
+    q: Math.exp(point[1]),
+    v: Math.exp(point[2]),
+  });
   const objective = (point: number[]) => {
     if (point.some((value) => Math.abs(value) > 30)) return Infinity;
     const value = -totalGammaGammaLogLikelihood(toParameters(point), customers);

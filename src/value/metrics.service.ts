@@ -59,7 +59,12 @@ interface OccasionSummary {
  * its statements run. The scratch tables are temporary: created and dropped
  * inside the phase that uses them.
  */
-async function refreshWithin(trx: Knex.Transaction, at: number, asOf: Date, now: Date): Promise<ValueModelFit> {
+async function refreshWithin(
+  trx: Knex.Transaction,
+  at: number,
+  asOf: Date,
+  now: Date,
+): Promise<ValueModelFit> {
   await clearMetrics(trx);
   await summariseOrders(trx, at);
   await writeCustomerMetrics(trx, at, now);
@@ -138,11 +143,18 @@ async function fitPurchaseModel(
 ): Promise<{ summaries: OccasionSummary[]; customers: number; bgnbd: ValueModelFit['bgnbd'] }> {
   // The fits add up per-group terms: groups are read in one fixed order so that
   // both databases (whose grouping returns rows in different orders) fit the same numbers.
-  const triples: Array<{ x: number | string; first_day: number | string; last_day: number | string; weight: number | string }> = await trx.raw(
-    `select repeat_occasions as x, first_occasion_day as first_day, last_occasion_day as last_day, count(*) as weight
+  const triples: Array<{
+    x: number | string;
+    first_day: number | string;
+    last_day: number | string;
+    weight: number | string;
+  }> = await trx
+    .raw(
+      `select repeat_occasions as x, first_occasion_day as first_day, last_occasion_day as last_day, count(*) as weight
      from customer_metrics where repeat_occasions is not null
      group by repeat_occasions, first_occasion_day, last_occasion_day order by 1, 2, 3`,
-  ).then(rowsOf);
+    )
+    .then(rowsOf);
   const weeks = (days: number) => days / WEEK_DAYS;
   const summaries: OccasionSummary[] = triples.map((row) => ({
     x: Number(row.x),
@@ -159,11 +171,17 @@ async function fitPurchaseModel(
 
 /** The Gamma-Gamma spend model over repeat customers with a positive spend; null below two of them. */
 async function fitSpendModel(trx: Knex.Transaction): Promise<ValueModelFit['gammaGamma']> {
-  const spends: Array<{ x: number | string; m: number | string; weight: number | string }> = await trx.raw(
-    `select repeat_occasions as x, repeat_occasion_value as m, count(*) as weight from customer_metrics
+  const spends: Array<{ x: number | string; m: number | string; weight: number | string }> = await trx
+    .raw(
+      `select repeat_occasions as x, repeat_occasion_value as m, count(*) as weight from customer_metrics
      where repeat_occasions > 0 and repeat_occasion_value > 0 group by repeat_occasions, repeat_occasion_value order by 1, 2`,
-  ).then(rowsOf);
-  const spendSummaries = spends.map((row) => ({ x: Number(row.x), m: Number(row.m), weight: Number(row.weight) }));
+    )
+    .then(rowsOf);
+  const spendSummaries = spends.map((row) => ({
+    x: Number(row.x),
+    m: Number(row.m),
+    weight: Number(row.weight),
+  }));
   const spenders = spendSummaries.reduce((sum, s) => sum + s.weight, 0);
   return spenders >= 2 ? { ...fitGammaGamma(spendSummaries), customers: spenders } : null;
 }
@@ -178,14 +196,25 @@ async function writePredictions(
   bgnbd: NonNullable<ValueModelFit['bgnbd']>,
   gammaGamma: ValueModelFit['gammaGamma'],
 ): Promise<void> {
-  await trx.raw('create temporary table value_predictions (x integer, first_day integer, last_day integer, p_alive double precision, e90 double precision, dp12 double precision)');
+  await trx.raw(
+    'create temporary table value_predictions (x integer, first_day integer, last_day integer, p_alive double precision, e90 double precision, dp12 double precision)',
+  );
   const rows = summaries.map((s) => {
     const expected = (weeksAhead: number) => expectedPurchases(bgnbd, weeksAhead, s.x, s.tx, s.T);
     let discounted = 0;
     for (let month = 1; month <= 12; month++) {
-      discounted += (expected(month * MONTH_WEEKS) - expected((month - 1) * MONTH_WEEKS)) / Math.pow(1 + MONTHLY_DISCOUNT, month);
+      discounted +=
+        (expected(month * MONTH_WEEKS) - expected((month - 1) * MONTH_WEEKS)) /
+        Math.pow(1 + MONTHLY_DISCOUNT, month);
     }
-    return { x: s.x, first_day: s.firstDay, last_day: s.lastDay, p_alive: probabilityAlive(bgnbd, s.x, s.tx, s.T), e90: expected(NEXT_90_DAYS_WEEKS), dp12: discounted };
+    return {
+      x: s.x,
+      first_day: s.firstDay,
+      last_day: s.lastDay,
+      p_alive: probabilityAlive(bgnbd, s.x, s.tx, s.T),
+      e90: expected(NEXT_90_DAYS_WEEKS),
+      dp12: discounted,
+    };
   });
   for (const part of chunks(rows)) await trx('value_predictions').insert(part);
   const spend = gammaGamma

@@ -3,11 +3,41 @@ import { joinSql, sql, type Sql } from '../filter/sql';
 
 /** The R × F table of docs/API.md: rows are recency scores 5..1, columns frequency scores 1..5. */
 const RFM_TABLE: Record<number, RfmSegment[]> = {
-  5: [RfmSegment.NEW_CUSTOMERS, RfmSegment.POTENTIAL_LOYALIST, RfmSegment.POTENTIAL_LOYALIST, RfmSegment.CHAMPIONS, RfmSegment.CHAMPIONS],
-  4: [RfmSegment.PROMISING, RfmSegment.POTENTIAL_LOYALIST, RfmSegment.POTENTIAL_LOYALIST, RfmSegment.LOYAL, RfmSegment.LOYAL],
-  3: [RfmSegment.ABOUT_TO_SLEEP, RfmSegment.ABOUT_TO_SLEEP, RfmSegment.NEED_ATTENTION, RfmSegment.LOYAL, RfmSegment.LOYAL],
-  2: [RfmSegment.HIBERNATING, RfmSegment.HIBERNATING, RfmSegment.AT_RISK, RfmSegment.AT_RISK, RfmSegment.CANNOT_LOSE],
-  1: [RfmSegment.LOST, RfmSegment.HIBERNATING, RfmSegment.AT_RISK, RfmSegment.AT_RISK, RfmSegment.CANNOT_LOSE],
+  5: [
+    RfmSegment.NEW_CUSTOMERS,
+    RfmSegment.POTENTIAL_LOYALIST,
+    RfmSegment.POTENTIAL_LOYALIST,
+    RfmSegment.CHAMPIONS,
+    RfmSegment.CHAMPIONS,
+  ],
+  4: [
+    RfmSegment.PROMISING,
+    RfmSegment.POTENTIAL_LOYALIST,
+    RfmSegment.POTENTIAL_LOYALIST,
+    RfmSegment.LOYAL,
+    RfmSegment.LOYAL,
+  ],
+  3: [
+    RfmSegment.ABOUT_TO_SLEEP,
+    RfmSegment.ABOUT_TO_SLEEP,
+    RfmSegment.NEED_ATTENTION,
+    RfmSegment.LOYAL,
+    RfmSegment.LOYAL,
+  ],
+  2: [
+    RfmSegment.HIBERNATING,
+    RfmSegment.HIBERNATING,
+    RfmSegment.AT_RISK,
+    RfmSegment.AT_RISK,
+    RfmSegment.CANNOT_LOSE,
+  ],
+  1: [
+    RfmSegment.LOST,
+    RfmSegment.HIBERNATING,
+    RfmSegment.AT_RISK,
+    RfmSegment.AT_RISK,
+    RfmSegment.CANNOT_LOSE,
+  ],
 };
 
 export function rfmSegmentOf(recency: number, frequency: number): RfmSegment {
@@ -33,7 +63,8 @@ export function quintileScoreSql(rank: string, n: string): string {
 export function rfmSegmentSql(recency: string, frequency: string): Sql {
   const branches: Sql[] = [];
   for (const r of [5, 4, 3, 2, 1]) {
-    for (let f = 1; f <= 5; f++) branches.push(sql(`when ${recency} = ${r} and ${frequency} = ${f} then ?`, rfmSegmentOf(r, f)));
+    for (let f = 1; f <= 5; f++)
+      branches.push(sql(`when ${recency} = ${r} and ${frequency} = ${f} then ?`, rfmSegmentOf(r, f)));
   }
   const joined = joinSql(' ', branches);
   return { text: `(case ${joined.text} end)`, bindings: joined.bindings };

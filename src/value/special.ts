@@ -40,7 +40,7 @@ export function hypergeometric2F1(a: number, b: number, c: number, z: number): n
   let term = 1;
   let sum = 1;
   for (let j = 0; j < 100_000; j++) {
-    term *= ((a + j) * (b + j)) / ((c + j) * (j + 1)) * z;
+    term *= (((a + j) * (b + j)) / ((c + j) * (j + 1))) * z;
     sum += term;
     if (Math.abs(term) <= 1e-15 * Math.abs(sum)) return sum;
   }
@@ -60,7 +60,9 @@ export function nelderMead(
   const step = options.step ?? 0.5;
   const tolerance = options.tolerance ?? 1e-10;
   const maxIterations = options.maxIterations ?? 20_000;
-  let simplex = [start, ...start.map((_, i) => start.map((v, j) => (i === j ? v + step : v)))].map((point) => ({ point, value: f(point) }));
+  let simplex = [start, ...start.map((_, i) => start.map((v, j) => (i === j ? v + step : v)))].map(
+    (point) => ({ point, value: f(point) }),
+  );
   let iterations = 0;
   const combine = (a: number[], b: number[], t: number) => a.map((v, i) => v + t * (b[i] - v));
   // On a likelihood whose optimum lies at infinity along a ridge (a dropout
@@ -88,7 +90,10 @@ export function nelderMead(
     if (reflectedValue < best.value) {
       const expanded = combine(centroid, worst.point, -2);
       const expandedValue = f(expanded);
-      simplex[n] = expandedValue < reflectedValue ? { point: expanded, value: expandedValue } : { point: reflected, value: reflectedValue };
+      simplex[n] =
+        expandedValue < reflectedValue
+          ? { point: expanded, value: expandedValue }
+          : { point: reflected, value: reflectedValue };
     } else if (reflectedValue < simplex[n - 1].value) {
       simplex[n] = { point: reflected, value: reflectedValue };
     } else {
@@ -98,7 +103,11 @@ export function nelderMead(
       if (contractedValue < (outside ? reflectedValue : worst.value)) {
         simplex[n] = { point: contracted, value: contractedValue };
       } else {
-        simplex = simplex.map((p, i) => (i === 0 ? p : { point: combine(best.point, p.point, 0.5), value: f(combine(best.point, p.point, 0.5)) }));
+        simplex = simplex.map((p, i) =>
+          i === 0
+            ? p
+            : { point: combine(best.point, p.point, 0.5), value: f(combine(best.point, p.point, 0.5)) },
+        );
       }
     }
   }

@@ -28,9 +28,12 @@ let counter = 0;
 export type TestStore = 'sqlite' | 'postgresql';
 const RUN_STORE: TestStore = ON_POSTGRES ? 'postgresql' : 'sqlite';
 
-export async function createTestTarget(store: TestStore = RUN_STORE): Promise<{ target: DatabaseTarget; url: string; remove(): Promise<void> }> {
+export async function createTestTarget(
+  store: TestStore = RUN_STORE,
+): Promise<{ target: DatabaseTarget; url: string; remove(): Promise<void> }> {
   counter += 1;
-  if (store === 'postgresql' && !ON_POSTGRES) throw new Error('a PostgreSQL test database needs TEST_DATABASE_URL');
+  if (store === 'postgresql' && !ON_POSTGRES)
+    throw new Error('a PostgreSQL test database needs TEST_DATABASE_URL');
   if (store === 'sqlite') {
     const folder = mkdtempSync(join(tmpdir(), 'segments-test-'));
     const path = join(folder, 'test.sqlite');
@@ -59,7 +62,10 @@ export async function createTestTarget(store: TestStore = RUN_STORE): Promise<{ 
   };
 }
 
-export async function createTestDatabase(options: OrmOptions = {}, store: TestStore = RUN_STORE): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: OrmOptions = {},
+  store: TestStore = RUN_STORE,
+): Promise<TestDatabase> {
   const { target, remove } = await createTestTarget(store);
   const db = await openDatabase(target, options);
   return {

@@ -44,7 +44,11 @@ const BIRTHS = [
 ].map((text) => new Date(text));
 
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 3 });
-const flatValue = fc.oneof(fc.constantFrom('gold', 'silver', 'Gold', ''), fc.constantFrom(0, 1, 9, 10, 2.5), fc.boolean());
+const flatValue = fc.oneof(
+  fc.constantFrom('gold', 'silver', 'Gold', ''),
+  fc.constantFrom(0, 1, 9, 10, 2.5),
+  fc.boolean(),
+);
 const flatObject = fc.dictionary(fc.constantFrom(...KEYS), flatValue, { maxKeys: 3 });
 const amount = fc.integer({ min: 0, max: 400 }).map((quarters) => quarters / 4);
 
@@ -56,62 +60,72 @@ export interface BaseCustomer {
 }
 
 export const customerArb = (index: number): fc.Arbitrary<BaseCustomer> =>
-  fc.record({
-    customer: fc.record({
-      externalId: fc.constant(`P${index}`),
-      email: maybe(fc.constantFrom('ada@example.com', 'ADA@example.com', 'bob@test.fr')),
-      birthDate: maybe(fc.constantFrom(...BIRTHS)),
-      gender: maybe(fc.constantFrom(...Object.values(Gender))),
-      country: maybe(fc.constantFrom(...COUNTRIES)),
-      city: maybe(fc.constantFrom(...STRINGS.filter((s) => s.trim() !== ''))),
-      companySize: maybe(fc.constantFrom(0, 9, 10, 250)),
-      jobFunction: maybe(fc.constantFrom('purchasing', 'finance')),
-      lifecycleStage: fc.constantFrom(...Object.values(LifecycleStage)),
-      interests: fc.subarray(TAGS),
-      emailOptIn: fc.boolean(),
-      smsOptIn: fc.boolean(),
-      attributes: flatObject,
-      createdAt: fc.constantFrom(...EDGE_INSTANTS.filter((d) => d.getTime() <= asOf)),
-      lastVerifiedAt: maybe(fc.constantFrom(...EDGE_INSTANTS)),
-    }),
-    orders: fc.array(
-      fc.record({
-        orderedAt: fc.constantFrom(...EDGE_INSTANTS),
-        amount,
-        channel: fc.constantFrom(...CHANNELS),
-        categories: fc.subarray(CATEGORIES),
+  fc
+    .record({
+      customer: fc.record({
+        externalId: fc.constant(`P${index}`),
+        email: maybe(fc.constantFrom('ada@example.com', 'ADA@example.com', 'bob@test.fr')),
+        birthDate: maybe(fc.constantFrom(...BIRTHS)),
+        gender: maybe(fc.constantFrom(...Object.values(Gender))),
+        country: maybe(fc.constantFrom(...COUNTRIES)),
+        city: maybe(fc.constantFrom(...STRINGS.filter((s) => s.trim() !== ''))),
+        companySize: maybe(fc.constantFrom(0, 9, 10, 250)),
+        jobFunction: maybe(fc.constantFrom('purchasing', 'finance')),
+        lifecycleStage: fc.constantFrom(...Object.values(LifecycleStage)),
+        interests: fc.subarray(TAGS),
+        emailOptIn: fc.boolean(),
+        smsOptIn: fc.boolean(),
+        attributes: flatObject,
+        createdAt: fc.constantFrom(...EDGE_INSTANTS.filter((d) => d.getTime() <= asOf)),
+        lastVerifiedAt: maybe(fc.constantFrom(...EDGE_INSTANTS)),
       }),
-      { maxLength: 4 },
-    ),
-    events: fc.array(
-      fc.record({
-        name: fc.constantFrom(...NAMES),
-        channel: fc.constantFrom(...CHANNELS),
-        occurredAt: fc.constantFrom(...EDGE_INSTANTS),
-        properties: flatObject,
-      }),
-      { maxLength: 5 },
-    ),
-    metrics: maybe(
-      fc.record({
-        order_count: fc.constantFrom(0, 1, 3),
-        lifetime_revenue: fc.constantFrom(0, 10.5, 500),
-        average_order_value: maybe(fc.constantFrom(10.5, 100)),
-        days_since_last_order: maybe(fc.constantFrom(0, 30, 400)),
-        recency_score: maybe(fc.integer({ min: 1, max: 5 })),
-        frequency_score: maybe(fc.integer({ min: 1, max: 5 })),
-        monetary_score: maybe(fc.integer({ min: 1, max: 5 })),
-        rfm_segment: maybe(fc.constantFrom(...Object.values(RfmSegment).slice(0, 4))),
-        probability_alive: maybe(fc.constantFrom(0, 0.5, 1)),
-        expected_purchases90d: maybe(fc.constantFrom(0.25, 2)),
-        predicted_lifetime_value: maybe(fc.constantFrom(0, 120.5)),
-      }),
-    ),
-  }).map((drawn) => ({
-    ...drawn,
-    orders: drawn.orders.map((order, k) => ({ ...order, externalId: `P${index}-o${k}`, customerExternalId: `P${index}` })),
-    events: drawn.events.map((event, k) => ({ ...event, externalId: `P${index}-e${k}`, customerExternalId: `P${index}` })),
-  }));
+      orders: fc.array(
+        fc.record({
+          orderedAt: fc.constantFrom(...EDGE_INSTANTS),
+          amount,
+          channel: fc.constantFrom(...CHANNELS),
+          categories: fc.subarray(CATEGORIES),
+        }),
+        { maxLength: 4 },
+      ),
+      events: fc.array(
+        fc.record({
+          name: fc.constantFrom(...NAMES),
+          channel: fc.constantFrom(...CHANNELS),
+          occurredAt: fc.constantFrom(...EDGE_INSTANTS),
+          properties: flatObject,
+        }),
+        { maxLength: 5 },
+      ),
+      metrics: maybe(
+        fc.record({
+          order_count: fc.constantFrom(0, 1, 3),
+          lifetime_revenue: fc.constantFrom(0, 10.5, 500),
+          average_order_value: maybe(fc.constantFrom(10.5, 100)),
+          days_since_last_order: maybe(fc.constantFrom(0, 30, 400)),
+          recency_score: maybe(fc.integer({ min: 1, max: 5 })),
+          frequency_score: maybe(fc.integer({ min: 1, max: 5 })),
+          monetary_score: maybe(fc.integer({ min: 1, max: 5 })),
+          rfm_segment: maybe(fc.constantFrom(...Object.values(RfmSegment).slice(0, 4))),
+          probability_alive: maybe(fc.constantFrom(0, 0.5, 1)),
+          expected_purchases90d: maybe(fc.constantFrom(0.25, 2)),
+          predicted_lifetime_value: maybe(fc.constantFrom(0, 120.5)),
+        }),
+      ),
+    })
+    .map((drawn) => ({
+      ...drawn,
+      orders: drawn.orders.map((order, k) => ({
+        ...order,
+        externalId: `P${index}-o${k}`,
+        customerExternalId: `P${index}`,
+      })),
+      events: drawn.events.map((event, k) => ({
+        ...event,
+        externalId: `P${index}-e${k}`,
+        customerExternalId: `P${index}`,
+      })),
+    }));
 
 export const baseArb = (size: number) => fc.tuple(...Array.from({ length: size }, (_, i) => customerArb(i)));
 
@@ -122,7 +136,10 @@ function someOf<T extends object>(entries: { [K in keyof T]: fc.Arbitrary<T[K]> 
   const keys = Object.keys(entries) as Array<keyof T>;
   return fc
     .subarray(keys, { minLength: 1, maxLength: 2 })
-    .chain((chosen) => fc.record(Object.fromEntries(chosen.map((key) => [key, entries[key]])) as never) as fc.Arbitrary<T>);
+    .chain(
+      (chosen) =>
+        fc.record(Object.fromEntries(chosen.map((key) => [key, entries[key]])) as never) as fc.Arbitrary<T>,
+    );
 }
 
 const stringFilter = (pool: string[]): fc.Arbitrary<StringFilter> =>
@@ -180,7 +197,9 @@ const attributeFilter: fc.Arbitrary<AttributeFilter> = fc
 
 const windowArb: fc.Arbitrary<TimeWindow> = fc.oneof(
   fc.constantFrom(...DAYS).map((lastDays) => ({ lastDays })),
-  fc.tuple(fc.constantFrom(...DAYS), fc.constantFrom(...DAYS)).map(([a, b]) => ({ fromDaysAgo: Math.max(a, b), toDaysAgo: Math.min(a, b) })),
+  fc
+    .tuple(fc.constantFrom(...DAYS), fc.constantFrom(...DAYS))
+    .map(([a, b]) => ({ fromDaysAgo: Math.max(a, b), toDaysAgo: Math.min(a, b) })),
   fc.constantFrom(...DAYS).map((toDaysAgo) => ({ toDaysAgo })),
   fc
     .tuple(fc.constantFrom(...EDGE_INSTANTS), fc.constantFrom(...EDGE_INSTANTS))
@@ -251,7 +270,13 @@ const SCORE_BOUNDS = [0, 1, 10, 25, 50, 99, 100];
 
 const scoreArb = (modelIds: string[]): fc.Arbitrary<SegmentFilter> =>
   fc
-    .tuple(fc.constantFrom(...modelIds), someOf<{ gte: number; lte: number }>({ gte: fc.constantFrom(...SCORE_BOUNDS), lte: fc.constantFrom(...SCORE_BOUNDS) }))
+    .tuple(
+      fc.constantFrom(...modelIds),
+      someOf<{ gte: number; lte: number }>({
+        gte: fc.constantFrom(...SCORE_BOUNDS),
+        lte: fc.constantFrom(...SCORE_BOUNDS),
+      }),
+    )
     .map(([model, bounds]) => ({ value: { score: { model, ...bounds } } }));
 
 /** Rule points: both signs, zero, and sums that cross 0 and 100. */
@@ -267,19 +292,37 @@ export interface SavedIds {
 /** The rules of a random scoring model: filters over the given saved objects, overlapping by construction. */
 export const scoringRulesArb = (saved: SavedIds) =>
   fc.array(
-    fc.record({ label: fc.constantFrom('role', 'budget', 'downloads', 'recent contact'), filter: filterArb(2, saved), points: fc.constantFrom(...POINTS) }),
+    fc.record({
+      label: fc.constantFrom('role', 'budget', 'downloads', 'recent contact'),
+      filter: filterArb(2, saved),
+      points: fc.constantFrom(...POINTS),
+    }),
     { minLength: 1, maxLength: 5 },
   );
 
-const leafArb = ({ segments: segmentIds = [], models: modelIds = [], personas: personaIds = [] }: SavedIds): fc.Arbitrary<SegmentFilter> =>
+const leafArb = ({
+  segments: segmentIds = [],
+  models: modelIds = [],
+  personas: personaIds = [],
+}: SavedIds): fc.Arbitrary<SegmentFilter> =>
   fc.oneof(
     { weight: 3, arbitrary: identityArb.map((identity) => ({ identity })) },
     { weight: 2, arbitrary: valueArb.map((value) => ({ value })) },
     { weight: 3, arbitrary: eventArb.map((event) => ({ behaviour: { event } })) },
     { weight: 3, arbitrary: purchaseArb.map((purchase) => ({ behaviour: { purchase } })) },
-    { weight: segmentIds.length ? 1 : 0, arbitrary: fc.constantFrom(...(segmentIds.length ? segmentIds : ['none'])).map((inSegment) => ({ inSegment })) },
+    {
+      weight: segmentIds.length ? 1 : 0,
+      arbitrary: fc
+        .constantFrom(...(segmentIds.length ? segmentIds : ['none']))
+        .map((inSegment) => ({ inSegment })),
+    },
     { weight: modelIds.length ? 2 : 0, arbitrary: modelIds.length ? scoreArb(modelIds) : fc.constant({}) },
-    { weight: personaIds.length ? 2 : 0, arbitrary: fc.constantFrom(...(personaIds.length ? personaIds : ['none'])).map((persona) => ({ persona })) },
+    {
+      weight: personaIds.length ? 2 : 0,
+      arbitrary: fc
+        .constantFrom(...(personaIds.length ? personaIds : ['none']))
+        .map((persona) => ({ persona })),
+    },
     { weight: 1, arbitrary: fc.constant({}) },
   );
 
@@ -331,5 +374,9 @@ export function lengthenLists(filter: SegmentFilter, length: number, repeat: boo
 /** Filters whose lists hold 10 to 1,000 values. */
 export const longListFilterArb = (depth: number, saved: SavedIds = {}): fc.Arbitrary<SegmentFilter> =>
   fc
-    .tuple(filterArb(depth, saved), fc.oneof(fc.integer({ min: 10, max: 30 }), fc.integer({ min: 31, max: 1000 })), fc.boolean())
+    .tuple(
+      filterArb(depth, saved),
+      fc.oneof(fc.integer({ min: 10, max: 30 }), fc.integer({ min: 31, max: 1000 })),
+      fc.boolean(),
+    )
     .map(([filter, length, repeat]) => lengthenLists(filter, length, repeat));

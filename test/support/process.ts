@@ -17,7 +17,8 @@ const started = new Set<ChildProcess>();
 
 /** Kills every service a test started and left running (a failed expectation must not leave one behind). */
 export function killLeftoverServices(): void {
-  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   started.clear();
 }
 

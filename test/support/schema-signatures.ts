@@ -55,10 +55,12 @@ export function schemaEntries(schema: GraphQLSchema): Entries {
       }
     } else if (isInputObjectType(type)) {
       entries.set(`input ${type.name}`, '');
-      for (const field of Object.values(type.getFields())) entries.set(`input ${type.name}.${field.name}`, value(field));
+      for (const field of Object.values(type.getFields()))
+        entries.set(`input ${type.name}.${field.name}`, value(field));
     } else if (isEnumType(type)) {
       entries.set(`enum ${type.name}`, '');
-      for (const enumValue of type.getValues()) entries.set(`enum ${type.name}.${enumValue.name}`, enumValue.name);
+      for (const enumValue of type.getValues())
+        entries.set(`enum ${type.name}.${enumValue.name}`, enumValue.name);
     } else {
       entries.set(`scalar ${type.name}`, '');
     }
@@ -70,9 +72,12 @@ export function schemaEntries(schema: GraphQLSchema): Entries {
 export function differences(documented: Entries, actual: Entries): string[] {
   const lines: string[] = [];
   for (const [key, signature] of actual) {
-    if (!documented.has(key)) lines.push(`missing from docs/API.md: ${key}${signature ? ` (\`${signature}\`)` : ''}`);
-    else if (documented.get(key) !== signature) lines.push(`differs: ${key}: docs/API.md has \`${documented.get(key)}\`, the schema \`${signature}\``);
+    if (!documented.has(key))
+      lines.push(`missing from docs/API.md: ${key}${signature ? ` (\`${signature}\`)` : ''}`);
+    else if (documented.get(key) !== signature)
+      lines.push(`differs: ${key}: docs/API.md has \`${documented.get(key)}\`, the schema \`${signature}\``);
   }
-  for (const key of documented.keys()) if (!actual.has(key)) lines.push(`not in the schema: ${key} (documented in docs/API.md)`);
+  for (const key of documented.keys())
+    if (!actual.has(key)) lines.push(`not in the schema: ${key} (documented in docs/API.md)`);
   return lines;
 }

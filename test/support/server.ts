@@ -12,13 +12,19 @@ export interface TestServer extends TestDatabase {
   /** Runs one typed operation over HTTP and returns the parsed response. */
   run<R, V>(document: TypedDocumentNode<R, V>, variables?: V): Promise<ExecutionResult<R>>;
   /** Runs raw GraphQL text over HTTP. */
-  post(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: ExecutionResult<any> }>;
+  post(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{ status: number; body: ExecutionResult<any> }>;
   /** What the service logged as errors. */
   logged: unknown[][];
   stop(): Promise<void>;
 }
 
-export async function startTestServer(options: OrmOptions = {}, settings: Partial<Settings> = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: OrmOptions = {},
+  settings: Partial<Settings> = {},
+): Promise<TestServer> {
   const database = await createTestDatabase(options);
   Object.assign(database.settings, settings);
   const logged: unknown[][] = [];
@@ -33,7 +39,10 @@ export async function startTestServer(options: OrmOptions = {}, settings: Partia
   const post = async (query: string, variables?: Record<string, unknown>) => {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+      },
       body: JSON.stringify({ query, variables }),
     });
     return { status: response.status, body: (await response.json()) as ExecutionResult<any> };
@@ -44,7 +53,8 @@ export async function startTestServer(options: OrmOptions = {}, settings: Partia
     url,
     logged,
     post,
-    run: async (document, variables) => (await post(print(document), variables as Record<string, unknown>)).body,
+    run: async (document, variables) =>
+      (await post(print(document), variables as Record<string, unknown>)).body,
     stop: async () => {
       await app.stop();
       await database.drop();

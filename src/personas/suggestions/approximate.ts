@@ -31,7 +31,10 @@ function rangeConditions(
   read: (customer: SampledCustomer) => number | null,
   criterion: (range: IntFilter & FloatFilter) => SegmentFilter,
 ): Condition[] {
-  const values = cluster.map(read).filter((value): value is number => value !== null).sort((x, y) => x - y);
+  const values = cluster
+    .map(read)
+    .filter((value): value is number => value !== null)
+    .sort((x, y) => x - y);
   if (values.length < cluster.length / 2) return [];
   const low = Math.floor(quantile(values, 0.1));
   const high = Math.ceil(quantile(values, 0.9));
@@ -48,13 +51,34 @@ function rangeConditions(
 
 /** Every condition worth trying for a cluster. */
 function candidates(cluster: SampledCustomer[]): Condition[] {
-  const metric = (read: (customer: SampledCustomer) => number | null) => (customer: SampledCustomer) => (customer.hasMetrics ? read(customer) : null);
+  const metric = (read: (customer: SampledCustomer) => number | null) => (customer: SampledCustomer) =>
+    customer.hasMetrics ? read(customer) : null;
   const out: Condition[] = [
-    ...rangeConditions(cluster, (c) => c.age, (age) => ({ identity: { age } })),
-    ...rangeConditions(cluster, metric((c) => c.lifetimeRevenue), (lifetimeRevenue) => ({ value: { lifetimeRevenue } })),
-    ...rangeConditions(cluster, metric((c) => c.orderCount), (orderCount) => ({ value: { orderCount } })),
-    ...rangeConditions(cluster, metric((c) => c.averageOrderValue), (averageOrderValue) => ({ value: { averageOrderValue } })),
-    ...rangeConditions(cluster, metric((c) => c.daysSinceLastOrder), (daysSinceLastOrder) => ({ value: { daysSinceLastOrder } })),
+    ...rangeConditions(
+      cluster,
+      (c) => c.age,
+      (age) => ({ identity: { age } }),
+    ),
+    ...rangeConditions(
+      cluster,
+      metric((c) => c.lifetimeRevenue),
+      (lifetimeRevenue) => ({ value: { lifetimeRevenue } }),
+    ),
+    ...rangeConditions(
+      cluster,
+      metric((c) => c.orderCount),
+      (orderCount) => ({ value: { orderCount } }),
+    ),
+    ...rangeConditions(
+      cluster,
+      metric((c) => c.averageOrderValue),
+      (averageOrderValue) => ({ value: { averageOrderValue } }),
+    ),
+    ...rangeConditions(
+      cluster,
+      metric((c) => c.daysSinceLastOrder),
+      (daysSinceLastOrder) => ({ value: { daysSinceLastOrder } }),
+    ),
     { filter: { value: { orderCount: { eq: 0 } } }, holds: (c) => c.hasMetrics && c.orderCount === 0 },
     { filter: { identity: { companyName: { isNull: false } } }, holds: (c) => c.b2b },
     { filter: { identity: { companyName: { isNull: true } } }, holds: (c) => !c.b2b },
@@ -66,7 +90,10 @@ function candidates(cluster: SampledCustomer[]): Condition[] {
   // The most common stages of the cluster (one to three of them; all five would select everyone).
   for (let m = 1; m <= Math.min(3, stages.length); m++) {
     const chosen = stages.slice(0, m).map((entry) => entry.stage);
-    out.push({ filter: { identity: { lifecycleStage: chosen } }, holds: (c) => chosen.includes(c.lifecycleStage) });
+    out.push({
+      filter: { identity: { lifecycleStage: chosen } },
+      holds: (c) => chosen.includes(c.lifecycleStage),
+    });
   }
   for (const channel of Object.values(Channel)) {
     out.push({
@@ -75,12 +102,19 @@ function candidates(cluster: SampledCustomer[]): Condition[] {
     });
   }
   for (const interest of new Set(cluster.flatMap((c) => c.interests))) {
-    out.push({ filter: { identity: { interests: { hasAny: [interest] } } }, holds: (c) => c.interests.includes(interest) });
+    out.push({
+      filter: { identity: { interests: { hasAny: [interest] } } },
+      holds: (c) => c.interests.includes(interest),
+    });
   }
   return out;
 }
 
-function score(selected: boolean[], inCluster: boolean[], clusterSize: number): { precision: number; recall: number; f1: number } {
+function score(
+  selected: boolean[],
+  inCluster: boolean[],
+  clusterSize: number,
+): { precision: number; recall: number; f1: number } {
   let chosen = 0;
   let hits = 0;
   for (let i = 0; i < selected.length; i++) {
@@ -90,7 +124,11 @@ function score(selected: boolean[], inCluster: boolean[], clusterSize: number): 
   }
   const precision = chosen === 0 ? 0 : hits / chosen;
   const recall = clusterSize === 0 ? 0 : hits / clusterSize;
-  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
+  return {
+    precision,
+    recall,
+    f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
+  };
 }
 
 /**

@@ -25,8 +25,12 @@ export function channelShare(customer: SampledCustomer, channel: Channel): numbe
  */
 export function featuresOf(sample: SampledCustomer[]): Feature[] {
   const counts = new Map<string, number>();
-  for (const customer of sample) for (const interest of customer.interests) counts.set(interest, (counts.get(interest) ?? 0) + 1);
-  const common = [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).slice(0, INTEREST_FEATURES).map(([interest]) => interest);
+  for (const customer of sample)
+    for (const interest of customer.interests) counts.set(interest, (counts.get(interest) ?? 0) + 1);
+  const common = [...counts]
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+    .slice(0, INTEREST_FEATURES)
+    .map(([interest]) => interest);
   // Customers without orders sit past the most lapsed buyer.
   const stalest = Math.max(0, ...sample.map((customer) => customer.daysSinceLastOrder ?? 0)) + 1;
   return [
@@ -34,11 +38,27 @@ export function featuresOf(sample: SampledCustomer[]): Feature[] {
     { name: 'recency', group: 'recency', read: (c) => Math.log1p(c.daysSinceLastOrder ?? stalest) },
     { name: 'frequency', group: 'frequency', read: (c) => Math.log1p(c.orderCount) },
     { name: 'monetary', group: 'monetary', read: (c) => Math.log1p(Math.max(0, c.lifetimeRevenue)) },
-    { name: 'averageOrderValue', group: 'averageOrderValue', read: (c) => Math.log1p(Math.max(0, c.averageOrderValue ?? 0)) },
+    {
+      name: 'averageOrderValue',
+      group: 'averageOrderValue',
+      read: (c) => Math.log1p(Math.max(0, c.averageOrderValue ?? 0)),
+    },
     { name: 'b2b', group: 'b2b', read: (c) => (c.b2b ? 1 : 0) },
-    ...Object.values(LifecycleStage).map((stage) => ({ name: `lifecycle:${stage}`, group: 'lifecycle', read: (c: SampledCustomer) => (c.lifecycleStage === stage ? 1 : 0) })),
-    ...Object.values(Channel).map((channel) => ({ name: `channel:${channel}`, group: 'channel', read: (c: SampledCustomer) => channelShare(c, channel) })),
-    ...common.map((interest) => ({ name: `interest:${interest}`, group: 'interest', read: (c: SampledCustomer) => (c.interests.includes(interest) ? 1 : 0) })),
+    ...Object.values(LifecycleStage).map((stage) => ({
+      name: `lifecycle:${stage}`,
+      group: 'lifecycle',
+      read: (c: SampledCustomer) => (c.lifecycleStage === stage ? 1 : 0),
+    })),
+    ...Object.values(Channel).map((channel) => ({
+      name: `channel:${channel}`,
+      group: 'channel',
+      read: (c: SampledCustomer) => channelShare(c, channel),
+    })),
+    ...common.map((interest) => ({
+      name: `interest:${interest}`,
+      group: 'interest',
+      read: (c: SampledCustomer) => (c.interests.includes(interest) ? 1 : 0),
+    })),
   ];
 }
 
@@ -54,7 +74,9 @@ export function standardise(sample: SampledCustomer[], features: Feature[]): num
     const values = sample.map((customer) => feature.read(customer));
     const known = values.filter((value): value is number => value !== null);
     const mean = known.length ? known.reduce((sum, value) => sum + value, 0) / known.length : 0;
-    const variance = known.length ? known.reduce((sum, value) => sum + (value - mean) ** 2, 0) / known.length : 0;
+    const variance = known.length
+      ? known.reduce((sum, value) => sum + (value - mean) ** 2, 0) / known.length
+      : 0;
     const scale = variance > 0 ? 1 / Math.sqrt(variance) : 0;
     const weight = 1 / Math.sqrt(groupSizes.get(feature.group)!);
     return values.map((value) => (value === null ? 0 : (value - mean) * scale * weight));

@@ -43,12 +43,30 @@ const HASH_RANGE = 4294967296;
  * (a pre-filter on the hash keeps the sort small). Three statements: the
  * rows with their metrics, their interests, their events per channel.
  */
-export async function sampleCustomers(knex: Knex, where: Sql, population: number, asOf: Date): Promise<SampledCustomer[]> {
+export async function sampleCustomers(
+  knex: Knex,
+  where: Sql,
+  population: number,
+  asOf: Date,
+): Promise<SampledCustomer[]> {
   // 20% headroom over the expected count, so the limit rather than the hash bound decides.
-  const bound = population <= SAMPLE_SIZE ? HASH_RANGE : Math.min(HASH_RANGE, Math.ceil((HASH_RANGE * SAMPLE_SIZE * 1.2) / population));
+  const bound =
+    population <= SAMPLE_SIZE
+      ? HASH_RANGE
+      : Math.min(HASH_RANGE, Math.ceil((HASH_RANGE * SAMPLE_SIZE * 1.2) / population));
   const rows: Array<Row> = await knex('customers as c')
     .leftJoin('customer_metrics as m', 'm.customer_id', 'c.id')
-    .select('c.id', 'c.birth_date', 'c.lifecycle_stage', 'c.company_name', 'm.customer_id as metrics_of', 'm.order_count', 'm.lifetime_revenue', 'm.average_order_value', 'm.days_since_last_order')
+    .select(
+      'c.id',
+      'c.birth_date',
+      'c.lifecycle_stage',
+      'c.company_name',
+      'm.customer_id as metrics_of',
+      'm.order_count',
+      'm.lifetime_revenue',
+      'm.average_order_value',
+      'm.days_since_last_order',
+    )
     .whereRaw(where.text, where.bindings)
     .whereRaw(`${HASH} < ?`, [bound])
     .orderByRaw(`${HASH}, c.id`)
@@ -56,15 +74,28 @@ export async function sampleCustomers(knex: Knex, where: Sql, population: number
   const ids = rows.map((row) => Number(row.id));
   if (ids.length === 0) return [];
   const interests = new Map<number, string[]>();
-  for (const row of await knex('customer_interests').whereIn('customer_id', ids).orderBy(['customer_id', 'tag']).select('customer_id', 'tag')) {
+  for (const row of await knex('customer_interests')
+    .whereIn('customer_id', ids)
+    .orderBy(['customer_id', 'tag'])
+    .select('customer_id', 'tag')) {
     interests.set(Number(row.customer_id), [...(interests.get(Number(row.customer_id)) ?? []), row.tag]);
   }
-  const events: Array<{ customer_id: number | string; channel: Channel; initiated: number | string; n: number | string }> = await knex('events')
+  const events: Array<{
+    customer_id: number | string;
+    channel: Channel;
+    initiated: number | string;
+    n: number | string;
+  }> = await knex('events')
     .whereIn('customer_id', ids)
     .where('occurred_at', '>=', asOf.getTime() - PREFERRED_CHANNEL_DAYS * DAY_MS)
     .where('occurred_at', '<=', asOf.getTime())
     .groupBy('customer_id', 'channel')
-    .select('customer_id', 'channel', knex.raw('sum(case when name <> ? then 1 else 0 end) as initiated', [OUTBOUND_EVENT]), knex.raw('count(*) as n'));
+    .select(
+      'customer_id',
+      'channel',
+      knex.raw('sum(case when name <> ? then 1 else 0 end) as initiated', [OUTBOUND_EVENT]),
+      knex.raw('count(*) as n'),
+    );
   const initiated = new Map<number, Partial<Record<Channel, number>>>();
   const anyEvents = new Map<number, Partial<Record<Channel, number>>>();
   for (const row of events) {

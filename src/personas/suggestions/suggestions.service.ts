@@ -37,9 +37,17 @@ export interface PersonaSuggestionData {
  * it, with that filter's precision and recall on the clustered customers.
  * Largest clusters first.
  */
-export async function suggestPersonas(em: EntityManager, k: number, filter: SegmentFilter | null | undefined, asOf: Date): Promise<PersonaSuggestionData[]> {
+export async function suggestPersonas(
+  em: EntityManager,
+  k: number,
+  filter: SegmentFilter | null | undefined,
+  asOf: Date,
+): Promise<PersonaSuggestionData[]> {
   if (!Number.isInteger(k) || k < SUGGESTION_LIMITS.k.min || k > SUGGESTION_LIMITS.k.max) {
-    throw badUserInput(`k is a whole number from ${SUGGESTION_LIMITS.k.min} to ${SUGGESTION_LIMITS.k.max}`, 'k');
+    throw badUserInput(
+      `k is a whole number from ${SUGGESTION_LIMITS.k.min} to ${SUGGESTION_LIMITS.k.max}`,
+      'k',
+    );
   }
   const knex = em.getKnex();
   const where = filterPredicate(knex, await prepareRequestFilter(em, filter), asOf);
@@ -47,10 +55,20 @@ export async function suggestPersonas(em: EntityManager, k: number, filter: Segm
   const sample = await sampleCustomers(knex, where, population, asOf);
   if (sample.length < k) return [];
   const features = featuresOf(sample);
-  const interests = features.filter((feature) => feature.group === 'interest').map((feature) => feature.name.slice('interest:'.length));
-  const result = kmeans(standardise(sample, features), k, { initialization: 'kmeans++', seed: CLUSTERING_SEED, maxIterations: 100 });
-  const clusters = Array.from({ length: k }, (_, index) => sample.filter((_, i) => result.clusters[i] === index)).filter((cluster) => cluster.length > 0);
-  const suggestions = clusters.map((cluster) => describeCluster(cluster, sample, interests, population, base, filter ?? null));
+  const interests = features
+    .filter((feature) => feature.group === 'interest')
+    .map((feature) => feature.name.slice('interest:'.length));
+  const result = kmeans(standardise(sample, features), k, {
+    initialization: 'kmeans++',
+    seed: CLUSTERING_SEED,
+    maxIterations: 100,
+  });
+  const clusters = Array.from({ length: k }, (_, index) =>
+    sample.filter((_, i) => result.clusters[i] === index),
+  ).filter((cluster) => cluster.length > 0);
+  const suggestions = clusters.map((cluster) =>
+    describeCluster(cluster, sample, interests, population, base, filter ?? null),
+  );
   return suggestions.sort((x, y) => y.size - x.size || (x.label < y.label ? -1 : 1));
 }
 
@@ -63,9 +81,15 @@ function describeCluster(
   filter: SegmentFilter | null,
 ): PersonaSuggestionData {
   const members = new Set(cluster.map((customer) => customer.id));
-  const approximation = approximateCluster(sample, sample.map((customer) => members.has(customer.id)));
+  const approximation = approximateCluster(
+    sample,
+    sample.map((customer) => members.has(customer.id)),
+  );
   const size = Math.round((cluster.length / sample.length) * population);
-  const parts = [...(filter && Object.keys(filterToJson(filter)).length ? [filter] : []), ...approximation.filters];
+  const parts = [
+    ...(filter && Object.keys(filterToJson(filter)).length ? [filter] : []),
+    ...approximation.filters,
+  ];
   const traits = traitsOf(cluster, sample);
   return {
     label: labelOf(traits),
