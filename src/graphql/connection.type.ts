@@ -64,6 +64,27 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
   return ConnectionType;
 }
 
+/**
+ * A fetched page. `totalCount` is a getter of the class, on its prototype: not an own property,
+ * so a copy of the connection (Object.assign, spread) carries no count and starts none.
+ */
+class FetchedConnection<T> implements ConnectionShape<T> {
+  readonly #count: LazyCount;
+  #counted: Promise<number> | undefined;
+
+  constructor(
+    readonly edges: Array<{ cursor: string; node: T }>,
+    readonly pageInfo: PageInfo,
+    count: LazyCount,
+  ) {
+    this.#count = count;
+  }
+
+  get totalCount(): Promise<number> {
+    return (this.#counted ??= this.#count());
+  }
+}
+
 /** Wraps a fetched page into the connection shape; each edge's cursor is its node's position under `format`. */
 export function toConnection<T>(
   page: Page<T>,
@@ -73,20 +94,14 @@ export function toConnection<T>(
   totalCount: LazyCount,
 ): ConnectionShape<T> {
   const edges = page.items.map((node) => ({ cursor: encodeCursor(format, positionOf(node)), node }));
-  let counted: Promise<number> | undefined;
-  const connection = {
+  return new FetchedConnection(
     edges,
-    pageInfo: {
+    {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: hadCursor,
       startCursor: edges.length ? edges[0].cursor : null,
       endCursor: edges.length ? edges[edges.length - 1].cursor : null,
     },
-  };
-  // Not enumerable: a copy of the connection (Object.assign, spread) must not start the count.
-  Object.defineProperty(connection, 'totalCount', {
-    enumerable: false,
-    get: () => (counted ??= totalCount()),
-  });
-  return connection as ConnectionShape<T>;
+    totalCount,
+  );
 }
