@@ -11,6 +11,7 @@ import { openDatabase } from '../src/orm/database';
 import { HTTP_STATUS_OF_CODE, statusOfErrors } from '../src/server/http-status';
 import { loadSyntheticBase } from '../seeds/load';
 import { startTestServer, type TestServer } from './support/server';
+import { HEAVY_FILTER } from './support/heavy-filter';
 
 /**
  * Every error code the service emits, provoked over real HTTP, with the status
@@ -116,31 +117,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([open?.stop(), keyed?.stop(), slow?.stop()]);
 });
-
-/** Forty behaviour criteria over different windows: far more than 1 ms of work on either store. */
-const HEAVY_FILTER = {
-  or: Array.from({ length: 40 }, (_, i) =>
-    i % 2 === 0
-      ? {
-          behaviour: {
-            purchase: {
-              within: { lastDays: 30 + i * 17 },
-              count: { gte: 1 + (i % 4) },
-              totalAmount: { gte: i * 5 },
-            },
-          },
-        }
-      : {
-          behaviour: {
-            event: {
-              channel: ['EMAIL', 'WEB'],
-              within: { lastDays: 10 + i * 11 },
-              count: { gte: 2 + (i % 5) },
-            },
-          },
-        },
-  ),
-};
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
