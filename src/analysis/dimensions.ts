@@ -1,6 +1,6 @@
 import { Channel, Gender, LifecycleStage, RfmSegment } from '../common/enums';
 import { compilePersonaAssignment, type CompileContext } from '../filter/compile';
-import { joinSql, sql, template, type Sql } from '../filter/sql';
+import { joinSql, legacySql, template, type Sql } from '../filter/sql';
 import type { IntFilter, SegmentFilter, StringFilter } from '../filter/types';
 import { ageCutoff } from '../filter/window';
 import { preferredChannelSql } from './preferred-channel';
@@ -87,7 +87,7 @@ function textColumn(
   field: 'country' | 'region' | 'industry' | 'jobFunction' | 'acquisitionSource',
 ): DimensionDefinition {
   return {
-    key: () => sql(`c.${column}`),
+    key: () => legacySql(`c.${column}`),
     missing: UNKNOWN,
     order: () => null,
     alwaysShown: () => [],
@@ -132,23 +132,23 @@ function banded(
 /** Age band at asOf, from birth dates compared with bound cutoffs (the same arithmetic as the age criterion). */
 function ageBandSql(asOf: Date): Sql {
   const branches = AGE_BANDS.filter((band) => band.max !== null).map((band) =>
-    sql(`when c.birth_date >= ? then ?`, ageCutoff(asOf, band.max! + 1), band.label),
+    legacySql(`when c.birth_date >= ? then ?`, ageCutoff(asOf, band.max! + 1), band.label),
   );
   return template(
     `(case when c.birth_date is null then null $ else $ end)`,
     joinSql(' ', branches),
-    sql('?', AGE_BANDS[AGE_BANDS.length - 1].label),
+    legacySql('?', AGE_BANDS[AGE_BANDS.length - 1].label),
   );
 }
 
 function companySizeBandSql(): Sql {
   const branches = COMPANY_SIZE_BANDS.filter((band) => band.max !== null).map((band) =>
-    sql(`when c.company_size <= ? then ?`, band.max!, band.label),
+    legacySql(`when c.company_size <= ? then ?`, band.max!, band.label),
   );
   return template(
     `(case when c.company_size is null then null $ else $ end)`,
     joinSql(' ', branches),
-    sql('?', COMPANY_SIZE_BANDS[COMPANY_SIZE_BANDS.length - 1].label),
+    legacySql('?', COMPANY_SIZE_BANDS[COMPANY_SIZE_BANDS.length - 1].label),
   );
 }
 
@@ -163,7 +163,7 @@ export const DIMENSIONS: Record<Dimension, DimensionDefinition> = {
   [Dimension.ACQUISITION_SOURCE]: textColumn('acquisition_source', 'acquisitionSource'),
   [Dimension.GENDER]: enumerated(
     allGenders,
-    () => sql('c.gender'),
+    () => legacySql('c.gender'),
     (key) =>
       key === UNKNOWN
         ? { not: { identity: { gender: allGenders } } }
@@ -171,14 +171,14 @@ export const DIMENSIONS: Record<Dimension, DimensionDefinition> = {
   ),
   [Dimension.LIFECYCLE_STAGE]: enumerated(
     Object.values(LifecycleStage),
-    () => sql('c.lifecycle_stage'),
+    () => legacySql('c.lifecycle_stage'),
     (key) => ({
       identity: { lifecycleStage: [key as LifecycleStage] },
     }),
   ),
   [Dimension.RFM_SEGMENT]: enumerated(
     allRfm,
-    () => sql('(select m.rfm_segment from customer_metrics m where m.customer_id = c.id)'),
+    () => legacySql('(select m.rfm_segment from customer_metrics m where m.customer_id = c.id)'),
     (key) =>
       key === UNKNOWN
         ? { not: { value: { rfmSegment: allRfm } } }

@@ -3,7 +3,7 @@ import { badUserInput } from '../common/errors';
 import { rowsOf } from '../db/raw-rows';
 import type { Segment } from '../entities';
 import { segmentPredicate } from '../segments/segment.service';
-import { sql, template } from '../filter/sql';
+import { legacySql, template } from '../filter/sql';
 
 export interface PerformanceData {
   members: number;
@@ -31,7 +31,7 @@ export async function segmentPerformance(
     throw badUserInput('the period ends before it starts (from must be before to)', 'to');
   const member = await segmentPredicate(em, segment, from);
   const window = (what: string) =>
-    sql(
+    legacySql(
       `(select ${what} from orders o where o.customer_id = c.id and o.ordered_at >= ? and o.ordered_at < ?)`,
       from.getTime(),
       to.getTime(),

@@ -9,7 +9,7 @@ import {
   not,
   notNull,
   or,
-  sql,
+  legacySql,
   template,
   TRUE,
   type Sql,
@@ -153,11 +153,11 @@ function consecutiveRuns(values: readonly number[]): Array<[number, number]> {
 /** Age in whole years at asOf, as ranges of birth dates (see ageCutoff). */
 function compileAge(filter: IntFilter, asOf: Date, positive: boolean): Sql {
   const birth = 'c.birth_date';
-  const born = sql(birth);
+  const born = legacySql(birth);
   const atLeast = (years: number, polarity = positive) =>
-    present(born, sql(`${birth} < ?`, ageCutoff(asOf, years)), polarity);
+    present(born, legacySql(`${birth} < ?`, ageCutoff(asOf, years)), polarity);
   const atMost = (years: number, polarity = positive) =>
-    present(born, sql(`${birth} >= ?`, ageCutoff(asOf, years + 1)), polarity);
+    present(born, legacySql(`${birth} >= ?`, ageCutoff(asOf, years + 1)), polarity);
   const exactly = (years: number, polarity = positive) =>
     and([atLeast(years, polarity), atMost(years, polarity)]);
   const parts: Sql[] = [];
@@ -171,7 +171,8 @@ function compileAge(filter: IntFilter, asOf: Date, positive: boolean): Sql {
     parts.push(
       or(consecutiveRuns(filter.in).map(([youngest, oldest]) => and([atLeast(youngest), atMost(oldest)]))),
     );
-  if (filter.isNull != null) parts.push(sql(filter.isNull ? `(${birth} is null)` : `(${birth} is not null)`));
+  if (filter.isNull != null)
+    parts.push(legacySql(filter.isNull ? `(${birth} is null)` : `(${birth} is not null)`));
   return and(parts);
 }
 
@@ -180,7 +181,7 @@ function compileTags(filter: TagFilter, dialect: FilterDialect): Sql {
   const having = (tags: string[]) =>
     template(
       'c.id in (select ci.customer_id from customer_interests ci where $)',
-      dialect.inList(sql('ci.tag'), tags),
+      dialect.inList(legacySql('ci.tag'), tags),
     );
   const parts: Sql[] = [];
   if (filter.hasAny != null) parts.push(filter.hasAny.length ? having(filter.hasAny) : FALSE);
@@ -199,7 +200,7 @@ function hasAll(tags: string[], dialect: FilterDialect, having: (tags: string[])
   if (distinct.length < ONE_PARAMETER_LIST) return and(distinct.map((tag) => having([tag])));
   return template(
     `c.id in (select ci.customer_id from customer_interests ci where $ group by ci.customer_id having count(distinct ci.tag) = ${distinct.length})`,
-    dialect.inList(sql('ci.tag'), distinct),
+    dialect.inList(legacySql('ci.tag'), distinct),
   );
 }
 
@@ -224,19 +225,22 @@ function attributeRows(key: string, type: string) {
 function compileCustomerAttribute(filter: AttributeFilter, dialect: FilterDialect): Sql {
   const parts: Sql[] = [];
   if (filter.string != null) {
-    const test = compileString(notNull(sql('ca.string_value')), filter.string, dialect);
+    const test = compileString(notNull(legacySql('ca.string_value')), filter.string, dialect);
     parts.push(optionalValue(attributeRows(filter.key, 'string'), test, matchString(null, filter.string)));
   }
   if (filter.number != null) {
-    const test = compileNumber(notNull(sql('ca.number_value')), filter.number, dialect);
+    const test = compileNumber(notNull(legacySql('ca.number_value')), filter.number, dialect);
     parts.push(optionalValue(attributeRows(filter.key, 'number'), test, matchNumber(null, filter.number)));
   }
   if (filter.bool != null)
     parts.push(
-      template('c.id in ($)', attributeRows(filter.key, 'boolean')(sql('ca.bool_value = ?', filter.bool))),
+      template(
+        'c.id in ($)',
+        attributeRows(filter.key, 'boolean')(legacySql('ca.bool_value = ?', filter.bool)),
+      ),
     );
   if (filter.exists != null) {
-    const exists = sql(
+    const exists = legacySql(
       'c.id in (select ca.customer_id from customer_attributes ca where ca.key = ?)',
       filter.key,
     );
@@ -314,7 +318,7 @@ function compileCount(
     return groupedAggregate(
       table,
       rows,
-      [compileNumber(notNull(sql('count(*)')), count, dialect)],
+      [compileNumber(notNull(legacySql('count(*)')), count, dialect)],
       matchNumber(0, count),
     );
   return compileNumber(countOf(table, rows), count, dialect);
@@ -322,10 +326,10 @@ function compileCount(
 
 function compileEvent(criterion: EventCriterion, context: CompileContext, shape: AggregateShape): Sql {
   const conditions: Sql[] = [];
-  if (criterion.name != null) conditions.push(sql('t.name = ?', criterion.name));
+  if (criterion.name != null) conditions.push(legacySql('t.name = ?', criterion.name));
   if (criterion.channel != null)
     conditions.push(
-      criterion.channel.length ? context.dialect.inList(sql('t.channel'), criterion.channel) : FALSE,
+      criterion.channel.length ? context.dialect.inList(legacySql('t.channel'), criterion.channel) : FALSE,
     );
   for (const property of criterion.properties ?? [])
     conditions.push(compileJsonAttribute('t.properties', property, context.dialect));
@@ -338,28 +342,30 @@ function compilePurchase(criterion: PurchaseCriterion, context: CompileContext, 
   if (criterion.category != null) {
     const matching = template(
       'exists (select 1 from order_categories oc where oc.order_id = t.id and $)',
-      compileString(notNull(sql('oc.category')), criterion.category, context.dialect),
+      compileString(notNull(legacySql('oc.category')), criterion.category, context.dialect),
     );
     // An order without categories has a missing category: only negative operators hold on it.
     const uncategorised = matchString(null, criterion.category)
-      ? [sql('not exists (select 1 from order_categories oc where oc.order_id = t.id)')]
+      ? [legacySql('not exists (select 1 from order_categories oc where oc.order_id = t.id)')]
       : [];
     conditions.push(or([matching, ...uncategorised]));
   }
   if (criterion.channel != null)
     conditions.push(
-      criterion.channel.length ? context.dialect.inList(sql('t.channel'), criterion.channel) : FALSE,
+      criterion.channel.length ? context.dialect.inList(legacySql('t.channel'), criterion.channel) : FALSE,
     );
   if (criterion.orderAmount != null)
-    conditions.push(compileNumber(notNull(sql('t.amount')), criterion.orderAmount, context.dialect));
+    conditions.push(compileNumber(notNull(legacySql('t.amount')), criterion.orderAmount, context.dialect));
   const rows = activityConditions('ordered_at', windowInterval(criterion.within, context.asOf), conditions);
   // Neither count nor total: at least one such order.
   if (criterion.totalAmount == null)
     return compileCount('orders', rows, criterion.count, shape, context.dialect);
   if (shape.grouped) {
-    const having = [compileNumber(notNull(sql('sum(t.amount)')), criterion.totalAmount, context.dialect)];
+    const having = [
+      compileNumber(notNull(legacySql('sum(t.amount)')), criterion.totalAmount, context.dialect),
+    ];
     if (criterion.count != null)
-      having.push(compileNumber(notNull(sql('count(*)')), criterion.count, context.dialect));
+      having.push(compileNumber(notNull(legacySql('count(*)')), criterion.count, context.dialect));
     // No orders: a count of 0 and a total of 0.
     const holdsOnNone =
       matchNumber(0, criterion.totalAmount) && (criterion.count == null || matchNumber(0, criterion.count));
@@ -406,7 +412,7 @@ const metricRows = (column: string) => (condition: Sql) =>
 function compileMetric(column: string, filter: IntFilter | FloatFilter, dialect: FilterDialect): Sql {
   return optionalValue(
     metricRows(column),
-    compileNumber(notNull(sql(`m.${column}`)), filter, dialect),
+    compileNumber(notNull(legacySql(`m.${column}`)), filter, dialect),
     matchNumber(null, filter),
   );
 }
@@ -427,7 +433,7 @@ export function compileScore(modelId: string, context: CompileContext, narrowed 
     ),
   );
   // Up to a hundred rules: summed as a balanced tree, like long and/or chains.
-  const sum = terms.length ? balanced('+', terms) : sql('0');
+  const sum = terms.length ? balanced('+', terms) : legacySql('0');
   return notNull(context.dialect.clamp(sum, SCORE_RANGE.min, SCORE_RANGE.max));
 }
 
@@ -453,32 +459,38 @@ export function compileFilter(
     >) {
       const stringFilter = identity[field];
       if (stringFilter != null)
-        parts.push(compileString(sql(`c.${column}`), stringFilter, context.dialect, positive));
+        parts.push(compileString(legacySql(`c.${column}`), stringFilter, context.dialect, positive));
     }
     if (identity.age != null) parts.push(compileAge(identity.age, context.asOf, positive));
     if (identity.companySize != null)
-      parts.push(compileNumber(sql('c.company_size'), identity.companySize, context.dialect, positive));
+      parts.push(compileNumber(legacySql('c.company_size'), identity.companySize, context.dialect, positive));
     if (identity.gender != null) {
       parts.push(
         identity.gender.length
-          ? present(sql('c.gender'), context.dialect.inList(sql('c.gender'), identity.gender), positive)
+          ? present(
+              legacySql('c.gender'),
+              context.dialect.inList(legacySql('c.gender'), identity.gender),
+              positive,
+            )
           : FALSE,
       );
     }
     if (identity.lifecycleStage != null) {
       parts.push(
         identity.lifecycleStage.length
-          ? context.dialect.inList(sql('c.lifecycle_stage'), identity.lifecycleStage)
+          ? context.dialect.inList(legacySql('c.lifecycle_stage'), identity.lifecycleStage)
           : FALSE,
       );
     }
     if (identity.interests != null) parts.push(compileTags(identity.interests, context.dialect));
-    if (identity.emailOptIn != null) parts.push(sql('c.email_opt_in = ?', identity.emailOptIn));
-    if (identity.smsOptIn != null) parts.push(sql('c.sms_opt_in = ?', identity.smsOptIn));
+    if (identity.emailOptIn != null) parts.push(legacySql('c.email_opt_in = ?', identity.emailOptIn));
+    if (identity.smsOptIn != null) parts.push(legacySql('c.sms_opt_in = ?', identity.smsOptIn));
     if (identity.createdAt != null)
-      parts.push(compileDate(sql('c.created_at'), identity.createdAt, context.asOf, positive));
+      parts.push(compileDate(legacySql('c.created_at'), identity.createdAt, context.asOf, positive));
     if (identity.lastVerifiedAt != null)
-      parts.push(compileDate(sql('c.last_verified_at'), identity.lastVerifiedAt, context.asOf, positive));
+      parts.push(
+        compileDate(legacySql('c.last_verified_at'), identity.lastVerifiedAt, context.asOf, positive),
+      );
     for (const attribute of identity.attributes ?? [])
       parts.push(compileCustomerAttribute(attribute, context.dialect));
   }
@@ -501,7 +513,7 @@ export function compileFilter(
         value.rfmSegment.length
           ? template(
               'c.id in ($)',
-              metricRows('rfm_segment')(context.dialect.inList(sql('m.rfm_segment'), value.rfmSegment)),
+              metricRows('rfm_segment')(context.dialect.inList(legacySql('m.rfm_segment'), value.rfmSegment)),
             )
           : FALSE,
       );
@@ -540,7 +552,7 @@ function compilePersona(id: string, context: CompileContext, positive: boolean, 
  */
 export function compilePersonaAssignment(context: CompileContext): Sql {
   const order = context.personaOrder();
-  if (order.length === 0) return sql('cast(null as integer)');
+  if (order.length === 0) return legacySql('cast(null as integer)');
   const branches = order.map((persona) =>
     template(`when $ then ${Number(persona.id)}`, compileFilter(persona.filter, context)),
   );

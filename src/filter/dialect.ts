@@ -1,5 +1,5 @@
 import type { Sql } from './sql';
-import { placeholders, sql, template } from './sql';
+import { placeholders, legacySql, template } from './sql';
 
 /**
  * The one place where SQLite and PostgreSQL differ for filters: reading a
@@ -58,9 +58,9 @@ function listTest(
  * Compared as text under the column's BINARY collation, as `=` is.
  */
 function sqliteList(values: Array<string | number>): Sql {
-  if (allNumbers(values)) return sql('in (select value from json_each(?))', JSON.stringify(values));
+  if (allNumbers(values)) return legacySql('in (select value from json_each(?))', JSON.stringify(values));
   const hex = values.map((value) => Buffer.from(String(value), 'utf8').toString('hex'));
-  return sql('in (select cast(unhex(value) as text) from json_each(?))', JSON.stringify(hex));
+  return legacySql('in (select cast(unhex(value) as text) from json_each(?))', JSON.stringify(hex));
 }
 
 /** A PostgreSQL array literal of texts: every element quoted, `"` and `\` escaped. */
@@ -70,9 +70,9 @@ const textArray = (values: Array<string | number>) =>
 function postgresqlList(values: Array<string | number>): Sql {
   if (allNumbers(values)) {
     const type = values.every(Number.isSafeInteger) ? 'bigint[]' : 'double precision[]';
-    return sql(`= any(cast(? as ${type}))`, `{${values.map((value) => String(value)).join(',')}}`);
+    return legacySql(`= any(cast(? as ${type}))`, `{${values.map((value) => String(value)).join(',')}}`);
   }
-  return sql('= any(cast(? as text[]))', textArray(values));
+  return legacySql('= any(cast(? as text[]))', textArray(values));
 }
 
 const foldAscii = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
@@ -85,22 +85,23 @@ export const SQLITE_DIALECT: FilterDialect = {
   // SQLite answers per-customer aggregates through the (customer_id, time) index fast enough either way.
   groupBroadAggregates: false,
   jsonString: (column, key) =>
-    sql(
+    legacySql(
       `(case when json_type(${column}, ?) = 'text' then json_extract(${column}, ?) end)`,
       path(key),
       path(key),
     ),
   jsonNumber: (column, key) =>
-    sql(
+    legacySql(
       `(case when json_type(${column}, ?) in ('integer', 'real') then json_extract(${column}, ?) end)`,
       path(key),
       path(key),
     ),
   jsonBoolean: (column, key) =>
-    sql(`(case json_type(${column}, ?) when 'true' then 1 when 'false' then 0 end)`, path(key)),
-  jsonHasKey: (column, key) => sql(`(json_type(${column}, ?) is not null)`, path(key)),
+    legacySql(`(case json_type(${column}, ?) when 'true' then 1 when 'false' then 0 end)`, path(key)),
+  jsonHasKey: (column, key) => legacySql(`(json_type(${column}, ?) is not null)`, path(key)),
   // SQLite's LIKE already ignores the case of A–Z, and only of those letters.
-  likeIgnoringCase: (expression, pattern) => template("$ like $ escape '\\'", expression, sql('?', pattern)),
+  likeIgnoringCase: (expression, pattern) =>
+    template("$ like $ escape '\\'", expression, legacySql('?', pattern)),
   // SQLite's scalar max/min of several arguments.
   clamp: (expression, low, high) =>
     template(`max(${Math.trunc(low)}, min(${Math.trunc(high)}, $))`, expression),
@@ -112,24 +113,24 @@ export const POSTGRESQL_DIALECT: FilterDialect = {
   // PostgreSQL cannot decorrelate an aggregate subquery; over a broad population a hashed grouped set wins.
   groupBroadAggregates: true,
   jsonString: (column, key) =>
-    sql(
+    legacySql(
       `(case when jsonb_typeof(${column} -> cast(? as text)) = 'string' then ${column} ->> cast(? as text) end)`,
       key,
       key,
     ),
   jsonNumber: (column, key) =>
-    sql(
+    legacySql(
       `(case when jsonb_typeof(${column} -> cast(? as text)) = 'number' then cast(${column} ->> cast(? as text) as double precision) end)`,
       key,
       key,
     ),
   jsonBoolean: (column, key) =>
-    sql(
+    legacySql(
       `(case when jsonb_typeof(${column} -> cast(? as text)) = 'boolean' then (case when ${column} ->> cast(? as text) = 'true' then 1 else 0 end) end)`,
       key,
       key,
     ),
-  jsonHasKey: (column, key) => sql(`(jsonb_typeof(${column} -> cast(? as text)) is not null)`, key),
+  jsonHasKey: (column, key) => legacySql(`(jsonb_typeof(${column} -> cast(? as text)) is not null)`, key),
   // ILIKE folds every letter by the locale's rules, a superset of A–Z folding: it
   // narrows the rows cheaply first, then translate() keeps the A–Z-only meaning.
   likeIgnoringCase: (expression, pattern) => ({

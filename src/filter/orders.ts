@@ -1,10 +1,10 @@
-import { and, notNull, sql, template, type Sql } from './sql';
+import { and, notNull, legacySql, template, type Sql } from './sql';
 import { windowInterval, type Interval } from './window';
 
 /** The conditions on rows `t` of orders or events: inside the window (never past asOf) and matching. */
 export function activityConditions(timeColumn: string, interval: Interval, conditions: Sql[]): Sql {
-  const window = [sql(`t.${timeColumn} <= ?`, interval.to)];
-  if (interval.from !== null) window.push(sql(`t.${timeColumn} >= ?`, interval.from));
+  const window = [legacySql(`t.${timeColumn} <= ?`, interval.to)];
+  if (interval.from !== null) window.push(legacySql(`t.${timeColumn} >= ?`, interval.from));
   return and([...window, ...conditions]);
 }
 

@@ -1,5 +1,5 @@
 import { RfmSegment } from '../common/enums';
-import { joinSql, sql, type Sql } from '../filter/sql';
+import { joinSql, legacySql, type Sql } from '../filter/sql';
 
 /** The R × F table of docs/API.md: rows are recency scores 5..1, columns frequency scores 1..5. */
 const RFM_TABLE: Record<number, RfmSegment[]> = {
@@ -64,7 +64,7 @@ export function rfmSegmentSql(recency: string, frequency: string): Sql {
   const branches: Sql[] = [];
   for (const r of [5, 4, 3, 2, 1]) {
     for (let f = 1; f <= 5; f++)
-      branches.push(sql(`when ${recency} = ${r} and ${frequency} = ${f} then ?`, rfmSegmentOf(r, f)));
+      branches.push(legacySql(`when ${recency} = ${r} and ${frequency} = ${f} then ?`, rfmSegmentOf(r, f)));
   }
   const joined = joinSql(' ', branches);
   return { text: `(case ${joined.text} end)`, bindings: joined.bindings };
