@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { filterPredicate } from '../filter/query';
 import { revenueUpTo } from '../filter/orders';
-import { legacySql } from '../filter/sql';
+import { sql } from '../filter/sql';
 import type { SegmentFilter } from '../filter/types';
 import { compileContextFor } from '../filter/context';
 import { prepareRequestPersonaAssignment } from '../saved-filters/persona-assignment';
@@ -57,7 +57,7 @@ export async function marketMap(
   const rowAxis = DIMENSIONS[rows];
   const columnAxis = columns ? DIMENSIONS[columns] : null;
   const rowKey = rowAxis.key(context);
-  const columnKey = columnAxis ? columnAxis.key(context) : legacySql('null');
+  const columnKey = columnAxis ? columnAxis.key(context) : sql`null`;
   const where = filterPredicate(knex, prepared, asOf);
   const revenue = revenueUpTo(asOf);
   const grouped: Array<{
