@@ -160,9 +160,3 @@ export function placeholders(values: readonly Knex.Value[]): Sql {
 export function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
-
-/**
- * `text` with positional `?` and the bindings listed apart.
- * @deprecated For removal: the bindings can drift from their `?`; write `sql\`…${value}…\`` instead.
- */
-export const legacySql = (text: string, ...bindings: Knex.Value[]): Sql => ({ text, bindings });
