@@ -78,14 +78,8 @@ async function writeChecked(knex: Knex, input: PersonaInputData, existing?: Pers
       id = await insertReturningId(trx, 'personas', { ...row, created_at: now });
     }
     const references = storedReferences(trx);
-    let prepared: PreparedFilter;
-    try {
-      prepared = await prepareFilter(input.filter, references, 'input.filter', [savedRef.persona(id)]);
-      await preparePersonaAssignment(references, 'input.filter', {}, 'input.filter');
-    } catch (error) {
-      if (error instanceof FilterError) throw badUserInput(error.message, error.path);
-      throw error;
-    }
+    const prepared = await prepareFilter(input.filter, references, 'input.filter', [savedRef.persona(id)]);
+    await preparePersonaAssignment(references, 'input.filter', {}, 'input.filter');
     const definition = describeFilter(input.filter, await savedNames(trx, prepared));
     await trx('personas').where('id', id).update({ definition });
     return id;

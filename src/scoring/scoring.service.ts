@@ -4,7 +4,7 @@ import { checkNamed, NAMED_LIMITS } from '../common/named-input';
 import { parseId } from '../common/ids';
 import { filterToJson, storedFilter } from '../filter/json';
 import { RULE_POINTS, type ScoringRuleDefinition, type SegmentFilter } from '../filter/types';
-import { FilterError, prepareScoringRules } from '../filter/validate';
+import { prepareScoringRules } from '../filter/validate';
 import { databaseReferences } from '../saved-filters/filter.service';
 import { savedUsersOf } from '../saved-filters/references';
 import type { Row } from '../db/raw-rows';
@@ -51,17 +51,12 @@ function checkRules(rules: ScoringModelInputData['rules']): ScoringRuleDefinitio
 async function checkInput(em: EntityManager, input: ScoringModelInputData, self?: number) {
   const named = checkNamed(input, 'a scoring model');
   const rules = checkRules(input.rules);
-  try {
-    await prepareScoringRules(
-      rules,
-      databaseReferences(em),
-      'input.rules',
-      self === undefined ? undefined : String(self),
-    );
-  } catch (error) {
-    if (error instanceof FilterError) throw badUserInput(error.message, error.path);
-    throw error;
-  }
+  await prepareScoringRules(
+    rules,
+    databaseReferences(em),
+    'input.rules',
+    self === undefined ? undefined : String(self),
+  );
   return { ...named, rules };
 }
 

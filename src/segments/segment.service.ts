@@ -1,7 +1,7 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
 import type { ConnectionShape } from '../graphql/connection.type';
 import { toConnection } from '../graphql/connection.type';
-import { badUserInput, conflict, notFound } from '../common/errors';
+import { conflict, notFound } from '../common/errors';
 import { checkNamed } from '../common/named-input';
 import { decodeCursor, toPage, type CursorFormat } from '../common/pagination';
 import { parseId } from '../common/ids';
@@ -33,17 +33,12 @@ async function prepareToSave(
   filter: SegmentFilter,
   self?: number,
 ): Promise<PreparedFilter> {
-  try {
-    return await prepareFilter(
-      filter,
-      databaseReferences(em),
-      'input.filter',
-      self === undefined ? [] : [savedRef.segment(self)],
-    );
-  } catch (error) {
-    if (error instanceof FilterError) throw badUserInput(error.message, error.path);
-    throw error;
-  }
+  return prepareFilter(
+    filter,
+    databaseReferences(em),
+    'input.filter',
+    self === undefined ? [] : [savedRef.segment(self)],
+  );
 }
 
 /** Names of the segments, scoring models and personas a prepared filter reaches, for plain-words descriptions. */
