@@ -23,7 +23,13 @@ import type {
   StringFilter,
   TagFilter,
 } from './types';
-import { IDENTITY_STRING_FIELDS, SCORE_RANGE, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
+import {
+  IDENTITY_STRING_FIELDS,
+  SCORE_RANGE,
+  VALUE_FLOAT_FIELDS,
+  VALUE_INT_FIELDS,
+  type IdentityStringField,
+} from './types';
 import { activityConditions, orderTotal } from './orders';
 import { ageCutoff, windowInterval } from './window';
 
@@ -311,19 +317,12 @@ function compilePurchase(criterion: PurchaseCriterion, context: CompileContext, 
 /**
  * Identity criteria that keep few customers (an exact value or list on a
  * column with many distinct values): beside them, per-customer aggregates
- * run for few rows and beat building a grouped set.
+ * run for few rows and beat building a grouped set. Every identity text but
+ * the acquisition source, which holds a handful of values.
  */
-const SELECTIVE_FIELDS = [
-  'email',
-  'country',
-  'region',
-  'city',
-  'postalCode',
-  'companyName',
-  'industry',
-  'jobTitle',
-  'jobFunction',
-] as const;
+const SELECTIVE_FIELDS = (Object.keys(IDENTITY_STRING_FIELDS) as IdentityStringField[]).filter(
+  (field) => field !== 'acquisitionSource',
+);
 
 function narrowsPopulation(filter: SegmentFilter): boolean {
   const identity = filter.identity;
