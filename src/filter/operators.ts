@@ -1,12 +1,14 @@
 import { DAY_MS } from '../common/dates';
+import { OPERATOR } from '../common/descriptions';
 import type { FilterDialect } from './dialect';
 import { and, FALSE, likeLiteral, not, template, TRUE, type Sql } from './sql';
 
 /**
  * The operators of the scalar filters (StringFilter, IntFilter, FloatFilter,
  * DateTimeFilter), one record each: what its operand is, its SQL, its meaning
- * for the reference evaluator and its words. The filter types (types.ts),
- * the compiler, the evaluator and the description all read these tables, so
+ * for the reference evaluator, its words and its API description. The filter
+ * types (types.ts), the GraphQL inputs (saved-filters/filter.inputs.ts), the
+ * compiler, the evaluator and the description all read these tables, so
  * an operator is added or changed in one place; the differential test holds
  * each record's SQL to its meaning.
  *
@@ -47,6 +49,8 @@ export interface Operator<S extends OperandShape, T> {
   matches(value: T | null, operand: OperandTypes[S], asOf?: Date): boolean;
   /** The condition in plain words about `subject`: `age ≥ 30`. */
   words(subject: string, operand: OperandTypes[S]): string;
+  /** What the API documentation says of it. */
+  description: string;
 }
 
 /** An operator on counts also says how many times: `at least 3 times`. */
@@ -88,6 +92,7 @@ interface TestSpec<S extends OperandShape, T> {
   test(operand: OperandTypes[S], place: OperatorPlace): Sql;
   passes(value: T, operand: OperandTypes[S]): boolean;
   words(subject: string, operand: OperandTypes[S]): string;
+  description: string;
 }
 
 /** Holds when the value is present and passes the test. */
@@ -100,6 +105,7 @@ function whenPresent<S extends OperandShape, T>(operand: S, spec: TestSpec<S, T>
     },
     matches: (value, operandValue) => value !== null && spec.passes(value, operandValue),
     words: spec.words,
+    description: spec.description,
   };
 }
 
@@ -113,6 +119,7 @@ function unlessPresent<S extends OperandShape, T>(operand: S, spec: TestSpec<S, 
     },
     matches: (value, operandValue) => !(value !== null && spec.passes(value, operandValue)),
     words: spec.words,
+    description: spec.description,
   };
 }
 
@@ -131,6 +138,7 @@ function isNull<T>(): Operator<'boolean', T> {
     sql: (wanted, place) => template(wanted ? '($ is null)' : '($ is not null)', place.expression),
     matches: (value, wanted) => (wanted ? value === null : value !== null),
     words: (subject, wanted) => (wanted ? `${subject} is unknown` : `${subject} is known`),
+    description: OPERATOR.isNull,
   };
 }
 
@@ -142,31 +150,37 @@ export const STRING_OPERATORS = {
     test: (operand, place) => compare(place.expression, '=', operand),
     passes: (value: string, operand) => value === operand,
     words: (subject, operand) => `${subject} = ${quote(operand)}`,
+    description: OPERATOR.eq,
   }),
   ne: unlessPresent('text', {
     test: (operand, place) => compare(place.expression, '=', operand),
     passes: (value: string, operand) => value === operand,
     words: (subject, operand) => `${subject} ≠ ${quote(operand)}`,
+    description: OPERATOR.ne,
   }),
   in: whenPresent('texts', {
     test: inList,
     passes: (value: string, operand) => operand.includes(value),
     words: (subject, operand) => `${subject} in ${list(operand)}`,
+    description: OPERATOR.in,
   }),
   notIn: unlessPresent('texts', {
     test: inList,
     passes: (value: string, operand) => operand.includes(value),
     words: (subject, operand) => `${subject} not in ${list(operand)}`,
+    description: OPERATOR.notIn,
   }),
   contains: whenPresent('text', {
     test: (operand, place) => like(`%${likeLiteral(operand)}%`, place),
     passes: (value: string, operand) => foldCase(value).includes(foldCase(operand)),
     words: (subject, operand) => `${subject} contains ${quote(operand)}`,
+    description: 'Contains this text, ignoring the case of A–Z; % and _ are literal.',
   }),
   startsWith: whenPresent('text', {
     test: (operand, place) => like(`${likeLiteral(operand)}%`, place),
     passes: (value: string, operand) => foldCase(value).startsWith(foldCase(operand)),
     words: (subject, operand) => `${subject} starts with ${quote(operand)}`,
+    description: 'Starts with this text, ignoring the case of A–Z; % and _ are literal.',
   }),
   isNull: isNull<string>(),
 };
@@ -176,6 +190,7 @@ interface OrderSpec {
   symbol: string;
   passes(value: number, bound: number): boolean;
   times(bound: number): string;
+  description: string;
 }
 
 /** An order between numbers, in words as a comparison and as a count. */
@@ -185,6 +200,7 @@ function order<S extends 'int' | 'float'>(operand: S, spec: OrderSpec): CountOpe
       test: (bound, place) => compare(place.expression, spec.sql, bound),
       passes: spec.passes,
       words: (subject, bound) => `${subject} ${spec.symbol} ${bound}`,
+      description: spec.description,
     }),
     times: spec.times,
   };
@@ -198,33 +214,45 @@ function comparisons<S extends 'int' | 'float'>(operand: S) {
   };
   return {
     eq: {
-      ...whenPresent<S, number>(operand, { ...equals, words: (subject, value) => `${subject} = ${value}` }),
+      ...whenPresent<S, number>(operand, {
+        ...equals,
+        words: (subject, value) => `${subject} = ${value}`,
+        description: OPERATOR.eq,
+      }),
       times: (value: number) => `exactly ${value} times`,
     },
     ne: {
-      ...unlessPresent<S, number>(operand, { ...equals, words: (subject, value) => `${subject} ≠ ${value}` }),
+      ...unlessPresent<S, number>(operand, {
+        ...equals,
+        words: (subject, value) => `${subject} ≠ ${value}`,
+        description: OPERATOR.ne,
+      }),
       times: (value: number) => `not exactly ${value} times`,
     },
     gt: order(operand, {
       sql: '>',
+      description: OPERATOR.gt,
       symbol: '>',
       passes: (value, bound) => value > bound,
       times: (bound) => `more than ${bound} times`,
     }),
     gte: order(operand, {
       sql: '>=',
+      description: OPERATOR.gte,
       symbol: '≥',
       passes: (value, bound) => value >= bound,
       times: (bound) => `at least ${bound} times`,
     }),
     lt: order(operand, {
       sql: '<',
+      description: OPERATOR.lt,
       symbol: '<',
       passes: (value, bound) => value < bound,
       times: (bound) => `fewer than ${bound} times`,
     }),
     lte: order(operand, {
       sql: '<=',
+      description: OPERATOR.lte,
       symbol: '≤',
       passes: (value, bound) => value <= bound,
       times: (bound) => `at most ${bound} times`,
@@ -241,6 +269,7 @@ export const INT_OPERATORS = {
       test: inList,
       passes: (value: number, operand) => operand.includes(value),
       words: (subject, operand) => `${subject} in ${list(operand)}`,
+      description: OPERATOR.in,
     }),
     times: (values: number[]) => `${list(values)} times`,
   },
@@ -262,11 +291,13 @@ export const DATE_OPERATORS = {
     test: (operand, place) => compare(place.expression, '<', operand.getTime()),
     passes: (value: number, operand) => value < operand.getTime(),
     words: (subject, operand) => `${subject} before ${iso(operand)}`,
+    description: 'Strictly before this instant.',
   }),
   after: whenPresent('instant', {
     test: (operand, place) => compare(place.expression, '>', operand.getTime()),
     passes: (value: number, operand) => value > operand.getTime(),
     words: (subject, operand) => `${subject} after ${iso(operand)}`,
+    description: 'Strictly after this instant.',
   }),
   /** [asOf − N days, asOf]. */
   withinLastDays: {
@@ -284,6 +315,7 @@ export const DATE_OPERATORS = {
       return value !== null && value >= from && value <= to;
     },
     words: (subject, days) => `${subject} in the last ${days} days`,
+    description: 'Within the last N days: [asOf − N×24h, asOf]; N ≥ 0.',
   } satisfies Operator<'days', number>,
   isNull: isNull<number>(),
 };
