@@ -231,31 +231,31 @@ function comparisons<S extends 'int' | 'float'>(operand: S) {
     },
     gt: order(operand, {
       sql: '>',
-      description: OPERATOR.gt,
       symbol: '>',
       passes: (value, bound) => value > bound,
       times: (bound) => `more than ${bound} times`,
+      description: OPERATOR.gt,
     }),
     gte: order(operand, {
       sql: '>=',
-      description: OPERATOR.gte,
       symbol: '≥',
       passes: (value, bound) => value >= bound,
       times: (bound) => `at least ${bound} times`,
+      description: OPERATOR.gte,
     }),
     lt: order(operand, {
       sql: '<',
-      description: OPERATOR.lt,
       symbol: '<',
       passes: (value, bound) => value < bound,
       times: (bound) => `fewer than ${bound} times`,
+      description: OPERATOR.lt,
     }),
     lte: order(operand, {
       sql: '<=',
-      description: OPERATOR.lte,
       symbol: '≤',
       passes: (value, bound) => value <= bound,
       times: (bound) => `at most ${bound} times`,
+      description: OPERATOR.lte,
     }),
   };
 }
@@ -299,7 +299,10 @@ export const DATE_OPERATORS = {
     words: (subject, operand) => `${subject} after ${iso(operand)}`,
     description: 'Strictly after this instant.',
   }),
-  /** [asOf − N days, asOf]. */
+  /**
+   * [asOf − N days, asOf]. Only the first bound needs the presence test: a
+   * NULL second bound meets its FALSE under AND.
+   */
   withinLastDays: {
     operand: 'days',
     sql(days, place) {
