@@ -284,6 +284,44 @@ test('every forged cursor is BAD_USER_INPUT at after on every connection, never 
   expect(server.logged).toEqual([]);
 });
 
+test('first is checked alike on every connection: 0 to 500 pass, more or negative is BAD_USER_INPUT at first', async () => {
+  const answers = [];
+  for (const place of places) {
+    for (const first of [null, 0, 500, 501, -1]) {
+      const answer = await ask(place.query, { after: null, first });
+      answers.push({
+        place: place.name,
+        first,
+        status: answer.status,
+        errors: (answer.body.errors ?? []).map((error: any) => [
+          error.extensions.code,
+          error.extensions.path,
+          error.message,
+        ]),
+      });
+    }
+  }
+  const expected = places.flatMap((place) => [
+    { place: place.name, first: null, status: 200, errors: [] },
+    { place: place.name, first: 0, status: 200, errors: [] },
+    { place: place.name, first: 500, status: 200, errors: [] },
+    {
+      place: place.name,
+      first: 501,
+      status: 400,
+      errors: [['BAD_USER_INPUT', 'first', 'first is at most 500 (got 501)']],
+    },
+    {
+      place: place.name,
+      first: -1,
+      status: 400,
+      errors: [['BAD_USER_INPUT', 'first', 'first must not be negative']],
+    },
+  ]);
+  expect(answers).toEqual(expected);
+  expect(places.length).toBe(12);
+});
+
 test('a cursor from another ordering or another kind of connection is refused, one from the same ordering of customers is not', async () => {
   const cursors = new Map<Place, string>();
   for (const place of places) cursors.set(place, await genuineCursor(place));

@@ -64,3 +64,6 @@ export function ageAt(birthDate: Date, asOf: Date): number {
   if (beforeBirthday) years -= 1;
   return years;
 }
+
+/** A day of 24 hours in milliseconds: windows count days back from asOf in these. */
+export const DAY_MS = 86_400_000;

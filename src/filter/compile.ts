@@ -1,18 +1,26 @@
 import { ONE_PARAMETER_LIST, type FilterDialect } from './dialect';
 import { matchNumber, matchString } from './evaluate';
 import {
+  compare,
+  DATE_OPERATORS,
+  INT_OPERATORS,
+  NUMBER_OPERATORS,
+  operatorsSql,
+  present,
+  setOperators,
+  STRING_OPERATORS,
+} from './operators';
+import {
   and,
   balanced,
   FALSE,
   integerLiteral,
   joinSql,
-  likeLiteral,
   not,
   notNull,
   or,
   raw,
   sql,
-  template,
   TRUE,
   type Sql,
 } from './sql';
@@ -28,9 +36,15 @@ import type {
   StringFilter,
   TagFilter,
 } from './types';
-import { IDENTITY_STRING_FIELDS, SCORE_RANGE, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
+import {
+  IDENTITY_STRING_FIELDS,
+  SCORE_RANGE,
+  VALUE_FLOAT_FIELDS,
+  VALUE_INT_FIELDS,
+  type IdentityStringField,
+} from './types';
 import { activityConditions, orderTotal } from './orders';
-import { ageCutoff, windowInterval, withinLastDays, type Interval } from './window';
+import { ageCutoff, windowInterval } from './window';
 
 /**
  * Compiles a filter into one SQL predicate over the customer row `c`: bound
@@ -50,46 +64,9 @@ export interface CompileContext extends SavedLookups {
   dialect: FilterDialect;
 }
 
-/**
- * A positive test on a possibly-NULL expression. With positive polarity it
- * stays as written; otherwise NULL (missing) is turned into FALSE: a plain
- * column as `col is not null and …`, a computed expression (JSON read)
- * evaluated once, inside coalesce.
- */
-function present(expression: Sql, test: Sql, positive: boolean): Sql {
-  if (expression.notNull || positive) return test;
-  if (/^[a-z]+\.[a-z_0-9]+$/.test(expression.text))
-    return template('($ is not null and $)', expression, test);
-  return template('coalesce($, 1 = 0)', test);
-}
-
-/** `expression operator ?` with the value bound. */
-const compare = (expression: Sql, operator: string, value: string | number | boolean): Sql => ({
-  text: `${expression.text} ${operator} ?`,
-  bindings: [...expression.bindings, value],
-});
-
+/** The operators a scalar filter sets, on `expression` (see operators.ts). */
 function compileString(expression: Sql, filter: StringFilter, dialect: FilterDialect, positive = true): Sql {
-  const parts: Sql[] = [];
-  if (filter.eq != null) parts.push(present(expression, compare(expression, '=', filter.eq), positive));
-  if (filter.ne != null) parts.push(not(present(expression, compare(expression, '=', filter.ne), !positive)));
-  if (filter.in != null)
-    parts.push(
-      filter.in.length ? present(expression, dialect.inList(expression, filter.in), positive) : FALSE,
-    );
-  if (filter.notIn != null)
-    parts.push(
-      filter.notIn.length
-        ? not(present(expression, dialect.inList(expression, filter.notIn), !positive))
-        : TRUE,
-    );
-  const like = (pattern: string) =>
-    present(expression, dialect.likeIgnoringCase(expression, pattern), positive);
-  if (filter.contains != null) parts.push(like(`%${likeLiteral(filter.contains)}%`));
-  if (filter.startsWith != null) parts.push(like(`${likeLiteral(filter.startsWith)}%`));
-  if (filter.isNull != null)
-    parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
-  return and(parts);
+  return operatorsSql(STRING_OPERATORS, filter, { expression, positive, dialect });
 }
 
 function compileNumber(
@@ -98,42 +75,17 @@ function compileNumber(
   dialect: FilterDialect,
   positive = true,
 ): Sql {
-  const parts: Sql[] = [];
-  const test = (operator: string, value: number, polarity = positive) =>
-    present(expression, compare(expression, operator, value), polarity);
-  if (filter.eq != null) parts.push(test('=', filter.eq));
-  if (filter.ne != null) parts.push(not(test('=', filter.ne, !positive)));
-  if (filter.gt != null) parts.push(test('>', filter.gt));
-  if (filter.gte != null) parts.push(test('>=', filter.gte));
-  if (filter.lt != null) parts.push(test('<', filter.lt));
-  if (filter.lte != null) parts.push(test('<=', filter.lte));
-  if ('in' in filter && filter.in != null) {
-    parts.push(
-      filter.in.length ? present(expression, dialect.inList(expression, filter.in), positive) : FALSE,
-    );
-  }
-  if (filter.isNull != null)
-    parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
-  return and(parts);
+  return operatorsSql(NUMBER_OPERATORS, filter, { expression, positive, dialect });
 }
 
-function compileInterval(expression: Sql, interval: Interval, positive: boolean): Sql {
-  const parts = [present(expression, compare(expression, '<=', interval.to), positive)];
-  if (interval.from !== null) parts.push(compare(expression, '>=', interval.from));
-  return and(parts);
-}
-
-function compileDate(expression: Sql, filter: DateTimeFilter, asOf: Date, positive: boolean): Sql {
-  const parts: Sql[] = [];
-  if (filter.before != null)
-    parts.push(present(expression, compare(expression, '<', filter.before.getTime()), positive));
-  if (filter.after != null)
-    parts.push(present(expression, compare(expression, '>', filter.after.getTime()), positive));
-  const within = withinLastDays(filter, asOf);
-  if (within) parts.push(compileInterval(expression, within, positive));
-  if (filter.isNull != null)
-    parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
-  return and(parts);
+function compileDate(
+  expression: Sql,
+  filter: DateTimeFilter,
+  dialect: FilterDialect,
+  asOf: Date,
+  positive: boolean,
+): Sql {
+  return operatorsSql(DATE_OPERATORS, filter, { expression, positive, dialect, asOf });
 }
 
 /**
@@ -152,28 +104,31 @@ function consecutiveRuns(values: readonly number[]): Array<[number, number]> {
   return runs;
 }
 
-/** Age in whole years at asOf, as ranges of birth dates (see ageCutoff). */
-function compileAge(filter: IntFilter, asOf: Date, positive: boolean): Sql {
+/**
+ * Age in whole years at asOf, as ranges of birth dates (see ageCutoff): the
+ * operators of IntFilter, each rewritten as bounds on the birth date.
+ */
+function compileAge(filter: IntFilter, context: CompileContext, positive: boolean): Sql {
   const born = sql`c.birth_date`;
   const atLeast = (years: number, polarity = positive) =>
-    present(born, sql`${born} < ${ageCutoff(asOf, years)}`, polarity);
+    present(born, compare(born, '<', ageCutoff(context.asOf, years)), polarity);
   const atMost = (years: number, polarity = positive) =>
-    present(born, sql`${born} >= ${ageCutoff(asOf, years + 1)}`, polarity);
+    present(born, compare(born, '>=', ageCutoff(context.asOf, years + 1)), polarity);
   const exactly = (years: number, polarity = positive) =>
     and([atLeast(years, polarity), atMost(years, polarity)]);
-  const parts: Sql[] = [];
-  if (filter.eq != null) parts.push(exactly(filter.eq));
-  if (filter.ne != null) parts.push(not(exactly(filter.ne, !positive)));
-  if (filter.gt != null) parts.push(atLeast(filter.gt + 1));
-  if (filter.gte != null) parts.push(atLeast(filter.gte));
-  if (filter.lt != null) parts.push(atMost(filter.lt - 1));
-  if (filter.lte != null) parts.push(atMost(filter.lte));
-  if (filter.in != null)
-    parts.push(
-      or(consecutiveRuns(filter.in).map(([youngest, oldest]) => and([atLeast(youngest), atMost(oldest)]))),
-    );
-  if (filter.isNull != null) parts.push(filter.isNull ? sql`(${born} is null)` : sql`(${born} is not null)`);
-  return and(parts);
+  const byOperator: { [Name in keyof IntFilter]-?: (operand: NonNullable<IntFilter[Name]>) => Sql } = {
+    eq: (years) => exactly(years),
+    ne: (years) => not(exactly(years, !positive)),
+    gt: (years) => atLeast(years + 1),
+    gte: (years) => atLeast(years),
+    lt: (years) => atMost(years - 1),
+    lte: (years) => atMost(years),
+    in: (ages) =>
+      or(consecutiveRuns(ages).map(([youngest, oldest]) => and([atLeast(youngest), atMost(oldest)]))),
+    isNull: (wanted) =>
+      INT_OPERATORS.isNull.sql(wanted, { expression: born, positive, dialect: context.dialect }),
+  };
+  return and(setOperators(byOperator, filter).map(([compileOne, operand]) => compileOne(operand)));
 }
 
 /** Rows of customer_interests holding one of the tags. */
@@ -367,19 +322,12 @@ function compilePurchase(criterion: PurchaseCriterion, context: CompileContext, 
 /**
  * Identity criteria that keep few customers (an exact value or list on a
  * column with many distinct values): beside them, per-customer aggregates
- * run for few rows and beat building a grouped set.
+ * run for few rows and beat building a grouped set. Every identity text but
+ * the acquisition source, which holds a handful of values.
  */
-const SELECTIVE_FIELDS = [
-  'email',
-  'country',
-  'region',
-  'city',
-  'postalCode',
-  'companyName',
-  'industry',
-  'jobTitle',
-  'jobFunction',
-] as const;
+const SELECTIVE_FIELDS = (Object.keys(IDENTITY_STRING_FIELDS) as IdentityStringField[]).filter(
+  (field) => field !== 'acquisitionSource',
+);
 
 function narrowsPopulation(filter: SegmentFilter): boolean {
   const identity = filter.identity;
@@ -446,7 +394,7 @@ export function compileFilter(
       if (stringFilter != null)
         parts.push(compileString(raw(`c.${column}`), stringFilter, context.dialect, positive));
     }
-    if (identity.age != null) parts.push(compileAge(identity.age, context.asOf, positive));
+    if (identity.age != null) parts.push(compileAge(identity.age, context, positive));
     if (identity.companySize != null)
       parts.push(compileNumber(sql`c.company_size`, identity.companySize, context.dialect, positive));
     if (identity.gender != null) {
@@ -467,9 +415,17 @@ export function compileFilter(
     if (identity.emailOptIn != null) parts.push(sql`c.email_opt_in = ${identity.emailOptIn}`);
     if (identity.smsOptIn != null) parts.push(sql`c.sms_opt_in = ${identity.smsOptIn}`);
     if (identity.createdAt != null)
-      parts.push(compileDate(sql`c.created_at`, identity.createdAt, context.asOf, positive));
+      parts.push(compileDate(sql`c.created_at`, identity.createdAt, context.dialect, context.asOf, positive));
     if (identity.lastVerifiedAt != null)
-      parts.push(compileDate(sql`c.last_verified_at`, identity.lastVerifiedAt, context.asOf, positive));
+      parts.push(
+        compileDate(
+          sql`c.last_verified_at`,
+          identity.lastVerifiedAt,
+          context.dialect,
+          context.asOf,
+          positive,
+        ),
+      );
     for (const attribute of identity.attributes ?? [])
       parts.push(compileCustomerAttribute(attribute, context.dialect));
   }

@@ -10,6 +10,17 @@ import type {
   TagFilter,
   TimeWindow,
 } from './types';
+import {
+  DATE_OPERATORS,
+  INT_OPERATORS,
+  iso,
+  list,
+  NUMBER_OPERATORS,
+  operatorsWords,
+  quote,
+  setOperators,
+  STRING_OPERATORS,
+} from './operators';
 import { IDENTITY_STRING_FIELDS, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
 
 /**
@@ -25,45 +36,19 @@ export interface DescribeContext {
   personaName?(id: string): string | undefined;
 }
 
-const quote = (text: string) => JSON.stringify(text);
-const list = (values: readonly (string | number)[]) => `(${values.join(', ')})`;
-const iso = (date: Date) => date.toISOString();
-
 /** Several conditions on one subject: "age ≥ 30 AND age < 40". */
 const joinAll = (parts: string[]) => parts.join(' AND ');
 
 function describeString(subject: string, filter: StringFilter): string {
-  const parts: string[] = [];
-  if (filter.eq != null) parts.push(`${subject} = ${quote(filter.eq)}`);
-  if (filter.ne != null) parts.push(`${subject} ≠ ${quote(filter.ne)}`);
-  if (filter.in != null) parts.push(`${subject} in ${list(filter.in)}`);
-  if (filter.notIn != null) parts.push(`${subject} not in ${list(filter.notIn)}`);
-  if (filter.contains != null) parts.push(`${subject} contains ${quote(filter.contains)}`);
-  if (filter.startsWith != null) parts.push(`${subject} starts with ${quote(filter.startsWith)}`);
-  if (filter.isNull != null) parts.push(filter.isNull ? `${subject} is unknown` : `${subject} is known`);
-  return joinAll(parts);
+  return joinAll(operatorsWords(STRING_OPERATORS, filter, subject));
 }
 
 function describeNumber(subject: string, filter: IntFilter | FloatFilter): string {
-  const parts: string[] = [];
-  if (filter.eq != null) parts.push(`${subject} = ${filter.eq}`);
-  if (filter.ne != null) parts.push(`${subject} ≠ ${filter.ne}`);
-  if (filter.gt != null) parts.push(`${subject} > ${filter.gt}`);
-  if (filter.gte != null) parts.push(`${subject} ≥ ${filter.gte}`);
-  if (filter.lt != null) parts.push(`${subject} < ${filter.lt}`);
-  if (filter.lte != null) parts.push(`${subject} ≤ ${filter.lte}`);
-  if ('in' in filter && filter.in != null) parts.push(`${subject} in ${list(filter.in)}`);
-  if (filter.isNull != null) parts.push(filter.isNull ? `${subject} is unknown` : `${subject} is known`);
-  return joinAll(parts);
+  return joinAll(operatorsWords(NUMBER_OPERATORS, filter, subject));
 }
 
 function describeDate(subject: string, filter: DateTimeFilter): string {
-  const parts: string[] = [];
-  if (filter.before != null) parts.push(`${subject} before ${iso(filter.before)}`);
-  if (filter.after != null) parts.push(`${subject} after ${iso(filter.after)}`);
-  if (filter.withinLastDays != null) parts.push(`${subject} in the last ${filter.withinLastDays} days`);
-  if (filter.isNull != null) parts.push(filter.isNull ? `${subject} is unknown` : `${subject} is known`);
-  return joinAll(parts);
+  return joinAll(operatorsWords(DATE_OPERATORS, filter, subject));
 }
 
 function describeTags(filter: TagFilter): string {
@@ -100,17 +85,9 @@ export function describeWindow(window: TimeWindow | null | undefined): string {
 function describeCount(count: IntFilter | null | undefined): string {
   if (count == null) return 'at least once';
   if (count.eq === 0 && Object.values(count).filter((v) => v != null).length === 1) return 'never';
-  const parts: string[] = [];
-  if (count.eq != null) parts.push(`exactly ${count.eq} times`);
-  if (count.ne != null) parts.push(`not exactly ${count.ne} times`);
-  if (count.gt != null) parts.push(`more than ${count.gt} times`);
-  if (count.gte != null) parts.push(`at least ${count.gte} times`);
-  if (count.lt != null) parts.push(`fewer than ${count.lt} times`);
-  if (count.lte != null) parts.push(`at most ${count.lte} times`);
-  if (count.in != null) parts.push(`${list(count.in)} times`);
-  if (count.isNull != null)
-    parts.push(count.isNull ? 'a number of times that is unknown' : 'any number of times');
-  return parts.join(' and ');
+  return setOperators(INT_OPERATORS, count)
+    .map(([operator, operand]) => operator.times(operand))
+    .join(' and ');
 }
 
 function describeEvent(criterion: EventCriterion): string {

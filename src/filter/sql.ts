@@ -135,23 +135,6 @@ export function not(part: Sql): Sql {
   return { ...sql`(not ${part})`, negates: part };
 }
 
-/**
- * `text` with each `$` replaced by the next fragment (keeps bindings in order).
- * @deprecated For removal: write `sql\`…${fragment}…\`` instead. Kept only for the
- * per-operator compilers of compile.ts until they move to the operator table.
- */
-export function template(text: string, ...parts: Sql[]): Sql {
-  const pieces = text.split('$');
-  if (pieces.length !== parts.length + 1) throw new Error('template arity');
-  let out = pieces[0];
-  const bindings: Knex.Value[] = [];
-  parts.forEach((part, i) => {
-    out += part.text + pieces[i + 1];
-    bindings.push(...part.bindings);
-  });
-  return { text: out, bindings };
-}
-
 export function placeholders(values: readonly Knex.Value[]): Sql {
   return { text: values.map(() => '?').join(', '), bindings: [...values] };
 }

@@ -1,4 +1,4 @@
-import { DAY_MS, type DateTimeFilter, type TimeWindow } from './types';
+import { DAY_MS, type TimeWindow } from './types';
 
 /** A closed interval of epoch milliseconds; `from` null means since the beginning. */
 export interface Interval {
@@ -30,13 +30,6 @@ export function windowInterval(window: TimeWindow | null | undefined, asOf: Date
 
 export function inInterval(at: number, interval: Interval): boolean {
   return (interval.from === null || at >= interval.from) && at <= interval.to;
-}
-
-/** `withinLastDays: N` of a DateTimeFilter is [asOf − N days, asOf]. */
-export function withinLastDays(filter: DateTimeFilter, asOf: Date): Interval | null {
-  return filter.withinLastDays == null
-    ? null
-    : { from: asOf.getTime() - filter.withinLastDays * DAY_MS, to: asOf.getTime() };
 }
 
 function daysInMonth(year: number, month: number): number {

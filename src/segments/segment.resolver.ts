@@ -1,8 +1,19 @@
-import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Authorized,
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { Scope } from '../common/scopes';
-import { AFTER, AS_OF, CUSTOMER_ORDER_BY, FIRST, idOf } from '../common/descriptions';
-import { pageSize } from '../common/pagination';
-import { DateTimeScalar } from '../graphql/scalars';
+import { CUSTOMER_ORDER_BY, idOf } from '../common/descriptions';
+import { AsOfArgs, PageArgs } from '../graphql/args';
 import { countCustomers, listCustomers } from '../customers/customer.service';
 import { CustomerConnection, CustomerOrderInput } from '../customers/customer.types';
 import type { Segment } from '../entities';
@@ -40,15 +51,14 @@ export class SegmentResolver {
   })
   segments(
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, description: FIRST }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
+    @Args() page: PageArgs,
     @Arg('search', () => String, {
       nullable: true,
       description: 'Text the name must contain, ignoring case (wildcards literal); default every segment.',
     })
     search?: string,
   ) {
-    return listSegments(ctx.em, { first: pageSize(first), after, search });
+    return listSegments(ctx.em, { ...page.page(), search });
   }
 
   @Authorized(Scope.WRITE)
@@ -97,12 +107,8 @@ export class SegmentResolver {
 
   @Authorized(Scope.READ)
   @FieldResolver(() => Int, { description: 'Members as of asOf, counted in one statement.' })
-  async size(
-    @Root() segment: Segment,
-    @Ctx() ctx: RequestContext,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
-  ) {
-    return countCustomers(ctx.em, await segmentPredicate(ctx.em, segment, asOf ?? ctx.now));
+  async size(@Root() segment: Segment, @Ctx() ctx: RequestContext, @Args() asOf: AsOfArgs) {
+    return countCustomers(ctx.em, await segmentPredicate(ctx.em, segment, asOf.instant(ctx)));
   }
 
   @Authorized(Scope.READ)
@@ -110,19 +116,16 @@ export class SegmentResolver {
   async members(
     @Root() segment: Segment,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, description: FIRST }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
+    @Args() page: PageArgs,
     @Arg('orderBy', () => CustomerOrderInput, { nullable: true, description: CUSTOMER_ORDER_BY })
-    orderBy?: CustomerOrderInput,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
+    orderBy: CustomerOrderInput | undefined,
+    @Args() asOf: AsOfArgs,
   ) {
-    const size = pageSize(first);
-    const at = asOf ?? ctx.now;
-    const ordering = await resolveOrdering(ctx.em, orderBy, at);
+    const asked = page.page();
+    const at = asOf.instant(ctx);
     return listCustomers(ctx.em, {
-      first: size,
-      after,
-      orderBy: ordering,
+      ...asked,
+      orderBy: await resolveOrdering(ctx.em, orderBy, at),
       where: await segmentPredicate(ctx.em, segment, at),
     });
   }

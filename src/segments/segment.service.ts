@@ -1,7 +1,7 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
 import type { ConnectionShape } from '../graphql/connection.type';
 import { toConnection } from '../graphql/connection.type';
-import { badUserInput, conflict, notFound } from '../common/errors';
+import { conflict, notFound } from '../common/errors';
 import { checkNamed } from '../common/named-input';
 import { decodeCursor, toPage, type CursorFormat } from '../common/pagination';
 import { parseId } from '../common/ids';
@@ -14,10 +14,10 @@ import type { SegmentFilter } from '../filter/types';
 import { FilterError, prepareFilter, savedRef, type PreparedFilter } from '../filter/validate';
 import { databaseReferences } from '../saved-filters/filter.service';
 import {
-  forgetSegmentReferences,
+  forgetReferences,
   savedUsersOf,
   segmentNeighbours,
-  writeSegmentReferences,
+  writeReferences,
 } from '../saved-filters/references';
 import { insertReturningId } from '../db/insert-id';
 
@@ -33,17 +33,12 @@ async function prepareToSave(
   filter: SegmentFilter,
   self?: number,
 ): Promise<PreparedFilter> {
-  try {
-    return await prepareFilter(
-      filter,
-      databaseReferences(em),
-      'input.filter',
-      self === undefined ? [] : [savedRef.segment(self)],
-    );
-  } catch (error) {
-    if (error instanceof FilterError) throw badUserInput(error.message, error.path);
-    throw error;
-  }
+  return prepareFilter(
+    filter,
+    databaseReferences(em),
+    'input.filter',
+    self === undefined ? [] : [savedRef.segment(self)],
+  );
 }
 
 /** Names of the segments, scoring models and personas a prepared filter reaches, for plain-words descriptions. */
@@ -97,7 +92,7 @@ export async function createSegment(em: EntityManager, input: SegmentInputData):
       updated_at: now,
     };
     const segmentId = await insertReturningId(trx, 'segments', row);
-    await writeSegmentReferences(trx, segmentId, input.filter);
+    await writeReferences(trx, 'segment', segmentId, [input.filter]);
     return segmentId;
   });
   return (await em.fork().findOne(Segment, { id }))!;
@@ -131,7 +126,7 @@ export async function updateSegment(
         `segment ${segment.id} is at version ${segment.version}${expectedVersion != null ? `, not ${expectedVersion}` : ''}: read it again and retry`,
       );
     }
-    await writeSegmentReferences(trx, segment.id, input.filter);
+    await writeReferences(trx, 'segment', segment.id, [input.filter]);
   });
   return (await em.fork().findOne(Segment, { id: segment.id }))!;
 }
@@ -140,10 +135,10 @@ export async function deleteSegment(em: EntityManager, rawId: string): Promise<b
   const segment = await requireSegment(em, rawId);
   const knex = em.getKnex();
   await knex.transaction(async (trx) => {
-    const users = await savedUsersOf(trx, 'segments', segment.id);
+    const users = await savedUsersOf(trx, 'segment', segment.id);
     if (users.length)
       throw conflict(`segment ${segment.id} is used by ${users.join(', ')}: change those first`);
-    await forgetSegmentReferences(trx, segment.id);
+    await forgetReferences(trx, 'segment', segment.id);
     await trx('segments').where('id', segment.id).delete();
   });
   return true;
