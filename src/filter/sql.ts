@@ -77,7 +77,7 @@ export function integerLiteral(value: number): Sql {
 export const TRUE: Sql = sql`(1 = 1)`;
 export const FALSE: Sql = sql`(1 = 0)`;
 
-/** Joins fragments: `join(', ', a, b)` keeps each fragment's bindings in place. */
+/** Joins fragments: `joinSql(', ', [a, b])` keeps each fragment's bindings in place. */
 export function joinSql(separator: string, parts: Sql[]): Sql {
   return {
     text: parts.map((part) => part.text).join(trusted(separator)),
@@ -135,6 +135,7 @@ export function not(part: Sql): Sql {
   return { ...sql`(not ${part})`, negates: part };
 }
 
+/** `?, ?, …` bound to the values in order: a list to splice into `sql`, as in `in (${placeholders(ids)})`. */
 export function placeholders(values: readonly Knex.Value[]): Sql {
   return { text: values.map(() => '?').join(', '), bindings: [...values] };
 }
