@@ -108,7 +108,7 @@ test.each(Object.keys(KINDS))('%s operators select what they mean, under NOT too
         operator.matches(value as never, operand, AS_OF) ? [id] : [],
       );
       const rest = kind.values.map((_, id) => id).filter((id) => !meant.includes(id));
-      for (const expression of [sql('c.v'), kind.json(dialect)]) {
+      for (const expression of [sql`c.v`, kind.json(dialect)]) {
         const place = { expression, dialect, asOf: AS_OF };
         const label = `${name} ${JSON.stringify(operand)} on ${expression.text}`;
         expect([label, await selected(knex, operator.sql(operand, { ...place, positive: true }))]).toEqual([

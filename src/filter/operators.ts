@@ -1,7 +1,7 @@
 import { DAY_MS } from '../common/dates';
 import { OPERATOR } from '../common/descriptions';
 import type { FilterDialect } from './dialect';
-import { and, FALSE, likeLiteral, not, template, TRUE, type Sql } from './sql';
+import { and, FALSE, likeLiteral, not, raw, sql, TRUE, type Sql } from './sql';
 
 /**
  * The operators of the scalar filters (StringFilter, IntFilter, FloatFilter,
@@ -71,16 +71,13 @@ export type FilterOf<Table extends Record<string, Operator<OperandShape, never>>
  */
 export function present(expression: Sql, test: Sql, positive: boolean): Sql {
   if (expression.notNull || positive) return test;
-  if (/^[a-z]+\.[a-z_0-9]+$/.test(expression.text))
-    return template('($ is not null and $)', expression, test);
-  return template('coalesce($, 1 = 0)', test);
+  if (/^[a-z]+\.[a-z_0-9]+$/.test(expression.text)) return sql`(${expression} is not null and ${test})`;
+  return sql`coalesce(${test}, 1 = 0)`;
 }
 
 /** `expression operator ?` with the value bound. */
-export const compare = (expression: Sql, operator: string, value: string | number | boolean): Sql => ({
-  text: `${expression.text} ${operator} ?`,
-  bindings: [...expression.bindings, value],
-});
+export const compare = (expression: Sql, operator: string, value: string | number | boolean): Sql =>
+  sql`${expression} ${raw(operator)} ${value}`;
 
 /** Case folding of contains/startsWith: the letters A–Z, the same on every database. */
 export function foldCase(text: string): string {
@@ -135,7 +132,8 @@ const inList = (values: Array<string | number>, place: OperatorPlace) =>
 function isNull<T>(): Operator<'boolean', T> {
   return {
     operand: 'boolean',
-    sql: (wanted, place) => template(wanted ? '($ is null)' : '($ is not null)', place.expression),
+    sql: (wanted, { expression }) =>
+      wanted ? sql`(${expression} is null)` : sql`(${expression} is not null)`,
     matches: (value, wanted) => (wanted ? value === null : value !== null),
     words: (subject, wanted) => (wanted ? `${subject} is unknown` : `${subject} is known`),
     description: OPERATOR.isNull,
