@@ -232,3 +232,37 @@ test('saved filters, their definitions and explanations show email criteria mask
   expect(clear.body.data.segment.definition).toContain('email = "jeanne.martin@example.org"');
   expect(JSON.stringify(clear.body.data.customer.explain)).toContain('paul.durand@example.org');
 });
+
+test('ordering customers by name needs pii, on every list of customers', async () => {
+  const segment = await call(
+    writer,
+    'mutation { createSegment(input: { name: "All by name", filter: {} }) { id } }',
+  );
+  const id = segment.body.data.createSegment.id;
+  for (const query of [
+    '{ customers(orderBy: { field: NAME, direction: ASC }) { edges { cursor } } }',
+    '{ customers(orderBy: { field: NAME, direction: DESC }, filter: { identity: { country: { eq: "FR" } } }) { totalCount } }',
+    `{ segment(id: "${id}") { members(orderBy: { field: NAME, direction: ASC }) { totalCount } } }`,
+    'query ($o: CustomerOrder) { customers(orderBy: $o) { totalCount } }',
+  ]) {
+    const variables = { o: { field: 'NAME', direction: 'ASC' } };
+    const refused = await call(reader, query, variables);
+    expect({ query, status: refused.status, errors: refused.body.errors }).toEqual({
+      query,
+      status: 403,
+      errors: [
+        expect.objectContaining({
+          message: expect.stringContaining('ordering customers by name needs the pii scope'),
+          extensions: expect.objectContaining({ code: 'FORBIDDEN', path: 'orderBy.field' }),
+        }),
+      ],
+    });
+    expect((await call(piiReader, query, variables)).body.errors).toBeUndefined();
+  }
+  // Every other order stays open to a reader.
+  const byRevenue = await call(
+    reader,
+    '{ customers(orderBy: { field: LIFETIME_REVENUE, direction: DESC }) { totalCount } }',
+  );
+  expect(byRevenue.body.errors).toBeUndefined();
+});

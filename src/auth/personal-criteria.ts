@@ -1,5 +1,6 @@
 import type { MiddlewareFn } from 'type-graphql';
 import { forbidden } from '../common/errors';
+import { CustomerOrderField } from '../customers/customer.types';
 import type { RequestContext } from '../graphql/context';
 import { maskEmail, maskText, mayReadPersonalData } from './masking';
 
@@ -29,12 +30,16 @@ export function emailCriterionPath(value: unknown, path: string, underIdentity =
 /**
  * Filtering on email addresses would let a caller who may not read them find
  * them out by counting (is anyone's address "a…"?): a filter argument with an
- * email criterion needs the pii scope (FORBIDDEN at its path).
+ * email criterion needs the pii scope (FORBIDDEN at its path). Ordering by
+ * name would tell who comes before whom, a letter at a time: it needs the pii
+ * scope too.
  */
 export const personalCriteriaGuard: MiddlewareFn<RequestContext> = async ({ args, context }, next) => {
   if (!mayReadPersonalData(context.caller) && args && Object.keys(args).length) {
     const path = emailCriterionPath(args, '');
     if (path) throw forbidden('a filter on email addresses needs the pii scope', path);
+    if ((args.orderBy as { field?: unknown } | null | undefined)?.field === CustomerOrderField.NAME)
+      throw forbidden('ordering customers by name needs the pii scope', 'orderBy.field');
   }
   return next();
 };

@@ -312,7 +312,7 @@ export type CustomerOrderField =
   | 'LAST_ORDER_AT'
   /** Lifetime revenue of the latest metrics refresh; customers without metrics sort first ascending, last descending. */
   | 'LIFETIME_REVENUE'
-  /** Last name, then first name (a missing one as empty text), compared as stored. */
+  /** Last name, then first name (a missing one as empty text), compared as stored; needs the pii scope (the order tells names apart). */
   | 'NAME'
   /** Score under CustomerOrder.scoreModel (required), at the list's asOf. */
   | 'SCORE';
