@@ -1,5 +1,6 @@
 import type { MiddlewareFn } from 'type-graphql';
 import { forbidden } from '../common/errors';
+import { withAgesAt } from '../common/age-access';
 import { CustomerOrderField } from '../customers/customer.types';
 import type { RequestContext } from '../graphql/context';
 import { maskEmail, maskText, mayReadPersonalData } from './masking';
@@ -43,6 +44,14 @@ export const personalCriteriaGuard: MiddlewareFn<RequestContext> = async ({ args
   }
   return next();
 };
+
+/**
+ * A caller without pii learns ages at the request's now only: every field
+ * runs with that limit (common/age-access.ts), so an age taken at a chosen
+ * asOf anywhere below it, however deep, is FORBIDDEN.
+ */
+export const agesAtNowWithoutPii: MiddlewareFn<RequestContext> = ({ context }, next) =>
+  mayReadPersonalData(context.caller) ? next() : withAgesAt(context.now, next);
 
 /** An email criterion's value as a caller without pii sees it: a domain alone stays, a person does not. */
 export function maskCriterionValue(value: string): string {

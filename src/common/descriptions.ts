@@ -7,7 +7,7 @@
 
 /** `asOf` on anything that evaluates a filter or counts members. */
 export const AS_OF =
-  'The instant to evaluate at (ISO instant); default now. Behaviour criteria are measured back from it, only orders and events at or before it count, and value criteria read the latest metrics refresh.';
+  'The instant to evaluate at (ISO instant); default now. Behaviour criteria are measured back from it, only orders and events at or before it count, and value criteria read the latest metrics refresh. Without the pii scope, an answer that takes an age at a chosen asOf (an age criterion, saved or given; age bands) is FORBIDDEN: ages are taken now.';
 
 /** `first` on a connection (see pageSize in src/common/pagination.ts). */
 export const FIRST =

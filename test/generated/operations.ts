@@ -119,7 +119,7 @@ export type CreatedApiKey = {
 export type Customer = {
   /** Where the lead came from (e.g. "webinar", "referral"); null when not given. */
   acquisitionSource?: Maybe<Scalars['String']['output']>;
-  /** Age in whole years at asOf, from the birth date (readable without the pii scope); null without a birth date. */
+  /** Age in whole years at asOf, from the birth date; null without a birth date. Readable without the pii scope at now only (ages at chosen dates would give the birth date away). */
   age?: Maybe<Scalars['Int']['output']>;
   /** Integrator-defined traits: a flat JSON object of string | number | boolean values (keys [A-Za-z0-9_.-], 1 to 64 characters); {} for a new customer. */
   attributes: Scalars['JSON']['output'];
@@ -529,7 +529,7 @@ export type Gender =
 export type IdentityFilter = {
   /** Where the lead came from. */
   acquisitionSource?: InputMaybe<StringFilter>;
-  /** Age in whole years at asOf; customers without a birth date are missing. */
+  /** Age in whole years at asOf; customers without a birth date are missing. Without the pii scope, at now only (no asOf). */
   age?: InputMaybe<IntFilter>;
   /** Integrator-defined attributes; every listed filter must hold. */
   attributes?: InputMaybe<Array<AttributeFilter>>;
