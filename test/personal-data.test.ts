@@ -374,3 +374,56 @@ test('without pii, no answer that depends on age may be taken at a chosen instan
   ])
     expect({ query, errors: (await call(reader, query)).body.errors }).toEqual({ query, errors: undefined });
 });
+
+test('email criteria are masked in words from the filter, whatever the addresses hold: ), ", " and ", " or ", ", "', async () => {
+  const filter = {
+    or: [
+      { identity: { email: { eq: 'hal) or (ivy@example.org' } } },
+      {
+        identity: {
+          email: {
+            in: [
+              'ann)smith@example.org',
+              'bob "the builder"@example.org',
+              'carl and dana@example.org',
+              'eve, or frank@example.org',
+            ],
+          },
+        },
+      },
+    ],
+  };
+  const segment = await call(
+    writer,
+    'mutation ($f: SegmentFilter!) { createSegment(input: { name: "Odd addresses", filter: $f }) { id } }',
+    { f: filter },
+  );
+  const persona = await call(
+    writer,
+    'mutation ($f: SegmentFilter!) { createPersona(input: { name: "Odd addresses", filter: $f }) { id } }',
+    { f: filter },
+  );
+  const ids = { s: segment.body.data.createSegment.id, p: persona.body.data.createPersona.id };
+  const query = `query ($s: ID!, $p: ID!) {
+    segment(id: $s) { definition }
+    persona(id: $p) { definition }
+    customer(externalId: "c-1") { explain(segment: $s) { root { description children { description children { description } } } } }
+  }`;
+  const masked = await call(reader, query, ids);
+  expect(masked.body.errors).toBeUndefined();
+  const definition =
+    '(email = "h***@example.org" OR email in (a***@example.org, b***@example.org, c***@example.org, e***@example.org))';
+  expect(masked.body.data.segment.definition).toBe(definition);
+  expect(masked.body.data.persona.definition).toBe(definition);
+  const explanation = JSON.stringify(masked.body.data.customer.explain);
+  expect(explanation).toContain('email = \\"h***@example.org\\"');
+  expect(explanation).toContain('email in (a***@example.org, b***@example.org');
+  for (const secret of ['ivy', 'smith', 'builder', 'dana', 'frank', 'hal)', 'ann)', 'bob ', 'carl ', 'eve,'])
+    expect({ secret, found: masked.text.includes(secret) }).toEqual({ secret, found: false });
+
+  const clear = await call(piiReader, query, ids);
+  expect(clear.body.data.segment.definition).toBe(
+    '(email = "hal) or (ivy@example.org" OR email in (ann)smith@example.org, bob "the builder"@example.org, carl and dana@example.org, eve, or frank@example.org))',
+  );
+  expect(JSON.stringify(clear.body.data.customer.explain)).toContain('carl and dana@example.org');
+});

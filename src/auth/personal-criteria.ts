@@ -1,5 +1,6 @@
 import type { MiddlewareFn } from 'type-graphql';
 import { forbidden } from '../common/errors';
+import type { Caller } from '../common/scopes';
 import { withAgesAt } from '../common/age-access';
 import { CustomerOrderField } from '../customers/customer.types';
 import type { RequestContext } from '../graphql/context';
@@ -59,6 +60,11 @@ export function maskCriterionValue(value: string): string {
   return value.includes('@') ? maskEmail(value) : maskText(value);
 }
 
+/** How a caller sees the values of email criteria in plain words (DescribeContext.emailShown): masked without pii. */
+export function emailShownTo(caller: Caller | null): ((value: string) => string) | undefined {
+  return mayReadPersonalData(caller) ? undefined : maskCriterionValue;
+}
+
 /** A saved filter (JSON) with the values of its email criteria masked. */
 export function maskEmailCriteria(value: unknown, underIdentity = false): unknown {
   if (Array.isArray(value)) return value.map((item) => maskEmailCriteria(item));
@@ -84,38 +90,20 @@ export function maskEmailCriteria(value: unknown, underIdentity = false): unknow
 }
 
 /**
- * A filter in plain words (describe.ts) with the values of its email
- * criteria masked: `email = "…"`, `email contains "…"`, `email starts with
- * "…"`, `email in (…, …)`.
+ * The fields that show saved filters, or parts of them, in JSON, and the
+ * customer's own address in an explanation. Filters in words (definitions,
+ * explanations' descriptions) are written masked in the first place
+ * (emailShownTo): masking text afterwards would mean finding addresses in it.
  */
-export function maskEmailCriteriaInText(text: string): string {
-  return text
-    .replace(
-      /\bemail (=|≠|contains|starts with) ("(?:[^"\\]|\\.)*")/g,
-      (_, op: string, quoted: string) =>
-        `email ${op} ${JSON.stringify(maskCriterionValue(JSON.parse(quoted)))}`,
-    )
-    .replace(
-      /\bemail (in|not in) \(([^)]*)\)/g,
-      (_, op: string, values: string) =>
-        `email ${op} (${values.split(', ').map(maskCriterionValue).join(', ')})`,
-    );
-}
-
-/** The fields that show saved filters, or parts of them, in JSON or in words, and the customer's own address in an explanation. */
-const FILTER_FIELDS: Record<string, 'json' | 'text' | 'actual'> = {
+const FILTER_FIELDS: Record<string, 'json' | 'actual'> = {
   'Segment.filter': 'json',
-  'Segment.definition': 'text',
   'Persona.filter': 'json',
-  'Persona.definition': 'text',
   'ScoringRule.filter': 'json',
-  'ExplanationNode.description': 'text',
   'ExplanationNode.actual': 'actual',
 };
 
-function masked(kind: 'json' | 'text' | 'actual', value: unknown, root: { kind?: string }): unknown {
+function masked(kind: 'json' | 'actual', value: unknown, root: { kind?: string }): unknown {
   if (kind === 'json') return maskEmailCriteria(value);
-  if (kind === 'text') return maskEmailCriteriaInText(String(value));
   // An explanation node shows the customer's own value; only an email node's is personal (names and phones are no criteria).
   return root.kind === 'identity.email' ? maskEmail(String(value)) : value;
 }

@@ -26,6 +26,9 @@ export const CUSTOMER_ORDER_BY = 'Sort order; default CREATED_AT ascending (olde
 /** The `filter` output field of saved objects: the stored JSON form of the input. */
 export const SAVED_FILTER = 'The SegmentFilter as saved, as JSON; feeds back into the input unchanged.';
 
+export const SAVED_DEFINITION =
+  'The filter in plain words, e.g. "country in (FR, BE) AND purchased ≥ 3 times in the last 90 days".';
+
 /** `id` arguments naming one saved object. */
 export const idOf = (what: string) => `The ${what}'s id (an ID from its id field).`;
 

@@ -12,8 +12,9 @@ import {
   Root,
 } from 'type-graphql';
 import { Scope } from '../common/scopes';
-import { CUSTOMER_ORDER_BY, idOf } from '../common/descriptions';
+import { CUSTOMER_ORDER_BY, SAVED_DEFINITION, idOf } from '../common/descriptions';
 import { AsOfArgs, PageArgs } from '../graphql/args';
+import { emailShownTo } from '../auth/personal-criteria';
 import { countCustomers, listCustomers } from '../customers/customer.service';
 import { CustomerConnection, CustomerOrderInput } from '../customers/customer.types';
 import type { Segment } from '../entities';
@@ -21,6 +22,7 @@ import { resolveOrdering } from '../customers/score-ordering';
 import type { RequestContext } from '../graphql/context';
 import {
   createSegment,
+  definitionShown,
   deleteSegment,
   findSegment,
   listSegments,
@@ -128,6 +130,11 @@ export class SegmentResolver {
       orderBy: await resolveOrdering(ctx.em, orderBy, at),
       where: await segmentPredicate(ctx.em, segment, at),
     });
+  }
+
+  @FieldResolver(() => String, { description: SAVED_DEFINITION })
+  definition(@Root() segment: Segment, @Ctx() ctx: RequestContext): Promise<string> {
+    return definitionShown(ctx.em, segment, emailShownTo(ctx.caller));
   }
 
   @FieldResolver(() => [SegmentType], { description: 'Saved segments this one uses through inSegment.' })
