@@ -137,14 +137,20 @@ export class SegmentResolver {
     return definitionShown(ctx.em, segment, emailShownTo(ctx.caller));
   }
 
-  @FieldResolver(() => [SegmentType], { description: 'Saved segments this one uses through inSegment.' })
+  // Other saved segments, with their filters: what the read scope shows. A mutation returns a Segment to a
+  // write-only key too, and these two must not turn it into a reader of every segment it can name.
+  @Authorized(Scope.READ)
+  @FieldResolver(() => [SegmentType], {
+    description: 'Saved segments this one uses through inSegment (needs the read scope).',
+  })
   references(@Root() segment: Segment, @Ctx() ctx: RequestContext) {
     return referencesOf(ctx.em, segment.id, 'uses');
   }
 
+  @Authorized(Scope.READ)
   @FieldResolver(() => [SegmentType], {
     description:
-      'Saved segments that use this one through inSegment (it cannot be deleted while there are any).',
+      'Saved segments that use this one through inSegment (it cannot be deleted while there are any; needs the read scope).',
   })
   referencedBy(@Root() segment: Segment, @Ctx() ctx: RequestContext) {
     return referencesOf(ctx.em, segment.id, 'usedBy');

@@ -1200,9 +1200,9 @@ export type Segment = {
   name: Scalars['String']['output'];
   /** Conversion and revenue of the members (as of from) over [from, to), against everyone else. */
   performance: SegmentPerformance;
-  /** Saved segments that use this one through inSegment (it cannot be deleted while there are any). */
+  /** Saved segments that use this one through inSegment (it cannot be deleted while there are any; needs the read scope). */
   referencedBy: Array<Segment>;
-  /** Saved segments this one uses through inSegment. */
+  /** Saved segments this one uses through inSegment (needs the read scope). */
   references: Array<Segment>;
   /** Members as of asOf, counted in one statement. */
   size: Scalars['Int']['output'];
