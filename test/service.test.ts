@@ -133,10 +133,11 @@ test('DEMO_DATA=off starts on an empty database', async () => {
 function keysCli(
   databaseUrl: string,
   args: string[],
+  env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'cli', 'api-keys.js'), ...args], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl },
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -197,7 +198,10 @@ test('production refuses to start without an API key; with one made by the CLI i
       code: 1,
       stderr: expect.stringContaining('unknown scope root'),
     });
-    const created = await keysCli(target.url, ['create', '--name', 'ops', '--scopes', 'read,admin']);
+    // In an operator's production shell, without the service's CURSOR_SECRET: the keys tool needs the database only.
+    const created = await keysCli(target.url, ['create', '--name', 'ops', '--scopes', 'read,admin'], {
+      NODE_ENV: 'production',
+    });
     expect(created.code).toBe(0);
     const key = /secret \(shown once, keep it safe\): (seg_\S+)/.exec(created.stdout)![1];
     const listed = await keysCli(target.url, ['list']);
