@@ -34,6 +34,13 @@ export interface DescribeContext {
   scoringModelName?(id: string): string | undefined;
   /** A persona's name, when known. */
   personaName?(id: string): string | undefined;
+  /**
+   * How an email criterion's values are written; default as given. A caller
+   * without pii gets them masked: each value is masked before it is put in
+   * words, so an address is never looked for in text (where `)`, `"`, `, `
+   * or ` and ` inside it would end it early).
+   */
+  emailShown?(value: string): string;
 }
 
 /** Several conditions on one subject: "age ≥ 30 AND age < 40". */
@@ -141,6 +148,21 @@ const PHRASES: Record<string, string> = {
 };
 const phrase = (field: string) => PHRASES[field] ?? field;
 
+/**
+ * A string criterion with each of its values as `show` writes it: every text
+ * operand of the operator table, so an operator added there is masked too.
+ */
+function shownValues(filter: StringFilter, show: (value: string) => string): StringFilter {
+  const shown: Record<string, unknown> = { ...filter };
+  for (const [name, operator] of Object.entries(STRING_OPERATORS)) {
+    const operand = shown[name];
+    if (operand == null) continue;
+    if (operator.operand === 'text') shown[name] = show(operand as string);
+    else if (operator.operand === 'texts') shown[name] = (operand as string[]).map(show);
+  }
+  return shown as StringFilter;
+}
+
 /** The conditions of one filter node, each a phrase; the node holds when all do. */
 export function describeParts(filter: SegmentFilter, context: DescribeContext): string[] {
   const parts: string[] = [];
@@ -165,7 +187,11 @@ export function describeParts(filter: SegmentFilter, context: DescribeContext): 
   const identity = filter.identity;
   if (identity != null) {
     for (const field of Object.keys(IDENTITY_STRING_FIELDS) as Array<keyof typeof IDENTITY_STRING_FIELDS>) {
-      if (identity[field] != null) parts.push(describeString(phrase(field), identity[field]!));
+      const criterion = identity[field];
+      if (criterion == null) continue;
+      const shown =
+        field === 'email' && context.emailShown ? shownValues(criterion, context.emailShown) : criterion;
+      parts.push(describeString(phrase(field), shown));
     }
     if (identity.age != null) parts.push(describeNumber('age', identity.age));
     if (identity.companySize != null) parts.push(describeNumber('company size', identity.companySize));
@@ -204,6 +230,16 @@ export function describeParts(filter: SegmentFilter, context: DescribeContext): 
     parts.push(name === undefined ? `persona ${filter.persona}` : `persona ${quote(name)}`);
   }
   return parts;
+}
+
+/** Whether a filter (itself, not the saved filters it uses) has an email criterion, at any depth. */
+export function hasEmailCriterion(filter: SegmentFilter): boolean {
+  return (
+    filter.identity?.email != null ||
+    (filter.and ?? []).some(hasEmailCriterion) ||
+    (filter.or ?? []).some(hasEmailCriterion) ||
+    (filter.not != null && hasEmailCriterion(filter.not))
+  );
 }
 
 export function describeFilter(filter: SegmentFilter, context: DescribeContext): string {

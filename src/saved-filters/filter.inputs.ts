@@ -122,7 +122,8 @@ export class IdentityFilterInput {
   email?: StringFilterInput | null;
   @Field(() => IntFilterInput, {
     nullable: true,
-    description: 'Age in whole years at asOf; customers without a birth date are missing.',
+    description:
+      'Age in whole years at asOf; customers without a birth date are missing. Without the pii scope, at now only (no asOf).',
   })
   age?: IntFilterInput | null;
   @Field(() => [Gender], { nullable: true, description: 'Gender is one of these.' }) gender?: Gender[] | null;

@@ -6,7 +6,7 @@ import { checkNamed } from '../common/named-input';
 import { decodeCursor, toPage, type CursorFormat } from '../common/pagination';
 import { parseId } from '../common/ids';
 import { Segment } from '../entities';
-import { describeFilter, type DescribeContext } from '../filter/describe';
+import { describeFilter, hasEmailCriterion, type DescribeContext } from '../filter/describe';
 import { filterFromJson, filterToJson } from '../filter/json';
 import { filterPredicate } from '../filter/query';
 import { likeLiteral, type Sql } from '../filter/sql';
@@ -62,6 +62,31 @@ export async function savedNames(knex: Knex, prepared: PreparedFilter): Promise<
 
 async function definitionOf(knex: Knex, filter: SegmentFilter, prepared: PreparedFilter): Promise<string> {
   return describeFilter(filter, await savedNames(knex, prepared));
+}
+
+/**
+ * The definition of a saved segment or persona with its email criteria as
+ * `emailShown` writes them: the stored text when nothing is to be masked or
+ * the filter has no email criterion, otherwise the filter put in words anew,
+ * each address masked before it is written (with the names of the saved
+ * objects it uses as they are now).
+ */
+export async function definitionShown(
+  em: EntityManager,
+  saved: { filter: Record<string, unknown>; definition: string },
+  emailShown: ((value: string) => string) | undefined,
+): Promise<string> {
+  if (!emailShown) return saved.definition;
+  const filter = filterFromJson(saved.filter);
+  if (!hasEmailCriterion(filter)) return saved.definition;
+  let names: DescribeContext = { segmentName: () => undefined };
+  try {
+    names = await savedNames(em.getKnex(), await prepareFilter(filter, databaseReferences(em), 'filter'));
+  } catch (error) {
+    // One that no longer is valid (a persona deleted since) is still described, naming what it uses by id.
+    if (!(error instanceof FilterError)) throw error;
+  }
+  return describeFilter(filter, { ...names, emailShown });
 }
 
 export async function findSegment(em: EntityManager, rawId: string, path = 'id'): Promise<Segment | null> {

@@ -16,6 +16,7 @@ import { httpStatusPlugin, replyError } from './http-status';
 import { queryLimitsPlugin } from './query-limits';
 import { inputNestingGuard } from './input-nesting';
 import { ErrorCode } from '../common/errors';
+import { useCursorSecret } from '../common/pagination';
 import { MetricsRefreshScheduler } from '../value/refresh-scheduler';
 
 export interface App {
@@ -31,6 +32,7 @@ export interface App {
 export const KEEP_ALIVE_MS = 75_000;
 
 export async function createApp(db: Database, settings: Settings, logger: Logger = console): Promise<App> {
+  if (settings.cursorSecret) useCursorSecret(settings.cursorSecret);
   const expressApp = express();
   expressApp.disable('x-powered-by');
   const httpServer = createServer(expressApp);
