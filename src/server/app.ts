@@ -15,6 +15,7 @@ import { authenticationMiddleware } from './authentication';
 import { httpStatusPlugin, replyError } from './http-status';
 import { queryLimitsPlugin } from './query-limits';
 import { inputNestingGuard } from './input-nesting';
+import { documentLimitsGuard } from './document-limits';
 import { ErrorCode } from '../common/errors';
 import { MetricsRefreshScheduler } from '../value/refresh-scheduler';
 
@@ -78,6 +79,7 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     authenticationMiddleware(db.fork().getKnex(), settings, logger),
     express.json({ limit: settings.limits.bodyBytes }),
     inputNestingGuard(),
+    documentLimitsGuard(),
     expressMiddleware(apollo, {
       context: async ({ req }) => createRequestContext(db, settings, refresher, req.caller ?? null),
     }),
