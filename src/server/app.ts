@@ -17,6 +17,7 @@ import { queryLimitsPlugin } from './query-limits';
 import { inputNestingGuard } from './input-nesting';
 import { documentLimitsGuard } from './document-limits';
 import { ErrorCode } from '../common/errors';
+import { withoutStatementValues } from '../common/logger';
 import { MetricsRefreshScheduler } from '../value/refresh-scheduler';
 
 export interface App {
@@ -31,7 +32,9 @@ export interface App {
 /** How long an idle HTTP connection is kept open. */
 export const KEEP_ALIVE_MS = 75_000;
 
-export async function createApp(db: Database, settings: Settings, logger: Logger = console): Promise<App> {
+export async function createApp(db: Database, settings: Settings, output: Logger = console): Promise<App> {
+  // Every line the service logs goes through here: a failed statement shows its shape, never its bound values.
+  const logger = withoutStatementValues(output);
   const expressApp = express();
   expressApp.disable('x-powered-by');
   const httpServer = createServer(expressApp);
