@@ -45,7 +45,7 @@ export async function createApp(db: Database, settings: Settings, output: Logger
   httpServer.headersTimeout = KEEP_ALIVE_MS + 1000;
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildAppSchema(),
-    formatError: makeErrorFormatter(logger),
+    formatError: makeErrorFormatter(logger, { suggestions: settings.introspection }),
     includeStacktraceInErrorResponses: false,
     // Callers authenticate with a bearer header, never a cookie, so a forged
     // cross-site request carries no credentials: CSRF prevention would only

@@ -84,7 +84,20 @@ function isUncodedClientError(error: unknown): boolean {
  * input path; anything unexpected is logged here and reaches the client only
  * as "Internal server error" (no stack, no SQL, no driver message).
  */
-export function makeErrorFormatter(logger: Logger) {
+/** graphql-js's "Did you mean …?" names the schema's fields, arguments, types and enum values. */
+function withoutSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean [\s\S]*$/, '');
+}
+
+export interface ErrorFormatOptions {
+  /**
+   * Keep graphql-js's suggestions of similar names. They follow introspection: where the
+   * schema cannot be read, a misspelt field must not read it piecemeal, whoever the caller.
+   */
+  suggestions: boolean;
+}
+
+export function makeErrorFormatter(logger: Logger, options: ErrorFormatOptions = { suggestions: true }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // Services throw domain errors (common/errors.ts): this is where they become GraphQL errors with their code.
     const domain = domainErrorOf(error);
@@ -110,7 +123,9 @@ export function makeErrorFormatter(logger: Logger) {
         if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
       }
       return {
-        message: withoutEchoedInput(formatted.message, valueNodeOf(error)),
+        message: options.suggestions
+          ? withoutEchoedInput(formatted.message, valueNodeOf(error))
+          : withoutSuggestions(withoutEchoedInput(formatted.message, valueNodeOf(error))),
         locations: formatted.locations,
         path: formatted.path,
         extensions,
