@@ -32,9 +32,7 @@ export interface App {
 /** How long an idle HTTP connection is kept open. */
 export const KEEP_ALIVE_MS = 75_000;
 
-export async function createApp(db: Database, settings: Settings, output: Logger = console): Promise<App> {
-  // Every line the service logs goes through here: a failed statement shows its shape, never its bound values.
-  const logger = withoutStatementValues(output);
+export async function createApp(db: Database, settings: Settings, logger: Logger = console): Promise<App> {
   const expressApp = express();
   expressApp.disable('x-powered-by');
   const httpServer = createServer(expressApp);
@@ -43,6 +41,8 @@ export async function createApp(db: Database, settings: Settings, output: Logger
   // seconds meets. 75 s is also past the 60 s idle timeout of common load balancers.
   httpServer.keepAliveTimeout = KEEP_ALIVE_MS;
   httpServer.headersTimeout = KEEP_ALIVE_MS + 1000;
+  // Every line the service logs goes through here: a failed statement shows its shape, never its bound values.
+  logger = withoutStatementValues(logger);
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildAppSchema(),
     formatError: makeErrorFormatter(logger, { suggestions: settings.introspection }),
