@@ -5,6 +5,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Settings } from '../common/config';
+import { withoutStatementValues } from '../common/logger';
 import type { Database } from '../orm/database';
 import type { RequestContext } from '../graphql/context';
 import { createRequestContext } from './context';
@@ -17,7 +18,6 @@ import { queryLimitsPlugin } from './query-limits';
 import { inputNestingGuard } from './input-nesting';
 import { documentLimitsGuard } from './document-limits';
 import { ErrorCode } from '../common/errors';
-import { withoutStatementValues } from '../common/logger';
 import { MetricsRefreshScheduler } from '../value/refresh-scheduler';
 
 export interface App {
