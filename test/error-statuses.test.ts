@@ -112,7 +112,9 @@ beforeAll(async () => {
   slow = await startTestServer({ statementTimeoutMs: 1 });
   // Loaded through a handle without the limit, which would stop the loading itself.
   const loader = await openDatabase(slow.target);
-  await loadSyntheticBase(loader, { customers: 400, seed: 5, until: new Date('2026-06-01T00:00:00Z') });
+  // Large enough that the heavy filter outlasts the 1 ms limit even on a loaded machine, where the
+  // watchdog's timer fires late: on 400 customers it sometimes finished first.
+  await loadSyntheticBase(loader, { customers: 1500, seed: 5, until: new Date('2026-06-01T00:00:00Z') });
   await loader.close();
 }, 180_000);
 afterAll(async () => {

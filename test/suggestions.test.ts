@@ -13,7 +13,14 @@ import { startTestServer, type TestServer } from './support/server';
  * does not.
  */
 
-const { database: _database, limits: _limits, ...production } = loadSettings({ NODE_ENV: 'production' });
+const {
+  database: _database,
+  limits: _limits,
+  ...production
+} = loadSettings({
+  NODE_ENV: 'production',
+  CURSOR_SECRET: 'a cursor secret of the test, long enough for production',
+});
 
 const MISSPELT = '{ customerz { totalCount } }';
 const MISSPELT_ENUM = '{ customers(orderBy: { field: CREATED_ATT, direction: ASC }) { totalCount } }';
