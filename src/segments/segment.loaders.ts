@@ -1,27 +1,93 @@
 import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/knex';
 import { Segment } from '../entities';
+import { chunks } from '../db/batch';
+import { rowsOf } from '../db/raw-rows';
+import { joinSql, placeholders, template, type Sql } from '../filter/sql';
 import { defineLoader } from '../graphql/loaders';
-import { segmentPredicate } from './segment.service';
+import { referencesAmong, segmentPredicate } from './segment.service';
 
 /**
- * Membership of a page of customers costs one statement per saved segment
- * (customers of the page matching it), not one per customer.
+ * Saved segments per membership statement: each is one column of the select list, under the
+ * column limits of both stores (2,000 on SQLite, 1,664 on PostgreSQL).
  */
-/** The saved segments each customer is in as of the request's now. */
+const SEGMENTS_PER_STATEMENT = 1_000;
+/**
+ * Bound values per membership statement, under SQLite's 32,766 (PostgreSQL takes 65,535). One
+ * saved filter may bind up to 10,000 (the filter limit), so a base of large filters takes a few
+ * statements per page; a typical one takes one.
+ */
+const BINDINGS_PER_STATEMENT = 30_000;
+
+/** Predicates grouped so that each group, with the page's ids, fits one statement. */
+function statementGroups(predicates: readonly Sql[], ids: number): number[][] {
+  const groups: number[][] = [];
+  let group: number[] = [];
+  let bindings = ids;
+  predicates.forEach((predicate, index) => {
+    const full =
+      group.length === SEGMENTS_PER_STATEMENT ||
+      bindings + predicate.bindings.length > BINDINGS_PER_STATEMENT;
+    if (group.length > 0 && full) {
+      groups.push(group);
+      group = [];
+      bindings = ids;
+    }
+    group.push(index);
+    bindings += predicate.bindings.length;
+  });
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
+/** Which of the given saved filters each customer matches: one column per filter, one row per customer. */
+async function membershipRows(
+  em: EntityManager,
+  customerIds: readonly number[],
+  predicates: readonly Sql[],
+  group: readonly number[],
+): Promise<Array<{ id: number; members: number[] }>> {
+  const columns = joinSql(
+    ', ',
+    group.map((index, column) => template(`case when $ then 1 else 0 end as s${column}`, predicates[index])),
+  );
+  const statement = template(
+    'select c.id as id, $ from customers c where c.id in ($)',
+    columns,
+    placeholders([...customerIds]),
+  );
+  const rows: Array<Record<string, number | string>> = rowsOf(
+    await em.getKnex().raw(statement.text, statement.bindings),
+  );
+  return rows.map((row) => ({
+    id: Number(row.id),
+    members: group.filter((_, column) => Number(row[`s${column}`]) === 1),
+  }));
+}
+
+/**
+ * The saved segments each customer is in as of the request's now. A page of customers costs one
+ * statement for the segments and one that evaluates every saved filter for the whole page (a column
+ * per filter), whatever the number of customers or of saved segments (more only past the statement
+ * limits above).
+ */
 export const segmentsOfCustomerLoader = defineLoader(
   (em, now) =>
     new DataLoader<number, Segment[]>(async (customerIds) => {
       const segments = await em.find(Segment, {}, { orderBy: { id: 'asc' } });
       const membership = new Map<number, Segment[]>(customerIds.map((id) => [id, []]));
-      for (const segment of segments) {
-        const predicate = await segmentPredicate(em, segment, now);
-        const rows: Array<{ id: number | string }> = await em
-          .getKnex()('customers as c')
-          .select('c.id')
-          .whereIn('c.id', [...customerIds])
-          .whereRaw(predicate.text, predicate.bindings);
-        for (const row of rows) membership.get(Number(row.id))!.push(segment);
+      if (segments.length === 0) return customerIds.map(() => []);
+      const references = referencesAmong(em, segments);
+      const predicates: Sql[] = [];
+      for (const segment of segments) predicates.push(await segmentPredicate(em, segment, now, references));
+      for (const ids of chunks(customerIds)) {
+        for (const group of statementGroups(predicates, ids.length)) {
+          for (const row of await membershipRows(em, ids, predicates, group)) {
+            membership.get(row.id)!.push(...row.members.map((index) => segments[index]));
+          }
+        }
       }
+      // Groups run in segment order, so each customer's list is already by id.
       return customerIds.map((id) => membership.get(id)!);
     }),
 );
