@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/knex';
-import { kmeans } from 'ml-kmeans';
+import { kmeansGenerator, type kmeans } from 'ml-kmeans';
 import { badUserInput } from '../../common/errors';
 import { countCustomers } from '../../customers/customer.service';
 import { filterToJson } from '../../filter/json';
@@ -58,18 +58,39 @@ export async function suggestPersonas(
   const interests = features
     .filter((feature) => feature.group === 'interest')
     .map((feature) => feature.name.slice('interest:'.length));
-  const result = kmeans(standardise(sample, features), k, {
-    initialization: 'kmeans++',
-    seed: CLUSTERING_SEED,
-    maxIterations: 100,
-  });
+  const result = await clusterYielding(standardise(sample, features), k);
   const clusters = Array.from({ length: k }, (_, index) =>
     sample.filter((_, i) => result.clusters[i] === index),
   ).filter((cluster) => cluster.length > 0);
-  const suggestions = clusters.map((cluster) =>
-    describeCluster(cluster, sample, interests, population, base, filter ?? null),
-  );
+  const suggestions: PersonaSuggestionData[] = [];
+  for (const cluster of clusters) {
+    await nextTurn();
+    suggestions.push(describeCluster(cluster, sample, interests, population, base, filter ?? null));
+  }
   return suggestions.sort((x, y) => y.size - x.size || (x.label < y.label ? -1 : 1));
+}
+
+/** Lets the event loop run what waits (health checks, other requests) between slices of CPU work. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * k-means (k-means++ starts, the fixed seed), one step at a time: on 5,000 customers the whole
+ * run takes hundreds of milliseconds of CPU, and a request asking for ten would hold the event
+ * loop for seconds. The steps are those `kmeans` takes, so the clusters are the same.
+ */
+async function clusterYielding(points: number[][], k: number): Promise<ReturnType<typeof kmeans>> {
+  let last: ReturnType<typeof kmeans> | undefined;
+  for (const step of kmeansGenerator(points, k, {
+    initialization: 'kmeans++',
+    seed: CLUSTERING_SEED,
+    maxIterations: 100,
+  })) {
+    last = step;
+    await nextTurn();
+  }
+  return last!;
 }
 
 function describeCluster(
