@@ -5,6 +5,7 @@ import { DEFAULT_LIMITS } from '../src/common/config';
 import { buildAppSchema } from '../src/server/schema';
 import { FIELD_COSTS, SCAN } from '../src/server/field-costs';
 import { measureOperation } from '../src/server/query-limits';
+import { HeavyGate } from '../src/server/heavy-work';
 import { startTestServer, type TestServer } from './support/server';
 
 /**
@@ -81,7 +82,7 @@ describe('the cost table', () => {
 
   test('what the issue stalled the service with is refused or bounded under the default limit', () => {
     const limit = DEFAULT_LIMITS.cost;
-    expect(costOf(aliased(2000, MARKET_MAP))).toBeGreaterThan(limit);
+    expect(costOf(aliased(500, MARKET_MAP))).toBeGreaterThan(limit);
     expect(costOf(aliased(60, MARKET_MAP))).toBeGreaterThan(limit);
     expect(costOf(aliased(45, MARKET_MAP))).toBeLessThanOrEqual(limit);
     expect(costOf(aliased(10, SUGGESTIONS))).toBeLessThanOrEqual(limit);
@@ -141,5 +142,45 @@ describe('over HTTP, with the default limits', () => {
         }),
       ]);
     }
+  });
+});
+
+describe('the places for heavy work of one key', () => {
+  test('at most its places run at once, the others in order of arrival; a wait too long is RATE_LIMITED', async () => {
+    const gate = new HeavyGate(2, 200);
+    let running = 0;
+    let most = 0;
+    const order: number[] = [];
+    const work = (n: number) => async () => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      order.push(n);
+      running--;
+      return n;
+    };
+    const done = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => gate.run(work(n))));
+    expect(done).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(most).toBe(2);
+    expect(order.slice(2)).toEqual([3, 4, 5, 6]);
+    expect(gate.idle).toBe(true);
+
+    // Two hold the places past the wait: the third is refused, and the gate serves again afterwards.
+    const hold = () => new Promise<void>((resolve) => setTimeout(resolve, 400));
+    const held = [gate.run(hold), gate.run(hold)];
+    await expect(gate.run(async () => 'never')).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      details: { limit: 2, retryAfter: 1 },
+    });
+    await Promise.all(held);
+    expect(await gate.run(async () => 'again')).toBe('again');
+    expect(gate.idle).toBe(true);
+  });
+
+  test('a failing piece of work gives its place back', async () => {
+    const gate = new HeavyGate(1, 1000);
+    await expect(gate.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await gate.run(async () => 1)).toBe(1);
+    expect(gate.idle).toBe(true);
   });
 });

@@ -65,29 +65,37 @@ async function membershipRows(
   }));
 }
 
+/** Each customer's saved segments, in the order of the ids given. */
+async function membershipOf(
+  em: EntityManager,
+  now: Date,
+  customerIds: readonly number[],
+): Promise<Segment[][]> {
+  const segments = await em.find(Segment, {}, { orderBy: { id: 'asc' } });
+  const membership = new Map<number, Segment[]>(customerIds.map((id) => [id, []]));
+  if (segments.length === 0) return customerIds.map(() => []);
+  const references = referencesAmong(em, segments);
+  const predicates: Sql[] = [];
+  for (const segment of segments) predicates.push(await segmentPredicate(em, segment, now, references));
+  for (const ids of chunks(customerIds)) {
+    for (const group of statementGroups(predicates, ids.length)) {
+      for (const row of await membershipRows(em, ids, predicates, group)) {
+        membership.get(row.id)!.push(...row.members.map((index) => segments[index]));
+      }
+    }
+  }
+  // Groups run in segment order, so each customer's list is already by id.
+  return customerIds.map((id) => membership.get(id)!);
+}
+
 /**
  * The saved segments each customer is in as of the request's now. A page of customers costs one
  * statement for the segments and one that evaluates every saved filter for the whole page (a column
  * per filter), whatever the number of customers or of saved segments (more only past the statement
  * limits above).
  */
+// A page's membership is heavy work (every saved filter over the page): it takes one of the key's places.
 export const segmentsOfCustomerLoader = defineLoader(
-  (em, now) =>
-    new DataLoader<number, Segment[]>(async (customerIds) => {
-      const segments = await em.find(Segment, {}, { orderBy: { id: 'asc' } });
-      const membership = new Map<number, Segment[]>(customerIds.map((id) => [id, []]));
-      if (segments.length === 0) return customerIds.map(() => []);
-      const references = referencesAmong(em, segments);
-      const predicates: Sql[] = [];
-      for (const segment of segments) predicates.push(await segmentPredicate(em, segment, now, references));
-      for (const ids of chunks(customerIds)) {
-        for (const group of statementGroups(predicates, ids.length)) {
-          for (const row of await membershipRows(em, ids, predicates, group)) {
-            membership.get(row.id)!.push(...row.members.map((index) => segments[index]));
-          }
-        }
-      }
-      // Groups run in segment order, so each customer's list is already by id.
-      return customerIds.map((id) => membership.get(id)!);
-    }),
+  (em, now, heavy) =>
+    new DataLoader<number, Segment[]>((customerIds) => heavy(() => membershipOf(em, now, customerIds))),
 );
