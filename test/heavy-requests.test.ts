@@ -1,11 +1,18 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Kind, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { DEFAULT_LIMITS } from '../src/common/config';
 import { buildAppSchema } from '../src/server/schema';
 import { FIELD_COSTS, SCAN } from '../src/server/field-costs';
 import { measureOperation } from '../src/server/query-limits';
 import { HeavyGate } from '../src/server/heavy-work';
+import { createApiKey } from '../src/auth/api-keys.service';
+import { Scope } from '../src/common/scopes';
+import { createSegment } from '../src/segments/segment.service';
+import { refreshMetrics } from '../src/value/metrics.service';
+import { loadSyntheticBase } from '../seeds/load';
+import { ON_POSTGRES } from './support/database';
 import { startTestServer, type TestServer } from './support/server';
 
 /**
@@ -18,13 +25,13 @@ beforeAll(async () => {
   schema = await buildAppSchema();
 });
 
-function costOf(query: string, variables: Record<string, unknown> = {}): number {
+function costOf(query: string, variables: Record<string, unknown> = {}, savedSegments = 0): number {
   const document = parse(query);
   expect(validate(schema, document)).toEqual([]);
   const operation = document.definitions.find(
     (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
   )!;
-  return measureOperation(schema, document, operation, variables).cost;
+  return measureOperation(schema, document, operation, variables, savedSegments).cost;
 }
 
 /** `count` copies of a field under distinct aliases. */
@@ -51,10 +58,12 @@ describe('the cost table', () => {
       });
       const row = limits
         .split('\n')
-        .find((line) => line.startsWith('|') && line.includes(`\`${coordinate}\``));
+        .find((line) => line.startsWith('| `') && line.includes(`\`${coordinate}\``));
       expect({ coordinate, row: row !== undefined }).toEqual({ coordinate, row: true });
       const cost = FIELD_COSTS[coordinate];
-      const figure = (typeof cost === 'number' ? cost : cost(new Set(['filter']))).toLocaleString('en');
+      const figure = (
+        typeof cost === 'number' ? cost : cost({ args: new Set(['filter']), savedSegments: 1 })
+      ).toLocaleString('en');
       expect(row!.split('|')[2]).toContain(figure);
     }
   });
@@ -76,8 +85,9 @@ describe('the cost table', () => {
     expect(
       costOf('{ segments(first: 5) { edges { node { ...figures } } } } fragment figures on Segment { size }'),
     ).toBeGreaterThanOrEqual(5 * SCAN);
-    // Per customer: a page of 500 with segments is 500 times the share of the page's statement.
-    expect(costOf(`{ ${PAGE_WITH_SEGMENTS(500)} }`)).toBeGreaterThanOrEqual(500 * 20);
+    // Per customer, per saved segment: each is evaluated and may come back with what it selects.
+    expect(costOf(`{ ${PAGE_WITH_SEGMENTS(500)} }`, {}, 300)).toBeGreaterThanOrEqual(500 * 300 * 3);
+    expect(costOf(`{ ${PAGE_WITH_SEGMENTS(500)} }`, {}, 3)).toBeLessThan(500 * 3 * 3 + 500 * 4);
   });
 
   test('what the issue stalled the service with is refused or bounded under the default limit', () => {
@@ -87,8 +97,10 @@ describe('the cost table', () => {
     expect(costOf(aliased(45, MARKET_MAP))).toBeLessThanOrEqual(limit);
     expect(costOf(aliased(10, SUGGESTIONS))).toBeLessThanOrEqual(limit);
     expect(costOf(aliased(13, SUGGESTIONS))).toBeGreaterThan(limit);
-    expect(costOf(`{ ${PAGE_WITH_SEGMENTS(500)} }`)).toBeLessThanOrEqual(limit);
-    expect(costOf(aliased(5, PAGE_WITH_SEGMENTS(500)))).toBeGreaterThan(limit);
+    // With 300 segments saved a page of 50 with its segments is admitted, not one of 500; with 30, both.
+    expect(costOf(`{ ${PAGE_WITH_SEGMENTS(50)} }`, {}, 300)).toBeLessThanOrEqual(limit);
+    expect(costOf(`{ ${PAGE_WITH_SEGMENTS(500)} }`, {}, 300)).toBeGreaterThan(limit);
+    expect(costOf(`{ ${PAGE_WITH_SEGMENTS(500)} }`, {}, 30)).toBeLessThanOrEqual(limit);
     expect(costOf(aliased(60, 'segments(first: 1) { totalCount }'))).toBeLessThanOrEqual(limit);
     expect(costOf('{ segments(first: 500) { edges { node { size } } } }')).toBeGreaterThan(limit);
   });
@@ -128,10 +140,19 @@ describe('over HTTP, with the default limits', () => {
   afterAll(async () => server.stop());
 
   test('a request past the cost limit is refused with QUERY_TOO_COSTLY before anything runs', async () => {
+    // Customer.segments is priced by the segments saved when the request comes.
+    expect((await server.post(`{ ${PAGE_WITH_SEGMENTS(500)} }`)).body.errors).toBeUndefined();
+    for (let n = 0; n < 100; n++) {
+      await createSegment(server.db.fork(), {
+        name: `S${n}`,
+        filter: { identity: { country: { in: ['FR'] } } },
+      } as never);
+    }
+    expect((await server.post(`{ ${PAGE_WITH_SEGMENTS(100)} }`)).body.errors).toBeUndefined();
     for (const query of [
       aliased(13, SUGGESTIONS),
       aliased(60, MARKET_MAP),
-      aliased(5, PAGE_WITH_SEGMENTS(500)),
+      `{ ${PAGE_WITH_SEGMENTS(500)} }`,
     ]) {
       const answer = await server.post(query);
       expect(answer.status).toBe(400);
@@ -183,4 +204,173 @@ describe('the places for heavy work of one key', () => {
     expect(await gate.run(async () => 1)).toBe(1);
     expect(gate.idle).toBe(true);
   });
+});
+
+/**
+ * While one key sends each kind of heavy request the limits admit, another key's single-customer
+ * look-up and /healthz answer within a second. The figures are printed for the record.
+ */
+describe('under the heaviest requests the limits admit', () => {
+  const AS_OF = new Date('2026-06-01T00:00:00Z');
+  const CUSTOMERS = 5000;
+  const SAVED_SEGMENTS = 300;
+  let server: TestServer;
+  let heavyKey: string;
+  let otherKey: string;
+  const countries = ['FR', 'DE', 'ES', 'IT', 'BE', 'NL', 'GB', 'PL'];
+  const filterOf = (n: number, earlier: string[]): Record<string, unknown> => {
+    switch (n % 6) {
+      case 0:
+        return { identity: { country: { in: [countries[n % countries.length]] } } };
+      case 1:
+        return {
+          behaviour: { purchase: { within: { lastDays: 30 + (n % 12) * 30 }, count: { gte: 1 + (n % 3) } } },
+        };
+      case 2:
+        return {
+          value: { rfmSegment: [['CHAMPIONS', 'LOYAL'], ['POTENTIAL_LOYALIST'], ['NEW_CUSTOMERS']][n % 3] },
+        };
+      case 3:
+        return { behaviour: { event: { name: 'message_opened', within: { lastDays: 7 + (n % 10) * 20 } } } };
+      case 4:
+        return {
+          identity: { lifecycleStage: [['CUSTOMER'], ['LEAD', 'PROSPECT'], ['CHURNED']][n % 3] },
+          or: [
+            { identity: { interests: { hasAny: ['wine', 'travel'] } } },
+            { identity: { emailOptIn: true } },
+          ],
+        };
+      default:
+        return { inSegment: earlier[n % earlier.length], identity: { age: { gte: 20 + (n % 40) } } };
+    }
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({}, { auth: 'keys' });
+    await loadSyntheticBase(server.db, { customers: CUSTOMERS, seed: 13, until: AS_OF });
+    const knex = server.db.fork().getKnex();
+    await refreshMetrics(knex, AS_OF);
+    const ids: string[] = [];
+    for (let n = 0; n < SAVED_SEGMENTS; n++) {
+      const segment = await createSegment(server.db.fork(), {
+        name: `S${n}`,
+        filter: filterOf(n, ids) as never,
+      });
+      ids.push(String(segment.id));
+    }
+    heavyKey = (await createApiKey(knex, 'heavy', [Scope.READ])).key;
+    otherKey = (await createApiKey(knex, 'other', [Scope.READ])).key;
+  }, 120_000);
+  afterAll(async () => server.stop());
+
+  async function graphqlAs(key: string, query: string, variables?: Record<string, unknown>) {
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, body: (await response.json()) as { data?: any; errors?: any[] } };
+  }
+
+  /** The other client: /healthz and a customer look-up with its own key, one after the other, until told to stop. */
+  async function observe(until: Promise<unknown>) {
+    let done = false;
+    void until.finally(() => (done = true));
+    const worst = { healthz: 0, customer: 0, probes: 0 };
+    const timed = async (run: () => Promise<boolean>) => {
+      const started = performance.now();
+      expect(await run()).toBe(true);
+      return performance.now() - started;
+    };
+    const healthz = server.url.replace(/graphql$/, 'healthz');
+    while (!done) {
+      worst.healthz = Math.max(worst.healthz, await timed(async () => (await fetch(healthz)).ok));
+      worst.customer = Math.max(
+        worst.customer,
+        await timed(async () => {
+          const answer = await graphqlAs(
+            otherKey,
+            '{ customer(externalId: "C0000042") { id externalId country } }',
+          );
+          return answer.body.data?.customer?.externalId === 'C0000042';
+        }),
+      );
+      worst.probes++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return worst;
+  }
+
+  async function underLoad(name: string, load: () => Promise<void>) {
+    const started = performance.now();
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const work = load();
+    const worst = await observe(work);
+    await work;
+    loop.disable();
+    const seconds = (performance.now() - started) / 1000;
+    console.log(
+      `${ON_POSTGRES ? 'postgresql' : 'sqlite'} · ${name}: ${seconds.toFixed(1)} s; slowest /healthz ${worst.healthz.toFixed(0)} ms, ` +
+        `slowest customer look-up ${worst.customer.toFixed(0)} ms over ${worst.probes} probes; ` +
+        `event loop held at most ${(loop.max / 1e6).toFixed(0)} ms`,
+    );
+    expect(worst.probes).toBeGreaterThan(0);
+    expect(worst.healthz).toBeLessThan(1000);
+    expect(worst.customer).toBeLessThan(1000);
+  }
+
+  /** As many copies as the cost limit admits, at most `most`. */
+  function admitted(field: string, most: number): string {
+    let count = most;
+    while (costOf(aliased(count, field)) > DEFAULT_LIMITS.cost) count--;
+    return aliased(count, field);
+  }
+
+  test('ten persona suggestions in one request', async () => {
+    const query = admitted('personaSuggestions(k: 12) { label size traits precision recall }', 10);
+    expect(query.match(/personaSuggestions/g)).toHaveLength(10);
+    await underLoad('10 × personaSuggestions(k: 12)', async () => {
+      const answer = await graphqlAs(heavyKey, query);
+      expect(answer.body.errors).toBeUndefined();
+    });
+  }, 60_000);
+
+  test('as many market maps as the cost limit admits, in one request', async () => {
+    const query = admitted(MARKET_MAP, 100);
+    await underLoad(`${query.match(/marketMap/g)!.length} × marketMap`, async () => {
+      const answer = await graphqlAs(heavyKey, query);
+      expect(answer.body.errors).toBeUndefined();
+    });
+  }, 60_000);
+
+  test(`ten pages of as many customers with their segments as the limit admits, ${SAVED_SEGMENTS} saved, at once`, async () => {
+    const page = (first: number) =>
+      `query ($after: String) { customers(first: ${first}, after: $after) { edges { cursor node { id segments { id } } } } }`;
+    let first = 500;
+    while (costOf(page(first), { after: null }, SAVED_SEGMENTS) > DEFAULT_LIMITS.cost) first--;
+    expect(first).toBeGreaterThanOrEqual(50);
+    // Ten requests at once, each a different page (cursors from a cheap walk first).
+    const cursors: Array<string | null> = [null];
+    while (cursors.length < 10) {
+      const answer = await graphqlAs(
+        heavyKey,
+        `query ($after: String) { customers(first: ${first}, after: $after) { pageInfo { endCursor } } }`,
+        { after: cursors[cursors.length - 1] },
+      );
+      cursors.push(answer.body.data.customers.pageInfo.endCursor);
+    }
+    let members = 0;
+    await underLoad(`10 pages × ${first} customers with segments`, async () => {
+      const answers = await Promise.all(cursors.map((after) => graphqlAs(heavyKey, page(first), { after })));
+      for (const answer of answers) {
+        expect(answer.body.errors).toBeUndefined();
+        for (const edge of answer.body.data.customers.edges) members += edge.node.segments.length;
+      }
+    });
+    expect(members).toBeGreaterThan(0);
+    // One more customer on the page is refused.
+    const refused = await graphqlAs(heavyKey, page(first + 1), { after: null });
+    expect(refused.body.errors?.[0].extensions.code).toBe('QUERY_TOO_COSTLY');
+  }, 60_000);
 });

@@ -198,6 +198,12 @@ export function referencesAmong(em: EntityManager, segments: readonly Segment[])
   };
 }
 
+/** How many segments are saved (what Customer.segments evaluates for each customer). */
+export async function savedSegmentCount(em: EntityManager): Promise<number> {
+  const [row] = await em.getKnex()('segments').count({ n: '*' });
+  return Number(row.n);
+}
+
 /** Saved segments page by id, whatever the search. */
 const SEGMENT_CURSOR: CursorFormat = { ordering: 'segments:ID:ASC', values: [] };
 

@@ -12,13 +12,19 @@
  */
 export const SCAN = 1_000;
 
-/** A field's own cost, given which arguments it was asked with. */
-export type FieldCost = number | ((argumentNames: ReadonlySet<string>) => number);
+/** What a field's cost may depend on: the arguments it is asked with, and how many segments are saved. */
+export interface Pricing {
+  args: ReadonlySet<string>;
+  savedSegments: number;
+}
+
+/** A field's own cost. */
+export type FieldCost = number | ((pricing: Pricing) => number);
 
 export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   // Root fields over the whole base.
   /** Without a filter the page is a keyset range on an index; with one, the filter may read the whole base. */
-  'Query.customers': (args) => (args.has('filter') ? SCAN : 1),
+  'Query.customers': ({ args }) => (args.has('filter') ? SCAN : 1),
   'Query.marketMap': SCAN,
   /** Up to 20 saved filters evaluated over the base in one statement. */
   'Query.segmentOverlap': 5 * SCAN,
@@ -45,8 +51,11 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'SegmentPreview.sample': SCAN,
   'SegmentPreview.stats': 2 * SCAN,
   // Per parent: a share of a batched statement, or an indexed look-up.
-  /** Every saved segment's filter evaluated for the page's customers (one statement per page, set-based). */
-  'Customer.segments': 20,
+  /**
+   * Every saved segment's filter evaluated for the customer (a share of the page's statements),
+   * and up to that many segments returned: 1 per saved segment, and what each selects times their number.
+   */
+  'Customer.segments': ({ savedSegments }) => Math.max(1, savedSegments),
   /** Loads the customer's orders and events and evaluates the filter tree. */
   'Customer.explain': 50,
   'Customer.score': 10,
@@ -58,14 +67,28 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'SegmentStats.warnings': 10,
 };
 
+/**
+ * List fields without `first` whose length is known before they run: what each item selects is
+ * priced that many times (other lists count once, connections by their `first`).
+ */
+export const LIST_LENGTHS: Readonly<Record<string, (pricing: Pricing) => number>> = {
+  'Customer.segments': ({ savedSegments }) => Math.max(1, savedSegments),
+};
+
+/** Fields whose price needs the number of saved segments: the cost limit counts them first. */
+export const PRICED_BY_SAVED_SEGMENTS: ReadonlySet<string> = new Set(['Customer.segments']);
+
 /** The field's own cost (1 when the table does not name it). */
-export function costOf(coordinate: string, argumentNames: ReadonlySet<string>): number {
+export function costOf(coordinate: string, pricing: Pricing): number {
   const cost = FIELD_COSTS[coordinate];
   if (cost === undefined) return 1;
-  return typeof cost === 'number' ? cost : cost(argumentNames);
+  return typeof cost === 'number' ? cost : cost(pricing);
 }
 
-/** A field whose own cost, asked with these arguments, is a SCAN or more: it takes a place for heavy work. */
-export function isHeavy(coordinate: string, argumentNames: ReadonlySet<string>): boolean {
-  return costOf(coordinate, argumentNames) >= SCAN;
+/**
+ * A field whose own cost, asked with these arguments, is a SCAN or more whatever the saved
+ * segments: it takes a place for heavy work. (Customer.segments takes one per page, in its loader.)
+ */
+export function isHeavy(coordinate: string, args: ReadonlySet<string>): boolean {
+  return costOf(coordinate, { args, savedSegments: 0 }) >= SCAN;
 }

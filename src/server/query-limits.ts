@@ -15,13 +15,18 @@ import {
 } from 'graphql';
 import { ErrorCode } from '../common/errors';
 import { limitReached } from './errors';
-import { costOf } from './field-costs';
+import { savedSegmentCount } from '../segments/segment.service';
+import { costOf, LIST_LENGTHS, PRICED_BY_SAVED_SEGMENTS } from './field-costs';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination';
 import type { Limits } from '../common/config';
 import type { RequestContext } from '../graphql/context';
 
 interface Walk {
   schema: GraphQLSchema;
+  /** Saved segments, for fields priced by them; 0 until counted. */
+  savedSegments: number;
+  /** Set when a field priced by the saved segments was met: the caller counts them and measures again. */
+  needsSavedSegments: boolean;
   fragments: Map<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
 }
@@ -112,7 +117,11 @@ export function measure(
   let cost = 0;
   for (const { field, parent: on } of fieldsOf(selectionSet, parent, walk)) {
     const returned = returnTypeOf(on, field);
-    const page = multiplier(field, walk);
+    const coordinate = on ? `${on.name}.${field.name.value}` : null;
+    const pricing = { args: argumentNames(field, walk), savedSegments: walk.savedSegments };
+    if (coordinate && PRICED_BY_SAVED_SEGMENTS.has(coordinate)) walk.needsSavedSegments = true;
+    const listLength = coordinate ? LIST_LENGTHS[coordinate] : undefined;
+    const page = listLength ? listLength(pricing) : multiplier(field, walk);
     const below = field.selectionSet
       ? measure(
           field.selectionSet,
@@ -122,7 +131,7 @@ export function measure(
         )
       : { depth: 0, cost: 0 };
     depth = Math.max(depth, 1 + below.depth);
-    const own = on ? costOf(`${on.name}.${field.name.value}`, argumentNames(field, walk)) : 1;
+    const own = coordinate ? costOf(coordinate, pricing) : 1;
     cost += times(field) * (own + below.cost);
   }
   return { depth, cost };
@@ -134,16 +143,19 @@ export function measureOperation(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
-): { depth: number; cost: number } {
+  savedSegments = 0,
+): { depth: number; cost: number; needsSavedSegments: boolean } {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  return measure(operation.selectionSet, schema.getRootType(operation.operation) ?? undefined, {
-    schema,
-    fragments,
-    variables,
-  });
+  const walk: Walk = { schema, fragments, variables, savedSegments, needsSavedSegments: false };
+  const measured = measure(
+    operation.selectionSet,
+    schema.getRootType(operation.operation) ?? undefined,
+    walk,
+  );
+  return { ...measured, needsSavedSegments: walk.needsSavedSegments };
 }
 
 /**
@@ -155,9 +167,20 @@ export function queryLimitsPlugin(limits: Limits): ApolloServerPlugin<RequestCon
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operation, request, schema }) {
+        async didResolveOperation({ document, operation, request, schema, contextValue }) {
           if (!operation) return;
-          const { depth, cost } = measureOperation(schema, document, operation, request.variables ?? {});
+          const variables = request.variables ?? {};
+          const first = measureOperation(schema, document, operation, variables);
+          // Customer.segments weighs the saved segments: one small count, only for operations asking for it.
+          const { depth, cost } = first.needsSavedSegments
+            ? measureOperation(
+                schema,
+                document,
+                operation,
+                variables,
+                await savedSegmentCount(contextValue.em),
+              )
+            : first;
           if (depth > limits.depth) {
             throw limitReached(
               ErrorCode.QUERY_TOO_DEEP,
