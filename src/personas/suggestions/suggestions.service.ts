@@ -65,7 +65,7 @@ export async function suggestPersonas(
   const suggestions: PersonaSuggestionData[] = [];
   for (const cluster of clusters) {
     await nextTurn();
-    suggestions.push(describeCluster(cluster, sample, interests, population, base, filter ?? null));
+    suggestions.push(await describeCluster(cluster, sample, interests, population, base, filter ?? null));
   }
   return suggestions.sort((x, y) => y.size - x.size || (x.label < y.label ? -1 : 1));
 }
@@ -93,18 +93,19 @@ async function clusterYielding(points: number[][], k: number): Promise<ReturnTyp
   return last!;
 }
 
-function describeCluster(
+async function describeCluster(
   cluster: SampledCustomer[],
   sample: SampledCustomer[],
   interests: string[],
   population: number,
   base: number,
   filter: SegmentFilter | null,
-): PersonaSuggestionData {
+): Promise<PersonaSuggestionData> {
   const members = new Set(cluster.map((customer) => customer.id));
-  const approximation = approximateCluster(
+  const approximation = await approximateCluster(
     sample,
     sample.map((customer) => members.has(customer.id)),
+    nextTurn,
   );
   const size = Math.round((cluster.length / sample.length) * population);
   const parts = [
