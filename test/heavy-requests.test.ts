@@ -212,7 +212,7 @@ describe('the places for heavy work of one key', () => {
  */
 describe('under the heaviest requests the limits admit', () => {
   const AS_OF = new Date('2026-06-01T00:00:00Z');
-  const CUSTOMERS = 5000;
+  const CUSTOMERS = 3000;
   const SAVED_SEGMENTS = 300;
   let server: TestServer;
   let heavyKey: string;

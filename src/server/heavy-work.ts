@@ -11,7 +11,7 @@ import { FIELD_COSTS, isHeavy } from './field-costs';
  * running at once, across all its requests. On SQLite every statement takes turns on one
  * connection, so what a key has running is what anyone else's statement may wait behind.
  */
-export const HEAVY_PLACES_PER_KEY = 1;
+export const HEAVY_PLACES_PER_KEY = 2;
 /** How long heavy work waits for a place before it is refused with RATE_LIMITED. */
 export const HEAVY_WAIT_MS = 30_000;
 
