@@ -6,9 +6,13 @@ import { DEFAULT_LIMITS } from '../src/common/config';
 import { buildAppSchema } from '../src/server/schema';
 import { FIELD_COSTS, SCAN } from '../src/server/field-costs';
 import { measureOperation } from '../src/server/query-limits';
-import { HeavyGate } from '../src/server/heavy-work';
+import { HeavyGate, heavyWorkOf } from '../src/server/heavy-work';
+import { createRequestContext } from '../src/server/context';
+import { upsertCustomers } from '../src/ingest/customer-ingest';
+import { LoaderRegistry, type RunHeavy } from '../src/graphql/loaders';
+import { execute } from 'graphql';
 import { createApiKey } from '../src/auth/api-keys.service';
-import { Scope } from '../src/common/scopes';
+import { OPEN_DEMO_CALLER, Scope } from '../src/common/scopes';
 import { createSegment } from '../src/segments/segment.service';
 import { refreshMetrics } from '../src/value/metrics.service';
 import { loadSyntheticBase } from '../seeds/load';
@@ -196,6 +200,70 @@ describe('the places for heavy work of one key', () => {
     await Promise.all(held);
     expect(await gate.run(async () => 'again')).toBe('again');
     expect(gate.idle).toBe(true);
+  });
+
+  test("heavy fields and Customer.segments pages go through the caller's places; other fields do not", async () => {
+    const server = await startTestServer();
+    try {
+      await upsertCustomers(server.db.fork().getKnex(), [{ externalId: 'X1', country: 'FR' }]);
+      await createSegment(server.db.fork(), {
+        name: 'FR',
+        filter: { identity: { country: { in: ['FR'] } } },
+      } as never);
+      const gated: string[] = [];
+      const counting: RunHeavy = (work) => {
+        gated.push('heavy');
+        return work();
+      };
+      const run = async (query: string) => {
+        gated.length = 0;
+        const base = createRequestContext(server.db, server.settings, {} as never, OPEN_DEMO_CALLER);
+        // The request's loaders take the same places as its fields.
+        const contextValue = {
+          ...base,
+          heavy: counting,
+          loaders: new LoaderRegistry(base.em, base.now, counting),
+        };
+        const result = await execute({ schema, document: parse(query), contextValue });
+        expect(result.errors).toBeUndefined();
+        return gated.length;
+      };
+      expect(
+        await run(
+          '{ customers(first: 5) { edges { node { id externalId } } } segments { edges { node { id } } } }',
+        ),
+      ).toBe(0);
+      expect(
+        await run('{ a: marketMap(rows: COUNTRY) { total } b: marketMap(rows: GENDER) { total } }'),
+      ).toBe(2);
+      expect(await run('{ customers(first: 5) { totalCount edges { node { segments { id } } } } }')).toBe(2);
+      expect(await run('{ customers(first: 5, filter: {}) { edges { node { id } } } }')).toBe(1);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("one key's places are shared by all its requests; another key has its own", async () => {
+    const server = await startTestServer();
+    try {
+      const caller = (keyId: number) => ({ keyId, name: `k${keyId}`, scopes: new Set<never>() });
+      const first = heavyWorkOf(server.db, caller(1), 1, 5000);
+      const sameKey = heavyWorkOf(server.db, caller(1), 1, 5000);
+      const otherKey = heavyWorkOf(server.db, caller(2), 1, 5000);
+      const events: string[] = [];
+      let release!: () => void;
+      const holding = first(() =>
+        new Promise<void>((resolve) => (release = resolve)).then(() => events.push('first done')),
+      );
+      const waiting = sameKey(async () => events.push('same key ran'));
+      await otherKey(async () => events.push('other key ran'));
+      expect(events).toEqual(['other key ran']);
+      release();
+      await Promise.all([holding, waiting]);
+      expect(events).toEqual(['other key ran', 'first done', 'same key ran']);
+    } finally {
+      await server.stop();
+    }
   });
 
   test('a failing piece of work gives its place back', async () => {
