@@ -10,10 +10,11 @@ import { referencesAmong, segmentPredicate } from './segment.service';
 /**
  * Customer × saved segment evaluations per membership statement. One statement evaluating 300
  * segments for 500 customers runs for about half a second on SQLite, whose one connection every
- * other request's statements wait for. So the segments are sliced instead: each statement takes
- * the whole page and as many segments as fit (at least one), and preparing each filter once per
- * page keeps the slices' total near the single statement's. A page takes one statement up to
- * this many evaluations, and one per slice past it.
+ * other request's statements wait for. So the segments are sliced: each statement takes the whole
+ * page and as many segments as fit (at least one), and each filter appears in one statement per
+ * page, so the slices together cost about what the single statement would. (Slicing the customers
+ * instead puts every filter in every slice, to be prepared again each time: measured, 3 s a page
+ * instead of 0.4 s.) A page takes one statement up to this many evaluations, one per slice past it.
  */
 const EVALUATIONS_PER_STATEMENT = 10_000;
 /** Saved segments per statement, a column each: under SQLite's 2,000 columns and PostgreSQL's 1,664. */

@@ -1,7 +1,7 @@
 /**
- * What a field costs beyond the 1 every field costs, keyed by `Type.field`:
- * the work it starts, not the size of what it returns. The README's "Limits"
- * table lists each entry (test/heavy-requests.test.ts holds the two together).
+ * What a field costs, keyed by `Type.field`: the work it starts (and, for
+ * Customer.segments, the segments it may return). The README's "Limits" table
+ * lists each entry (test/heavy-requests.test.ts holds the two together).
  *
  * The units: reading a loaded value is 1; an indexed statement per parent (a
  * batch look-up, a small loader) is tens; a statement over the whole base (a
