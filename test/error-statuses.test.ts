@@ -26,6 +26,7 @@ const EXPECTED_STATUS: Record<ErrorCode, number> = {
   OPERATION_RESOLUTION_FAILURE: 400,
   QUERY_TOO_DEEP: 400,
   QUERY_TOO_COSTLY: 400,
+  QUERY_TOO_LARGE: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
@@ -133,6 +134,7 @@ const PROVOKE: Record<ErrorCode, (() => Promise<Answer>) | { cannot: string }> =
   QUERY_TOO_DEEP: () => graphql(open.url, '{ customers(first: 1) { edges { node { persona { name } } } } }'),
   QUERY_TOO_COSTLY: () =>
     graphql(open.url, '{ customers(first: 100) { edges { node { externalId country } } } }'),
+  QUERY_TOO_LARGE: () => graphql(open.url, `{ ${'a: __typename '.repeat(101)}}`),
   UNAUTHENTICATED: () => graphql(keyed.url, '{ customers { totalCount } }'),
   FORBIDDEN: () => graphql(keyed.url, '{ customers { totalCount } }', undefined, keys.ingest),
   NOT_FOUND: () => graphql(open.url, 'mutation { deleteSegment(id: "999999") }'),

@@ -1,7 +1,7 @@
-import { Authorized, Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { Scope } from '../common/scopes';
+import { AsOfArgs } from '../graphql/args';
 import { DateTimeScalar } from '../graphql/scalars';
-import { AS_OF } from '../common/descriptions';
 import type { Segment } from '../entities';
 import { filterToJson, storedFilter } from '../filter/json';
 import { FilterWarningType } from '../segments/filter-warning.type';
@@ -32,15 +32,15 @@ export class AnalysisResolver {
       nullable: true,
       description: 'The dimension of the columns; default none (one column, "all").',
     })
-    columns?: Dimension,
+    columns: Dimension | undefined,
     @Arg('filter', () => SegmentFilterInput, {
       nullable: true,
       description: 'Only customers this filter selects; default everyone.',
     })
-    filter?: SegmentFilterInput,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
+    filter: SegmentFilterInput | undefined,
+    @Args() asOf: AsOfArgs,
   ): Promise<MarketMapType> {
-    const map = await marketMap(ctx.em, rows, columns ?? null, filter ?? null, asOf ?? ctx.now);
+    const map = await marketMap(ctx.em, rows, columns ?? null, filter ?? null, asOf.instant(ctx));
     return {
       ...map,
       cells: map.cells.map((cell) => ({ ...cell, filter: cell.filter && filterToJson(cell.filter) })),
@@ -57,9 +57,9 @@ export class AnalysisResolver {
       description: 'Saved segment ids, at most 20, each once; every pair is compared.',
     })
     ids: string[],
-    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
+    @Args() asOf: AsOfArgs,
   ): Promise<OverlapType[]> {
-    return segmentOverlap(ctx.em, ids, asOf ?? ctx.now);
+    return segmentOverlap(ctx.em, ids, asOf.instant(ctx));
   }
 }
 
@@ -69,12 +69,8 @@ export class SegmentAnalysisResolver {
   @FieldResolver(() => SegmentStatsType, {
     description: 'The members in figures as of asOf (default now): one statement.',
   })
-  async stats(
-    @Root() segment: Segment,
-    @Ctx() ctx: RequestContext,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
-  ) {
-    const at = asOf ?? ctx.now;
+  async stats(@Root() segment: Segment, @Ctx() ctx: RequestContext, @Args() asOf: AsOfArgs) {
+    const at = asOf.instant(ctx);
     const stats: SegmentStatsType = await populationStats(
       ctx.em,
       await segmentPredicate(ctx.em, segment, at),

@@ -12,6 +12,8 @@ export enum ErrorCode {
   QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
   /** More work than the cost limit (connections weighted by `first`). */
   QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
+  /** A document with more tokens, fields, aliases or repeated names than the document limits, refused before validation. */
+  QUERY_TOO_LARGE = 'QUERY_TOO_LARGE',
   /** A statement ran past the database time limit and was stopped. */
   QUERY_TIMEOUT = 'QUERY_TIMEOUT',
   /** A request body past the size limit. */
@@ -41,6 +43,7 @@ export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
   ErrorCode.RATE_LIMITED,
   ErrorCode.QUERY_TOO_DEEP,
   ErrorCode.QUERY_TOO_COSTLY,
+  ErrorCode.QUERY_TOO_LARGE,
   ErrorCode.QUERY_TIMEOUT,
   ErrorCode.PAYLOAD_TOO_LARGE,
   // Produced by Apollo Server / graphql-js for malformed requests; their messages carry no internals.

@@ -1,7 +1,6 @@
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { AFTER, FIRST } from '../common/descriptions';
-import { pageSize } from '../common/pagination';
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Customer } from '../entities';
+import { PageArgs } from '../graphql/args';
 import type { RequestContext } from '../graphql/context';
 import { eventsPageLoader, ordersPageLoader } from './customer.loaders';
 import { CustomerType, EventConnection, OrderConnection } from './customer.types';
@@ -14,29 +13,21 @@ import { CustomerType, EventConnection, OrderConnection } from './customer.types
 @Resolver(() => CustomerType)
 export class CustomerActivityResolver {
   @FieldResolver(() => OrderConnection, { description: "The customer's orders, newest first." })
-  orders(
-    @Root() customer: Customer,
-    @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, description: FIRST }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
-  ) {
-    return ctx.loaders.get(ordersPageLoader).load({ customerId: customer.id, first: pageSize(first), after });
+  orders(@Root() customer: Customer, @Ctx() ctx: RequestContext, @Args() page: PageArgs) {
+    return ctx.loaders.get(ordersPageLoader).load({ customerId: customer.id, ...page.page() });
   }
 
   @FieldResolver(() => EventConnection, { description: "The customer's events, newest first." })
   events(
     @Root() customer: Customer,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, description: FIRST }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
+    @Args() page: PageArgs,
     @Arg('name', () => String, {
       nullable: true,
       description: 'Only events of this name (exact); default every event.',
     })
     name?: string,
   ) {
-    return ctx.loaders
-      .get(eventsPageLoader)
-      .load({ customerId: customer.id, first: pageSize(first), after, name });
+    return ctx.loaders.get(eventsPageLoader).load({ customerId: customer.id, ...page.page(), name });
   }
 }

@@ -1,7 +1,20 @@
-import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import {
+  Authorized,
+  Arg,
+  Args,
+  ArgsType,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { Scope } from '../common/scopes';
-import { AFTER, AS_OF, CUSTOMER_ORDER_BY, FIRST, idOf } from '../common/descriptions';
-import { pageSize } from '../common/pagination';
+import { CUSTOMER_ORDER_BY, idOf } from '../common/descriptions';
+import { AsOfArgs, PageArgs } from '../graphql/args';
 import { DateTimeScalar } from '../graphql/scalars';
 import type { Customer, Event, Order } from '../entities';
 import type { RequestContext } from '../graphql/context';
@@ -19,6 +32,17 @@ import {
   EventType,
   OrderType,
 } from './customer.types';
+
+/** Customer.age's asOf, described for an age. */
+@ArgsType()
+class AgeArgs extends AsOfArgs {
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'The instant the age is taken at (ISO instant); default now. Needs the pii scope.',
+  })
+  // Redeclared for its own description; TypeScript asks for an initializer to accept the override.
+  override asOf?: Date = undefined;
+}
 
 @Resolver(() => CustomerType)
 export class CustomerResolver {
@@ -44,40 +68,31 @@ export class CustomerResolver {
   })
   async customers(
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, description: FIRST }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
+    @Args() page: PageArgs,
     @Arg('orderBy', () => CustomerOrderInput, { nullable: true, description: CUSTOMER_ORDER_BY })
-    orderBy?: CustomerOrderInput,
+    orderBy: CustomerOrderInput | undefined,
     @Arg('filter', () => SegmentFilterInput, {
       nullable: true,
       description: 'Only customers this filter selects; default everyone.',
     })
-    filter?: SegmentFilterInput,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
+    filter: SegmentFilterInput | undefined,
+    @Args() asOf: AsOfArgs,
   ) {
-    const size = pageSize(first);
-    const at = asOf ?? ctx.now;
+    const asked = page.page();
+    const at = asOf.instant(ctx);
     const ordering = await resolveOrdering(ctx.em, orderBy, at);
-    if (!filter) return listCustomers(ctx.em, { first: size, after, orderBy: ordering });
+    if (!filter) return listCustomers(ctx.em, { ...asked, orderBy: ordering });
     const where = await requestFilterPredicate(ctx.em, filter, at);
-    return listCustomers(ctx.em, { first: size, after, orderBy: ordering, where });
+    return listCustomers(ctx.em, { ...asked, orderBy: ordering, where });
   }
 
   @FieldResolver(() => Int, {
     nullable: true,
     description:
-      'Age in whole years at asOf, from the birth date (readable without the pii scope); null without a birth date.',
+      'Age in whole years at asOf, from the birth date; null without a birth date. Readable without the pii scope at now only (ages at chosen dates would give the birth date away).',
   })
-  age(
-    @Root() customer: Customer,
-    @Ctx() ctx: RequestContext,
-    @Arg('asOf', () => DateTimeScalar, {
-      nullable: true,
-      description: 'The instant the age is taken at (ISO instant); default now.',
-    })
-    asOf?: Date,
-  ): number | null {
-    return customer.birthDate ? ageAt(customer.birthDate, asOf ?? ctx.now) : null;
+  age(@Root() customer: Customer, @Ctx() ctx: RequestContext, @Args() asOf: AgeArgs): number | null {
+    return customer.birthDate ? ageAt(customer.birthDate, asOf.instant(ctx)) : null;
   }
 
   @FieldResolver(() => CustomerValueType, {

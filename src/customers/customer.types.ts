@@ -318,7 +318,10 @@ registerEnumType(CustomerOrderField, {
         'Latest order of the latest metrics refresh; customers without metrics sort first ascending, last descending.',
     },
     SCORE: { description: "Score under CustomerOrder.scoreModel (required), at the list's asOf." },
-    NAME: { description: 'Last name, then first name (a missing one as empty text), compared as stored.' },
+    NAME: {
+      description:
+        'Last name, then first name (a missing one as empty text), compared as stored; needs the pii scope (the order tells names apart).',
+    },
   },
 });
 

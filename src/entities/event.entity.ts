@@ -1,7 +1,6 @@
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, Property } from '@mikro-orm/core';
 import { EpochMillisType } from '../db/epoch-millis.type';
-import { Customer } from './customer.entity';
-import { Channel } from '../common/enums';
+import { CustomerRecord } from './customer-record';
 
 export type EventProperties = Record<string, string | number | boolean>;
 
@@ -9,28 +8,13 @@ export type EventProperties = Record<string, string | number | boolean>;
 @Entity({ tableName: 'events' })
 @Index({ properties: ['customer', 'occurredAt', 'id'] })
 @Index({ properties: ['name', 'occurredAt'] })
-export class Event {
-  @PrimaryKey({ type: 'integer', autoincrement: true })
-  id!: number;
-
-  @Property({ type: 'string', length: 255, unique: true })
-  externalId!: string;
-
-  @ManyToOne(() => Customer, { deleteRule: 'cascade' })
-  customer!: Customer;
-
+export class Event extends CustomerRecord {
   @Property({ type: 'string', length: 100 })
   name!: string;
-
-  @Enum({ items: () => Channel })
-  channel!: Channel;
 
   @Property({ type: EpochMillisType })
   occurredAt!: Date;
 
   @Property({ type: 'json' })
   properties: EventProperties = {};
-
-  @Property({ type: EpochMillisType })
-  recordedAt!: Date;
 }

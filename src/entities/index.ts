@@ -8,7 +8,8 @@ import { OrderCategory } from './order-category.entity';
 import { Order } from './order.entity';
 import { Persona } from './persona.entity';
 import { ScoringModel, ScoringRule } from './scoring-model.entity';
-import { Segment, SegmentReference } from './segment.entity';
+import { SavedFilterReference } from './saved-filter-reference.entity';
+import { Segment } from './segment.entity';
 import { ValueModelRun } from './value-model.entity';
 
 export const ENTITIES = [
@@ -21,10 +22,10 @@ export const ENTITIES = [
   CustomerMetrics,
   ValueModelRun,
   Segment,
-  SegmentReference,
   Persona,
   ScoringModel,
   ScoringRule,
+  SavedFilterReference,
   ApiKey,
 ];
 
@@ -38,9 +39,9 @@ export {
   Order,
   OrderCategory,
   Persona,
+  SavedFilterReference,
   ScoringModel,
   ScoringRule,
   Segment,
-  SegmentReference,
   ValueModelRun,
 };

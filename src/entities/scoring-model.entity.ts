@@ -1,24 +1,9 @@
 import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
-import { EpochMillisType } from '../db/epoch-millis.type';
+import { SavedObject } from './saved-object';
 
 /** A points-based scoring model: the sum of matching rules' points, clamped to 0..100. */
 @Entity({ tableName: 'scoring_models' })
-export class ScoringModel {
-  @PrimaryKey({ type: 'integer', autoincrement: true })
-  id!: number;
-
-  @Property({ type: 'string', length: 200 })
-  name!: string;
-
-  @Property({ type: 'text', nullable: true })
-  description?: string | null;
-
-  @Property({ type: EpochMillisType })
-  createdAt!: Date;
-
-  @Property({ type: EpochMillisType })
-  updatedAt!: Date;
-}
+export class ScoringModel extends SavedObject {}
 
 @Entity({ tableName: 'scoring_rules' })
 export class ScoringRule {

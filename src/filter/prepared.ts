@@ -1,12 +1,19 @@
+import { DomainError, ErrorCode } from '../common/errors';
 import type { PersonaDefinition, ScoringRuleDefinition, SegmentFilter } from './types';
 
-/** A semantic error in a filter, at a dotted input path (`filter.and.1.behaviour.purchase.within`). */
-export class FilterError extends Error {
+/**
+ * A semantic error in a filter, at a dotted input path
+ * (`filter.and.1.behaviour.purchase.within`). It is a wrong input wherever it
+ * is thrown, so it is a domain error of its own: services let it through and
+ * server/errors.ts gives it its code, as for every other domain error.
+ */
+export class FilterError extends DomainError {
   constructor(
     message: string,
     readonly path: string,
   ) {
-    super(message);
+    super(ErrorCode.BAD_USER_INPUT, message, { path });
+    this.name = 'FilterError';
   }
 }
 

@@ -1,6 +1,7 @@
 import {
   Authorized,
   Arg,
+  Args,
   Ctx,
   FieldResolver,
   Float,
@@ -14,9 +15,10 @@ import {
 import { Scope } from '../common/scopes';
 import { BucketType } from '../analysis/analysis.types';
 import { medianOfCounts, populationFigures } from '../analysis/population';
-import { AFTER, AS_OF, FIRST, idOf } from '../common/descriptions';
-import { pageSize } from '../common/pagination';
-import { DateTimeScalar } from '../graphql/scalars';
+import { SAVED_DEFINITION, idOf } from '../common/descriptions';
+import { AsOfArgs, PageArgs } from '../graphql/args';
+import { emailShownTo } from '../auth/personal-criteria';
+import { definitionShown } from '../segments/segment.service';
 import { countCustomers, listCustomers } from '../customers/customer.service';
 import { CustomerConnection, CustomerType } from '../customers/customer.types';
 import type { Customer, Persona } from '../entities';
@@ -60,11 +62,8 @@ export class PersonaResolver {
     description:
       'Customers per persona (key: the persona id) in assignment order, then "unassigned"; sums to the whole base. One statement.',
   })
-  personaDistribution(
-    @Ctx() ctx: RequestContext,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
-  ) {
-    return personaDistribution(ctx.em, asOf ?? ctx.now);
+  personaDistribution(@Ctx() ctx: RequestContext, @Args() asOf: AsOfArgs) {
+    return personaDistribution(ctx.em, asOf.instant(ctx));
   }
 
   @Authorized(Scope.READ)
@@ -125,25 +124,22 @@ export class PersonaResolver {
     return deletePersona(ctx.em, id);
   }
 
+  @FieldResolver(() => String, { description: SAVED_DEFINITION })
+  definition(@Root() persona: Persona, @Ctx() ctx: RequestContext): Promise<string> {
+    return definitionShown(ctx.em, persona, emailShownTo(ctx.caller));
+  }
+
   @Authorized(Scope.READ)
   @FieldResolver(() => Int, { description: 'Members as of asOf (default now): one statement.' })
-  async size(
-    @Root() persona: Persona,
-    @Ctx() ctx: RequestContext,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
-  ) {
-    return countCustomers(ctx.em, await personaPredicate(ctx.em, persona, asOf ?? ctx.now));
+  async size(@Root() persona: Persona, @Ctx() ctx: RequestContext, @Args() asOf: AsOfArgs) {
+    return countCustomers(ctx.em, await personaPredicate(ctx.em, persona, asOf.instant(ctx)));
   }
 
   @Authorized(Scope.READ)
   @FieldResolver(() => Float, { description: 'size / every customer, 0..1; 0 on an empty base.' })
-  async share(
-    @Root() persona: Persona,
-    @Ctx() ctx: RequestContext,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
-  ) {
+  async share(@Root() persona: Persona, @Ctx() ctx: RequestContext, @Args() asOf: AsOfArgs) {
     const [members, base] = await Promise.all([
-      countCustomers(ctx.em, await personaPredicate(ctx.em, persona, asOf ?? ctx.now)),
+      countCustomers(ctx.em, await personaPredicate(ctx.em, persona, asOf.instant(ctx))),
       countCustomers(ctx.em),
     ]);
     return base === 0 ? 0 : members / base;
@@ -156,14 +152,12 @@ export class PersonaResolver {
   async members(
     @Root() persona: Persona,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, description: FIRST }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
+    @Args() page: PageArgs,
+    @Args() asOf: AsOfArgs,
   ) {
     return listCustomers(ctx.em, {
-      first: pageSize(first),
-      after,
-      where: await personaPredicate(ctx.em, persona, asOf ?? ctx.now),
+      ...page.page(),
+      where: await personaPredicate(ctx.em, persona, asOf.instant(ctx)),
     });
   }
 

@@ -17,7 +17,7 @@ import {
 } from '../filter/validate';
 import { databaseReferences, storedReferences } from '../saved-filters/filter.service';
 import { savedNames } from '../segments/segment.service';
-import { savedUsersOf } from '../saved-filters/references';
+import { forgetReferences, savedUsersOf, writeReferences } from '../saved-filters/references';
 import { PERSONA_ORDER } from '../saved-filters/persona-order';
 import { insertReturningId } from '../db/insert-id';
 
@@ -78,16 +78,11 @@ async function writeChecked(knex: Knex, input: PersonaInputData, existing?: Pers
       id = await insertReturningId(trx, 'personas', { ...row, created_at: now });
     }
     const references = storedReferences(trx);
-    let prepared: PreparedFilter;
-    try {
-      prepared = await prepareFilter(input.filter, references, 'input.filter', [savedRef.persona(id)]);
-      await preparePersonaAssignment(references, 'input.filter', {}, 'input.filter');
-    } catch (error) {
-      if (error instanceof FilterError) throw badUserInput(error.message, error.path);
-      throw error;
-    }
+    const prepared = await prepareFilter(input.filter, references, 'input.filter', [savedRef.persona(id)]);
+    await preparePersonaAssignment(references, 'input.filter', {}, 'input.filter');
     const definition = describeFilter(input.filter, await savedNames(trx, prepared));
     await trx('personas').where('id', id).update({ definition });
+    await writeReferences(trx, 'persona', id, [input.filter]);
     return id;
   });
 }
@@ -128,9 +123,10 @@ export async function updatePersona(
 export async function deletePersona(em: EntityManager, rawId: string): Promise<boolean> {
   const persona = await requirePersona(em, rawId);
   await em.getKnex().transaction(async (trx) => {
-    const users = await savedUsersOf(trx, 'personas', persona.id);
+    const users = await savedUsersOf(trx, 'persona', persona.id);
     if (users.length)
       throw conflict(`persona ${persona.id} is used by ${users.join(', ')}: change those first`);
+    await forgetReferences(trx, 'persona', persona.id);
     await trx('personas').where('id', persona.id).delete();
   });
   return true;

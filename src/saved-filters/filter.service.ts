@@ -1,5 +1,4 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
-import { badUserInput } from '../common/errors';
 import { idOf, parseId } from '../common/ids';
 import { storedFilter } from '../filter/json';
 import { personaOrderOf } from './persona-order';
@@ -7,7 +6,6 @@ import { filterPredicate } from '../filter/query';
 import type { Sql } from '../filter/sql';
 import type { ScoringRuleDefinition, SegmentFilter } from '../filter/types';
 import {
-  FilterError,
   prepareFilter,
   prepareScoringModel,
   type FilterReferences,
@@ -59,12 +57,7 @@ export async function prepareRequestFilter(
   filter: SegmentFilter | null | undefined,
   path = 'filter',
 ): Promise<PreparedFilter> {
-  try {
-    return await prepareFilter(filter ?? {}, databaseReferences(em), path);
-  } catch (error) {
-    if (error instanceof FilterError) throw badUserInput(error.message, error.path);
-    throw error;
-  }
+  return prepareFilter(filter ?? {}, databaseReferences(em), path);
 }
 
 /** A scoring model named in a request (Customer.score, ordering by SCORE), loaded with what its rules reach. */
@@ -73,12 +66,7 @@ export async function prepareRequestScoringModel(
   id: string,
   path: string,
 ): Promise<PreparedFilter> {
-  try {
-    return await prepareScoringModel(id, databaseReferences(em), path);
-  } catch (error) {
-    if (error instanceof FilterError) throw badUserInput(error.message, error.path);
-    throw error;
-  }
+  return prepareScoringModel(id, databaseReferences(em), path);
 }
 
 /** The SQL predicate of a request's filter as of asOf, validated first. */

@@ -4,31 +4,112 @@ import { directReferences, type DirectReferences } from '../filter/references';
 import type { SegmentFilter } from '../filter/types';
 
 /**
- * Who uses which saved filter, in one place. A segment's uses of other
- * segments are its rows of `segment_references`, written with the segment;
- * that one graph answers a segment's references both ways and refuses to
- * delete a segment still in use. The other uses (of scoring models and
- * personas, and by scoring rules and personas) have no table: saved objects
- * are few (hundreds), so they are read from the stored filters when asked.
+ * Who uses which saved filter, in one place: the table
+ * `saved_filter_references`, one row per "user uses referenced" where the user
+ * is a segment, a scoring model (by any of its rules) or a persona, and what
+ * it names directly is a segment, a scoring model or a persona. Each user's
+ * rows are written with it, in the same transaction, so the graph never
+ * disagrees with the stored filters. It answers a segment's references both
+ * ways and every refusal to delete something still in use.
  */
 
-/** Records the segments a segment's filter names, replacing what it named before. */
-export async function writeSegmentReferences(
-  trx: Knex.Transaction,
-  segmentId: number,
-  filter: SegmentFilter,
-): Promise<void> {
-  await trx('segment_references').where('segment_id', segmentId).delete();
-  const rows = directReferences(filter).segments.map((referenced) => ({
-    segment_id: segmentId,
-    referenced_id: referenced,
-  }));
-  if (rows.length) await trx('segment_references').insert(rows);
+/** The kinds of saved objects, as the graph stores them. */
+export type SavedKind = 'segment' | 'scoring_model' | 'persona';
+
+const TABLE = 'saved_filter_references';
+
+const KIND_OF_REFERENCES: Record<keyof DirectReferences, SavedKind> = {
+  segments: 'segment',
+  scoringModels: 'scoring_model',
+  personas: 'persona',
+};
+
+/** Users in refusals: segments first, then scoring models, then personas, each by id. */
+const USER_ORDER: SavedKind[] = ['segment', 'scoring_model', 'persona'];
+
+interface ReferenceRow {
+  user_kind: SavedKind;
+  user_id: number;
+  referenced_kind: SavedKind;
+  referenced_id: number;
 }
 
-/** Forgets what a deleted segment used. */
-export async function forgetSegmentReferences(trx: Knex.Transaction, segmentId: number): Promise<void> {
-  await trx('segment_references').where('segment_id', segmentId).delete();
+/** The rows of one user: what any of its filters names directly, once each. */
+function referenceRows(userKind: SavedKind, userId: number, filters: SegmentFilter[]): ReferenceRow[] {
+  const rows = new Map<string, ReferenceRow>();
+  for (const filter of filters) {
+    const named = directReferences(filter);
+    for (const key of Object.keys(KIND_OF_REFERENCES) as Array<keyof DirectReferences>) {
+      for (const id of named[key]) {
+        const row = {
+          user_kind: userKind,
+          user_id: userId,
+          referenced_kind: KIND_OF_REFERENCES[key],
+          referenced_id: id,
+        };
+        rows.set(`${row.referenced_kind}:${id}`, row);
+      }
+    }
+  }
+  return [...rows.values()];
+}
+
+/** Four bindings a row: well under SQLite's oldest limit of 999 variables a statement. */
+const INSERT_CHUNK = 200;
+
+async function insertRows(trx: Knex.Transaction, rows: ReferenceRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+    await trx(TABLE)
+      .insert(rows.slice(start, start + INSERT_CHUNK))
+      .onConflict(['user_kind', 'user_id', 'referenced_kind', 'referenced_id'])
+      .ignore();
+  }
+}
+
+/** Records what a saved object's filters name (a scoring model has one a rule), replacing what they named before. */
+export async function writeReferences(
+  trx: Knex.Transaction,
+  userKind: SavedKind,
+  userId: number,
+  filters: SegmentFilter[],
+): Promise<void> {
+  await forgetReferences(trx, userKind, userId);
+  await insertRows(trx, referenceRows(userKind, userId, filters));
+}
+
+/** Forgets what a deleted saved object used. */
+export async function forgetReferences(
+  trx: Knex.Transaction,
+  userKind: SavedKind,
+  userId: number,
+): Promise<void> {
+  await trx(TABLE).where({ user_kind: userKind, user_id: userId }).delete();
+}
+
+/**
+ * Adds to the graph what every stored filter names (rows already there stay):
+ * the backfill of the migration that created the graph, for filters saved
+ * before it. Saved objects are few (hundreds), so they are read at once.
+ */
+export async function addStoredReferences(trx: Knex.Transaction): Promise<void> {
+  const rows: ReferenceRow[] = [];
+  for (const row of await trx('segments').select('id', 'filter').orderBy('id')) {
+    rows.push(...referenceRows('segment', Number(row.id), [storedFilter(row.filter)]));
+  }
+  const rulesByModel = new Map<number, SegmentFilter[]>();
+  for (const row of await trx('scoring_rules')
+    .select('model_id', 'filter')
+    .orderBy(['model_id', 'position'])) {
+    const filters = rulesByModel.get(Number(row.model_id)) ?? [];
+    filters.push(storedFilter(row.filter));
+    rulesByModel.set(Number(row.model_id), filters);
+  }
+  for (const [modelId, filters] of rulesByModel)
+    rows.push(...referenceRows('scoring_model', modelId, filters));
+  for (const row of await trx('personas').select('id', 'filter').orderBy('id')) {
+    rows.push(...referenceRows('persona', Number(row.id), [storedFilter(row.filter)]));
+  }
+  await insertRows(trx, rows);
 }
 
 /** The ids of the segments a segment uses, or of those that use it. */
@@ -37,43 +118,37 @@ export async function segmentNeighbours(
   segmentId: number,
   direction: 'uses' | 'usedBy',
 ): Promise<number[]> {
-  const [from, to] = direction === 'uses' ? ['segment_id', 'referenced_id'] : ['referenced_id', 'segment_id'];
-  return (await knex('segment_references').where(from, segmentId).pluck(to)).map(Number);
+  const [from, to] = direction === 'uses' ? ['user_id', 'referenced_id'] : ['referenced_id', 'user_id'];
+  return (
+    await knex(TABLE)
+      .where({ user_kind: 'segment', referenced_kind: 'segment', [from]: segmentId })
+      .orderBy(to)
+      .pluck(to)
+  ).map(Number);
 }
 
-/** The segments whose filters name a saved object directly, as "segment ID "NAME"", by id. */
-async function segmentUsers(
-  knex: Knex,
-  kind: keyof DirectReferences,
-  id: number,
-  uses: (filter: unknown) => boolean,
-): Promise<string[]> {
-  if (kind === 'segments') {
-    const rows = await knex('segment_references as r')
-      .join('segments as s', 's.id', 'r.segment_id')
-      .where('r.referenced_id', id)
-      .select('s.id', 's.name')
-      .orderBy('s.id');
-    return rows.map((row) => `segment ${row.id} "${row.name}"`);
-  }
-  const rows = await knex('segments').select('id', 'name', 'filter').orderBy('id');
-  return rows.filter((row) => uses(row.filter)).map((row) => `segment ${row.id} "${row.name}"`);
-}
-
-/** The saved objects whose filters name a segment, scoring model or persona directly: segments, scoring models (by a rule) and personas. */
-export async function savedUsersOf(knex: Knex, kind: keyof DirectReferences, id: number): Promise<string[]> {
-  const uses = (filter: unknown) => directReferences(storedFilter(filter))[kind].includes(id);
-  const users = await segmentUsers(knex, kind, id, uses);
-  const rules = await knex('scoring_rules as r')
-    .join('scoring_models as m', 'm.id', 'r.model_id')
-    .select('m.id', 'm.name', 'r.filter')
-    .orderBy('m.id');
-  for (const row of rules) {
-    const user = `scoring model ${row.id} "${row.name}"`;
-    if (uses(row.filter) && !users.includes(user)) users.push(user);
-  }
-  for (const row of await knex('personas').select('id', 'name', 'filter').orderBy('id')) {
-    if (uses(row.filter)) users.push(`persona ${row.id} "${row.name}"`);
-  }
-  return users;
+/**
+ * The saved objects whose filters name a segment, scoring model or persona
+ * directly, as `segment ID "NAME"`, `scoring model ID "NAME"` or
+ * `persona ID "NAME"`: one statement over the graph.
+ */
+export async function savedUsersOf(knex: Knex, kind: SavedKind, id: number): Promise<string[]> {
+  const rows: Array<{ user_kind: SavedKind; user_id: number | string; name: string | null }> = await knex(
+    `${TABLE} as r`,
+  )
+    .leftJoin('segments as s', (on) => on.on('s.id', 'r.user_id').andOnVal('r.user_kind', 'segment'))
+    .leftJoin('scoring_models as m', (on) =>
+      on.on('m.id', 'r.user_id').andOnVal('r.user_kind', 'scoring_model'),
+    )
+    .leftJoin('personas as p', (on) => on.on('p.id', 'r.user_id').andOnVal('r.user_kind', 'persona'))
+    .where({ 'r.referenced_kind': kind, 'r.referenced_id': id })
+    .select('r.user_kind', 'r.user_id', knex.raw('coalesce(s.name, m.name, p.name) as name'));
+  return rows
+    .filter((row) => row.name !== null)
+    .sort(
+      (a, b) =>
+        USER_ORDER.indexOf(a.user_kind) - USER_ORDER.indexOf(b.user_kind) ||
+        Number(a.user_id) - Number(b.user_id),
+    )
+    .map((row) => `${row.user_kind.replace('_', ' ')} ${row.user_id} "${row.name}"`);
 }

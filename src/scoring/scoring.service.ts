@@ -4,9 +4,9 @@ import { checkNamed, NAMED_LIMITS } from '../common/named-input';
 import { parseId } from '../common/ids';
 import { filterToJson, storedFilter } from '../filter/json';
 import { RULE_POINTS, type ScoringRuleDefinition, type SegmentFilter } from '../filter/types';
-import { FilterError, prepareScoringRules } from '../filter/validate';
+import { prepareScoringRules } from '../filter/validate';
 import { databaseReferences } from '../saved-filters/filter.service';
-import { savedUsersOf } from '../saved-filters/references';
+import { forgetReferences, savedUsersOf, writeReferences } from '../saved-filters/references';
 import type { Row } from '../db/raw-rows';
 import { insertReturningId } from '../db/insert-id';
 
@@ -51,17 +51,12 @@ function checkRules(rules: ScoringModelInputData['rules']): ScoringRuleDefinitio
 async function checkInput(em: EntityManager, input: ScoringModelInputData, self?: number) {
   const named = checkNamed(input, 'a scoring model');
   const rules = checkRules(input.rules);
-  try {
-    await prepareScoringRules(
-      rules,
-      databaseReferences(em),
-      'input.rules',
-      self === undefined ? undefined : String(self),
-    );
-  } catch (error) {
-    if (error instanceof FilterError) throw badUserInput(error.message, error.path);
-    throw error;
-  }
+  await prepareScoringRules(
+    rules,
+    databaseReferences(em),
+    'input.rules',
+    self === undefined ? undefined : String(self),
+  );
   return { ...named, rules };
 }
 
@@ -79,6 +74,12 @@ async function writeRules(
     points: rule.points,
   }));
   if (rows.length) await trx('scoring_rules').insert(rows);
+  await writeReferences(
+    trx,
+    'scoring_model',
+    modelId,
+    rules.map((rule) => rule.filter),
+  );
 }
 
 /** Models with their rules: two statements whatever the number of models. */
@@ -168,9 +169,10 @@ export async function updateScoringModel(
 export async function deleteScoringModel(em: EntityManager, rawId: string): Promise<boolean> {
   const model = await requireScoringModel(em, rawId);
   await em.getKnex().transaction(async (trx) => {
-    const users = await savedUsersOf(trx, 'scoringModels', model.id);
+    const users = await savedUsersOf(trx, 'scoring_model', model.id);
     if (users.length)
       throw conflict(`scoring model ${model.id} is used by ${users.join(', ')}: change those first`);
+    await forgetReferences(trx, 'scoring_model', model.id);
     await trx('scoring_rules').where('model_id', model.id).delete();
     await trx('scoring_models').where('id', model.id).delete();
   });

@@ -1,9 +1,10 @@
-import { Arg, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
-import { AS_OF, idOf } from '../common/descriptions';
+import { Arg, Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import { idOf } from '../common/descriptions';
+import { emailShownTo } from '../auth/personal-criteria';
 import { CustomerType } from '../customers/customer.types';
 import type { Customer } from '../entities';
 import type { RequestContext } from '../graphql/context';
-import { DateTimeScalar } from '../graphql/scalars';
+import { AsOfArgs } from '../graphql/args';
 import { SegmentFilterInput } from '../saved-filters/filter.inputs';
 import { explainCustomer } from './explain.service';
 import { ExplanationType } from './explain.types';
@@ -25,14 +26,20 @@ export class CustomerSegmentsResolver {
   explain(
     @Root() customer: Customer,
     @Ctx() ctx: RequestContext,
-    @Arg('segment', () => ID, { nullable: true, description: idOf('saved segment') }) segment?: string,
+    @Arg('segment', () => ID, { nullable: true, description: idOf('saved segment') })
+    segment: string | undefined,
     @Arg('filter', () => SegmentFilterInput, {
       nullable: true,
       description: 'A filter to explain instead of a saved segment.',
     })
-    filter?: SegmentFilterInput,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
+    filter: SegmentFilterInput | undefined,
+    @Args() asOf: AsOfArgs,
   ) {
-    return explainCustomer(ctx.em, customer, { segment, filter, asOf: asOf ?? ctx.now });
+    return explainCustomer(ctx.em, customer, {
+      segment,
+      filter,
+      asOf: asOf.instant(ctx),
+      emailShown: emailShownTo(ctx.caller),
+    });
   }
 }

@@ -1,6 +1,7 @@
 import {
   Authorized,
   Arg,
+  Args,
   Ctx,
   Field,
   Float,
@@ -12,8 +13,8 @@ import {
   Root,
 } from 'type-graphql';
 import { Scope } from '../common/scopes';
-import { AS_OF } from '../common/descriptions';
 import { pageSize } from '../common/pagination';
+import { AsOfArgs } from '../graphql/args';
 import { DateTimeScalar } from '../graphql/scalars';
 import { CustomerType } from '../customers/customer.types';
 import { countCustomers, listCustomers } from '../customers/customer.service';
@@ -71,9 +72,9 @@ export class SegmentPreviewResolver {
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => SegmentFilterInput, { description: 'The filter to evaluate.' })
     filter: SegmentFilterInput,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
+    @Args() asOf: AsOfArgs,
   ): Promise<SegmentPreviewType> {
-    const at = asOf ?? ctx.now;
+    const at = asOf.instant(ctx);
     const where = await requestFilterPredicate(ctx.em, filter, at);
     // An instance, whose figures are getters of the class (see SegmentPreviewType).
     return Object.assign(new SegmentPreviewType(), { em: ctx.em, where, asOf: at, filter });

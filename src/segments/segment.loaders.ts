@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/knex';
 import { Segment } from '../entities';
 import { chunks } from '../db/batch';
 import { rowsOf } from '../db/raw-rows';
-import { joinSql, placeholders, template, type Sql } from '../filter/sql';
+import { joinSql, placeholders, raw, sql, type Sql } from '../filter/sql';
 import { defineLoader } from '../graphql/loaders';
 import { referencesAmong, segmentPredicate } from './segment.service';
 
@@ -55,13 +55,11 @@ async function membershipRows(
 ): Promise<Array<{ id: number; members: number[] }>> {
   const columns = joinSql(
     ', ',
-    group.map((index, column) => template(`case when $ then 1 else 0 end as s${column}`, predicates[index])),
+    group.map(
+      (index, column) => sql`case when ${predicates[index]} then 1 else 0 end as ${raw(`s${column}`)}`,
+    ),
   );
-  const statement = template(
-    'select c.id as id, $ from customers c where c.id in ($)',
-    columns,
-    placeholders([...customerIds]),
-  );
+  const statement = sql`select c.id as id, ${columns} from customers c where c.id in (${placeholders([...customerIds])})`;
   const rows: Array<Record<string, number | string>> = rowsOf(
     await em.getKnex().raw(statement.text, statement.bindings),
   );

@@ -1,8 +1,20 @@
-import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Authorized,
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { Scope } from '../common/scopes';
-import { AFTER, AS_OF, CUSTOMER_ORDER_BY, FIRST, idOf } from '../common/descriptions';
-import { pageSize } from '../common/pagination';
-import { DateTimeScalar } from '../graphql/scalars';
+import { CUSTOMER_ORDER_BY, SAVED_DEFINITION, idOf } from '../common/descriptions';
+import { AsOfArgs, PageArgs } from '../graphql/args';
+import { emailShownTo } from '../auth/personal-criteria';
 import { countCustomers, listCustomers } from '../customers/customer.service';
 import { CustomerConnection, CustomerOrderInput } from '../customers/customer.types';
 import type { Segment } from '../entities';
@@ -10,6 +22,7 @@ import { resolveOrdering } from '../customers/score-ordering';
 import type { RequestContext } from '../graphql/context';
 import {
   createSegment,
+  definitionShown,
   deleteSegment,
   findSegment,
   listSegments,
@@ -40,15 +53,14 @@ export class SegmentResolver {
   })
   segments(
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, description: FIRST }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
+    @Args() page: PageArgs,
     @Arg('search', () => String, {
       nullable: true,
       description: 'Text the name must contain, ignoring case (wildcards literal); default every segment.',
     })
     search?: string,
   ) {
-    return listSegments(ctx.em, { first: pageSize(first), after, search });
+    return listSegments(ctx.em, { ...page.page(), search });
   }
 
   @Authorized(Scope.WRITE)
@@ -97,12 +109,8 @@ export class SegmentResolver {
 
   @Authorized(Scope.READ)
   @FieldResolver(() => Int, { description: 'Members as of asOf, counted in one statement.' })
-  async size(
-    @Root() segment: Segment,
-    @Ctx() ctx: RequestContext,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
-  ) {
-    return countCustomers(ctx.em, await segmentPredicate(ctx.em, segment, asOf ?? ctx.now));
+  async size(@Root() segment: Segment, @Ctx() ctx: RequestContext, @Args() asOf: AsOfArgs) {
+    return countCustomers(ctx.em, await segmentPredicate(ctx.em, segment, asOf.instant(ctx)));
   }
 
   @Authorized(Scope.READ)
@@ -110,31 +118,39 @@ export class SegmentResolver {
   async members(
     @Root() segment: Segment,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, description: FIRST }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: AFTER }) after?: string,
+    @Args() page: PageArgs,
     @Arg('orderBy', () => CustomerOrderInput, { nullable: true, description: CUSTOMER_ORDER_BY })
-    orderBy?: CustomerOrderInput,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: AS_OF }) asOf?: Date,
+    orderBy: CustomerOrderInput | undefined,
+    @Args() asOf: AsOfArgs,
   ) {
-    const size = pageSize(first);
-    const at = asOf ?? ctx.now;
-    const ordering = await resolveOrdering(ctx.em, orderBy, at);
+    const asked = page.page();
+    const at = asOf.instant(ctx);
     return listCustomers(ctx.em, {
-      first: size,
-      after,
-      orderBy: ordering,
+      ...asked,
+      orderBy: await resolveOrdering(ctx.em, orderBy, at),
       where: await segmentPredicate(ctx.em, segment, at),
     });
   }
 
-  @FieldResolver(() => [SegmentType], { description: 'Saved segments this one uses through inSegment.' })
+  @FieldResolver(() => String, { description: SAVED_DEFINITION })
+  definition(@Root() segment: Segment, @Ctx() ctx: RequestContext): Promise<string> {
+    return definitionShown(ctx.em, segment, emailShownTo(ctx.caller));
+  }
+
+  // Other saved segments, with their filters: what the read scope shows. A mutation returns a Segment to a
+  // write-only key too, and these two must not turn it into a reader of every segment it can name.
+  @Authorized(Scope.READ)
+  @FieldResolver(() => [SegmentType], {
+    description: 'Saved segments this one uses through inSegment (needs the read scope).',
+  })
   references(@Root() segment: Segment, @Ctx() ctx: RequestContext) {
     return referencesOf(ctx.em, segment.id, 'uses');
   }
 
+  @Authorized(Scope.READ)
   @FieldResolver(() => [SegmentType], {
     description:
-      'Saved segments that use this one through inSegment (it cannot be deleted while there are any).',
+      'Saved segments that use this one through inSegment (it cannot be deleted while there are any; needs the read scope).',
   })
   referencedBy(@Root() segment: Segment, @Ctx() ctx: RequestContext) {
     return referencesOf(ctx.em, segment.id, 'usedBy');

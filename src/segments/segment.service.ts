@@ -1,12 +1,12 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
 import type { ConnectionShape } from '../graphql/connection.type';
 import { toConnection } from '../graphql/connection.type';
-import { badUserInput, conflict, notFound } from '../common/errors';
+import { conflict, notFound } from '../common/errors';
 import { checkNamed } from '../common/named-input';
 import { decodeCursor, toPage, type CursorFormat } from '../common/pagination';
 import { parseId } from '../common/ids';
 import { Segment } from '../entities';
-import { describeFilter, type DescribeContext } from '../filter/describe';
+import { describeFilter, hasEmailCriterion, type DescribeContext } from '../filter/describe';
 import { filterFromJson, filterToJson } from '../filter/json';
 import { filterPredicate } from '../filter/query';
 import { likeLiteral, type Sql } from '../filter/sql';
@@ -20,10 +20,10 @@ import {
 } from '../filter/validate';
 import { databaseReferences } from '../saved-filters/filter.service';
 import {
-  forgetSegmentReferences,
+  forgetReferences,
   savedUsersOf,
   segmentNeighbours,
-  writeSegmentReferences,
+  writeReferences,
 } from '../saved-filters/references';
 import { insertReturningId } from '../db/insert-id';
 
@@ -39,17 +39,12 @@ async function prepareToSave(
   filter: SegmentFilter,
   self?: number,
 ): Promise<PreparedFilter> {
-  try {
-    return await prepareFilter(
-      filter,
-      databaseReferences(em),
-      'input.filter',
-      self === undefined ? [] : [savedRef.segment(self)],
-    );
-  } catch (error) {
-    if (error instanceof FilterError) throw badUserInput(error.message, error.path);
-    throw error;
-  }
+  return prepareFilter(
+    filter,
+    databaseReferences(em),
+    'input.filter',
+    self === undefined ? [] : [savedRef.segment(self)],
+  );
 }
 
 /** Names of the segments, scoring models and personas a prepared filter reaches, for plain-words descriptions. */
@@ -73,6 +68,31 @@ export async function savedNames(knex: Knex, prepared: PreparedFilter): Promise<
 
 async function definitionOf(knex: Knex, filter: SegmentFilter, prepared: PreparedFilter): Promise<string> {
   return describeFilter(filter, await savedNames(knex, prepared));
+}
+
+/**
+ * The definition of a saved segment or persona with its email criteria as
+ * `emailShown` writes them: the stored text when nothing is to be masked or
+ * the filter has no email criterion, otherwise the filter put in words anew,
+ * each address masked before it is written (with the names of the saved
+ * objects it uses as they are now).
+ */
+export async function definitionShown(
+  em: EntityManager,
+  saved: { filter: Record<string, unknown>; definition: string },
+  emailShown: ((value: string) => string) | undefined,
+): Promise<string> {
+  if (!emailShown) return saved.definition;
+  const filter = filterFromJson(saved.filter);
+  if (!hasEmailCriterion(filter)) return saved.definition;
+  let names: DescribeContext = { segmentName: () => undefined };
+  try {
+    names = await savedNames(em.getKnex(), await prepareFilter(filter, databaseReferences(em), 'filter'));
+  } catch (error) {
+    // One that no longer is valid (a persona deleted since) is still described, naming what it uses by id.
+    if (!(error instanceof FilterError)) throw error;
+  }
+  return describeFilter(filter, { ...names, emailShown });
 }
 
 export async function findSegment(em: EntityManager, rawId: string, path = 'id'): Promise<Segment | null> {
@@ -103,7 +123,7 @@ export async function createSegment(em: EntityManager, input: SegmentInputData):
       updated_at: now,
     };
     const segmentId = await insertReturningId(trx, 'segments', row);
-    await writeSegmentReferences(trx, segmentId, input.filter);
+    await writeReferences(trx, 'segment', segmentId, [input.filter]);
     return segmentId;
   });
   return (await em.fork().findOne(Segment, { id }))!;
@@ -137,7 +157,7 @@ export async function updateSegment(
         `segment ${segment.id} is at version ${segment.version}${expectedVersion != null ? `, not ${expectedVersion}` : ''}: read it again and retry`,
       );
     }
-    await writeSegmentReferences(trx, segment.id, input.filter);
+    await writeReferences(trx, 'segment', segment.id, [input.filter]);
   });
   return (await em.fork().findOne(Segment, { id: segment.id }))!;
 }
@@ -146,10 +166,10 @@ export async function deleteSegment(em: EntityManager, rawId: string): Promise<b
   const segment = await requireSegment(em, rawId);
   const knex = em.getKnex();
   await knex.transaction(async (trx) => {
-    const users = await savedUsersOf(trx, 'segments', segment.id);
+    const users = await savedUsersOf(trx, 'segment', segment.id);
     if (users.length)
       throw conflict(`segment ${segment.id} is used by ${users.join(', ')}: change those first`);
-    await forgetSegmentReferences(trx, segment.id);
+    await forgetReferences(trx, 'segment', segment.id);
     await trx('segments').where('id', segment.id).delete();
   });
   return true;

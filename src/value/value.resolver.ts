@@ -1,11 +1,23 @@
-import { Authorized, Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Args, ArgsType, Authorized, Ctx, Field, Mutation, Query, Resolver } from 'type-graphql';
 import { Scope } from '../common/scopes';
+import { AsOfArgs } from '../graphql/args';
 import { DateTimeScalar } from '../graphql/scalars';
 import { ValueModelRun } from '../entities';
 import type { RequestContext } from '../graphql/context';
 import { refreshMetrics } from './metrics.service';
 import { ValueModelType } from './value.types';
 import { latestMetricsRefresh } from './metrics.service';
+
+/** refreshMetrics's asOf, described for a refresh. */
+@ArgsType()
+class RefreshArgs extends AsOfArgs {
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'The instant to compute at: orders at or before it count; default now.',
+  })
+  // Redeclared for its own description; TypeScript asks for an initializer to accept the override.
+  override asOf?: Date = undefined;
+}
 
 @Resolver()
 export class ValueResolver {
@@ -41,14 +53,7 @@ export class ValueResolver {
     description:
       "Recomputes every customer's value from orders at or before asOf (default now), then refits the models.",
   })
-  refreshMetrics(
-    @Ctx() ctx: RequestContext,
-    @Arg('asOf', () => DateTimeScalar, {
-      nullable: true,
-      description: 'The instant to compute at: orders at or before it count; default now.',
-    })
-    asOf?: Date,
-  ): Promise<ValueModelType> {
-    return refreshMetrics(ctx.em.getKnex(), asOf ?? ctx.now);
+  refreshMetrics(@Ctx() ctx: RequestContext, @Args() asOf: RefreshArgs): Promise<ValueModelType> {
+    return refreshMetrics(ctx.em.getKnex(), asOf.instant(ctx));
   }
 }
