@@ -52,10 +52,12 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'SegmentPreview.stats': 2 * SCAN,
   // Per parent: a share of a batched statement, or an indexed look-up.
   /**
-   * Every saved segment's filter evaluated for the customer (a share of the page's statements),
-   * and up to that many segments returned: 1 per saved segment, and what each selects times their number.
+   * Per saved segment, its filter evaluated for the customer (a share of the page's statements)
+   * and an answer built when the customer is in it: 2 per saved segment, and what each selects
+   * times their number. (The answers weigh: 80 customers × 300 segments held the event loop
+   * ~300 ms a request on the test machine.)
    */
-  'Customer.segments': ({ savedSegments }) => Math.max(1, savedSegments),
+  'Customer.segments': ({ savedSegments }) => Math.max(1, 2 * savedSegments),
   /** Loads the customer's orders and events and evaluates the filter tree. */
   'Customer.explain': 50,
   'Customer.score': 10,
