@@ -128,7 +128,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * to the service without a way to provoke it here does not compile.
  */
 const PROVOKE: Record<ErrorCode, (() => Promise<Answer>) | { cannot: string }> = {
-  BAD_USER_INPUT: () => graphql(open.url, '{ customers(first: -1) { totalCount } }'),
+  BAD_USER_INPUT: () => graphql(open.url, '{ customers(first: -1) { edges { cursor } } }'),
   GRAPHQL_PARSE_FAILED: () => graphql(open.url, '{ customers {'),
   GRAPHQL_VALIDATION_FAILED: () => graphql(open.url, '{ noSuchField }'),
   BAD_REQUEST: () => send(open.url, { body: '{"query": ' }),

@@ -11,7 +11,13 @@ import { filterFromJson, filterToJson } from '../filter/json';
 import { filterPredicate } from '../filter/query';
 import { likeLiteral, type Sql } from '../filter/sql';
 import type { SegmentFilter } from '../filter/types';
-import { FilterError, prepareFilter, savedRef, type PreparedFilter } from '../filter/validate';
+import {
+  FilterError,
+  prepareFilter,
+  savedRef,
+  type FilterReferences,
+  type PreparedFilter,
+} from '../filter/validate';
 import { databaseReferences } from '../saved-filters/filter.service';
 import {
   forgetReferences,
@@ -170,11 +176,16 @@ export async function deleteSegment(em: EntityManager, rawId: string): Promise<b
 }
 
 /** The predicate of a saved segment's members as of asOf. */
-export async function segmentPredicate(em: EntityManager, segment: Segment, asOf: Date): Promise<Sql> {
+export async function segmentPredicate(
+  em: EntityManager,
+  segment: Segment,
+  asOf: Date,
+  references: FilterReferences = databaseReferences(em),
+): Promise<Sql> {
   const filter = filterFromJson(segment.filter);
   let prepared: PreparedFilter;
   try {
-    prepared = await prepareFilter(filter, databaseReferences(em), 'filter', [savedRef.segment(segment.id)]);
+    prepared = await prepareFilter(filter, references, 'filter', [savedRef.segment(segment.id)]);
   } catch (error) {
     // Saved filters were valid when saved; one that no longer is (a persona or model deleted since) is named, not masked.
     if (error instanceof FilterError)
@@ -184,6 +195,33 @@ export async function segmentPredicate(em: EntityManager, segment: Segment, asOf
     throw error;
   }
   return filterPredicate(em.getKnex(), prepared, asOf);
+}
+
+/**
+ * References for preparing many saved filters at once: segments are read from those already
+ * loaded (every saved segment, for membership), the persona order and each scoring model's rules
+ * once, so preparing N filters costs no statement per filter.
+ */
+export function referencesAmong(em: EntityManager, segments: readonly Segment[]): FilterReferences {
+  const stored = databaseReferences(em);
+  const filters = new Map(segments.map((segment) => [String(segment.id), segment.filter]));
+  let personaOrder: ReturnType<FilterReferences['personaOrder']> | undefined;
+  const rules = new Map<string, ReturnType<FilterReferences['scoringRules']>>();
+  return {
+    segmentFilter: (id) =>
+      filters.has(id) ? Promise.resolve(filterFromJson(filters.get(id))) : stored.segmentFilter(id),
+    personaOrder: () => (personaOrder ??= stored.personaOrder()),
+    scoringRules: (id) => {
+      if (!rules.has(id)) rules.set(id, stored.scoringRules(id));
+      return rules.get(id)!;
+    },
+  };
+}
+
+/** How many segments are saved (what Customer.segments evaluates for each customer). */
+export async function savedSegmentCount(em: EntityManager): Promise<number> {
+  const [row] = await em.getKnex()('segments').count({ n: '*' });
+  return Number(row.n);
 }
 
 /** Saved segments page by id, whatever the search. */

@@ -25,6 +25,7 @@ import {
 } from '../analysis/analysis.resolver';
 import { CustomerPersonaResolver, PersonaResolver } from '../personas/persona.resolver';
 import { textArgumentsGuard } from './text-arguments';
+import { heavyWorkGuard } from './heavy-work';
 
 export const RESOLVERS = [
   CustomerResolver,
@@ -60,7 +61,13 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
     // @Authorized(scope…) on root fields (and on fields that read the base): UNAUTHENTICATED / FORBIDDEN from scopeChecker.
     authChecker: scopeChecker,
     authMode: 'error',
-    globalMiddlewares: [textArgumentsGuard, personalCriteriaGuard, agesAtNowWithoutPii, personalCriteriaMask],
+    globalMiddlewares: [
+      textArgumentsGuard,
+      personalCriteriaGuard,
+      agesAtNowWithoutPii,
+      personalCriteriaMask,
+      heavyWorkGuard,
+    ],
     validate: false,
     emitSchemaFile: false,
   }).then((schema) => {
