@@ -4,22 +4,24 @@ import { joinSql, raw, sql, type Sql } from '../filter/sql';
 import type { IntFilter, SegmentFilter, StringFilter } from '../filter/types';
 import { ageCutoff } from '../filter/window';
 import { preferredChannelSql } from './preferred-channel';
+import { enumOf, type NameOf } from '../common/enum-of';
 
 /** The axes of a market map (docs/API.md). */
-export enum Dimension {
-  COUNTRY = 'COUNTRY',
-  REGION = 'REGION',
-  GENDER = 'GENDER',
-  AGE_BAND = 'AGE_BAND',
-  INDUSTRY = 'INDUSTRY',
-  COMPANY_SIZE_BAND = 'COMPANY_SIZE_BAND',
-  JOB_FUNCTION = 'JOB_FUNCTION',
-  LIFECYCLE_STAGE = 'LIFECYCLE_STAGE',
-  ACQUISITION_SOURCE = 'ACQUISITION_SOURCE',
-  RFM_SEGMENT = 'RFM_SEGMENT',
-  PERSONA = 'PERSONA',
-  PREFERRED_CHANNEL = 'PREFERRED_CHANNEL',
-}
+export const Dimension = enumOf(
+  'COUNTRY',
+  'REGION',
+  'GENDER',
+  'AGE_BAND',
+  'INDUSTRY',
+  'COMPANY_SIZE_BAND',
+  'JOB_FUNCTION',
+  'LIFECYCLE_STAGE',
+  'ACQUISITION_SOURCE',
+  'RFM_SEGMENT',
+  'PERSONA',
+  'PREFERRED_CHANNEL',
+);
+export type Dimension = NameOf<typeof Dimension>;
 
 /** Inclusive integer bands with their labels; the last one is open-ended. */
 interface Band {

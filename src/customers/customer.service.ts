@@ -33,7 +33,7 @@ interface SortColumn {
 /** Below any real value, so customers without metrics sort first ascending and last descending. */
 const MISSING_NUMBER = -9007199254740991;
 
-const SORT_COLUMNS: Record<Exclude<CustomerOrderField, CustomerOrderField.SCORE>, SortColumn[]> = {
+const SORT_COLUMNS: Record<Exclude<CustomerOrderField, typeof CustomerOrderField.SCORE>, SortColumn[]> = {
   [CustomerOrderField.CREATED_AT]: [{ sql: 'c.created_at', type: 'bigint' }],
   [CustomerOrderField.NAME]: [
     { sql: "coalesce(c.last_name, '')", type: 'text' },
