@@ -96,21 +96,40 @@ export function metricMissingStretch(column: string): Stretch {
 }
 
 /**
- * Rows walked per window: a filter selecting one customer in twenty fills a
- * page of fifty in one window. A filter selecting fewer has its customers
- * sorted instead (bench/member-pages.ts measures both sides of the line).
+ * The first window: a filter selecting one customer in twenty fills a page
+ * of fifty in it.
  */
 export function walkWindow(limit: number): number {
   return Math.max(1000, 20 * limit);
+}
+
+/**
+ * Rows a walk may read at most. Past it, sorting the selection is cheaper:
+ * a filter that needs more rows than this to fill a page of fifty selects
+ * fewer than one customer in two hundred (bench/member-pages.ts measures
+ * both sides of the line).
+ */
+export const MAX_WINDOW = 20_000;
+
+/**
+ * The next window after one of `window` rows held `found` of the `wanted`
+ * customers: twice what the rate observed says the page needs, or null (sort
+ * instead) when that passes MAX_WINDOW or nothing was found.
+ */
+export function nextWindow(window: number, found: number, wanted: number): number | null {
+  if (found === 0) return null;
+  const next = Math.ceil((2 * window * wanted) / found);
+  return next > MAX_WINDOW ? null : next;
 }
 
 type Row = Record<string, unknown>;
 
 /**
  * The first `limit` customers of the order after `after` that `where`
- * selects, found by walking windows of its stretches; null when a window
- * ends before the page is full (the filter is selective: sort instead).
- * `select` is the page's select list over `c` and `m`.
+ * selects, found by walking windows of its stretches (each window walks the
+ * stretch again from the position, larger); null when the filter is too
+ * selective for a walk (sort instead). `select` is the page's select list
+ * over `c` and `m`; `window` the first window's size.
  */
 export async function walkedRows(
   knex: Knex,
@@ -119,19 +138,26 @@ export async function walkedRows(
   page: { after: CursorPosition | null; where?: Sql; limit: number; window?: number },
 ): Promise<Row[] | null> {
   const { after, where, limit } = page;
-  const window = page.window ?? walkWindow(limit);
   const start = after ? order.stretches.findIndex((stretch) => stretch.holds(after)) : 0;
   if (start < 0) return null;
   const rows: Row[] = [];
   for (let i = start; i < order.stretches.length; i++) {
     const stretch = order.stretches[i];
-    const walk = stretch.walk(i === start ? after : null, window, order.descending);
-    const found = await walkedWindow(knex, order, stretch, walk, select, where, limit - rows.length);
-    const walked = await walkedCount(knex, found, walk);
-    for (const row of found) delete row.page_walked;
-    rows.push(...found);
-    if (rows.length >= limit) return rows;
-    if (walked === window) return null;
+    const wanted = limit - rows.length;
+    let window: number | null = page.window ?? walkWindow(wanted);
+    for (;;) {
+      const walk = stretch.walk(i === start ? after : null, window, order.descending);
+      const found = await walkedWindow(knex, order, stretch, walk, select, where, wanted);
+      const walked = await walkedCount(knex, found, walk);
+      for (const row of found) delete row.page_walked;
+      if (found.length === wanted) return [...rows, ...found];
+      if (walked < window) {
+        rows.push(...found);
+        break;
+      }
+      window = nextWindow(window, found.length, wanted);
+      if (window === null) return null;
+    }
   }
   return rows;
 }
