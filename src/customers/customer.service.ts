@@ -96,20 +96,26 @@ function customerCursorFormat(ordering: CustomerOrdering, columns: SortColumn[])
 }
 
 /** The stretches of an order that indexes list (member-walks.ts); none for a computed score. */
-function walkedOrder(ordering: CustomerOrdering, columns: SortColumn[]): WalkedOrder | null {
+function walkedOrder(ordering: CustomerOrdering): WalkedOrder | null {
   const descending = ordering.direction === SortDirection.DESC;
-  const keys = [...columns.map((column) => column.sql), 'c.id'];
   switch (ordering.field) {
     case CustomerOrderField.CREATED_AT:
+      return { stretches: [customersIndexStretch(['w.created_at', 'w.id'])], descending };
     case CustomerOrderField.NAME:
-      return { stretches: [customersIndexStretch(keys)], keys, descending };
+      // The expressions of customers_name_order_index, as SORT_COLUMNS sorts by them.
+      return {
+        stretches: [
+          customersIndexStretch(["coalesce(w.last_name, '')", "coalesce(w.first_name, '')", 'w.id']),
+        ],
+        descending,
+      };
     case CustomerOrderField.LIFETIME_REVENUE:
     case CustomerOrderField.LAST_ORDER_AT: {
       const column =
         ordering.field === CustomerOrderField.LIFETIME_REVENUE ? 'lifetime_revenue' : 'last_order_at';
       const withValue = metricValueStretch(column);
       const without = metricMissingStretch(column);
-      return { stretches: descending ? [withValue, without] : [without, withValue], keys, descending };
+      return { stretches: descending ? [withValue, without] : [without, withValue], descending };
     }
     case CustomerOrderField.SCORE:
       return null;
@@ -143,7 +149,7 @@ export async function listCustomers(
     text: ['c.*', ...columns.map((column, i) => `${column.sql} as sort_${i}`)].join(', '),
     bindings: columns.flatMap((column) => column.bindings ?? []),
   };
-  const order = walkedOrder(ordering, columns);
+  const order = walkedOrder(ordering);
   const limit = args.first + 1;
   const rows: Array<Record<string, unknown>> =
     args.first === 0

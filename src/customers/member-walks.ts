@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { CursorPosition } from '../common/pagination';
-import type { Sql } from '../filter/sql';
+import { joinSql, sql, type Sql } from '../filter/sql';
+import { rowsOf } from '../db/raw-rows';
 
 /**
  * Pages of customers by walking the index of their order.
@@ -25,39 +26,34 @@ import type { Sql } from '../filter/sql';
 export interface Stretch {
   /** Whether a cursor's position lies in this stretch. */
   holds(position: CursorPosition): boolean;
-  /** Ids (`id`) of at most `window` customers of the stretch in the order, strictly after `position` when given. */
-  walk(position: CursorPosition | null, window: number, descending: boolean): Sql;
-  /** What the customers of the stretch satisfy in the page statement, when the walk reads more than them. */
+  /** The table walked, with its alias (`w`, or `m` for customer_metrics, which is then the metrics row joined). */
+  walked: 'customers w' | 'customer_metrics m';
+  /** What a walked row satisfies to be in the stretch, over the walked alias only. */
+  walkedWhere?: string;
+  /** The key of the walked index, the customer id last, over the walked alias. */
+  keys: string[];
+  /** The position as values of `keys`. */
+  key(position: CursorPosition): Knex.Value[];
+  /** What the customer satisfies to be in the stretch, beyond the walked row (over `c` and `m`). */
   member?: string;
 }
 
-/** What the page statement sorts by: SQL over `c` (customers) and `m` (customer_metrics). */
+/** An order as the stretches that list it, one after the other. */
 export interface WalkedOrder {
   stretches: Stretch[];
-  /** The sort key, the id last. */
-  keys: string[];
   descending: boolean;
 }
 
 /** Below any real value, so customers without a metric sort first ascending and last descending. */
 export const MISSING_NUMBER = -9007199254740991;
 
-const marks = (count: number) => Array.from({ length: count }, () => '?').join(', ');
-
-/** A stretch listed by an index on customers over `keys` (the id last): the whole order. */
+/** A stretch listed by an index on customers over `keys` (over `w`, the id last): the whole order. */
 export function customersIndexStretch(keys: string[]): Stretch {
   return {
     holds: () => true,
-    walk(position, window, descending) {
-      const direction = descending ? 'desc' : 'asc';
-      const after = position
-        ? `where (${keys.join(', ')}) ${descending ? '<' : '>'} (${marks(keys.length)}) `
-        : '';
-      return {
-        text: `select c.id from customers c ${after}order by ${keys.map((key) => `${key} ${direction}`).join(', ')} limit ?`,
-        bindings: [...(position ? [...position.values, position.id] : []), window] as Knex.Value[],
-      };
-    },
+    walked: 'customers w',
+    keys,
+    key: (position) => [...position.values, position.id] as Knex.Value[],
   };
 }
 
@@ -65,33 +61,25 @@ export function customersIndexStretch(keys: string[]): Stretch {
 export function metricValueStretch(column: string): Stretch {
   return {
     holds: (position) => position.values[0] !== MISSING_NUMBER,
-    walk(position, window, descending) {
-      const direction = descending ? 'desc' : 'asc';
-      const after = position ? ` and (m.${column}, m.customer_id) ${descending ? '<' : '>'} (?, ?)` : '';
-      return {
-        text: `select m.customer_id as id from customer_metrics m where m.${column} is not null${after} order by m.${column} ${direction}, m.customer_id ${direction} limit ?`,
-        bindings: [...(position ? [position.values[0], position.id] : []), window] as Knex.Value[],
-      };
-    },
+    walked: 'customer_metrics m',
+    walkedWhere: `m.${column} is not null`,
+    keys: [`m.${column}`, 'm.customer_id'],
+    key: (position) => [position.values[0], position.id] as Knex.Value[],
   };
 }
 
 /**
  * Customers without a value of the metric (no metrics row yet, or a null):
  * one key, so in id order. The walk reads customers by id and the page
- * statement keeps those without a value.
+ * keeps those without a value.
  */
 export function metricMissingStretch(column: string): Stretch {
   return {
     holds: (position) => position.values[0] === MISSING_NUMBER,
+    walked: 'customers w',
+    keys: ['w.id'],
+    key: (position) => [position.id],
     member: `m.${column} is null`,
-    walk(position, window, descending) {
-      const after = position ? `where c.id ${descending ? '<' : '>'} ? ` : '';
-      return {
-        text: `select c.id from customers c ${after}order by c.id ${descending ? 'desc' : 'asc'} limit ?`,
-        bindings: [...(position ? [position.id] : []), window] as Knex.Value[],
-      };
-    },
   };
 }
 
@@ -143,11 +131,12 @@ export async function walkedRows(
   const rows: Row[] = [];
   for (let i = start; i < order.stretches.length; i++) {
     const stretch = order.stretches[i];
+    const from = i === start && after ? stretch.key(after) : null;
     const wanted = limit - rows.length;
     let window: number | null = page.window ?? walkWindow(wanted);
     for (;;) {
-      const walk = stretch.walk(i === start ? after : null, window, order.descending);
-      const found = await walkedWindow(knex, order, stretch, walk, select, where, wanted);
+      const walk = windowRows(order, stretch, from, window);
+      const found = await walkedWindow(knex, order, stretch, walk, { from, select, where, limit: wanted });
       const walked = await walkedCount(knex, found, walk);
       for (const row of found) delete row.page_walked;
       if (found.length === wanted) return [...rows, ...found];
@@ -162,39 +151,86 @@ export async function walkedRows(
   return rows;
 }
 
-/** The customers of one window that the filter selects, in the order; each row says how many were walked. */
+const marks = (count: number) => Array.from({ length: count }, () => '?').join(', ');
+
+/**
+ * `(keys) > (key)` (`<` descending; `>=` with orEqual): after a key in the
+ * order. The first key is also bounded alone, because SQLite seeks in an
+ * index on expressions (the NAME order's) only for a bound on one expression.
+ */
+function after(descending: boolean, keys: string[], key: Knex.Value[], orEqual = false): Sql {
+  const comparison = descending ? '<' : '>';
+  return {
+    text: `${keys[0]} ${comparison}= ? and (${keys.join(', ')}) ${comparison}${orEqual ? '=' : ''} (${marks(keys.length)})`,
+    bindings: [key[0], ...key],
+  };
+}
+
+/** The keys (`k0`, `k1`, …) of at most `window` rows of the stretch after `from`, read from its index alone. */
+function windowRows(order: WalkedOrder, stretch: Stretch, from: Knex.Value[] | null, window: number): Sql {
+  const direction = order.descending ? 'desc' : 'asc';
+  const where = joinSql(' and ', [
+    ...(stretch.walkedWhere ? [sql(stretch.walkedWhere)] : []),
+    ...(from ? [after(order.descending, stretch.keys, from)] : []),
+  ]);
+  return {
+    text: `select ${stretch.keys.map((key, i) => `${key} as k${i}`).join(', ')} from ${stretch.walked}
+     ${where.text ? `where ${where.text}` : ''}
+     order by ${stretch.keys.map((key) => `${key} ${direction}`).join(', ')} limit ?`,
+    bindings: [...where.bindings, window],
+  };
+}
+
+/**
+ * The customers the filter selects in a window of the stretch, in the order,
+ * each row with how many rows the window holds (`page_walked`). The walked
+ * table comes first in a cross join, which SQLite keeps as the outer loop:
+ * the index is walked in order from the position to the window's last row
+ * (a bound read once, by a subquery over the index alone), each row's
+ * customer is tested, and the walk stops at `limit` customers.
+ */
 async function walkedWindow(
   knex: Knex,
   order: WalkedOrder,
   stretch: Stretch,
   walk: Sql,
-  select: Sql,
-  where: Sql | undefined,
-  limit: number,
+  page: { from: Knex.Value[] | null; select: Sql; where?: Sql; limit: number },
 ): Promise<Row[]> {
+  const { from } = page;
   const direction = order.descending ? 'desc' : 'asc';
-  const conditions = [
-    'c.id = w.id',
-    ...(stretch.member ? [stretch.member] : []),
-    ...(where ? [where.text] : []),
-  ];
-  // `cross join` keeps the window the outer loop on SQLite: the filter is tested on the walked rows only.
+  const reverse = order.descending ? 'asc' : 'desc';
+  const keys = stretch.keys;
+  const lastKeys = keys.map((_, i) => `k${i}`);
+  const last = (columns: string[]): Sql => ({
+    text: `(select ${columns.join(', ')} from (${walk.text}) t order by ${lastKeys.map((key) => `${key} ${reverse}`).join(', ')} limit 1)`,
+    bindings: walk.bindings,
+  });
+  const until = order.descending ? '>=' : '<=';
+  const walksMetrics = stretch.walked === 'customer_metrics m';
+  const where = joinSql(' and ', [
+    sql(walksMetrics ? 'c.id = m.customer_id' : 'c.id = w.id'),
+    ...(stretch.walkedWhere ? [sql(stretch.walkedWhere)] : []),
+    ...(from ? [after(order.descending, keys, from)] : []),
+    // To the window's last row: alone, the first key is what SQLite seeks an index on expressions with.
+    { text: `${keys[0]} ${until} ${last(['k0']).text}`, bindings: last(['k0']).bindings },
+    { text: `(${keys.join(', ')}) ${until} ${last(lastKeys).text}`, bindings: last(lastKeys).bindings },
+    ...(stretch.member ? [sql(stretch.member)] : []),
+    ...(page.where ? [page.where] : []),
+  ]);
   const result = await knex.raw(
-    `with w as (${walk.text})
-     select ${select.text}, (select count(*) from w) as page_walked
-     from w cross join customers c left join customer_metrics m on m.customer_id = c.id
-     where ${conditions.join(' and ')}
-     order by ${order.keys.map((key) => `${key} ${direction}`).join(', ')}
+    `select ${page.select.text}, (select count(*) from (${walk.text}) t) as page_walked
+     from ${stretch.walked} cross join customers c${walksMetrics ? '' : ' left join customer_metrics m on m.customer_id = c.id'}
+     where ${where.text}
+     order by ${keys.map((key) => `${key} ${direction}`).join(', ')}
      limit ?`,
-    [...walk.bindings, ...select.bindings, ...(where?.bindings ?? []), limit],
+    [...page.select.bindings, ...walk.bindings, ...where.bindings, page.limit],
   );
-  return (Array.isArray(result) ? result : result.rows) as Row[];
+  return rowsOf(result) as Row[];
 }
 
-/** How many rows a window walked: read from its rows, or counted when the filter kept none of them. */
+/** How many rows a window holds: read from the page's rows, or counted when the filter kept none. */
 async function walkedCount(knex: Knex, found: Row[], walk: Sql): Promise<number> {
   if (found.length > 0) return Number(found[0].page_walked);
-  const result = await knex.raw(`with w as (${walk.text}) select count(*) as n from w`, walk.bindings);
-  const rows = (Array.isArray(result) ? result : result.rows) as Row[];
-  return Number(rows[0].n);
+  const result = await knex.raw(`select count(*) as n from (${walk.text}) t`, walk.bindings);
+  return Number((rowsOf(result) as Row[])[0].n);
 }
