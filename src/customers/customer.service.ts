@@ -183,7 +183,7 @@ export async function listCustomers(
   );
 }
 
-/** The page by selecting every customer `where` selects after the position, then sorting them. */
+/** The page by selecting every customer `where` selects after the position, then sorting them (a selective filter, or SCORE). */
 async function sortedRows(
   knex: Knex,
   ordering: CustomerOrdering,
@@ -203,7 +203,11 @@ async function sortedRows(
   if (where) query.whereRaw(where.text, where.bindings);
   if (position) {
     const key = [...position.values, position.id];
-    const expressions = [...columns.map((column) => column.sql), 'c.id'].join(', ');
+    // This statement serves filters too selective for a walk: the position is kept opaque to the planner
+    // (`+ 0`, `|| ''`), or SQLite walks the order's index from it, past the whole rest of the base.
+    const opaque = (column: { sql: string; type: CursorValueType }) =>
+      column.type === 'text' ? `(${column.sql} || '')` : `(${column.sql} + 0)`;
+    const expressions = [...columns, { sql: 'c.id', type: 'int' as const }].map(opaque).join(', ');
     const placeholders = key.map(() => '?').join(', ');
     const bindings = columns.flatMap((column) => column.bindings ?? []);
     query.whereRaw(`(${expressions}) ${descending ? '<' : '>'} (${placeholders})`, [
