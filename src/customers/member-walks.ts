@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import type { CursorPosition } from '../common/pagination';
 import { joinSql, sql, type Sql } from '../filter/sql';
 import { rowsOf } from '../db/raw-rows';
+import { dialectName } from '../db/dialect-name';
 
 /**
  * Pages of customers by walking the index of their order.
@@ -136,8 +137,11 @@ export async function walkedRows(
     let window: number | null = page.window ?? walkWindow(wanted);
     for (;;) {
       const walk = windowRows(order, stretch, from, window);
-      const found = await walkedWindow(knex, order, stretch, walk, { from, select, where, limit: wanted });
-      const walked = await walkedCount(knex, found, walk);
+      const found =
+        dialectName(knex) === 'postgresql'
+          ? await windowAsTable(knex, order, stretch, walk, { select, where, limit: wanted })
+          : await walkedWindow(knex, order, stretch, walk, { from, select, where, limit: wanted });
+      const walked = found.length === wanted ? window : await walkedCount(knex, found, walk);
       for (const row of found) delete row.page_walked;
       if (found.length === wanted) return [...rows, ...found];
       if (walked < window) {
@@ -228,9 +232,41 @@ async function walkedWindow(
   return rowsOf(result) as Row[];
 }
 
-/** How many rows a window holds: read from the page's rows, or counted when the filter kept none. */
+/**
+ * The same rows on PostgreSQL, from the window as a derived table: its order
+ * and its limit carry to the outer statement, which walks it in a nested loop
+ * and stops at `limit` customers. (The bounds of walkedWindow are parameters
+ * PostgreSQL cannot estimate: it planned a parallel scan of the index, whose
+ * workers cost more than the page.)
+ */
+async function windowAsTable(
+  knex: Knex,
+  order: WalkedOrder,
+  stretch: Stretch,
+  walk: Sql,
+  page: { select: Sql; where?: Sql; limit: number },
+): Promise<Row[]> {
+  const direction = order.descending ? 'desc' : 'asc';
+  const id = `t.k${stretch.keys.length - 1}`;
+  const where = joinSql(' and ', [
+    sql(`c.id = ${id}`),
+    ...(stretch.member ? [sql(stretch.member)] : []),
+    ...(page.where ? [page.where] : []),
+  ]);
+  const result = await knex.raw(
+    `select ${page.select.text}
+     from (${walk.text}) t cross join customers c left join customer_metrics m on m.customer_id = c.id
+     where ${where.text}
+     order by ${stretch.keys.map((_, i) => `t.k${i} ${direction}`).join(', ')}
+     limit ?`,
+    [...page.select.bindings, ...walk.bindings, ...where.bindings, page.limit],
+  );
+  return rowsOf(result) as Row[];
+}
+
+/** How many rows a window holds: read from the page's rows when they say, else counted. */
 async function walkedCount(knex: Knex, found: Row[], walk: Sql): Promise<number> {
-  if (found.length > 0) return Number(found[0].page_walked);
+  if (found.length > 0 && found[0].page_walked !== undefined) return Number(found[0].page_walked);
   const result = await knex.raw(`select count(*) as n from (${walk.text}) t`, walk.bindings);
   return Number((rowsOf(result) as Row[])[0].n);
 }
