@@ -254,19 +254,19 @@ async function windowAsTable(
     ...(page.where ? [page.where] : []),
   ]);
   const result = await knex.raw(
-    `select ${page.select.text}
+    `select ${page.select.text}, (select count(*) from (${walk.text}) n) as page_walked
      from (${walk.text}) t cross join customers c left join customer_metrics m on m.customer_id = c.id
      where ${where.text}
      order by ${stretch.keys.map((_, i) => `t.k${i} ${direction}`).join(', ')}
      limit ?`,
-    [...page.select.bindings, ...walk.bindings, ...where.bindings, page.limit],
+    [...page.select.bindings, ...walk.bindings, ...walk.bindings, ...where.bindings, page.limit],
   );
   return rowsOf(result) as Row[];
 }
 
-/** How many rows a window holds: read from the page's rows when they say, else counted. */
+/** How many rows a window holds: read from the page's rows, or counted when the filter kept none. */
 async function walkedCount(knex: Knex, found: Row[], walk: Sql): Promise<number> {
-  if (found.length > 0 && found[0].page_walked !== undefined) return Number(found[0].page_walked);
+  if (found.length > 0) return Number(found[0].page_walked);
   const result = await knex.raw(`select count(*) as n from (${walk.text}) t`, walk.bindings);
   return Number((rowsOf(result) as Row[])[0].n);
 }
