@@ -8,6 +8,8 @@
  *    GraphQL (DataLoaders) vs. hand-written SQL answering the same question,
  *    with the number of statements of each.
  * 3. Five crossed segments through evaluateSegment vs. hand-written SQL (bench/filters.ts).
+ * 4. On an existing base, member pages for broad and selective filters under
+ *    each indexed ordering vs. hand-written SQL (bench/member-pages.ts).
  * With --existing, an existing base is used as it is (no loading, no ingestion figures):
  *   npm run bench -- --existing --database sqlite:/tmp/big.sqlite --as-of 2026-11-01
  */
@@ -19,6 +21,7 @@ import { createApp } from '../src/server/app';
 import { loadSyntheticBase } from '../seeds/load';
 import { benchFilters } from './filters';
 import { openCursor } from '../src/common/pagination';
+import { benchMemberPages } from './member-pages';
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -126,6 +129,7 @@ async function main(): Promise<void> {
     console.log(`bench on the existing base at ${url}, as of ${asOf.toISOString()}`);
     await customerPage(existing);
     await benchFilters(existing, asOf);
+    await benchMemberPages(existing);
     await existing.close();
     return;
   }

@@ -73,7 +73,8 @@ test('migrating a store with filters saved before the graph backfills the graph 
 
     const db = await openDatabase(target);
     try {
-      expect(db.appliedMigrations).toEqual([GRAPH_MIGRATION]);
+      // The graph's migration first, then any that came after it.
+      expect(db.appliedMigrations[0]).toBe(GRAPH_MIGRATION);
       const knex = db.fork().getKnex();
       const rows = await knex('saved_filter_references').select('*');
       expect(

@@ -3,11 +3,25 @@ import type { ConnectionShape } from '../graphql/connection.type';
 import { toConnection } from '../graphql/connection.type';
 import { badUserInput } from '../common/errors';
 import { SortDirection } from '../graphql/graphql-enums';
-import { decodeCursor, toPage, type CursorFormat, type CursorValueType } from '../common/pagination';
+import {
+  decodeCursor,
+  toPage,
+  type CursorFormat,
+  type CursorPosition,
+  type CursorValueType,
+} from '../common/pagination';
 import { Customer } from '../entities';
 import { parseId } from '../common/ids';
 import { joinSql, placeholders, raw, sql, type Sql } from '../filter/sql';
 import { CustomerOrderField } from './customer.types';
+import {
+  MISSING_NUMBER,
+  customersIndexStretch,
+  metricMissingStretch,
+  metricValueStretch,
+  walkedRows,
+  type WalkedOrder,
+} from './member-walks';
 
 export interface CustomerOrdering {
   field: CustomerOrderField;
@@ -29,9 +43,6 @@ interface SortColumn {
   /** The SQL type of the expression: what a cursor's value must fit. */
   type: CursorValueType;
 }
-
-/** Below any real value, so customers without metrics sort first ascending and last descending. */
-const MISSING_NUMBER = -9007199254740991;
 
 const SORT_COLUMNS: Record<Exclude<CustomerOrderField, typeof CustomerOrderField.SCORE>, SortColumn[]> = {
   [CustomerOrderField.CREATED_AT]: [{ sql: 'c.created_at', type: 'bigint' }],
@@ -84,45 +95,73 @@ function customerCursorFormat(ordering: CustomerOrdering, columns: SortColumn[])
   };
 }
 
+/** The stretches of an order that indexes list (member-walks.ts); none for a computed score. */
+function walkedOrder(ordering: CustomerOrdering): WalkedOrder | null {
+  const descending = ordering.direction === SortDirection.DESC;
+  switch (ordering.field) {
+    case CustomerOrderField.CREATED_AT:
+      return { stretches: [customersIndexStretch(['w.created_at', 'w.id'])], descending };
+    case CustomerOrderField.NAME:
+      // The expressions of customers_name_order_index, as SORT_COLUMNS sorts by them.
+      return {
+        stretches: [
+          customersIndexStretch(["coalesce(w.last_name, '')", "coalesce(w.first_name, '')", 'w.id']),
+        ],
+        descending,
+      };
+    case CustomerOrderField.LIFETIME_REVENUE:
+    case CustomerOrderField.LAST_ORDER_AT: {
+      const column =
+        ordering.field === CustomerOrderField.LIFETIME_REVENUE ? 'lifetime_revenue' : 'last_order_at';
+      const withValue = metricValueStretch(column);
+      const without = metricMissingStretch(column);
+      return { stretches: descending ? [withValue, without] : [without, withValue], descending };
+    }
+    case CustomerOrderField.SCORE:
+      return null;
+  }
+}
+
 /**
  * A page of all customers in the given order, by keyset: the cursor holds the
  * sort values and the id of the last row, and the next page starts strictly
- * after it, so pages stay stable while customers are inserted.
+ * after it, so pages stay stable while customers are inserted. The page is
+ * first looked for by walking the order's index (member-walks.ts); when the
+ * filter is too selective for that, the filtered customers are sorted.
  */
 export async function listCustomers(
   em: EntityManager,
-  args: { first: number; after?: string | null; orderBy?: CustomerOrdering | null; where?: Sql },
+  args: {
+    first: number;
+    after?: string | null;
+    orderBy?: CustomerOrdering | null;
+    where?: Sql;
+    /** Rows walked per window (member-walks.ts); tests make it small to cross windows and stretches. */
+    walkWindow?: number;
+  },
 ): Promise<ConnectionShape<Customer>> {
   const ordering = args.orderBy ?? DEFAULT_CUSTOMER_ORDER;
   const columns = sortColumns(ordering);
   const knex = em.getKnex();
-  const descending = ordering.direction === SortDirection.DESC;
-  const query = knex
-    .select(
-      'c.*',
-      ...columns.map((column, i) => knex.raw(`${column.sql} as sort_${i}`, column.bindings ?? [])),
-    )
-    .from('customers as c')
-    .leftJoin('customer_metrics as m', 'm.customer_id', 'c.id');
-  if (args.where) query.whereRaw(args.where.text, args.where.bindings);
   const format = customerCursorFormat(ordering, columns);
-  if (args.after != null) {
-    const { values, id } = decodeCursor(format, args.after);
-    // Each sort expression brings its own bindings (a score's), then the cursor's values follow.
-    const expressions = [
-      ...columns.map((column) => ({ text: column.sql, bindings: column.bindings ?? [] })),
-      raw('c.id'),
-    ];
-    const position = sql`(${joinSql(', ', expressions)}) ${raw(descending ? '<' : '>')} (${placeholders([...values, id])})`;
-    query.whereRaw(position.text, position.bindings);
-  }
-  // A computed key (a score) is sorted by its output name, so the database computes it once per row.
-  columns.forEach((column, i) =>
-    query.orderByRaw(`${column.bindings ? `sort_${i}` : column.sql} ${descending ? 'desc' : 'asc'}`),
-  );
-  query.orderBy('c.id', descending ? 'desc' : 'asc').limit(args.first + 1);
-
-  const rows: Array<Record<string, unknown>> = args.first === 0 ? [] : await query;
+  const position = args.after == null ? null : decodeCursor(format, args.after);
+  const select = {
+    text: ['c.*', ...columns.map((column, i) => `${column.sql} as sort_${i}`)].join(', '),
+    bindings: columns.flatMap((column) => column.bindings ?? []),
+  };
+  const order = walkedOrder(ordering);
+  const limit = args.first + 1;
+  const rows: Array<Record<string, unknown>> =
+    args.first === 0
+      ? []
+      : ((order &&
+          (await walkedRows(knex, order, select, {
+            after: position,
+            where: args.where,
+            limit,
+            window: args.walkWindow,
+          }))) ??
+        (await sortedRows(knex, ordering, columns, position, args.where, limit)));
   const page = toPage(rows, args.first);
   const sortValues = new Map<Customer, Array<string | number>>();
   const customers = page.items.map((row) => {
@@ -139,9 +178,47 @@ export async function listCustomers(
     { items: customers, hasNextPage: page.hasNextPage },
     format,
     (customer) => ({ values: sortValues.get(customer)!, id: customer.id }),
-    args.after != null,
+    position !== null,
     () => countCustomers(em, args.where),
   );
+}
+
+/** The page by selecting every customer `where` selects after the position, then sorting them (a selective filter, or SCORE). */
+async function sortedRows(
+  knex: Knex,
+  ordering: CustomerOrdering,
+  columns: SortColumn[],
+  position: CursorPosition | null,
+  where: Sql | undefined,
+  limit: number,
+): Promise<Array<Record<string, unknown>>> {
+  const descending = ordering.direction === SortDirection.DESC;
+  const query = knex
+    .select(
+      'c.*',
+      ...columns.map((column, i) => knex.raw(`${column.sql} as sort_${i}`, column.bindings ?? [])),
+    )
+    .from('customers as c')
+    .leftJoin('customer_metrics as m', 'm.customer_id', 'c.id');
+  if (where) query.whereRaw(where.text, where.bindings);
+  if (position) {
+    // This statement serves filters too selective for a walk: the position is kept opaque to the planner
+    // (`+ 0`, `|| ''`), or SQLite walks the order's index from it, past the whole rest of the base.
+    const opaque = (column: { sql: string; type: CursorValueType }) =>
+      column.type === 'text' ? `(${column.sql} || '')` : `(${column.sql} + 0)`;
+    // Each sort expression brings its own bindings (a score's), then the cursor's values follow.
+    const expressions: Sql[] = [
+      ...columns.map((column) => ({ text: opaque(column), bindings: column.bindings ?? [] })),
+      raw(opaque({ sql: 'c.id', type: 'int' })),
+    ];
+    const after = sql`(${joinSql(', ', expressions)}) ${raw(descending ? '<' : '>')} (${placeholders([...position.values, position.id])})`;
+    query.whereRaw(after.text, after.bindings);
+  }
+  // A computed key (a score) is sorted by its output name, so the database computes it once per row.
+  columns.forEach((column, i) =>
+    query.orderByRaw(`${column.bindings ? `sort_${i}` : column.sql} ${descending ? 'desc' : 'asc'}`),
+  );
+  return query.orderBy('c.id', descending ? 'desc' : 'asc').limit(limit);
 }
 
 /** How many customers (match the predicate): one statement, nothing loaded. */

@@ -8,6 +8,9 @@ import { RfmSegment } from '../common/enums';
  * refresh. Value criteria read this table; `computedAt` says how fresh it is.
  */
 @Entity({ tableName: 'customer_metrics' })
+// Orders of member pages, walked with ties broken by customer (src/customers/member-walks.ts).
+@Index({ properties: ['lifetimeRevenue', 'customer'] })
+@Index({ properties: ['lastOrderAt', 'customer'] })
 export class CustomerMetrics {
   @OneToOne(() => Customer, { primary: true, owner: true, deleteRule: 'cascade' })
   customer!: Customer;
@@ -16,7 +19,6 @@ export class CustomerMetrics {
   @Property({ type: 'integer' })
   orderCount!: number;
 
-  @Index()
   @Property({ type: 'double' })
   lifetimeRevenue!: number;
 
@@ -26,7 +28,6 @@ export class CustomerMetrics {
   @Property({ type: EpochMillisType, nullable: true })
   firstOrderAt?: Date | null;
 
-  @Index()
   @Property({ type: EpochMillisType, nullable: true })
   lastOrderAt?: Date | null;
 

@@ -17,6 +17,12 @@ export type Attributes = Record<string, AttributeValue>;
 @Entity({ tableName: 'customers' })
 @Index({ properties: ['country', 'region'] })
 @Index({ properties: ['createdAt', 'id'] })
+// The NAME order as an index, so a page of members in that order is an index walk (src/customers/member-walks.ts).
+@Index({
+  name: 'customers_name_order_index',
+  expression:
+    "create index customers_name_order_index on customers (coalesce(last_name, ''), coalesce(first_name, ''), id)",
+})
 export class Customer {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
