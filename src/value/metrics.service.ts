@@ -2,8 +2,9 @@ import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { rowsOf } from '../db/raw-rows';
 import { computeThenPublish } from '../db/batch-work';
 import { chunks } from '../db/batch';
-import { expectedPurchases, fitBgNbd, probabilityAlive, type BgNbdParameters } from './bgnbd';
-import { fitGammaGamma, type GammaGammaParameters } from './gamma-gamma';
+import { expectedPurchases, fitBgNbdSliced, probabilityAlive, type BgNbdParameters } from './bgnbd';
+import { fitGammaGammaSliced, type GammaGammaParameters } from './gamma-gamma';
+import { runInSlices, type Sliced } from './special';
 import { quintileScoreSql, rfmSegmentSql } from './rfm';
 
 const DAY = 86_400_000;
@@ -177,7 +178,7 @@ async function fitPurchaseModel(
     weight: Number(row.weight),
   }));
   const customers = summaries.reduce((sum, s) => sum + s.weight, 0);
-  const bgnbd = summaries.some((s) => s.x > 0) ? fitBgNbd(summaries) : null;
+  const bgnbd = summaries.some((s) => s.x > 0) ? await runInSlices(fitBgNbdSliced(summaries)) : null;
   return { summaries, customers, bgnbd };
 }
 
@@ -195,7 +196,9 @@ async function fitSpendModel(db: Knex): Promise<ValueModelFit['gammaGamma']> {
     weight: Number(row.weight),
   }));
   const spenders = spendSummaries.reduce((sum, s) => sum + s.weight, 0);
-  return spenders >= 2 ? { ...fitGammaGamma(spendSummaries), customers: spenders } : null;
+  return spenders >= 2
+    ? { ...(await runInSlices(fitGammaGammaSliced(spendSummaries))), customers: spenders }
+    : null;
 }
 
 /**
@@ -214,7 +217,17 @@ async function storePredictions(
        p_alive double precision, e90 double precision, dp12 double precision, primary key (x, first_day, last_day))`,
   );
   if (!bgnbd) return;
-  const rows = summaries.map((s) => {
+  const rows = await runInSlices(predictionRows(summaries, bgnbd));
+  for (const part of chunks(rows)) await db('value_predictions').insert(part);
+}
+
+/** One row of value_predictions per group, pausing after each (see Sliced). */
+function* predictionRows(
+  summaries: OccasionSummary[],
+  bgnbd: NonNullable<ValueModelFit['bgnbd']>,
+): Sliced<object[]> {
+  const rows: object[] = [];
+  for (const s of summaries) {
     const expected = (weeksAhead: number) => expectedPurchases(bgnbd, weeksAhead, s.x, s.tx, s.T);
     let discounted = 0;
     for (let month = 1; month <= 12; month++) {
@@ -222,16 +235,17 @@ async function storePredictions(
         (expected(month * MONTH_WEEKS) - expected((month - 1) * MONTH_WEEKS)) /
         Math.pow(1 + MONTHLY_DISCOUNT, month);
     }
-    return {
+    rows.push({
       x: s.x,
       first_day: s.firstDay,
       last_day: s.lastDay,
       p_alive: probabilityAlive(bgnbd, s.x, s.tx, s.T),
       e90: expected(NEXT_90_DAYS_WEEKS),
       dp12: discounted,
-    };
-  });
-  for (const part of chunks(rows)) await db('value_predictions').insert(part);
+    });
+    yield;
+  }
+  return rows;
 }
 
 /** The fitted parameters, kept as the refresh's record (value_models). */
