@@ -3,31 +3,53 @@ import { dialectName } from './dialect-name';
 import { allowLongStatements } from './statement-timeout';
 
 /**
- * How long a batch's publishing step waits for SQLite's write lock: an
- * ingestion batch holds it for a moment, and the batch must not fail for it.
+ * How long a batch's writing waits for SQLite's write lock: an ingestion batch
+ * holds it for a moment, and the refresh must not fail for it.
  */
 const PUBLISH_BUSY_TIMEOUT_MS = 60_000;
+
+/** Keys per transaction when a SQLite store's table is refilled: each holds the write lock for a moment only. */
+const KEYS_PER_CHUNK = 25_000;
+
+/**
+ * All the rows that replace a table's: an INSERT…SELECT into a given table,
+ * narrowed to a range of keys by a predicate in its where clause.
+ */
+export interface TableReplacement {
+  table: string;
+  /** The statement, writing into `target` the rows whose key satisfies `range` (bindings of `range` last). */
+  insertSelect(target: string, range: string): { text: string; bindings: Knex.Value[] };
+  /** The keys the rows are made from: the table they are read from, its key column, and that column as `range` names it. */
+  keys: { table: string; column: string; qualified: string };
+}
 
 /**
  * Long batch work over the whole base (a metrics refresh) in two steps, so
  * that nobody waits for it: `compute` reads the base and builds its results in
- * temporary tables, holding no lock that readers or writers queue behind;
- * `publish` then writes them in one short transaction, and readers see the
- * previous results until it commits. Temporary tables belong to one
- * connection, so both steps run on the same one.
+ * temporary tables, holding no lock that readers or writers queue behind; then
+ * the table named by `replacement` gets all its rows replaced, and `finish`
+ * runs in the transaction that publishes them. Readers see the previous rows
+ * until that transaction commits. Temporary tables belong to one connection,
+ * so everything runs on the same one.
  *
- * PostgreSQL: one transaction from a pooled connection; its snapshot keeps
- * readers on the previous rows until commit and the pool serves them meanwhile.
+ * PostgreSQL: one transaction from a pooled connection (delete, then the
+ * INSERT…SELECT); its snapshot keeps readers on the previous rows until commit,
+ * and the pool serves them meanwhile.
  * SQLite: the service has a single connection, and every reader would queue
  * behind a transaction on it; so a file store gets a connection of its own for
- * the batch. With write-ahead logging its reads block nobody, and only
- * `publish` takes the write lock (BEGIN IMMEDIATE). An in-memory store has no
- * second connection: there both steps run in one transaction on the only one.
+ * the batch, and with write-ahead logging its reads block nobody. Only one
+ * writer at a time, though, and a million rows take many seconds to write: an
+ * ingestion batch would wait for them (and the readers queued behind it on the
+ * service's connection). So the new rows go to a twin table, filled in short
+ * transactions of KEYS_PER_CHUNK keys, and one short transaction swaps the
+ * twin in by renaming; the old table is dropped afterwards. An in-memory store
+ * has no second connection: there it all runs in one transaction on the only one.
  */
 export async function computeThenPublish<C, T>(
   knex: Knex,
   compute: (db: Knex) => Promise<C>,
-  publish: (trx: Knex, computed: C) => Promise<T>,
+  replacement: (computed: C) => TableReplacement,
+  finish: (trx: Knex, computed: C) => Promise<T>,
 ): Promise<T> {
   const filename = sqliteFile(knex);
   if (filename === null) {
@@ -35,7 +57,12 @@ export async function computeThenPublish<C, T>(
       // Batch work: the per-statement time limit of interactive queries does not apply.
       const restoreLimit = await allowLongStatements(trx);
       try {
-        return await publish(trx, await compute(trx));
+        const computed = await compute(trx);
+        const { table, insertSelect } = replacement(computed);
+        await trx(table).delete();
+        const statement = insertSelect(table, '1 = 1');
+        await trx.raw(statement.text, statement.bindings);
+        return await finish(trx, computed);
       } finally {
         restoreLimit();
       }
@@ -44,18 +71,84 @@ export async function computeThenPublish<C, T>(
   const own = await openOwnSqliteConnection(knex, filename);
   try {
     const computed = await compute(own);
-    await own.raw('begin immediate');
-    try {
-      const result = await publish(own, computed);
-      await own.raw('commit');
-      return result;
-    } catch (error) {
-      await own.raw('rollback').catch(() => undefined);
-      throw error;
-    }
+    const twin = await fillTwin(own, replacement(computed));
+    return await inWriteTransaction(own, async () => {
+      await own.raw(`alter table ${quote(twin.table)} rename to ${quote(twin.retired)}`);
+      await own.raw(`alter table ${quote(twin.name)} rename to ${quote(twin.table)}`);
+      return finish(own, computed);
+    }).finally(() => inWriteTransaction(own, () => own.raw(`drop table if exists ${quote(twin.retired)}`)));
   } finally {
     await own.destroy();
   }
+}
+
+/** A SQLite identifier, quoted. */
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+async function inWriteTransaction<T>(own: Knex, work: () => Promise<T>): Promise<T> {
+  await own.raw('begin immediate');
+  try {
+    const result = await work();
+    await own.raw('commit');
+    return result;
+  } catch (error) {
+    await own.raw('rollback').catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The twin of the replaced table (same definition, same indexes), filled with
+ * the new rows a range of keys at a time. Index names must be unique in the
+ * store, so the twin's carry a suffix, or drop it if the table's already do:
+ * they alternate between the two names from one refresh to the next.
+ */
+async function fillTwin(
+  own: Knex,
+  replacement: TableReplacement,
+): Promise<{ name: string; table: string; retired: string }> {
+  const { table, keys } = replacement;
+  const name = `${table}_next`;
+  const retired = `${table}_previous`;
+  const schema: Array<{ type: string; name: string; sql: string }> = await own.raw(
+    `select type, name, sql from sqlite_master where tbl_name = ? and sql is not null order by type desc`,
+    [table],
+  );
+  await inWriteTransaction(own, async () => {
+    // Leftovers of an interrupted refresh.
+    await own.raw(`drop table if exists ${quote(name)}`);
+    await own.raw(`drop table if exists ${quote(retired)}`);
+    for (const entry of schema) {
+      if (entry.type === 'table') {
+        await own.raw(entry.sql.replace(/^(create table\s+)(["`]?)[^"`\s(]+\2/i, `$1${quote(name)}`));
+      } else if (entry.type === 'index') {
+        const twinIndex = entry.name.endsWith('__twin')
+          ? entry.name.slice(0, -'__twin'.length)
+          : `${entry.name}__twin`;
+        await own.raw(
+          entry.sql
+            .replace(/^(create (?:unique )?index\s+)(["`]?)[^"`\s]+\2/i, `$1${quote(twinIndex)}`)
+            .replace(/(\son\s+)(["`]?)[^"`\s(]+\2/i, `$1${quote(name)}`),
+        );
+      }
+    }
+  });
+  const [bounds]: Array<{ low: number | null; high: number | null }> = await own.raw(
+    `select min(${quote(keys.column)}) as low, max(${quote(keys.column)}) as high from ${quote(keys.table)}`,
+  );
+  if (bounds.low !== null && bounds.high !== null) {
+    for (let from = Number(bounds.low) - 1; from < Number(bounds.high); from += KEYS_PER_CHUNK) {
+      const statement = replacement.insertSelect(name, `${keys.qualified} > ? and ${keys.qualified} <= ?`);
+      await inWriteTransaction(own, () =>
+        own.raw(statement.text, [
+          ...statement.bindings,
+          from,
+          Math.min(from + KEYS_PER_CHUNK, Number(bounds.high)),
+        ]),
+      );
+    }
+  }
+  return { name, table, retired };
 }
 
 /** The file of a SQLite store, or null for PostgreSQL and in-memory SQLite. */

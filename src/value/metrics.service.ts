@@ -1,6 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { rowsOf } from '../db/raw-rows';
-import { computeThenPublish } from '../db/batch-work';
+import { computeThenPublish, type TableReplacement } from '../db/batch-work';
 import { chunks } from '../db/batch';
 import { expectedPurchases, fitBgNbdSliced, probabilityAlive, type BgNbdParameters } from './bgnbd';
 import { fitGammaGammaSliced, type GammaGammaParameters } from './gamma-gamma';
@@ -30,16 +30,18 @@ export interface ValueModelFit {
  * based, in two steps (computeThenPublish). Computing: aggregates and window
  * functions summarise the orders into a scratch table, the models are fitted
  * on grouped (x, t_x, T) triples and their predictions go to a second scratch
- * table keyed on those triples. Publishing, one short transaction: every
- * customer's row is rewritten from the two, joined. Readers see the previous
- * refresh until it commits, and nobody waits for the computing.
+ * table keyed on those triples. Publishing: every customer's row of
+ * customer_metrics is replaced by one from the two, joined, and the fit is
+ * recorded. Readers see the previous refresh until the new one is complete,
+ * and nobody waits for the computing.
  */
 export async function refreshMetrics(knex: Knex, asOf: Date, now = new Date()): Promise<ValueModelFit> {
   const at = asOf.getTime();
   return computeThenPublish(
     knex,
     (db) => computeMetrics(db, at, asOf, now),
-    (trx, fit) => publishMetrics(trx, at, fit),
+    (fit) => customerMetricsRows(at, fit),
+    recordFit,
   );
 }
 
@@ -56,7 +58,7 @@ interface OccasionSummary {
 /**
  * The computing step, phase by phase, in the order its statements run. It
  * leaves the scratch tables order_summary and value_predictions (temporary:
- * they belong to this connection) for publishMetrics.
+ * they belong to this connection) for customerMetricsRows and recordFit.
  */
 async function computeMetrics(db: Knex, at: number, asOf: Date, now: Date): Promise<ValueModelFit> {
   await summariseOrders(db, at);
@@ -64,19 +66,6 @@ async function computeMetrics(db: Knex, at: number, asOf: Date, now: Date): Prom
   const gammaGamma = await fitSpendModel(db);
   await storePredictions(db, summaries, bgnbd);
   return { computedAt: now, asOf, customers, bgnbd, gammaGamma };
-}
-
-/**
- * The publishing step: the previous refresh's rows go, every customer's row is
- * written from the scratch tables (then dropped), and the fit is recorded.
- */
-async function publishMetrics(trx: Knex, at: number, fit: ValueModelFit): Promise<ValueModelFit> {
-  await trx('customer_metrics').delete();
-  await writeCustomerMetrics(trx, at, fit);
-  await recordFit(trx, fit);
-  await trx.raw('drop table order_summary');
-  await trx.raw('drop table value_predictions');
-  return fit;
 }
 
 /** Per-customer order totals, occasions and RFM ranks as of `at`, into the scratch table order_summary. */
@@ -121,7 +110,7 @@ async function summariseOrders(db: Knex, at: number): Promise<void> {
  * Every customer's row of customer_metrics, from order_summary joined to the
  * predictions of its (x, t_x, T) group; RFM segments included.
  */
-async function writeCustomerMetrics(trx: Knex, at: number, fit: ValueModelFit): Promise<void> {
+function customerMetricsRows(at: number, fit: ValueModelFit): TableReplacement {
   // RFM quintiles among customers with an order; ties share a score.
   const segment = rfmSegmentSql('s.recency_score', 's.frequency_score');
   const { gammaGamma } = fit;
@@ -130,8 +119,8 @@ async function writeCustomerMetrics(trx: Knex, at: number, fit: ValueModelFit): 
       `((cast(? as double precision) * (cast(? as double precision) + v.x * coalesce(s.repeat_occasion_value, 0)))
          / (cast(? as double precision) * v.x + cast(? as double precision) - 1)) * v.dp12`
     : 'null';
-  await trx.raw(
-    `insert into customer_metrics (customer_id, order_count, lifetime_revenue, average_order_value, first_order_at, last_order_at,
+  const insertSelect = (target: string, range: string) => ({
+    text: `insert into ${target} (customer_id, order_count, lifetime_revenue, average_order_value, first_order_at, last_order_at,
        days_since_last_order, repeat_occasions, first_occasion_day, last_occasion_day, repeat_occasion_value,
        recency_score, frequency_score, monetary_score, rfm_segment, probability_alive, expected_purchases90d, predicted_lifetime_value,
        as_of, computed_at)
@@ -139,14 +128,20 @@ async function writeCustomerMetrics(trx: Knex, at: number, fit: ValueModelFit): 
        s.days_since_last_order, s.repeat_occasions, s.first_occasion_day, s.last_occasion_day, s.repeat_occasion_value,
        s.recency_score, s.frequency_score, s.monetary_score, ${segment.text}, v.p_alive, v.e90, ${spend}, ?, ?
      from customers c left join order_summary s on s.customer_id = c.id
-       left join value_predictions v on v.x = s.repeat_occasions and v.first_day = s.first_occasion_day and v.last_day = s.last_occasion_day`,
-    [
+       left join value_predictions v on v.x = s.repeat_occasions and v.first_day = s.first_occasion_day and v.last_day = s.last_occasion_day
+     where ${range}`,
+    bindings: [
       ...segment.bindings,
       ...(gammaGamma ? [gammaGamma.p, gammaGamma.v, gammaGamma.p, gammaGamma.q] : []),
       at,
       fit.computedAt.getTime(),
     ],
-  );
+  });
+  return {
+    table: 'customer_metrics',
+    insertSelect,
+    keys: { table: 'customers', column: 'id', qualified: 'c.id' },
+  };
 }
 
 /** The BG/NBD purchase model, fitted on customers grouped by (x, t_x, T); null when nobody came back. */
@@ -248,8 +243,11 @@ function* predictionRows(
   return rows;
 }
 
-/** The fitted parameters, kept as the refresh's record (value_models). */
-async function recordFit(trx: Knex, fit: ValueModelFit): Promise<void> {
+/**
+ * The fitted parameters, kept as the refresh's record (value_models), as the
+ * new rows are published; the scratch tables go.
+ */
+async function recordFit(trx: Knex, fit: ValueModelFit): Promise<ValueModelFit> {
   await trx('value_models').insert({
     computed_at: fit.computedAt.getTime(),
     as_of: fit.asOf.getTime(),
@@ -257,6 +255,9 @@ async function recordFit(trx: Knex, fit: ValueModelFit): Promise<void> {
     bgnbd: fit.bgnbd ? JSON.stringify(fit.bgnbd) : null,
     gamma_gamma: fit.gammaGamma ? JSON.stringify(fit.gammaGamma) : null,
   });
+  await trx.raw('drop table order_summary');
+  await trx.raw('drop table value_predictions');
+  return fit;
 }
 
 /** When the latest refresh was computed, or null before the first. */
