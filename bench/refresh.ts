@@ -94,16 +94,22 @@ async function underLoad(db: Database, asOf: Date, batch: number): Promise<void>
   for (let i = 0; i < 200; i++) quiet.push(await readOnce());
   console.log(`  reads without a refresh: ${latencies(quiet)}`);
 
-  // Twice: reads alone, then reads with ingestion batches (on SQLite both share the service's one connection).
-  for (const withIngestion of [false, true]) {
+  // Reads with ingestion batches but no refresh (on SQLite both share the service's one connection),
+  // then during a refresh: reads alone, and reads with ingestion batches.
+  const scenarios = [
+    { refresh: false, withIngestion: true },
+    { refresh: true, withIngestion: false },
+    { refresh: true, withIngestion: true },
+  ];
+  for (const { refresh: refreshes, withIngestion } of scenarios) {
     let refreshing = true;
     const reads: Timed[] = [];
     const batches: Array<Timed & { accepted: number }> = [];
     const run = Date.now();
-    const refresh = timed(
-      REFRESH,
-      { asOf: asOf.toISOString() },
-      (data) => data?.refreshMetrics?.customers > 0,
+    const refresh = (
+      refreshes
+        ? timed(REFRESH, { asOf: asOf.toISOString() }, (data) => data?.refreshMetrics?.customers > 0)
+        : pause(15_000).then(() => ({ ms: 15_000, ok: true }))
     ).finally(() => (refreshing = false));
     const reader = (async () => {
       while (refreshing) {
@@ -130,14 +136,16 @@ async function underLoad(db: Database, asOf: Date, batch: number): Promise<void>
     })();
     const refreshed = await refresh;
     await Promise.all([reader, writer]);
-    const what = withIngestion ? `with ingestion batches of ${batch} orders` : 'reads only';
+    const what = withIngestion ? `reads and ingestion batches of ${batch} orders` : 'reads only';
     console.log(
-      `  refreshMetrics through GraphQL, ${what}: ${seconds(refreshed.ms)}${refreshed.ok ? '' : ' (FAILED)'}`,
+      refreshes
+        ? `  refreshMetrics through GraphQL, ${what}: ${seconds(refreshed.ms)}${refreshed.ok ? '' : ' (FAILED)'}`
+        : `  no refresh, ${what} for ${seconds(refreshed.ms)}`,
     );
-    console.log(`    reads during the refresh: ${latencies(reads)}`);
+    console.log(`    reads: ${latencies(reads)}`);
     if (withIngestion)
       console.log(
-        `    ingestion batches during the refresh: ${latencies(batches)};` +
+        `    ingestion batches: ${latencies(batches)};` +
           ` ${batches.filter((b) => b.accepted === batch).length} of ${batches.length} accepted in full`,
       );
   }
