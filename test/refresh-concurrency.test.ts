@@ -118,3 +118,16 @@ test('refreshes one after another leave one customer_metrics table with its inde
     expect(Number(indexes[0].n)).toBe(4);
   }
 });
+
+test('two refreshes at once both succeed, and the later publication is the one kept', async () => {
+  const answers = await Promise.all(
+    [FIRST, SECOND].map((asOf) => server.post(REFRESH, { asOf: asOf.toISOString() })),
+  );
+  for (const answer of answers) expect(answer.body.errors).toBeUndefined();
+  const knex = server.db.fork().getKnex();
+  const rows = await knex('customer_metrics').select('as_of');
+  expect(rows).toHaveLength(3);
+  // Every row comes from one and the same refresh, whichever published last.
+  const latest = await knex('value_models').orderBy('id', 'desc').first('as_of');
+  expect(new Set(rows.map((row) => Number(row.as_of)))).toEqual(new Set([Number(latest.as_of)]));
+});

@@ -59,6 +59,10 @@ export async function computeThenPublish<C, T>(
       try {
         const computed = await compute(trx);
         const { table, insertSelect } = replacement(computed);
+        // Two replacements at once would each delete the rows of a snapshot
+        // and insert theirs over the other's: the second waits for the first.
+        if (dialectName(trx) === 'postgresql')
+          await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`replace ${table}`]);
         await trx(table).delete();
         const statement = insertSelect(table, '1 = 1');
         await trx.raw(statement.text, statement.bindings);
@@ -71,14 +75,32 @@ export async function computeThenPublish<C, T>(
   const own = await openOwnSqliteConnection(knex, filename);
   try {
     const computed = await compute(own);
-    const twin = await fillTwin(own, replacement(computed));
-    return await inWriteTransaction(own, async () => {
-      await own.raw(`alter table ${quote(twin.table)} rename to ${quote(twin.retired)}`);
-      await own.raw(`alter table ${quote(twin.name)} rename to ${quote(twin.table)}`);
-      return finish(own, computed);
-    }).finally(() => inWriteTransaction(own, () => own.raw(`drop table if exists ${quote(twin.retired)}`)));
+    const rows = replacement(computed);
+    // One twin per table: two refreshes of the same store (the scheduler's and
+    // an explicit one) take turns to fill and swap it.
+    return await oneAtATime(`${filename}\n${rows.table}`, async () => {
+      const twin = await fillTwin(own, rows);
+      return inWriteTransaction(own, async () => {
+        await own.raw(`alter table ${quote(twin.table)} rename to ${quote(twin.retired)}`);
+        await own.raw(`alter table ${quote(twin.name)} rename to ${quote(twin.table)}`);
+        return finish(own, computed);
+      }).finally(() => inWriteTransaction(own, () => own.raw(`drop table if exists ${quote(twin.retired)}`)));
+    });
   } finally {
     await own.destroy();
+  }
+}
+
+/** Work under way by key, each chained after the previous one. */
+const queues = new Map<string, Promise<unknown>>();
+
+async function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const current = (queues.get(key) ?? Promise.resolve()).catch(() => undefined).then(work);
+  queues.set(key, current);
+  try {
+    return await current;
+  } finally {
+    if (queues.get(key) === current) queues.delete(key);
   }
 }
 
