@@ -163,12 +163,16 @@ async function main(): Promise<void> {
   );
   const plain = await plainAggregate(db, asOf);
   const before = Date.now();
-  const fit = await refreshMetrics(knex, asOf);
+  const phases: string[] = [];
+  const fit = await refreshMetrics(knex, asOf, new Date(), {
+    onPhase: (phase, ms) => phases.push(`${phase} ${seconds(ms)}`),
+  });
   const refresh = Date.now() - before;
   console.log(
     `  refreshMetrics ${seconds(refresh)}; plain aggregate INSERT…SELECT ${seconds(plain)}; ratio ${(refresh / plain).toFixed(1)}×;` +
       ` peak memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; BG/NBD r=${fit.bgnbd?.r.toFixed(3)} alpha=${fit.bgnbd?.alpha.toFixed(3)} a=${fit.bgnbd?.a.toFixed(3)} b=${fit.bgnbd?.b.toFixed(3)}`,
   );
+  console.log(`    phases: ${phases.join(', ')}`);
   if (!process.argv.includes('--no-load')) await underLoad(db, asOf, batch);
   await db.close();
 }

@@ -35,14 +35,37 @@ export interface ValueModelFit {
  * recorded. Readers see the previous refresh until the new one is complete,
  * and nobody waits for the computing.
  */
-export async function refreshMetrics(knex: Knex, asOf: Date, now = new Date()): Promise<ValueModelFit> {
+export async function refreshMetrics(
+  knex: Knex,
+  asOf: Date,
+  now = new Date(),
+  { onPhase = () => undefined }: RefreshOptions = {},
+): Promise<ValueModelFit> {
   const at = asOf.getTime();
-  return computeThenPublish(
+  const lap = lapTimer(onPhase);
+  const fit = await computeThenPublish(
     knex,
-    (db) => computeMetrics(db, at, asOf, now),
-    (fit) => customerMetricsRows(at, fit),
+    (db) => computeMetrics(db, at, asOf, now, lap),
+    (computed) => customerMetricsRows(at, computed),
     recordFit,
   );
+  lap('publish');
+  return fit;
+}
+
+export interface RefreshOptions {
+  /** Told each phase's name and duration as it ends (benchmarks). */
+  onPhase?: (phase: string, ms: number) => void;
+}
+
+/** A function that reports the time since its previous call (or its creation) under a phase name. */
+function lapTimer(onPhase: (phase: string, ms: number) => void): (phase: string) => void {
+  let last = performance.now();
+  return (phase) => {
+    const now = performance.now();
+    onPhase(phase, now - last);
+    last = now;
+  };
 }
 
 /** One (x, t_x, T) group of customers, as the purchase model is fitted on it and its predictions are written. */
@@ -60,11 +83,21 @@ interface OccasionSummary {
  * leaves the scratch tables order_summary and value_predictions (temporary:
  * they belong to this connection) for customerMetricsRows and recordFit.
  */
-async function computeMetrics(db: Knex, at: number, asOf: Date, now: Date): Promise<ValueModelFit> {
+async function computeMetrics(
+  db: Knex,
+  at: number,
+  asOf: Date,
+  now: Date,
+  lap: (phase: string) => void,
+): Promise<ValueModelFit> {
   await summariseOrders(db, at);
+  lap('summarise orders');
   const { summaries, customers, bgnbd } = await fitPurchaseModel(db, at);
+  lap(`fit BG/NBD on ${summaries.length.toLocaleString('en')} groups`);
   const gammaGamma = await fitSpendModel(db);
+  lap('fit Gamma-Gamma');
   await storePredictions(db, summaries, bgnbd);
+  lap('predictions');
   return { computedAt: now, asOf, customers, bgnbd, gammaGamma };
 }
 
