@@ -85,8 +85,10 @@ async function underLoad(db: Database, asOf: Date, batch: number): Promise<void>
     const start = process.hrtime.bigint();
     const answer = await post(query, variables).catch(() => ({ errors: ['no answer'], data: undefined }));
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (answer.errors && errorsSeen.size < 5) errorsSeen.add(JSON.stringify(answer.errors).slice(0, 300));
     return { ms, ok: !answer.errors && ok(answer.data), answer };
   };
+  const errorsSeen = new Set<string>();
   const readOnce = () => timed(READ, { id: pick() }, (data) => data?.customer?.externalId != null);
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -148,6 +150,8 @@ async function underLoad(db: Database, asOf: Date, batch: number): Promise<void>
         `    ingestion batches: ${latencies(batches)};` +
           ` ${batches.filter((b) => b.accepted === batch).length} of ${batches.length} accepted in full`,
       );
+    for (const error of errorsSeen) console.log(`    error: ${error}`);
+    errorsSeen.clear();
   }
   await app.stop();
 }
