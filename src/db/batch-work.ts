@@ -9,7 +9,7 @@ import { allowLongStatements } from './statement-timeout';
 const PUBLISH_BUSY_TIMEOUT_MS = 60_000;
 
 /** Keys per transaction when a SQLite store's table is refilled: each holds the write lock for a moment only. */
-const KEYS_PER_CHUNK = 25_000;
+const KEYS_PER_CHUNK = 10_000;
 
 /**
  * All the rows that replace a table's: an INSERT…SELECT into a given table,
@@ -42,7 +42,7 @@ export interface TableReplacement {
  * ingestion batch would wait for them (and the readers queued behind it on the
  * service's connection). So the new rows go to a twin table, filled in short
  * transactions of KEYS_PER_CHUNK keys, and one short transaction swaps the
- * twin in by renaming; the old table is dropped afterwards. An in-memory store
+ * twin in by renaming; the old table is emptied the same way, then dropped. An in-memory store
  * has no second connection: there it all runs in one transaction on the only one.
  */
 export async function computeThenPublish<C, T>(
@@ -84,7 +84,7 @@ export async function computeThenPublish<C, T>(
         await own.raw(`alter table ${quote(twin.table)} rename to ${quote(twin.retired)}`);
         await own.raw(`alter table ${quote(twin.name)} rename to ${quote(twin.table)}`);
         return finish(own, computed);
-      }).finally(() => inWriteTransaction(own, () => own.raw(`drop table if exists ${quote(twin.retired)}`)));
+      }).finally(() => retire(own, twin.retired));
     });
   } finally {
     await own.destroy();
@@ -155,22 +155,45 @@ async function fillTwin(
       }
     }
   });
-  const [bounds]: Array<{ low: number | null; high: number | null }> = await own.raw(
-    `select min(${quote(keys.column)}) as low, max(${quote(keys.column)}) as high from ${quote(keys.table)}`,
-  );
-  if (bounds.low !== null && bounds.high !== null) {
-    for (let from = Number(bounds.low) - 1; from < Number(bounds.high); from += KEYS_PER_CHUNK) {
-      const statement = replacement.insertSelect(name, `${keys.qualified} > ? and ${keys.qualified} <= ?`);
-      await inWriteTransaction(own, () =>
-        own.raw(statement.text, [
-          ...statement.bindings,
-          from,
-          Math.min(from + KEYS_PER_CHUNK, Number(bounds.high)),
-        ]),
-      );
-    }
-  }
+  const statement = (range: string) => replacement.insertSelect(name, range);
+  await inKeyRanges(own, keys.table, keys.column, (from, to) => {
+    const { text, bindings } = statement(`${keys.qualified} > ? and ${keys.qualified} <= ?`);
+    return own.raw(text, [...bindings, from, to]);
+  });
   return { name, table, retired };
+}
+
+/**
+ * Drops the table the twin replaced, emptied first a range of rows per
+ * transaction: dropping a million rows and their indexes at once would hold
+ * the write lock for as long as writing them.
+ */
+async function retire(own: Knex, table: string): Promise<void> {
+  const [{ found }]: Array<{ found: number }> = await own.raw(
+    "select count(*) as found from sqlite_master where type = 'table' and name = ?",
+    [table],
+  );
+  if (Number(found) === 0) return;
+  await inKeyRanges(own, table, 'rowid', (from, to) =>
+    own.raw(`delete from ${quote(table)} where rowid > ? and rowid <= ?`, [from, to]),
+  );
+  await inWriteTransaction(own, () => own.raw(`drop table ${quote(table)}`));
+}
+
+/** Runs `work` on consecutive ranges (from, to] of KEYS_PER_CHUNK keys of a table's column, each in its own write transaction. */
+async function inKeyRanges(
+  own: Knex,
+  table: string,
+  column: string,
+  work: (from: number, to: number) => Promise<unknown>,
+): Promise<void> {
+  const [bounds]: Array<{ low: number | null; high: number | null }> = await own.raw(
+    `select min(${quote(column)}) as low, max(${quote(column)}) as high from ${quote(table)}`,
+  );
+  if (bounds.low === null || bounds.high === null) return;
+  const high = Number(bounds.high);
+  for (let from = Number(bounds.low) - 1; from < high; from += KEYS_PER_CHUNK)
+    await inWriteTransaction(own, () => work(from, Math.min(from + KEYS_PER_CHUNK, high)));
 }
 
 /** The file of a SQLite store, or null for PostgreSQL and in-memory SQLite. */
@@ -196,7 +219,10 @@ async function openOwnSqliteConnection(knex: Knex, filename: string): Promise<Kn
     await own.raw(`pragma busy_timeout = ${PUBLISH_BUSY_TIMEOUT_MS}`);
     await own.raw('pragma foreign_keys = on');
     await own.raw('pragma synchronous = normal');
-    await own.raw('pragma cache_size = -65536');
+    // The connection lives for one batch: a page cache large enough for the
+    // rewritten table's indexes (random inserts), sorts and scratch tables in memory.
+    await own.raw('pragma cache_size = -524288');
+    await own.raw('pragma temp_store = memory');
     return own;
   } catch (error) {
     await own.destroy();
