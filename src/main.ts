@@ -5,6 +5,7 @@ import { createApp, type App } from './server/app';
 import { openDemoBanner } from './server/banner';
 import { loadDemoDataIfEmpty } from '../seeds/demo';
 import { countActiveApiKeys } from './auth/api-keys.service';
+import { loggable } from './common/logger';
 
 /** Starts the service: settings → database (migrated) → demo data if empty → HTTP. */
 async function main(): Promise<void> {
@@ -78,7 +79,7 @@ main().catch((error) => {
   if (error instanceof ConfigError || error instanceof DatabaseError) {
     console.error(`segments: ${error.message}`);
   } else {
-    console.error('segments: failed to start:', error);
+    console.error('segments: failed to start:', loggable(error));
   }
   process.exit(1);
 });

@@ -206,6 +206,41 @@ describe('API keys over HTTP', () => {
     ]);
   });
 
+  test('a key without read learns no other saved segment through what a mutation returns: references and referencedBy need read', async () => {
+    const full = await keyWith([Scope.READ, Scope.WRITE]);
+    const writer = await keyWith([Scope.WRITE]);
+    const secret = await call(
+      'mutation { createSegment(input: { name: "Someone else\'s", filter: { identity: { country: { in: ["IS"] } } } }) { id } }',
+      {},
+      full,
+    );
+    const id = secret.body.data.createSegment.id;
+    const probes = [
+      `mutation { createSegment(input: { name: "Probe", filter: { inSegment: "${id}" } }) { id references { filter definition } } }`,
+      `mutation { createSegment(input: { name: "Probe too", filter: { inSegment: "${id}" } }) { id references { id } } }`,
+      `mutation { updateSegment(id: "${id}", input: { name: "Someone else's", filter: { identity: { country: { in: ["IS"] } } } }) { referencedBy { filter definition } } }`,
+    ];
+    for (const probe of probes) {
+      const answer = await call(probe, {}, writer);
+      expect({ probe, text: JSON.stringify(answer.body.data ?? null) }).toEqual({
+        probe,
+        text: expect.not.stringContaining('IS'),
+      });
+      expect({ probe, errors: answer.body.errors }).toEqual({
+        probe,
+        errors: [
+          expect.objectContaining({
+            message: expect.stringMatching(/^Segment\.(references|referencedBy) needs the read scope$/),
+            extensions: expect.objectContaining({ code: 'FORBIDDEN' }),
+          }),
+        ],
+      });
+      // With read as well, the same mutation answers.
+      const allowed = await call(probe.replace('"Probe', '"Read probe'), {}, full);
+      expect({ probe, errors: allowed.body.errors }).toEqual({ probe, errors: undefined });
+    }
+  });
+
   test('apiKeys lists keys without their secret', async () => {
     const answer = await call(
       '{ apiKeys { id name prefix scopes createdAt } }',

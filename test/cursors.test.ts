@@ -1,14 +1,23 @@
 import { loadSyntheticBase } from '../seeds/load';
+import {
+  decodeCursor,
+  encodeCursor,
+  openCursor,
+  sealCursor,
+  useCursorSecret,
+} from '../src/common/pagination';
+import { DEFAULT_LIMITS } from '../src/common/config';
 import { startTestServer, type TestServer } from './support/server';
 
 /**
  * A cursor is a position under the ordering and in the kind of connection it
  * was made for. On every connection field, under every ordering, and on both
  * stores: a cursor from another ordering or connection, or a forged one (not
- * base64, not JSON, the wrong arity, the wrong type in any place, numbers that
- * do not fit the column), is BAD_USER_INPUT at `after` — never an internal
- * error from the database, never a page from somewhere else. Genuine cursors
- * page through each ordering exactly.
+ * base64, not sealed by the service, changed in any byte; or sealed but of the
+ * wrong arity, the wrong type in any place, numbers that do not fit the
+ * column), is BAD_USER_INPUT at `after` — never an internal error from the
+ * database, never a page from somewhere else. Genuine cursors page through
+ * each ordering exactly, and show nothing of the values they hold.
  */
 let server: TestServer;
 
@@ -70,7 +79,8 @@ async function mutate(query: string, variables: Record<string, unknown> = {}): P
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // Thousands of requests from one address: the rate limit is another test's subject.
+  server = await startTestServer({}, { limits: { ...DEFAULT_LIMITS, requestsPerMinute: null } });
   await loadSyntheticBase(server.db, { customers: 60, seed: 11, until: new Date(AS_OF) });
   await mutate(`mutation { refreshMetrics(asOf: "${AS_OF}") { customers } }`);
   ids.segment = (
@@ -173,7 +183,8 @@ test('genuine cursors page through every connection under every ordering exactly
 });
 
 const base64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
-const decode = (cursor: string): unknown[] => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+/** What a cursor holds: only the service's key opens it (the test runs in the service's process). */
+const decode = (cursor: string): unknown[] => JSON.parse(openCursor(cursor)!);
 
 /** A genuine cursor of a place: the end of its first page of two. */
 async function genuineCursor(place: Place): Promise<string> {
@@ -202,11 +213,17 @@ function wrongValuesFor(kind: SortKind | 'id'): unknown[] {
   }
 }
 
-/** Forged cursors made from a genuine one: every way of being wrong in every place of it. */
+/**
+ * Cursors made from a genuine one and sealed with the service's key, as no
+ * client can but an older version of the service might have: every way of
+ * being wrong in every place of it. Sealing is no reason to trust the inside.
+ */
 function forgeriesOf(cursor: string, sortKinds: SortKind[]): Array<[string, string]> {
   const key = decode(cursor);
   const forged: Array<[string, string]> = [];
-  const add = (why: string, json: string) => forged.push([why, base64url(json)]);
+  const add = (why: string, json: string) => forged.push([why, sealCursor(json)]);
+  // The format before sealing: a genuine key in plain base64url.
+  forged.push(['the genuine key unsealed', base64url(JSON.stringify(key))]);
   add('one element short', JSON.stringify(key.slice(0, -1)));
   add('one element more', JSON.stringify([...key, 1]));
   add('without its ordering', JSON.stringify(key.slice(1)));
@@ -362,4 +379,90 @@ test("a forged cursor on one customer's orders fails that page only, not the oth
   );
   expect(separate.body.data.a.events.totalCount).toBeGreaterThanOrEqual(3);
   expect(separate.body.data.b).toBeNull();
+});
+
+/**
+ * Every text a cursor's characters could be read as: itself, its bytes from
+ * base64url or base64 at each offset, as UTF-8 and Latin-1. (Names of four
+ * letters or more: a shorter one turns up in random bytes by chance.)
+ */
+function readings(cursor: string): string[] {
+  const texts = [cursor];
+  for (let offset = 0; offset < 4; offset++) {
+    for (const alphabet of ['base64url', 'base64'] as const) {
+      const bytes = Buffer.from(cursor.slice(offset), alphabet);
+      texts.push(bytes.toString('utf8'), bytes.toString('latin1'));
+    }
+  }
+  return texts.map((text) => text.toLowerCase());
+}
+
+test('a cursor of names shows no name, however it is read, and every cursor of a page has the same length', async () => {
+  const answer = await ask(
+    '{ customers(first: 60, orderBy: { field: NAME, direction: ASC }) { edges { cursor node { firstName lastName } } } }',
+  );
+  expect(answer.body.errors).toBeUndefined();
+  const edges: Array<{ cursor: string; node: { firstName: string | null; lastName: string | null } }> =
+    answer.body.data.customers.edges;
+  expect(edges.length).toBe(60);
+  let names = 0;
+  for (const { cursor, node } of edges) {
+    const texts = readings(cursor);
+    for (const name of [node.firstName, node.lastName]) {
+      if (!name || name.length < 4) continue;
+      names += 1;
+      expect({ name, found: texts.some((text) => text.includes(name.toLowerCase())) }).toEqual({
+        name,
+        found: false,
+      });
+    }
+  }
+  expect(names).toBeGreaterThan(40);
+  // Names of different lengths, cursors of one: the length tells nothing of the name.
+  expect(new Set(edges.map(({ node }) => `${node.lastName}${node.firstName}`.length)).size).toBeGreaterThan(
+    3,
+  );
+  expect(new Set(edges.map(({ cursor }) => cursor.length)).size).toBe(1);
+  // A fresh nonce each time: the same position makes a different cursor, and both page alike.
+  const again = await ask(
+    '{ customers(first: 1, orderBy: { field: NAME, direction: ASC }) { edges { cursor } } }',
+  );
+  expect(again.body.data.customers.edges[0].cursor).not.toBe(edges[0].cursor);
+});
+
+test('a cursor with any one byte changed is refused, on every connection', async () => {
+  let tried = 0;
+  for (const place of places) {
+    const genuine = await genuineCursor(place);
+    const bytes = Buffer.from(genuine, 'base64url');
+    const cases: Array<[string, string]> = [];
+    for (let i = 0; i < bytes.length; i++) {
+      const changed = Buffer.from(bytes);
+      changed[i] ^= 1 << (i % 8);
+      cases.push([`byte ${i} of ${bytes.length} changed`, changed.toString('base64url')]);
+    }
+    cases.push(['the last byte dropped', bytes.subarray(0, -1).toString('base64url')]);
+    cases.push(['a byte added', Buffer.concat([bytes, Buffer.from([0])]).toString('base64url')]);
+    cases.push([
+      'the last block dropped',
+      Buffer.concat([bytes.subarray(0, -144), bytes.subarray(-16)]).toString('base64url'),
+    ]);
+    for (let i = 0; i < cases.length; i += 8) {
+      await Promise.all(cases.slice(i, i + 8).map(([why, after]) => expectRefused(place, why, after)));
+    }
+    tried += cases.length;
+  }
+  expect(tried).toBeGreaterThan(places.length * 150);
+  expect(server.logged).toEqual([]);
+});
+
+test('cursors sealed under one CURSOR_SECRET open under the same secret only: on another instance, after a restart', () => {
+  const format = { ordering: 'customers:NAME:ASC', values: ['text', 'text'] as const };
+  const position = { values: ['Martin', 'Jeanne'], id: 7 };
+  useCursorSecret('the secret of instance one, 32+ characters');
+  const cursor = encodeCursor(format, position);
+  useCursorSecret('another secret, just as long as the first');
+  expect(() => decodeCursor(format, cursor)).toThrow(/not a valid cursor for this ordering/);
+  useCursorSecret('the secret of instance one, 32+ characters');
+  expect(decodeCursor(format, cursor)).toEqual(position);
 });

@@ -149,6 +149,44 @@ describe('rate limit', () => {
   });
 });
 
+describe('rate limit before the key is known', () => {
+  let server: TestServer;
+  const keyLookups: string[] = [];
+  beforeAll(async () => {
+    server = await startTestServer(
+      { onQuery: (sql) => (/api_keys/.test(sql) ? keyLookups.push(sql) : undefined) },
+      { auth: 'keys', limits: { ...DEFAULT_LIMITS, requestsPerMinute: 3 } },
+    );
+  });
+  afterAll(async () => server.stop());
+
+  test('unknown well-formed keys from one address spend its bucket, then are refused RATE_LIMITED without a lookup', async () => {
+    const ask = (key: string) =>
+      post(server.url, JSON.stringify({ query: '{ __typename }' }), { authorization: `Bearer ${key}` });
+    const unknown = (i: number) => `seg_${'a'.repeat(8)}${String(i).padStart(32, '0')}`;
+    for (let i = 0; i < 3; i++) {
+      const refused = await ask(unknown(i));
+      expect(refused.status).toBe(401);
+      expect(refused.body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+    expect(keyLookups).toHaveLength(3);
+    for (let i = 3; i < 6; i++) {
+      const limited = await ask(unknown(i));
+      expect(limited.status).toBe(429);
+      expect(limited.body.errors).toEqual([
+        expect.objectContaining({
+          extensions: { code: 'RATE_LIMITED', retryAfter: expect.any(Number), limit: 3 },
+        }),
+      ]);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    }
+    // Refused before the key store was asked.
+    expect(keyLookups).toHaveLength(3);
+    // Requests without a key from that address share the same bucket.
+    expect((await post(server.url, JSON.stringify({ query: '{ __typename }' }))).status).toBe(429);
+  });
+});
+
 describe('database time limit', () => {
   /** A statement that runs for seconds on either database, whatever the data. */
   const SLOW_SQL = ON_POSTGRES

@@ -133,10 +133,11 @@ test('DEMO_DATA=off starts on an empty database', async () => {
 function keysCli(
   databaseUrl: string,
   args: string[],
+  env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'cli', 'api-keys.js'), ...args], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl },
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -178,7 +179,13 @@ test('the open local demo says so loudly and listens on loopback only', async ()
 // machine needs more than the default minute.
 test('production refuses to start without an API key; with one made by the CLI it requires it, hides playground and introspection, and honours revocation', async () => {
   const target = await createTestTarget();
-  const production = { DATABASE_URL: target.url, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' };
+  const production = {
+    DATABASE_URL: target.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    NODE_ENV: 'production',
+    CURSOR_SECRET: 'a test secret of at least thirty-two characters',
+  };
   try {
     const refused = startService(production);
     expect((await refused.exited).code).toBe(1);
@@ -191,7 +198,10 @@ test('production refuses to start without an API key; with one made by the CLI i
       code: 1,
       stderr: expect.stringContaining('unknown scope root'),
     });
-    const created = await keysCli(target.url, ['create', '--name', 'ops', '--scopes', 'read,admin']);
+    // In an operator's production shell, without the service's CURSOR_SECRET: the keys tool needs the database only.
+    const created = await keysCli(target.url, ['create', '--name', 'ops', '--scopes', 'read,admin'], {
+      NODE_ENV: 'production',
+    });
     expect(created.code).toBe(0);
     const key = /secret \(shown once, keep it safe\): (seg_\S+)/.exec(created.stdout)![1];
     const listed = await keysCli(target.url, ['list']);
@@ -225,6 +235,21 @@ test('production refuses to start without an API key; with one made by the CLI i
     await target.remove();
   }
 }, 150_000);
+
+test('production refuses to start without CURSOR_SECRET or with a short one', async () => {
+  const lastLine = async (env: Record<string, string>) => {
+    const service = startService({ NODE_ENV: 'production', DATABASE_URL: 'sqlite::memory:', ...env });
+    expect((await service.exited).code).toBe(1);
+    return service.output().trim().split('\n').pop();
+  };
+  expect(await lastLine({})).toMatch(
+    /^segments: production mode \(NODE_ENV=production\) needs CURSOR_SECRET: a random secret of at least 32 characters, the same on every instance/,
+  );
+  expect(await lastLine({ CURSOR_SECRET: 'x'.repeat(31) })).toMatch(
+    /^segments: CURSOR_SECRET is 31 characters long: it needs at least 32/,
+  );
+  expect(await lastLine({ CURSOR_SECRET: 'x'.repeat(31) })).not.toContain('x'.repeat(31));
+});
 
 test('AUTH=open is refused in production', async () => {
   const line = await (async () => {

@@ -126,3 +126,54 @@ test('a filter preview counts only the figures asked for, and counts the selecti
   expect(await countsFor('size shareOfBase')).toEqual({ data: { size: 60, shareOfBase: 1 }, counts: 2 });
   expect(await countsFor('shareOfBase')).toEqual({ data: { shareOfBase: 1 }, counts: 2 });
 });
+
+test('Customer.segments costs the same statements for a page of 5 or 50, with 3 or 30 saved segments', async () => {
+  const countries = ['FR', 'DE', 'ES'];
+  await upsertCustomers(
+    server.db.fork().getKnex(),
+    Array.from({ length: 60 }, (_, i) => ({ externalId: `S${i}`, country: countries[i % 3] })),
+  );
+  const save = async (name: string, filter: unknown): Promise<string> => {
+    const { body } = await server.post('mutation($i: SegmentInput!) { createSegment(input: $i) { id } }', {
+      i: { name, filter },
+    });
+    expect(body.errors).toBeUndefined();
+    return body.data.createSegment.id;
+  };
+  /** Which countries each saved segment holds, to know its members without asking the service. */
+  const holds = new Map<string, string[]>();
+  const saveSegments = async (count: number) => {
+    for (let n = holds.size; n < count; n++) {
+      const country = countries[n % 3];
+      // Every third one reaches its country through another saved segment.
+      const base = [...holds].find(([, held]) => held.length === 1 && held[0] === country);
+      const id =
+        n % 3 === 2 && base
+          ? await save(`not ${country} ${n}`, { not: { inSegment: base[0] } })
+          : await save(`${country} ${n}`, { identity: { country: { in: [country] } } });
+      holds.set(id, n % 3 === 2 && base ? countries.filter((c) => c !== country) : [country]);
+    }
+  };
+  const page = async (first: number) => {
+    statements.length = 0;
+    const { body } = await server.post(
+      'query($first: Int) { customers(first: $first) { edges { node { externalId segments { id } } } } }',
+      { first },
+    );
+    expect(body.errors).toBeUndefined();
+    for (const { node } of body.data.customers.edges) {
+      const country = countries[Number(node.externalId.slice(1)) % 3];
+      const expected = [...holds].filter(([, held]) => held.includes(country)).map(([id]) => id);
+      expect(node.segments.map((segment: { id: string }) => segment.id)).toEqual(expected);
+    }
+    return statements.filter((line) => /\b(select|insert|update|delete)\b/i.test(line)).length;
+  };
+  await saveSegments(3);
+  const few = { small: await page(5), large: await page(50) };
+  await saveSegments(30);
+  const many = { small: await page(5), large: await page(50) };
+  console.log(`Customer.segments statements, 3 segments: ${few.large}, 30 segments: ${many.large}`);
+  expect([few.small, many.small, many.large]).toEqual([few.large, few.large, few.large]);
+  // The count of saved segments (for the cost limit), the customers page, the saved segments, one membership statement.
+  expect(few.large).toBe(4);
+});

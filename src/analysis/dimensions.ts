@@ -1,25 +1,27 @@
 import { Channel, Gender, LifecycleStage, RfmSegment } from '../common/enums';
 import { compilePersonaAssignment, type CompileContext } from '../filter/compile';
-import { joinSql, sql, template, type Sql } from '../filter/sql';
+import { joinSql, raw, sql, type Sql } from '../filter/sql';
 import type { IntFilter, SegmentFilter, StringFilter } from '../filter/types';
 import { ageCutoff } from '../filter/window';
 import { preferredChannelSql } from './preferred-channel';
+import { enumOf, type NameOf } from '../common/enum-of';
 
 /** The axes of a market map (docs/API.md). */
-export enum Dimension {
-  COUNTRY = 'COUNTRY',
-  REGION = 'REGION',
-  GENDER = 'GENDER',
-  AGE_BAND = 'AGE_BAND',
-  INDUSTRY = 'INDUSTRY',
-  COMPANY_SIZE_BAND = 'COMPANY_SIZE_BAND',
-  JOB_FUNCTION = 'JOB_FUNCTION',
-  LIFECYCLE_STAGE = 'LIFECYCLE_STAGE',
-  ACQUISITION_SOURCE = 'ACQUISITION_SOURCE',
-  RFM_SEGMENT = 'RFM_SEGMENT',
-  PERSONA = 'PERSONA',
-  PREFERRED_CHANNEL = 'PREFERRED_CHANNEL',
-}
+export const Dimension = enumOf(
+  'COUNTRY',
+  'REGION',
+  'GENDER',
+  'AGE_BAND',
+  'INDUSTRY',
+  'COMPANY_SIZE_BAND',
+  'JOB_FUNCTION',
+  'LIFECYCLE_STAGE',
+  'ACQUISITION_SOURCE',
+  'RFM_SEGMENT',
+  'PERSONA',
+  'PREFERRED_CHANNEL',
+);
+export type Dimension = NameOf<typeof Dimension>;
 
 /** Inclusive integer bands with their labels; the last one is open-ended. */
 interface Band {
@@ -87,7 +89,7 @@ function textColumn(
   field: 'country' | 'region' | 'industry' | 'jobFunction' | 'acquisitionSource',
 ): DimensionDefinition {
   return {
-    key: () => sql(`c.${column}`),
+    key: () => raw(`c.${column}`),
     missing: UNKNOWN,
     order: () => null,
     alwaysShown: () => [],
@@ -131,25 +133,19 @@ function banded(
 
 /** Age band at asOf, from birth dates compared with bound cutoffs (the same arithmetic as the age criterion). */
 function ageBandSql(asOf: Date): Sql {
-  const branches = AGE_BANDS.filter((band) => band.max !== null).map((band) =>
-    sql(`when c.birth_date >= ? then ?`, ageCutoff(asOf, band.max! + 1), band.label),
+  const branches = AGE_BANDS.filter((band) => band.max !== null).map(
+    (band) => sql`when c.birth_date >= ${ageCutoff(asOf, band.max! + 1)} then ${band.label}`,
   );
-  return template(
-    `(case when c.birth_date is null then null $ else $ end)`,
-    joinSql(' ', branches),
-    sql('?', AGE_BANDS[AGE_BANDS.length - 1].label),
-  );
+  const oldest = AGE_BANDS[AGE_BANDS.length - 1].label;
+  return sql`(case when c.birth_date is null then null ${joinSql(' ', branches)} else ${oldest} end)`;
 }
 
 function companySizeBandSql(): Sql {
-  const branches = COMPANY_SIZE_BANDS.filter((band) => band.max !== null).map((band) =>
-    sql(`when c.company_size <= ? then ?`, band.max!, band.label),
+  const branches = COMPANY_SIZE_BANDS.filter((band) => band.max !== null).map(
+    (band) => sql`when c.company_size <= ${band.max!} then ${band.label}`,
   );
-  return template(
-    `(case when c.company_size is null then null $ else $ end)`,
-    joinSql(' ', branches),
-    sql('?', COMPANY_SIZE_BANDS[COMPANY_SIZE_BANDS.length - 1].label),
-  );
+  const largest = COMPANY_SIZE_BANDS[COMPANY_SIZE_BANDS.length - 1].label;
+  return sql`(case when c.company_size is null then null ${joinSql(' ', branches)} else ${largest} end)`;
 }
 
 const allGenders = Object.values(Gender);
@@ -163,7 +159,7 @@ export const DIMENSIONS: Record<Dimension, DimensionDefinition> = {
   [Dimension.ACQUISITION_SOURCE]: textColumn('acquisition_source', 'acquisitionSource'),
   [Dimension.GENDER]: enumerated(
     allGenders,
-    () => sql('c.gender'),
+    () => sql`c.gender`,
     (key) =>
       key === UNKNOWN
         ? { not: { identity: { gender: allGenders } } }
@@ -171,14 +167,14 @@ export const DIMENSIONS: Record<Dimension, DimensionDefinition> = {
   ),
   [Dimension.LIFECYCLE_STAGE]: enumerated(
     Object.values(LifecycleStage),
-    () => sql('c.lifecycle_stage'),
+    () => sql`c.lifecycle_stage`,
     (key) => ({
       identity: { lifecycleStage: [key as LifecycleStage] },
     }),
   ),
   [Dimension.RFM_SEGMENT]: enumerated(
     allRfm,
-    () => sql('(select m.rfm_segment from customer_metrics m where m.customer_id = c.id)'),
+    () => sql`(select m.rfm_segment from customer_metrics m where m.customer_id = c.id)`,
     (key) =>
       key === UNKNOWN
         ? { not: { value: { rfmSegment: allRfm } } }

@@ -57,7 +57,7 @@ export async function marketMap(
   const rowAxis = DIMENSIONS[rows];
   const columnAxis = columns ? DIMENSIONS[columns] : null;
   const rowKey = rowAxis.key(context);
-  const columnKey = columnAxis ? columnAxis.key(context) : sql('null');
+  const columnKey = columnAxis ? columnAxis.key(context) : sql`null`;
   const where = filterPredicate(knex, prepared, asOf);
   const revenue = revenueUpTo(asOf);
   const grouped: Array<{

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/knex';
 import { badUserInput } from '../common/errors';
 import { rowsOf } from '../db/raw-rows';
 import { findSegment, segmentPredicate } from '../segments/segment.service';
-import { joinSql, template, type Sql } from '../filter/sql';
+import { joinSql, raw, sql, type Sql } from '../filter/sql';
 
 /** Pairs grow with the square of the list: 20 segments are 190 pairs, one statement. */
 export const OVERLAP_LIMITS = { segments: 20 } as const;
@@ -36,13 +36,13 @@ export async function segmentOverlap(em: EntityManager, ids: string[], asOf: Dat
   if (pairs.length === 0) return [];
   const flags = joinSql(
     ', ',
-    predicates.map((predicate, i) => template(`(case when $ then 1 else 0 end) as m${i}`, predicate)),
+    predicates.map((predicate, i) => sql`(case when ${predicate} then 1 else 0 end) as ${raw(`m${i}`)}`),
   );
   const sums = [
     ...ids.map((_, i) => `sum(m${i}) as size${i}`),
     ...pairs.map(([i, j]) => `sum(m${i} * m${j}) as both_${i}_${j}`),
   ].join(', ');
-  const statement = template(`select ${sums} from (select $ from customers c) flags`, flags);
+  const statement = sql`select ${raw(sums)} from (select ${flags} from customers c) flags`;
   const [row] = await em.getKnex().raw(statement.text, statement.bindings).then(rowsOf);
   return pairs.map(([i, j]) => {
     const both = Number(row[`both_${i}_${j}`] ?? 0);

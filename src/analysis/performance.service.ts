@@ -3,7 +3,7 @@ import { badUserInput } from '../common/errors';
 import { rowsOf } from '../db/raw-rows';
 import type { Segment } from '../entities';
 import { segmentPredicate } from '../segments/segment.service';
-import { sql, template } from '../filter/sql';
+import { raw, sql } from '../filter/sql';
 
 export interface PerformanceData {
   members: number;
@@ -31,21 +31,15 @@ export async function segmentPerformance(
     throw badUserInput('the period ends before it starts (from must be before to)', 'to');
   const member = await segmentPredicate(em, segment, from);
   const window = (what: string) =>
-    sql(
-      `(select ${what} from orders o where o.customer_id = c.id and o.ordered_at >= ? and o.ordered_at < ?)`,
-      from.getTime(),
-      to.getTime(),
-    );
+    sql`(select ${raw(what)} from orders o
+         where o.customer_id = c.id and o.ordered_at >= ${from.getTime()} and o.ordered_at < ${to.getTime()})`;
   // Correlated lookups through the (customer_id, time) index, per customer.
-  const statement = template(
-    `select sum(member) as members, sum(member * bought) as buyers, sum(member * spent) as revenue,
+  const statement = sql`select sum(member) as members, sum(member * bought) as buyers, sum(member * spent) as revenue,
             count(*) - sum(member) as others, sum((1 - member) * bought) as other_buyers
-     from (select (case when $ then 1 else 0 end) as member, (case when $ > 0 then 1 else 0 end) as bought, coalesce($, 0) as spent
-           from customers c) flags`,
-    member,
-    window('count(*)'),
-    window('sum(o.amount)'),
-  );
+     from (select (case when ${member} then 1 else 0 end) as member,
+                  (case when ${window('count(*)')} > 0 then 1 else 0 end) as bought,
+                  coalesce(${window('sum(o.amount)')}, 0) as spent
+           from customers c) flags`;
   const [row] = await em.getKnex().raw(statement.text, statement.bindings).then(rowsOf);
   const members = Number(row.members ?? 0);
   const buyers = Number(row.buyers ?? 0);

@@ -2,7 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { rowsOf } from '../db/raw-rows';
 import { ageAt } from '../common/dates';
 import { ordersUpTo } from '../filter/orders';
-import { joinSql, sql, template, type Sql } from '../filter/sql';
+import { integerLiteral, joinSql, sql, type Sql } from '../filter/sql';
 import { preferredChannelSql } from './preferred-channel';
 
 export interface BucketData {
@@ -49,51 +49,43 @@ export async function populationFigures(
   asOf: Date,
   facets: Facet[],
 ): Promise<PopulationFigures> {
-  const channel = facets.includes('channel') ? preferredChannelSql(asOf) : sql('null');
+  const channel = facets.includes('channel') ? preferredChannelSql(asOf) : sql`null`;
   const branches: Sql[] = [
-    sql("select 'size' as facet, null as bucket, count(*) as n, 0 as amount from members"),
-    sql("select 'base', null, count(*), 0 from customers"),
-    template(
-      "select 'revenue', null, count(*), coalesce(sum(t.amount), 0) from orders t join members m on m.id = t.customer_id where $",
-      ordersUpTo(asOf),
-    ),
+    sql`select 'size' as facet, null as bucket, count(*) as n, 0 as amount from members`,
+    sql`select 'base', null, count(*), 0 from customers`,
+    sql`select 'revenue', null, count(*), coalesce(sum(t.amount), 0)
+        from orders t join members m on m.id = t.customer_id where ${ordersUpTo(asOf)}`,
   ];
   if (facets.includes('country'))
-    branches.push(sql("select 'country', country, count(*), 0 from members group by country"));
+    branches.push(sql`select 'country', country, count(*), 0 from members group by country`);
   if (facets.includes('lifecycle'))
     branches.push(
-      sql("select 'lifecycle', lifecycle_stage, count(*), 0 from members group by lifecycle_stage"),
+      sql`select 'lifecycle', lifecycle_stage, count(*), 0 from members group by lifecycle_stage`,
     );
   if (facets.includes('channel'))
-    branches.push(sql("select 'channel', channel, count(*), 0 from members group by channel"));
+    branches.push(sql`select 'channel', channel, count(*), 0 from members group by channel`);
   if (facets.includes('rfm')) {
     branches.push(
-      sql(
-        "select 'rfm', cm.rfm_segment, count(*), 0 from members m left join customer_metrics cm on cm.customer_id = m.id group by cm.rfm_segment",
-      ),
+      sql`select 'rfm', cm.rfm_segment, count(*), 0
+          from members m left join customer_metrics cm on cm.customer_id = m.id group by cm.rfm_segment`,
     );
   }
   if (facets.includes('interest')) {
     branches.push(
-      sql(
-        `select 'interest', interest, n, 0 from (select ci.tag as interest, count(*) as n from customer_interests ci join members m on m.id = ci.customer_id
-         group by ci.tag order by count(*) desc, ci.tag limit ${TOP_INTERESTS}) top_interests`,
-      ),
+      sql`select 'interest', interest, n, 0 from (select ci.tag as interest, count(*) as n
+          from customer_interests ci join members m on m.id = ci.customer_id
+          group by ci.tag order by count(*) desc, ci.tag limit ${integerLiteral(TOP_INTERESTS)}) top_interests`,
     );
   }
   // Birth dates, grouped, stand in for ages: the median is found from counts, not from every member.
   if (facets.includes('birthDate'))
     branches.push(
-      sql(
-        "select 'birthDate', cast(birth_date as text), count(*), 0 from members where birth_date is not null group by birth_date",
-      ),
+      sql`select 'birthDate', cast(birth_date as text), count(*), 0
+          from members where birth_date is not null group by birth_date`,
     );
-  const statement = template(
-    'with members as materialized (select c.id, c.country, c.lifecycle_stage, c.birth_date, $ as channel from customers c where $) $',
-    channel,
-    where,
-    joinSql(' union all ', branches),
-  );
+  const statement = sql`with members as materialized
+    (select c.id, c.country, c.lifecycle_stage, c.birth_date, ${channel} as channel from customers c where ${where})
+    ${joinSql(' union all ', branches)}`;
   const rows: Array<{ facet: string; bucket: string | null; n: number | string; amount: number | string }> =
     await knex.raw(statement.text, statement.bindings).then(rowsOf);
   const figure = (facet: string) => rows.find((row) => row.facet === facet)!;

@@ -15,14 +15,11 @@ export const PREFERRED_CHANNEL_DAYS = 180;
  * NULL without such events. A correlated subquery through the (customer_id, time) index.
  */
 export function preferredChannelSql(asOf: Date): Sql {
-  return sql(
-    `(select t.channel from events t
-      where t.customer_id = c.id and t.name <> ? and t.occurred_at >= ? and t.occurred_at <= ?
-      group by t.channel order by count(*) desc, max(t.occurred_at) desc, t.channel limit 1)`,
-    OUTBOUND_EVENT,
-    asOf.getTime() - PREFERRED_CHANNEL_DAYS * DAY_MS,
-    asOf.getTime(),
-  );
+  const since = asOf.getTime() - PREFERRED_CHANNEL_DAYS * DAY_MS;
+  return sql`(select t.channel from events t
+      where t.customer_id = c.id and t.name <> ${OUTBOUND_EVENT}
+        and t.occurred_at >= ${since} and t.occurred_at <= ${asOf.getTime()}
+      group by t.channel order by count(*) desc, max(t.occurred_at) desc, t.channel limit 1)`;
 }
 
 /** Preferred channels of a page of customers as of the request's now: one statement per page. */

@@ -1,5 +1,8 @@
 import type { MiddlewareFn } from 'type-graphql';
 import { forbidden } from '../common/errors';
+import type { Caller } from '../common/scopes';
+import { withAgesAt } from '../common/age-access';
+import { CustomerOrderField } from '../customers/customer.types';
 import type { RequestContext } from '../graphql/context';
 import { maskEmail, maskText, mayReadPersonalData } from './masking';
 
@@ -29,20 +32,37 @@ export function emailCriterionPath(value: unknown, path: string, underIdentity =
 /**
  * Filtering on email addresses would let a caller who may not read them find
  * them out by counting (is anyone's address "a…"?): a filter argument with an
- * email criterion needs the pii scope (FORBIDDEN at its path).
+ * email criterion needs the pii scope (FORBIDDEN at its path). Ordering by
+ * name would tell who comes before whom, a letter at a time: it needs the pii
+ * scope too.
  */
 export const personalCriteriaGuard: MiddlewareFn<RequestContext> = async ({ args, context }, next) => {
   if (!mayReadPersonalData(context.caller) && args && Object.keys(args).length) {
     const path = emailCriterionPath(args, '');
     if (path) throw forbidden('a filter on email addresses needs the pii scope', path);
+    if ((args.orderBy as { field?: unknown } | null | undefined)?.field === CustomerOrderField.NAME)
+      throw forbidden('ordering customers by name needs the pii scope', 'orderBy.field');
   }
   return next();
 };
+
+/**
+ * A caller without pii learns ages at the request's now only: every field
+ * runs with that limit (common/age-access.ts), so an age taken at a chosen
+ * asOf anywhere below it, however deep, is FORBIDDEN.
+ */
+export const agesAtNowWithoutPii: MiddlewareFn<RequestContext> = ({ context }, next) =>
+  mayReadPersonalData(context.caller) ? next() : withAgesAt(context.now, next);
 
 /** An email criterion's value as a caller without pii sees it: a domain alone stays, a person does not. */
 export function maskCriterionValue(value: string): string {
   if (value.startsWith('@')) return value;
   return value.includes('@') ? maskEmail(value) : maskText(value);
+}
+
+/** How a caller sees the values of email criteria in plain words (DescribeContext.emailShown): masked without pii. */
+export function emailShownTo(caller: Caller | null): ((value: string) => string) | undefined {
+  return mayReadPersonalData(caller) ? undefined : maskCriterionValue;
 }
 
 /** A saved filter (JSON) with the values of its email criteria masked. */
@@ -70,38 +90,20 @@ export function maskEmailCriteria(value: unknown, underIdentity = false): unknow
 }
 
 /**
- * A filter in plain words (describe.ts) with the values of its email
- * criteria masked: `email = "…"`, `email contains "…"`, `email starts with
- * "…"`, `email in (…, …)`.
+ * The fields that show saved filters, or parts of them, in JSON, and the
+ * customer's own address in an explanation. Filters in words (definitions,
+ * explanations' descriptions) are written masked in the first place
+ * (emailShownTo): masking text afterwards would mean finding addresses in it.
  */
-export function maskEmailCriteriaInText(text: string): string {
-  return text
-    .replace(
-      /\bemail (=|≠|contains|starts with) ("(?:[^"\\]|\\.)*")/g,
-      (_, op: string, quoted: string) =>
-        `email ${op} ${JSON.stringify(maskCriterionValue(JSON.parse(quoted)))}`,
-    )
-    .replace(
-      /\bemail (in|not in) \(([^)]*)\)/g,
-      (_, op: string, values: string) =>
-        `email ${op} (${values.split(', ').map(maskCriterionValue).join(', ')})`,
-    );
-}
-
-/** The fields that show saved filters, or parts of them, in JSON or in words, and the customer's own address in an explanation. */
-const FILTER_FIELDS: Record<string, 'json' | 'text' | 'actual'> = {
+const FILTER_FIELDS: Record<string, 'json' | 'actual'> = {
   'Segment.filter': 'json',
-  'Segment.definition': 'text',
   'Persona.filter': 'json',
-  'Persona.definition': 'text',
   'ScoringRule.filter': 'json',
-  'ExplanationNode.description': 'text',
   'ExplanationNode.actual': 'actual',
 };
 
-function masked(kind: 'json' | 'text' | 'actual', value: unknown, root: { kind?: string }): unknown {
+function masked(kind: 'json' | 'actual', value: unknown, root: { kind?: string }): unknown {
   if (kind === 'json') return maskEmailCriteria(value);
-  if (kind === 'text') return maskEmailCriteriaInText(String(value));
   // An explanation node shows the customer's own value; only an email node's is personal (names and phones are no criteria).
   return root.kind === 'identity.email' ? maskEmail(String(value)) : value;
 }

@@ -6,7 +6,7 @@
  * `create` prints the secret once; only its hash is stored.
  */
 import 'reflect-metadata';
-import { ConfigError, loadSettings } from '../common/config';
+import { ConfigError, DEFAULT_DATABASE_URL, parseDatabaseUrl } from '../common/config';
 import { DatabaseError, openDatabase } from '../orm/database';
 import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.service';
 import { ALL_SCOPES } from '../common/scopes';
@@ -24,7 +24,8 @@ async function main(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const db = await openDatabase(loadSettings().database);
+  // Only the database: the keys tool serves no request, so the service's other settings (CURSOR_SECRET…) are not its business.
+  const db = await openDatabase(parseDatabaseUrl(process.env.DATABASE_URL || DEFAULT_DATABASE_URL));
   const knex = db.fork().getKnex();
   try {
     if (command === 'create') {

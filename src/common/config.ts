@@ -25,6 +25,12 @@ export interface Settings {
   /** Schema introspection (on in the demo, off in production unless INTROSPECTION=on). */
   introspection: boolean;
   limits: Limits;
+  /**
+   * The secret cursors are sealed with (AES-256-GCM); null: a random key per
+   * process (demo and tests). Required in production, the same on every
+   * instance, so that a cursor one instance returned pages on another.
+   */
+  cursorSecret: string | null;
 }
 
 /** Limits on what one request may ask (README, "Limits"); null: no limit. */
@@ -136,6 +142,24 @@ function parseAuth(raw: string | undefined, production: boolean): 'open' | 'keys
   return value;
 }
 
+/** Shortest CURSOR_SECRET: 32 characters, about the 256 bits of the key derived from it when random. */
+export const MIN_CURSOR_SECRET_LENGTH = 32;
+
+function parseCursorSecret(raw: string | undefined, production: boolean): string | null {
+  if (raw === undefined || raw === '') {
+    if (production)
+      throw new ConfigError(
+        `production mode (NODE_ENV=production) needs CURSOR_SECRET: a random secret of at least ${MIN_CURSOR_SECRET_LENGTH} characters, the same on every instance (e.g. openssl rand -base64 48)`,
+      );
+    return null;
+  }
+  if (raw.length < MIN_CURSOR_SECRET_LENGTH)
+    throw new ConfigError(
+      `CURSOR_SECRET is ${raw.length} characters long: it needs at least ${MIN_CURSOR_SECRET_LENGTH} (e.g. openssl rand -base64 48)`,
+    );
+  return raw;
+}
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const production = env.NODE_ENV === 'production';
   return {
@@ -166,6 +190,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       ),
       bodyBytes: parseLimit('MAX_BODY_BYTES', env.MAX_BODY_BYTES, DEFAULT_LIMITS.bodyBytes, false)!,
     },
+    cursorSecret: parseCursorSecret(env.CURSOR_SECRET, production),
   };
 }
 

@@ -1,3 +1,5 @@
+import { checkAgeInstant } from './age-access';
+
 const ISO_DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -55,8 +57,9 @@ function daysInMonth(year: number, month: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
-/** Whole years between the birth date and `asOf` (the last birthday counts on its day). */
+/** Whole years between the birth date and `asOf` (the last birthday counts on its day); FORBIDDEN where the caller may not choose `asOf` (age-access.ts). */
 export function ageAt(birthDate: Date, asOf: Date): number {
+  checkAgeInstant(asOf);
   let years = asOf.getUTCFullYear() - birthDate.getUTCFullYear();
   const beforeBirthday =
     asOf.getUTCMonth() < birthDate.getUTCMonth() ||
@@ -64,3 +67,6 @@ export function ageAt(birthDate: Date, asOf: Date): number {
   if (beforeBirthday) years -= 1;
   return years;
 }
+
+/** A day of 24 hours in milliseconds: windows count days back from asOf in these. */
+export const DAY_MS = 86_400_000;

@@ -7,7 +7,7 @@
 
 /** `asOf` on anything that evaluates a filter or counts members. */
 export const AS_OF =
-  'The instant to evaluate at (ISO instant); default now. Behaviour criteria are measured back from it, only orders and events at or before it count, and value criteria read the latest metrics refresh.';
+  'The instant to evaluate at (ISO instant); default now. Behaviour criteria are measured back from it, only orders and events at or before it count, and value criteria read the latest metrics refresh. Without the pii scope, an answer that takes an age at a chosen asOf (an age criterion, saved or given; age bands) is FORBIDDEN: ages are taken now.';
 
 /** `first` on a connection (see pageSize in src/common/pagination.ts). */
 export const FIRST =
@@ -25,6 +25,9 @@ export const CUSTOMER_ORDER_BY = 'Sort order; default CREATED_AT ascending (olde
 
 /** The `filter` output field of saved objects: the stored JSON form of the input. */
 export const SAVED_FILTER = 'The SegmentFilter as saved, as JSON; feeds back into the input unchanged.';
+
+export const SAVED_DEFINITION =
+  'The filter in plain words, e.g. "country in (FR, BE) AND purchased ≥ 3 times in the last 90 days".';
 
 /** `id` arguments naming one saved object. */
 export const idOf = (what: string) => `The ${what}'s id (an ID from its id field).`;

@@ -1,47 +1,42 @@
+import { enumOf, type NameOf } from './enum-of';
+
 /** Domain enumerations, stored as their upper-case names. */
 
-export enum Gender {
-  FEMALE = 'FEMALE',
-  MALE = 'MALE',
-  OTHER = 'OTHER',
-  UNKNOWN = 'UNKNOWN',
-}
+export const Gender = enumOf('FEMALE', 'MALE', 'OTHER', 'UNKNOWN');
+export type Gender = NameOf<typeof Gender>;
 
 /** The commercial life of a contact: lead → prospect → qualified → customer (→ churned). */
-export enum LifecycleStage {
-  LEAD = 'LEAD',
-  PROSPECT = 'PROSPECT',
-  QUALIFIED = 'QUALIFIED',
-  CUSTOMER = 'CUSTOMER',
-  CHURNED = 'CHURNED',
-}
+export const LifecycleStage = enumOf('LEAD', 'PROSPECT', 'QUALIFIED', 'CUSTOMER', 'CHURNED');
+export type LifecycleStage = NameOf<typeof LifecycleStage>;
 
-export enum Channel {
-  EMAIL = 'EMAIL',
-  SMS = 'SMS',
-  PUSH = 'PUSH',
-  WEB = 'WEB',
-  APP = 'APP',
-  STORE = 'STORE',
-  PHONE = 'PHONE',
-  SOCIAL = 'SOCIAL',
-  EVENT = 'EVENT',
-  OTHER = 'OTHER',
-}
+export const Channel = enumOf(
+  'EMAIL',
+  'SMS',
+  'PUSH',
+  'WEB',
+  'APP',
+  'STORE',
+  'PHONE',
+  'SOCIAL',
+  'EVENT',
+  'OTHER',
+);
+export type Channel = NameOf<typeof Channel>;
 
-export enum RfmSegment {
-  CHAMPIONS = 'CHAMPIONS',
-  LOYAL = 'LOYAL',
-  POTENTIAL_LOYALIST = 'POTENTIAL_LOYALIST',
-  NEW_CUSTOMERS = 'NEW_CUSTOMERS',
-  PROMISING = 'PROMISING',
-  NEED_ATTENTION = 'NEED_ATTENTION',
-  ABOUT_TO_SLEEP = 'ABOUT_TO_SLEEP',
-  AT_RISK = 'AT_RISK',
-  CANNOT_LOSE = 'CANNOT_LOSE',
-  HIBERNATING = 'HIBERNATING',
-  LOST = 'LOST',
-}
+export const RfmSegment = enumOf(
+  'CHAMPIONS',
+  'LOYAL',
+  'POTENTIAL_LOYALIST',
+  'NEW_CUSTOMERS',
+  'PROMISING',
+  'NEED_ATTENTION',
+  'ABOUT_TO_SLEEP',
+  'AT_RISK',
+  'CANNOT_LOSE',
+  'HIBERNATING',
+  'LOST',
+);
+export type RfmSegment = NameOf<typeof RfmSegment>;
 
 /** The only outbound event: we contacted the customer (contact pressure). */
 export const MESSAGE_SENT = 'message_sent';

@@ -1,35 +1,40 @@
+import { enumOf, type NameOf } from './enum-of';
+
 /** The `extensions.code` values of docs/API.md. */
-export enum ErrorCode {
-  BAD_USER_INPUT = 'BAD_USER_INPUT',
-  NOT_FOUND = 'NOT_FOUND',
-  CONFLICT = 'CONFLICT',
-  UNAUTHENTICATED = 'UNAUTHENTICATED',
-  FORBIDDEN = 'FORBIDDEN',
-  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+export const ErrorCode = enumOf(
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'INTERNAL_SERVER_ERROR',
   /** Too many requests for this key in the current minute (`retryAfter` seconds, and a Retry-After header). */
-  RATE_LIMITED = 'RATE_LIMITED',
+  'RATE_LIMITED',
   /** Nested deeper than the depth limit. */
-  QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
+  'QUERY_TOO_DEEP',
   /** More work than the cost limit (connections weighted by `first`). */
-  QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
+  'QUERY_TOO_COSTLY',
+  /** A document with more tokens, fields, aliases or repeated names than the document limits, refused before validation. */
+  'QUERY_TOO_LARGE',
   /** A statement ran past the database time limit and was stopped. */
-  QUERY_TIMEOUT = 'QUERY_TIMEOUT',
+  'QUERY_TIMEOUT',
   /** A request body past the size limit. */
-  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  'PAYLOAD_TOO_LARGE',
   // Produced by Apollo Server / graphql-js (or our HTTP layer, for bodies that cannot be read) for malformed requests.
   /** The document is not GraphQL. */
-  GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_PARSE_FAILED',
   /** The document does not fit the schema. */
-  GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
   /** The HTTP request is not a GraphQL request (no query, a body that is not JSON, a mutation over GET…). */
-  BAD_REQUEST = 'BAD_REQUEST',
+  'BAD_REQUEST',
   /** No operation to run: several in the document and no (or an unknown) operationName. */
-  OPERATION_RESOLUTION_FAILURE = 'OPERATION_RESOLUTION_FAILURE',
+  'OPERATION_RESOLUTION_FAILURE',
   /** Automatic persisted queries: the hash is not known yet, send the document with it. */
-  PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_FOUND',
   /** Automatic persisted queries switched off. */
-  PERSISTED_QUERY_NOT_SUPPORTED = 'PERSISTED_QUERY_NOT_SUPPORTED',
-}
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+);
+export type ErrorCode = NameOf<typeof ErrorCode>;
 
 /** Codes whose message is written for the client and may be shown as is. */
 export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
@@ -41,6 +46,7 @@ export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
   ErrorCode.RATE_LIMITED,
   ErrorCode.QUERY_TOO_DEEP,
   ErrorCode.QUERY_TOO_COSTLY,
+  ErrorCode.QUERY_TOO_LARGE,
   ErrorCode.QUERY_TIMEOUT,
   ErrorCode.PAYLOAD_TOO_LARGE,
   // Produced by Apollo Server / graphql-js for malformed requests; their messages carry no internals.

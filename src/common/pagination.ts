@@ -1,3 +1,4 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { badUserInput } from './errors';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -38,19 +39,74 @@ export interface CursorPosition {
 /** Ids are `serial` on PostgreSQL: positive 32-bit integers. */
 const MAX_ID = 2_147_483_647;
 const INT_RANGE = { min: -2_147_483_648, max: 2_147_483_647 };
-/** Ten times the longest sort value (a 255-character name, escaped): a bound on the work spent reading a forged cursor. */
-const MAX_CURSOR_LENGTH = 4096;
+/**
+ * A bound on the work spent reading a forged cursor: a cursor of two
+ * 255-character names, each character escaped, sealed and in base64url, is
+ * under 6,000 characters.
+ */
+const MAX_CURSOR_LENGTH = 8192;
 const MAX_TEXT_VALUE = 1024;
 
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
 /**
- * Cursors are opaque to clients: base64url of the JSON array
- * `[ordering, ...sort values, id]`. Encoding and decoding live here only, so
- * signing them later changes this file and nothing else.
+ * The sealed text is padded to a whole number of blocks of this size: a
+ * cursor's length says nothing of the values in it, unless they are names
+ * longer than a block, and name order is only for callers who read names.
+ */
+const BLOCK_BYTES = 128;
+
+/**
+ * The key cursors are sealed with. A random one per process unless
+ * CURSOR_SECRET sets it (createApp): cursors then survive a restart and page
+ * on every instance. One key for the process, not per request, because a
+ * cursor is made where a connection is shaped, far from any context.
+ */
+let cursorKey: Buffer = randomBytes(32);
+
+/** Seals cursors with a key derived from `secret` (CURSOR_SECRET) from now on; cursors sealed before are refused. */
+export function useCursorSecret(secret: string): void {
+  cursorKey = Buffer.from(hkdfSync('sha256', secret, 'segments', 'cursor sealing key', 32));
+}
+
+/**
+ * Cursors are opaque to clients and cannot be made by them: the JSON array
+ * `[ordering, ...sort values, id]`, padded to whole blocks and sealed with
+ * AES-256-GCM (a fresh nonce each time), in base64url. A cursor of names
+ * shows no name, and a changed or made-up one is refused as a whole.
  */
 export function encodeCursor(format: CursorFormat, position: CursorPosition): string {
-  return Buffer.from(JSON.stringify([format.ordering, ...position.values, position.id]), 'utf8').toString(
-    'base64url',
-  );
+  return sealCursor(JSON.stringify([format.ordering, ...position.values, position.id]));
+}
+
+/** The sealing of encodeCursor, for any text (tests seal malformed keys with it, as an older version might have). */
+export function sealCursor(text: string): string {
+  const json = Buffer.from(text, 'utf8');
+  // JSON ignores trailing spaces: the padding needs no length to be removed.
+  const padded = Buffer.alloc(Math.ceil(json.length / BLOCK_BYTES) * BLOCK_BYTES || BLOCK_BYTES, ' ');
+  json.copy(padded);
+  const nonce = randomBytes(NONCE_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', cursorKey, nonce);
+  const sealed = Buffer.concat([cipher.update(padded), cipher.final()]);
+  return Buffer.concat([nonce, sealed, cipher.getAuthTag()]).toString('base64url');
+}
+
+/** The plain text of a cursor this process's key sealed (padding included), or null for anything else. */
+export function openCursor(cursor: string): string | null {
+  const bytes = Buffer.from(cursor, 'base64url');
+  if (bytes.length < NONCE_BYTES + BLOCK_BYTES + TAG_BYTES) return null;
+  if ((bytes.length - NONCE_BYTES - TAG_BYTES) % BLOCK_BYTES !== 0) return null;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', cursorKey, bytes.subarray(0, NONCE_BYTES));
+    decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+    const plain = Buffer.concat([
+      decipher.update(bytes.subarray(NONCE_BYTES, bytes.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
+    return plain.toString('utf8');
+  } catch {
+    return null;
+  }
 }
 
 function fitsType(value: unknown, type: CursorValueType): boolean {
@@ -80,9 +136,12 @@ export function decodeCursor(format: CursorFormat, cursor: string, path = 'after
     );
   if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor))
     throw refuse();
+  const plain = openCursor(cursor);
+  if (plain === null) throw refuse();
+  // Sealed by this service, so well-formed; checked all the same, as a cursor of another version might not be.
   let key: unknown;
   try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    key = JSON.parse(plain);
   } catch {
     throw refuse();
   }

@@ -1,9 +1,10 @@
 import DataLoader from 'dataloader';
-import type { EntityManager, Knex } from '@mikro-orm/knex';
+import type { EntityManager } from '@mikro-orm/knex';
 import { toConnection, type ConnectionShape } from '../graphql/connection.type';
 import { decodeCursor, toPage, type CursorFormat, type CursorPosition } from '../common/pagination';
 import { Customer, CustomerMetrics, Event, Order } from '../entities';
 import { defineLoader } from '../graphql/loaders';
+import { raw, sql } from '../filter/sql';
 
 /** One customer's page of orders or events: newest first, keyset on (time, id). */
 export interface ActivityPageKey {
@@ -120,8 +121,10 @@ async function fetchPages<T extends Order | Event>(
     )
     .whereIn('customer_id', customerIds);
   if (name !== null) inner.where('name', name);
-  if (after !== null)
-    inner.whereRaw(`(${source.timeColumn}, id) < (?, ?)`, [after.values[0], after.id] as Knex.Value[]);
+  if (after !== null) {
+    const position = sql`(${raw(source.timeColumn)}, id) < (${after.values[0]}, ${after.id})`;
+    inner.whereRaw(position.text, position.bindings);
+  }
   const rows: Array<Record<string, unknown>> = await knex
     .select('*')
     .from(inner.as('numbered'))

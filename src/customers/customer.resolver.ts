@@ -38,7 +38,7 @@ import {
 class AgeArgs extends AsOfArgs {
   @Field(() => DateTimeScalar, {
     nullable: true,
-    description: 'The instant the age is taken at (ISO instant); default now.',
+    description: 'The instant the age is taken at (ISO instant); default now. Needs the pii scope.',
   })
   // Redeclared for its own description; TypeScript asks for an initializer to accept the override.
   override asOf?: Date = undefined;
@@ -89,7 +89,7 @@ export class CustomerResolver {
   @FieldResolver(() => Int, {
     nullable: true,
     description:
-      'Age in whole years at asOf, from the birth date (readable without the pii scope); null without a birth date.',
+      'Age in whole years at asOf, from the birth date; null without a birth date. Readable without the pii scope at now only (ages at chosen dates would give the birth date away).',
   })
   age(@Root() customer: Customer, @Ctx() ctx: RequestContext, @Args() asOf: AgeArgs): number | null {
     return customer.birthDate ? ageAt(customer.birthDate, asOf.instant(ctx)) : null;

@@ -6,7 +6,7 @@ import { SortDirection } from '../graphql/graphql-enums';
 import { decodeCursor, toPage, type CursorFormat, type CursorValueType } from '../common/pagination';
 import { Customer } from '../entities';
 import { parseId } from '../common/ids';
-import type { Sql } from '../filter/sql';
+import { joinSql, placeholders, raw, sql, type Sql } from '../filter/sql';
 import { CustomerOrderField } from './customer.types';
 
 export interface CustomerOrdering {
@@ -33,7 +33,7 @@ interface SortColumn {
 /** Below any real value, so customers without metrics sort first ascending and last descending. */
 const MISSING_NUMBER = -9007199254740991;
 
-const SORT_COLUMNS: Record<Exclude<CustomerOrderField, CustomerOrderField.SCORE>, SortColumn[]> = {
+const SORT_COLUMNS: Record<Exclude<CustomerOrderField, typeof CustomerOrderField.SCORE>, SortColumn[]> = {
   [CustomerOrderField.CREATED_AT]: [{ sql: 'c.created_at', type: 'bigint' }],
   [CustomerOrderField.NAME]: [
     { sql: "coalesce(c.last_name, '')", type: 'text' },
@@ -108,14 +108,13 @@ export async function listCustomers(
   const format = customerCursorFormat(ordering, columns);
   if (args.after != null) {
     const { values, id } = decodeCursor(format, args.after);
-    const key = [...values, id];
-    const expressions = [...columns.map((column) => column.sql), 'c.id'].join(', ');
-    const placeholders = key.map(() => '?').join(', ');
-    const bindings = columns.flatMap((column) => column.bindings ?? []);
-    query.whereRaw(`(${expressions}) ${descending ? '<' : '>'} (${placeholders})`, [
-      ...bindings,
-      ...key,
-    ] as Knex.Value[]);
+    // Each sort expression brings its own bindings (a score's), then the cursor's values follow.
+    const expressions = [
+      ...columns.map((column) => ({ text: column.sql, bindings: column.bindings ?? [] })),
+      raw('c.id'),
+    ];
+    const position = sql`(${joinSql(', ', expressions)}) ${raw(descending ? '<' : '>')} (${placeholders([...values, id])})`;
+    query.whereRaw(position.text, position.bindings);
   }
   // A computed key (a score) is sorted by its output name, so the database computes it once per row.
   columns.forEach((column, i) =>

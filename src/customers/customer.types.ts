@@ -4,6 +4,7 @@ import { Channel, Gender, LifecycleStage, RfmSegment, SortDirection } from '../g
 import { DateTimeScalar, JSONScalar } from '../graphql/scalars';
 import { CONNECTION } from '../common/descriptions';
 import { registerEnumType } from 'type-graphql';
+import { enumOf, type NameOf } from '../common/enum-of';
 
 /**
  * The GraphQL face of a customer. Resolvers return `Customer` entities; the
@@ -296,13 +297,8 @@ export class OrderConnection extends Connection(OrderType, 'Order') {}
 @ObjectType('EventConnection', { description: CONNECTION.type('Event') })
 export class EventConnection extends Connection(EventType, 'Event') {}
 
-export enum CustomerOrderField {
-  CREATED_AT = 'CREATED_AT',
-  LIFETIME_REVENUE = 'LIFETIME_REVENUE',
-  LAST_ORDER_AT = 'LAST_ORDER_AT',
-  SCORE = 'SCORE',
-  NAME = 'NAME',
-}
+export const CustomerOrderField = enumOf('CREATED_AT', 'LIFETIME_REVENUE', 'LAST_ORDER_AT', 'SCORE', 'NAME');
+export type CustomerOrderField = NameOf<typeof CustomerOrderField>;
 
 registerEnumType(CustomerOrderField, {
   name: 'CustomerOrderField',
@@ -318,7 +314,10 @@ registerEnumType(CustomerOrderField, {
         'Latest order of the latest metrics refresh; customers without metrics sort first ascending, last descending.',
     },
     SCORE: { description: "Score under CustomerOrder.scoreModel (required), at the list's asOf." },
-    NAME: { description: 'Last name, then first name (a missing one as empty text), compared as stored.' },
+    NAME: {
+      description:
+        'Last name, then first name (a missing one as empty text), compared as stored; needs the pii scope (the order tells names apart).',
+    },
   },
 });
 

@@ -11,14 +11,20 @@ const PUBLISH_BUSY_TIMEOUT_MS = 60_000;
 /** Keys per transaction when a SQLite store's table is refilled: each holds the write lock for a moment only. */
 const KEYS_PER_CHUNK = 10_000;
 
+/** A statement or a predicate with its bound values, in the order of its placeholders. */
+export interface SqlText {
+  text: string;
+  bindings: Knex.Value[];
+}
+
 /**
  * All the rows that replace a table's: an INSERT…SELECT into a given table,
  * narrowed to a range of keys by a predicate in its where clause.
  */
 export interface TableReplacement {
   table: string;
-  /** The statement, writing into `target` the rows whose key satisfies `range` (bindings of `range` last). */
-  insertSelect(target: string, range: string): { text: string; bindings: Knex.Value[] };
+  /** The statement, writing into `target` the rows whose key satisfies the predicate `range`. */
+  insertSelect(target: string, range: SqlText): SqlText;
   /** The keys the rows are made from: the table they are read from, its key column, and that column as `range` names it. */
   keys: { table: string; column: string; qualified: string };
 }
@@ -64,7 +70,7 @@ export async function computeThenPublish<C, T>(
         if (dialectName(trx) === 'postgresql')
           await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`replace ${table}`]);
         await trx(table).delete();
-        const statement = insertSelect(table, '1 = 1');
+        const statement = insertSelect(table, { text: '1 = 1', bindings: [] });
         await trx.raw(statement.text, statement.bindings);
         return await finish(trx, computed);
       } finally {
@@ -155,10 +161,10 @@ async function fillTwin(
       }
     }
   });
-  const statement = (range: string) => replacement.insertSelect(name, range);
   await inKeyRanges(own, keys.table, keys.column, (from, to) => {
-    const { text, bindings } = statement(`${keys.qualified} > ? and ${keys.qualified} <= ?`);
-    return own.raw(text, [...bindings, from, to]);
+    const range = { text: `${keys.qualified} > ? and ${keys.qualified} <= ?`, bindings: [from, to] };
+    const { text, bindings } = replacement.insertSelect(name, range);
+    return own.raw(text, bindings);
   });
   return { name, table, retired };
 }

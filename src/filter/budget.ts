@@ -2,6 +2,7 @@ import { compileFilter, compilePersonaAssignment, compileScore, type CompileCont
 import { POSTGRESQL_DIALECT, SQLITE_DIALECT } from './dialect';
 import type { Sql } from './sql';
 import { compileContext } from './context';
+import { withAgesAt } from '../common/age-access';
 import { FilterError, type PreparedFilter } from './prepared';
 
 /**
@@ -20,7 +21,9 @@ const MEASURED_AT = new Date(0);
 function parameters(compile: (context: CompileContext) => Sql, prepared: PreparedFilter): number {
   return Math.max(
     ...[SQLITE_DIALECT, POSTGRESQL_DIALECT].map(
-      (dialect) => compile(compileContext(dialect, prepared, MEASURED_AT)).bindings.length,
+      // Measuring, not answering: no age is learnt, whoever asks.
+      (dialect) =>
+        withAgesAt(null, () => compile(compileContext(dialect, prepared, MEASURED_AT)).bindings.length),
     ),
   );
 }

@@ -1,16 +1,26 @@
 import { ONE_PARAMETER_LIST, type FilterDialect } from './dialect';
 import { matchNumber, matchString } from './evaluate';
 import {
+  compare,
+  DATE_OPERATORS,
+  INT_OPERATORS,
+  NUMBER_OPERATORS,
+  operatorsSql,
+  present,
+  setOperators,
+  STRING_OPERATORS,
+} from './operators';
+import {
   and,
   balanced,
   FALSE,
+  integerLiteral,
   joinSql,
-  likeLiteral,
   not,
   notNull,
   or,
+  raw,
   sql,
-  template,
   TRUE,
   type Sql,
 } from './sql';
@@ -26,9 +36,15 @@ import type {
   StringFilter,
   TagFilter,
 } from './types';
-import { IDENTITY_STRING_FIELDS, SCORE_RANGE, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
+import {
+  IDENTITY_STRING_FIELDS,
+  SCORE_RANGE,
+  VALUE_FLOAT_FIELDS,
+  VALUE_INT_FIELDS,
+  type IdentityStringField,
+} from './types';
 import { activityConditions, orderTotal } from './orders';
-import { ageCutoff, windowInterval, withinLastDays, type Interval } from './window';
+import { ageCutoff, windowInterval } from './window';
 
 /**
  * Compiles a filter into one SQL predicate over the customer row `c`: bound
@@ -48,46 +64,9 @@ export interface CompileContext extends SavedLookups {
   dialect: FilterDialect;
 }
 
-/**
- * A positive test on a possibly-NULL expression. With positive polarity it
- * stays as written; otherwise NULL (missing) is turned into FALSE: a plain
- * column as `col is not null and …`, a computed expression (JSON read)
- * evaluated once, inside coalesce.
- */
-function present(expression: Sql, test: Sql, positive: boolean): Sql {
-  if (expression.notNull || positive) return test;
-  if (/^[a-z]+\.[a-z_0-9]+$/.test(expression.text))
-    return template('($ is not null and $)', expression, test);
-  return template('coalesce($, 1 = 0)', test);
-}
-
-/** `expression operator ?` with the value bound. */
-const compare = (expression: Sql, operator: string, value: string | number | boolean): Sql => ({
-  text: `${expression.text} ${operator} ?`,
-  bindings: [...expression.bindings, value],
-});
-
+/** The operators a scalar filter sets, on `expression` (see operators.ts). */
 function compileString(expression: Sql, filter: StringFilter, dialect: FilterDialect, positive = true): Sql {
-  const parts: Sql[] = [];
-  if (filter.eq != null) parts.push(present(expression, compare(expression, '=', filter.eq), positive));
-  if (filter.ne != null) parts.push(not(present(expression, compare(expression, '=', filter.ne), !positive)));
-  if (filter.in != null)
-    parts.push(
-      filter.in.length ? present(expression, dialect.inList(expression, filter.in), positive) : FALSE,
-    );
-  if (filter.notIn != null)
-    parts.push(
-      filter.notIn.length
-        ? not(present(expression, dialect.inList(expression, filter.notIn), !positive))
-        : TRUE,
-    );
-  const like = (pattern: string) =>
-    present(expression, dialect.likeIgnoringCase(expression, pattern), positive);
-  if (filter.contains != null) parts.push(like(`%${likeLiteral(filter.contains)}%`));
-  if (filter.startsWith != null) parts.push(like(`${likeLiteral(filter.startsWith)}%`));
-  if (filter.isNull != null)
-    parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
-  return and(parts);
+  return operatorsSql(STRING_OPERATORS, filter, { expression, positive, dialect });
 }
 
 function compileNumber(
@@ -96,42 +75,17 @@ function compileNumber(
   dialect: FilterDialect,
   positive = true,
 ): Sql {
-  const parts: Sql[] = [];
-  const test = (operator: string, value: number, polarity = positive) =>
-    present(expression, compare(expression, operator, value), polarity);
-  if (filter.eq != null) parts.push(test('=', filter.eq));
-  if (filter.ne != null) parts.push(not(test('=', filter.ne, !positive)));
-  if (filter.gt != null) parts.push(test('>', filter.gt));
-  if (filter.gte != null) parts.push(test('>=', filter.gte));
-  if (filter.lt != null) parts.push(test('<', filter.lt));
-  if (filter.lte != null) parts.push(test('<=', filter.lte));
-  if ('in' in filter && filter.in != null) {
-    parts.push(
-      filter.in.length ? present(expression, dialect.inList(expression, filter.in), positive) : FALSE,
-    );
-  }
-  if (filter.isNull != null)
-    parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
-  return and(parts);
+  return operatorsSql(NUMBER_OPERATORS, filter, { expression, positive, dialect });
 }
 
-function compileInterval(expression: Sql, interval: Interval, positive: boolean): Sql {
-  const parts = [present(expression, compare(expression, '<=', interval.to), positive)];
-  if (interval.from !== null) parts.push(compare(expression, '>=', interval.from));
-  return and(parts);
-}
-
-function compileDate(expression: Sql, filter: DateTimeFilter, asOf: Date, positive: boolean): Sql {
-  const parts: Sql[] = [];
-  if (filter.before != null)
-    parts.push(present(expression, compare(expression, '<', filter.before.getTime()), positive));
-  if (filter.after != null)
-    parts.push(present(expression, compare(expression, '>', filter.after.getTime()), positive));
-  const within = withinLastDays(filter, asOf);
-  if (within) parts.push(compileInterval(expression, within, positive));
-  if (filter.isNull != null)
-    parts.push(template(filter.isNull ? '($ is null)' : '($ is not null)', expression));
-  return and(parts);
+function compileDate(
+  expression: Sql,
+  filter: DateTimeFilter,
+  dialect: FilterDialect,
+  asOf: Date,
+  positive: boolean,
+): Sql {
+  return operatorsSql(DATE_OPERATORS, filter, { expression, positive, dialect, asOf });
 }
 
 /**
@@ -150,38 +104,40 @@ function consecutiveRuns(values: readonly number[]): Array<[number, number]> {
   return runs;
 }
 
-/** Age in whole years at asOf, as ranges of birth dates (see ageCutoff). */
-function compileAge(filter: IntFilter, asOf: Date, positive: boolean): Sql {
-  const birth = 'c.birth_date';
-  const born = sql(birth);
+/**
+ * Age in whole years at asOf, as ranges of birth dates (see ageCutoff): the
+ * operators of IntFilter, each rewritten as bounds on the birth date.
+ */
+function compileAge(filter: IntFilter, context: CompileContext, positive: boolean): Sql {
+  const born = sql`c.birth_date`;
   const atLeast = (years: number, polarity = positive) =>
-    present(born, sql(`${birth} < ?`, ageCutoff(asOf, years)), polarity);
+    present(born, compare(born, '<', ageCutoff(context.asOf, years)), polarity);
   const atMost = (years: number, polarity = positive) =>
-    present(born, sql(`${birth} >= ?`, ageCutoff(asOf, years + 1)), polarity);
+    present(born, compare(born, '>=', ageCutoff(context.asOf, years + 1)), polarity);
   const exactly = (years: number, polarity = positive) =>
     and([atLeast(years, polarity), atMost(years, polarity)]);
-  const parts: Sql[] = [];
-  if (filter.eq != null) parts.push(exactly(filter.eq));
-  if (filter.ne != null) parts.push(not(exactly(filter.ne, !positive)));
-  if (filter.gt != null) parts.push(atLeast(filter.gt + 1));
-  if (filter.gte != null) parts.push(atLeast(filter.gte));
-  if (filter.lt != null) parts.push(atMost(filter.lt - 1));
-  if (filter.lte != null) parts.push(atMost(filter.lte));
-  if (filter.in != null)
-    parts.push(
-      or(consecutiveRuns(filter.in).map(([youngest, oldest]) => and([atLeast(youngest), atMost(oldest)]))),
-    );
-  if (filter.isNull != null) parts.push(sql(filter.isNull ? `(${birth} is null)` : `(${birth} is not null)`));
-  return and(parts);
+  const byOperator: { [Name in keyof IntFilter]-?: (operand: NonNullable<IntFilter[Name]>) => Sql } = {
+    eq: (years) => exactly(years),
+    ne: (years) => not(exactly(years, !positive)),
+    gt: (years) => atLeast(years + 1),
+    gte: (years) => atLeast(years),
+    lt: (years) => atMost(years - 1),
+    lte: (years) => atMost(years),
+    in: (ages) =>
+      or(consecutiveRuns(ages).map(([youngest, oldest]) => and([atLeast(youngest), atMost(oldest)]))),
+    isNull: (wanted) =>
+      INT_OPERATORS.isNull.sql(wanted, { expression: born, positive, dialect: context.dialect }),
+  };
+  return and(setOperators(byOperator, filter).map(([compileOne, operand]) => compileOne(operand)));
 }
+
+/** Rows of customer_interests holding one of the tags. */
+const interestRows = (dialect: FilterDialect, tags: string[]) =>
+  sql`select ci.customer_id from customer_interests ci where ${dialect.inList(sql`ci.tag`, tags)}`;
 
 function compileTags(filter: TagFilter, dialect: FilterDialect): Sql {
   // Uncorrelated id sets, like attributes: the (tag, customer) index answers them once.
-  const having = (tags: string[]) =>
-    template(
-      'c.id in (select ci.customer_id from customer_interests ci where $)',
-      dialect.inList(sql('ci.tag'), tags),
-    );
+  const having = (tags: string[]) => sql`c.id in (${interestRows(dialect, tags)})`;
   const parts: Sql[] = [];
   if (filter.hasAny != null) parts.push(filter.hasAny.length ? having(filter.hasAny) : FALSE);
   if (filter.hasAll != null) parts.push(hasAll(filter.hasAll, dialect, having));
@@ -197,10 +153,8 @@ function compileTags(filter: TagFilter, dialect: FilterDialect): Sql {
 function hasAll(tags: string[], dialect: FilterDialect, having: (tags: string[]) => Sql): Sql {
   const distinct = [...new Set(tags)];
   if (distinct.length < ONE_PARAMETER_LIST) return and(distinct.map((tag) => having([tag])));
-  return template(
-    `c.id in (select ci.customer_id from customer_interests ci where $ group by ci.customer_id having count(distinct ci.tag) = ${distinct.length})`,
-    dialect.inList(sql('ci.tag'), distinct),
-  );
+  const count = integerLiteral(distinct.length);
+  return sql`c.id in (${interestRows(dialect, distinct)} group by ci.customer_id having count(distinct ci.tag) = ${count})`;
 }
 
 /**
@@ -210,36 +164,32 @@ function hasAll(tags: string[], dialect: FilterDialect, having: (tags: string[])
  * customers with no such value.
  */
 function optionalValue(rows: (condition: Sql) => Sql, valueTest: Sql, holdsOnMissing: boolean): Sql {
-  const passing = template('c.id in ($)', rows(valueTest));
-  return holdsOnMissing ? or([passing, template('c.id not in ($)', rows(TRUE))]) : passing;
+  const passing = sql`c.id in (${rows(valueTest)})`;
+  return holdsOnMissing ? or([passing, sql`c.id not in (${rows(TRUE)})`]) : passing;
 }
 
-function attributeRows(key: string, type: string) {
-  return (condition: Sql): Sql => ({
-    text: `select ca.customer_id from customer_attributes ca where ca.key = ? and ca.value_type = '${type}' and ${condition.text}`,
-    bindings: [key, ...condition.bindings],
-  });
+function attributeRows(key: string, type: 'string' | 'number' | 'boolean') {
+  // The type is written as a literal, the key bound.
+  const valueType = raw(`'${type}'`);
+  return (condition: Sql): Sql =>
+    sql`select ca.customer_id from customer_attributes ca
+        where ca.key = ${key} and ca.value_type = ${valueType} and ${condition}`;
 }
 
 function compileCustomerAttribute(filter: AttributeFilter, dialect: FilterDialect): Sql {
   const parts: Sql[] = [];
   if (filter.string != null) {
-    const test = compileString(notNull(sql('ca.string_value')), filter.string, dialect);
+    const test = compileString(notNull(sql`ca.string_value`), filter.string, dialect);
     parts.push(optionalValue(attributeRows(filter.key, 'string'), test, matchString(null, filter.string)));
   }
   if (filter.number != null) {
-    const test = compileNumber(notNull(sql('ca.number_value')), filter.number, dialect);
+    const test = compileNumber(notNull(sql`ca.number_value`), filter.number, dialect);
     parts.push(optionalValue(attributeRows(filter.key, 'number'), test, matchNumber(null, filter.number)));
   }
   if (filter.bool != null)
-    parts.push(
-      template('c.id in ($)', attributeRows(filter.key, 'boolean')(sql('ca.bool_value = ?', filter.bool))),
-    );
+    parts.push(sql`c.id in (${attributeRows(filter.key, 'boolean')(sql`ca.bool_value = ${filter.bool}`)})`);
   if (filter.exists != null) {
-    const exists = sql(
-      'c.id in (select ca.customer_id from customer_attributes ca where ca.key = ?)',
-      filter.key,
-    );
+    const exists = sql`c.id in (select ca.customer_id from customer_attributes ca where ca.key = ${filter.key})`;
     parts.push(filter.exists ? exists : not(exists));
   }
   return and(parts);
@@ -267,14 +217,17 @@ const isOnly = (filter: IntFilter, operator: string, value: number) => {
   return set.length === 1 && set[0][0] === operator && set[0][1] === value;
 };
 
+/** The tables of rows `t` with a customer_id and a time: written into the text, so only these. */
+type ActivityTable = 'orders' | 'events';
+
 /**
  * Aggregates of a customer's matching rows, as correlated subqueries that
  * run through the (customer_id, time) index for each customer left after the
  * cheaper criteria. "At least one" is an EXISTS and "none" its negation; a
  * count of no rows is 0 and a total of no orders is 0 (coalesce).
  */
-const countOf = (table: string, rows: Sql) =>
-  notNull(template(`(select count(*) from ${table} t where t.customer_id = c.id and $)`, rows));
+const countOf = (table: ActivityTable, rows: Sql) =>
+  notNull(sql`(select count(*) from ${raw(table)} t where t.customer_id = c.id and ${rows})`);
 
 /**
  * A count or total over a broad population, as the set of customers whose
@@ -282,16 +235,13 @@ const countOf = (table: string, rows: Sql) =>
  * for no rows at all (count 0, total 0), the customers with none. The set is
  * uncorrelated, so the database builds it once (see FilterDialect.groupBroadAggregates).
  */
-function groupedAggregate(table: string, rows: Sql, having: Sql[], holdsOnNone: boolean): Sql {
-  const passing = template(
-    `c.id in (select t.customer_id from ${table} t where $ group by t.customer_id having $)`,
-    rows,
-    and(having),
-  );
+function groupedAggregate(table: ActivityTable, rows: Sql, having: Sql[], holdsOnNone: boolean): Sql {
+  const passing = sql`c.id in (select t.customer_id from ${raw(table)} t where ${rows}
+                      group by t.customer_id having ${and(having)})`;
   if (!holdsOnNone) return passing;
   return or([
     passing,
-    not(template(`exists (select 1 from ${table} t where t.customer_id = c.id and $)`, rows)),
+    not(sql`exists (select 1 from ${raw(table)} t where t.customer_id = c.id and ${rows})`),
   ]);
 }
 
@@ -301,20 +251,20 @@ interface AggregateShape {
 }
 
 function compileCount(
-  table: string,
+  table: ActivityTable,
   rows: Sql,
   count: IntFilter | null | undefined,
   shape: AggregateShape,
   dialect: FilterDialect,
 ): Sql {
-  const exists = template(`exists (select 1 from ${table} t where t.customer_id = c.id and $)`, rows);
+  const exists = sql`exists (select 1 from ${raw(table)} t where t.customer_id = c.id and ${rows})`;
   if (count == null || isOnly(count, 'gte', 1) || isOnly(count, 'gt', 0)) return exists;
   if (isOnly(count, 'eq', 0) || isOnly(count, 'lte', 0) || isOnly(count, 'lt', 1)) return not(exists);
   if (shape.grouped)
     return groupedAggregate(
       table,
       rows,
-      [compileNumber(notNull(sql('count(*)')), count, dialect)],
+      [compileNumber(notNull(sql`count(*)`), count, dialect)],
       matchNumber(0, count),
     );
   return compileNumber(countOf(table, rows), count, dialect);
@@ -322,10 +272,10 @@ function compileCount(
 
 function compileEvent(criterion: EventCriterion, context: CompileContext, shape: AggregateShape): Sql {
   const conditions: Sql[] = [];
-  if (criterion.name != null) conditions.push(sql('t.name = ?', criterion.name));
+  if (criterion.name != null) conditions.push(sql`t.name = ${criterion.name}`);
   if (criterion.channel != null)
     conditions.push(
-      criterion.channel.length ? context.dialect.inList(sql('t.channel'), criterion.channel) : FALSE,
+      criterion.channel.length ? context.dialect.inList(sql`t.channel`, criterion.channel) : FALSE,
     );
   for (const property of criterion.properties ?? [])
     conditions.push(compileJsonAttribute('t.properties', property, context.dialect));
@@ -336,30 +286,28 @@ function compileEvent(criterion: EventCriterion, context: CompileContext, shape:
 function compilePurchase(criterion: PurchaseCriterion, context: CompileContext, shape: AggregateShape): Sql {
   const conditions: Sql[] = [];
   if (criterion.category != null) {
-    const matching = template(
-      'exists (select 1 from order_categories oc where oc.order_id = t.id and $)',
-      compileString(notNull(sql('oc.category')), criterion.category, context.dialect),
-    );
+    const category = compileString(notNull(sql`oc.category`), criterion.category, context.dialect);
+    const matching = sql`exists (select 1 from order_categories oc where oc.order_id = t.id and ${category})`;
     // An order without categories has a missing category: only negative operators hold on it.
     const uncategorised = matchString(null, criterion.category)
-      ? [sql('not exists (select 1 from order_categories oc where oc.order_id = t.id)')]
+      ? [sql`not exists (select 1 from order_categories oc where oc.order_id = t.id)`]
       : [];
     conditions.push(or([matching, ...uncategorised]));
   }
   if (criterion.channel != null)
     conditions.push(
-      criterion.channel.length ? context.dialect.inList(sql('t.channel'), criterion.channel) : FALSE,
+      criterion.channel.length ? context.dialect.inList(sql`t.channel`, criterion.channel) : FALSE,
     );
   if (criterion.orderAmount != null)
-    conditions.push(compileNumber(notNull(sql('t.amount')), criterion.orderAmount, context.dialect));
+    conditions.push(compileNumber(notNull(sql`t.amount`), criterion.orderAmount, context.dialect));
   const rows = activityConditions('ordered_at', windowInterval(criterion.within, context.asOf), conditions);
   // Neither count nor total: at least one such order.
   if (criterion.totalAmount == null)
     return compileCount('orders', rows, criterion.count, shape, context.dialect);
   if (shape.grouped) {
-    const having = [compileNumber(notNull(sql('sum(t.amount)')), criterion.totalAmount, context.dialect)];
+    const having = [compileNumber(notNull(sql`sum(t.amount)`), criterion.totalAmount, context.dialect)];
     if (criterion.count != null)
-      having.push(compileNumber(notNull(sql('count(*)')), criterion.count, context.dialect));
+      having.push(compileNumber(notNull(sql`count(*)`), criterion.count, context.dialect));
     // No orders: a count of 0 and a total of 0.
     const holdsOnNone =
       matchNumber(0, criterion.totalAmount) && (criterion.count == null || matchNumber(0, criterion.count));
@@ -374,19 +322,12 @@ function compilePurchase(criterion: PurchaseCriterion, context: CompileContext, 
 /**
  * Identity criteria that keep few customers (an exact value or list on a
  * column with many distinct values): beside them, per-customer aggregates
- * run for few rows and beat building a grouped set.
+ * run for few rows and beat building a grouped set. Every identity text but
+ * the acquisition source, which holds a handful of values.
  */
-const SELECTIVE_FIELDS = [
-  'email',
-  'country',
-  'region',
-  'city',
-  'postalCode',
-  'companyName',
-  'industry',
-  'jobTitle',
-  'jobFunction',
-] as const;
+const SELECTIVE_FIELDS = (Object.keys(IDENTITY_STRING_FIELDS) as IdentityStringField[]).filter(
+  (field) => field !== 'acquisitionSource',
+);
 
 function narrowsPopulation(filter: SegmentFilter): boolean {
   const identity = filter.identity;
@@ -401,12 +342,12 @@ function narrowsPopulation(filter: SegmentFilter): boolean {
 
 /** Rows of customer_metrics where the column has a value, further narrowed by `condition`. */
 const metricRows = (column: string) => (condition: Sql) =>
-  template(`select m.customer_id from customer_metrics m where m.${column} is not null and $`, condition);
+  sql`select m.customer_id from customer_metrics m where ${raw(`m.${column}`)} is not null and ${condition}`;
 
 function compileMetric(column: string, filter: IntFilter | FloatFilter, dialect: FilterDialect): Sql {
   return optionalValue(
     metricRows(column),
-    compileNumber(notNull(sql(`m.${column}`)), filter, dialect),
+    compileNumber(notNull(raw(`m.${column}`)), filter, dialect),
     matchNumber(null, filter),
   );
 }
@@ -419,15 +360,13 @@ function compileMetric(column: string, filter: IntFilter | FloatFilter, dialect:
  * score itself is never NULL and holds the same under any number of NOTs.
  */
 export function compileScore(modelId: string, context: CompileContext, narrowed = false): Sql {
-  const terms = context.scoringRules(modelId).map((rule) =>
+  const terms = context.scoringRules(modelId).map((rule) => {
+    const matches = compileFilter(rule.filter, context, true, narrowed);
     // Points are validated integers in -100..100: written as literals so each database types the sum as an integer.
-    template(
-      `(case when $ then ${Math.trunc(rule.points)} else 0 end)`,
-      compileFilter(rule.filter, context, true, narrowed),
-    ),
-  );
+    return sql`(case when ${matches} then ${integerLiteral(Math.trunc(rule.points))} else 0 end)`;
+  });
   // Up to a hundred rules: summed as a balanced tree, like long and/or chains.
-  const sum = terms.length ? balanced('+', terms) : sql('0');
+  const sum = terms.length ? balanced('+', terms) : sql`0`;
   return notNull(context.dialect.clamp(sum, SCORE_RANGE.min, SCORE_RANGE.max));
 }
 
@@ -453,32 +392,40 @@ export function compileFilter(
     >) {
       const stringFilter = identity[field];
       if (stringFilter != null)
-        parts.push(compileString(sql(`c.${column}`), stringFilter, context.dialect, positive));
+        parts.push(compileString(raw(`c.${column}`), stringFilter, context.dialect, positive));
     }
-    if (identity.age != null) parts.push(compileAge(identity.age, context.asOf, positive));
+    if (identity.age != null) parts.push(compileAge(identity.age, context, positive));
     if (identity.companySize != null)
-      parts.push(compileNumber(sql('c.company_size'), identity.companySize, context.dialect, positive));
+      parts.push(compileNumber(sql`c.company_size`, identity.companySize, context.dialect, positive));
     if (identity.gender != null) {
       parts.push(
         identity.gender.length
-          ? present(sql('c.gender'), context.dialect.inList(sql('c.gender'), identity.gender), positive)
+          ? present(sql`c.gender`, context.dialect.inList(sql`c.gender`, identity.gender), positive)
           : FALSE,
       );
     }
     if (identity.lifecycleStage != null) {
       parts.push(
         identity.lifecycleStage.length
-          ? context.dialect.inList(sql('c.lifecycle_stage'), identity.lifecycleStage)
+          ? context.dialect.inList(sql`c.lifecycle_stage`, identity.lifecycleStage)
           : FALSE,
       );
     }
     if (identity.interests != null) parts.push(compileTags(identity.interests, context.dialect));
-    if (identity.emailOptIn != null) parts.push(sql('c.email_opt_in = ?', identity.emailOptIn));
-    if (identity.smsOptIn != null) parts.push(sql('c.sms_opt_in = ?', identity.smsOptIn));
+    if (identity.emailOptIn != null) parts.push(sql`c.email_opt_in = ${identity.emailOptIn}`);
+    if (identity.smsOptIn != null) parts.push(sql`c.sms_opt_in = ${identity.smsOptIn}`);
     if (identity.createdAt != null)
-      parts.push(compileDate(sql('c.created_at'), identity.createdAt, context.asOf, positive));
+      parts.push(compileDate(sql`c.created_at`, identity.createdAt, context.dialect, context.asOf, positive));
     if (identity.lastVerifiedAt != null)
-      parts.push(compileDate(sql('c.last_verified_at'), identity.lastVerifiedAt, context.asOf, positive));
+      parts.push(
+        compileDate(
+          sql`c.last_verified_at`,
+          identity.lastVerifiedAt,
+          context.dialect,
+          context.asOf,
+          positive,
+        ),
+      );
     for (const attribute of identity.attributes ?? [])
       parts.push(compileCustomerAttribute(attribute, context.dialect));
   }
@@ -499,10 +446,7 @@ export function compileFilter(
     if (value.rfmSegment != null) {
       parts.push(
         value.rfmSegment.length
-          ? template(
-              'c.id in ($)',
-              metricRows('rfm_segment')(context.dialect.inList(sql('m.rfm_segment'), value.rfmSegment)),
-            )
+          ? sql`c.id in (${metricRows('rfm_segment')(context.dialect.inList(sql`m.rfm_segment`, value.rfmSegment))})`
           : FALSE,
       );
     }
@@ -540,9 +484,10 @@ function compilePersona(id: string, context: CompileContext, positive: boolean, 
  */
 export function compilePersonaAssignment(context: CompileContext): Sql {
   const order = context.personaOrder();
-  if (order.length === 0) return sql('cast(null as integer)');
-  const branches = order.map((persona) =>
-    template(`when $ then ${Number(persona.id)}`, compileFilter(persona.filter, context)),
+  if (order.length === 0) return sql`cast(null as integer)`;
+  const branches = order.map(
+    (persona) =>
+      sql`when ${compileFilter(persona.filter, context)} then ${integerLiteral(Number(persona.id))}`,
   );
-  return template('(case $ end)', joinSql(' ', branches));
+  return sql`(case ${joinSql(' ', branches)} end)`;
 }

@@ -10,6 +10,17 @@ import type {
   TagFilter,
   TimeWindow,
 } from './types';
+import {
+  DATE_OPERATORS,
+  INT_OPERATORS,
+  iso,
+  list,
+  NUMBER_OPERATORS,
+  operatorsWords,
+  quote,
+  setOperators,
+  STRING_OPERATORS,
+} from './operators';
 import { IDENTITY_STRING_FIELDS, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
 
 /**
@@ -23,47 +34,28 @@ export interface DescribeContext {
   scoringModelName?(id: string): string | undefined;
   /** A persona's name, when known. */
   personaName?(id: string): string | undefined;
+  /**
+   * How an email criterion's values are written; default as given. A caller
+   * without pii gets them masked: each value is masked before it is put in
+   * words, so an address is never looked for in text (where `)`, `"`, `, `
+   * or ` and ` inside it would end it early).
+   */
+  emailShown?(value: string): string;
 }
-
-const quote = (text: string) => JSON.stringify(text);
-const list = (values: readonly (string | number)[]) => `(${values.join(', ')})`;
-const iso = (date: Date) => date.toISOString();
 
 /** Several conditions on one subject: "age ≥ 30 AND age < 40". */
 const joinAll = (parts: string[]) => parts.join(' AND ');
 
 function describeString(subject: string, filter: StringFilter): string {
-  const parts: string[] = [];
-  if (filter.eq != null) parts.push(`${subject} = ${quote(filter.eq)}`);
-  if (filter.ne != null) parts.push(`${subject} ≠ ${quote(filter.ne)}`);
-  if (filter.in != null) parts.push(`${subject} in ${list(filter.in)}`);
-  if (filter.notIn != null) parts.push(`${subject} not in ${list(filter.notIn)}`);
-  if (filter.contains != null) parts.push(`${subject} contains ${quote(filter.contains)}`);
-  if (filter.startsWith != null) parts.push(`${subject} starts with ${quote(filter.startsWith)}`);
-  if (filter.isNull != null) parts.push(filter.isNull ? `${subject} is unknown` : `${subject} is known`);
-  return joinAll(parts);
+  return joinAll(operatorsWords(STRING_OPERATORS, filter, subject));
 }
 
 function describeNumber(subject: string, filter: IntFilter | FloatFilter): string {
-  const parts: string[] = [];
-  if (filter.eq != null) parts.push(`${subject} = ${filter.eq}`);
-  if (filter.ne != null) parts.push(`${subject} ≠ ${filter.ne}`);
-  if (filter.gt != null) parts.push(`${subject} > ${filter.gt}`);
-  if (filter.gte != null) parts.push(`${subject} ≥ ${filter.gte}`);
-  if (filter.lt != null) parts.push(`${subject} < ${filter.lt}`);
-  if (filter.lte != null) parts.push(`${subject} ≤ ${filter.lte}`);
-  if ('in' in filter && filter.in != null) parts.push(`${subject} in ${list(filter.in)}`);
-  if (filter.isNull != null) parts.push(filter.isNull ? `${subject} is unknown` : `${subject} is known`);
-  return joinAll(parts);
+  return joinAll(operatorsWords(NUMBER_OPERATORS, filter, subject));
 }
 
 function describeDate(subject: string, filter: DateTimeFilter): string {
-  const parts: string[] = [];
-  if (filter.before != null) parts.push(`${subject} before ${iso(filter.before)}`);
-  if (filter.after != null) parts.push(`${subject} after ${iso(filter.after)}`);
-  if (filter.withinLastDays != null) parts.push(`${subject} in the last ${filter.withinLastDays} days`);
-  if (filter.isNull != null) parts.push(filter.isNull ? `${subject} is unknown` : `${subject} is known`);
-  return joinAll(parts);
+  return joinAll(operatorsWords(DATE_OPERATORS, filter, subject));
 }
 
 function describeTags(filter: TagFilter): string {
@@ -100,17 +92,9 @@ export function describeWindow(window: TimeWindow | null | undefined): string {
 function describeCount(count: IntFilter | null | undefined): string {
   if (count == null) return 'at least once';
   if (count.eq === 0 && Object.values(count).filter((v) => v != null).length === 1) return 'never';
-  const parts: string[] = [];
-  if (count.eq != null) parts.push(`exactly ${count.eq} times`);
-  if (count.ne != null) parts.push(`not exactly ${count.ne} times`);
-  if (count.gt != null) parts.push(`more than ${count.gt} times`);
-  if (count.gte != null) parts.push(`at least ${count.gte} times`);
-  if (count.lt != null) parts.push(`fewer than ${count.lt} times`);
-  if (count.lte != null) parts.push(`at most ${count.lte} times`);
-  if (count.in != null) parts.push(`${list(count.in)} times`);
-  if (count.isNull != null)
-    parts.push(count.isNull ? 'a number of times that is unknown' : 'any number of times');
-  return parts.join(' and ');
+  return setOperators(INT_OPERATORS, count)
+    .map(([operator, operand]) => operator.times(operand))
+    .join(' and ');
 }
 
 function describeEvent(criterion: EventCriterion): string {
@@ -164,6 +148,21 @@ const PHRASES: Record<string, string> = {
 };
 const phrase = (field: string) => PHRASES[field] ?? field;
 
+/**
+ * A string criterion with each of its values as `show` writes it: every text
+ * operand of the operator table, so an operator added there is masked too.
+ */
+function shownValues(filter: StringFilter, show: (value: string) => string): StringFilter {
+  const shown: Record<string, unknown> = { ...filter };
+  for (const [name, operator] of Object.entries(STRING_OPERATORS)) {
+    const operand = shown[name];
+    if (operand == null) continue;
+    if (operator.operand === 'text') shown[name] = show(operand as string);
+    else if (operator.operand === 'texts') shown[name] = (operand as string[]).map(show);
+  }
+  return shown as StringFilter;
+}
+
 /** The conditions of one filter node, each a phrase; the node holds when all do. */
 export function describeParts(filter: SegmentFilter, context: DescribeContext): string[] {
   const parts: string[] = [];
@@ -188,7 +187,11 @@ export function describeParts(filter: SegmentFilter, context: DescribeContext): 
   const identity = filter.identity;
   if (identity != null) {
     for (const field of Object.keys(IDENTITY_STRING_FIELDS) as Array<keyof typeof IDENTITY_STRING_FIELDS>) {
-      if (identity[field] != null) parts.push(describeString(phrase(field), identity[field]!));
+      const criterion = identity[field];
+      if (criterion == null) continue;
+      const shown =
+        field === 'email' && context.emailShown ? shownValues(criterion, context.emailShown) : criterion;
+      parts.push(describeString(phrase(field), shown));
     }
     if (identity.age != null) parts.push(describeNumber('age', identity.age));
     if (identity.companySize != null) parts.push(describeNumber('company size', identity.companySize));
@@ -227,6 +230,16 @@ export function describeParts(filter: SegmentFilter, context: DescribeContext): 
     parts.push(name === undefined ? `persona ${filter.persona}` : `persona ${quote(name)}`);
   }
   return parts;
+}
+
+/** Whether a filter (itself, not the saved filters it uses) has an email criterion, at any depth. */
+export function hasEmailCriterion(filter: SegmentFilter): boolean {
+  return (
+    filter.identity?.email != null ||
+    (filter.and ?? []).some(hasEmailCriterion) ||
+    (filter.or ?? []).some(hasEmailCriterion) ||
+    (filter.not != null && hasEmailCriterion(filter.not))
+  );
 }
 
 export function describeFilter(filter: SegmentFilter, context: DescribeContext): string {

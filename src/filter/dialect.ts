@@ -1,5 +1,5 @@
 import type { Sql } from './sql';
-import { placeholders, sql, template } from './sql';
+import { integerLiteral, placeholders, raw, sql } from './sql';
 
 /**
  * The one place where SQLite and PostgreSQL differ for filters: reading a
@@ -46,8 +46,8 @@ function listTest(
   long: (values: Array<string | number>) => Sql,
 ): Sql {
   const unique = distinct(values);
-  if (unique.length < ONE_PARAMETER_LIST) return template('$ in ($)', expression, placeholders(unique));
-  return template('$ $', expression, long(unique));
+  if (unique.length < ONE_PARAMETER_LIST) return sql`${expression} in (${placeholders(unique)})`;
+  return sql`${expression} ${long(unique)}`;
 }
 
 /**
@@ -58,9 +58,9 @@ function listTest(
  * Compared as text under the column's BINARY collation, as `=` is.
  */
 function sqliteList(values: Array<string | number>): Sql {
-  if (allNumbers(values)) return sql('in (select value from json_each(?))', JSON.stringify(values));
+  if (allNumbers(values)) return sql`in (select value from json_each(${JSON.stringify(values)}))`;
   const hex = values.map((value) => Buffer.from(String(value), 'utf8').toString('hex'));
-  return sql('in (select cast(unhex(value) as text) from json_each(?))', JSON.stringify(hex));
+  return sql`in (select cast(unhex(value) as text) from json_each(${JSON.stringify(hex)}))`;
 }
 
 /** A PostgreSQL array literal of texts: every element quoted, `"` and `\` escaped. */
@@ -69,10 +69,10 @@ const textArray = (values: Array<string | number>) =>
 
 function postgresqlList(values: Array<string | number>): Sql {
   if (allNumbers(values)) {
-    const type = values.every(Number.isSafeInteger) ? 'bigint[]' : 'double precision[]';
-    return sql(`= any(cast(? as ${type}))`, `{${values.map((value) => String(value)).join(',')}}`);
+    const type = raw(values.every(Number.isSafeInteger) ? 'bigint[]' : 'double precision[]');
+    return sql`= any(cast(${`{${values.map((value) => String(value)).join(',')}}`} as ${type}))`;
   }
-  return sql('= any(cast(? as text[]))', textArray(values));
+  return sql`= any(cast(${textArray(values)} as text[]))`;
 }
 
 const foldAscii = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
@@ -80,66 +80,65 @@ const foldAscii = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.to
 /** SQLite's JSON path for a key; keys are checked against [A-Za-z0-9_.-] so quoting is enough. */
 const path = (key: string) => `$."${key}"`;
 
+/** SQLite's `json_type` and `json_extract` of a key of a JSON column, the path bound. */
+const jsonType = (column: string, key: string) => sql`json_type(${raw(column)}, ${path(key)})`;
+const jsonExtract = (column: string, key: string) => sql`json_extract(${raw(column)}, ${path(key)})`;
+
+/** The bounds of a clamp, written as integer literals so the result stays an integer. */
+const bounds = (low: number, high: number) => [
+  integerLiteral(Math.trunc(low)),
+  integerLiteral(Math.trunc(high)),
+];
+
 export const SQLITE_DIALECT: FilterDialect = {
   name: 'sqlite',
   // SQLite answers per-customer aggregates through the (customer_id, time) index fast enough either way.
   groupBroadAggregates: false,
   jsonString: (column, key) =>
-    sql(
-      `(case when json_type(${column}, ?) = 'text' then json_extract(${column}, ?) end)`,
-      path(key),
-      path(key),
-    ),
+    sql`(case when ${jsonType(column, key)} = 'text' then ${jsonExtract(column, key)} end)`,
   jsonNumber: (column, key) =>
-    sql(
-      `(case when json_type(${column}, ?) in ('integer', 'real') then json_extract(${column}, ?) end)`,
-      path(key),
-      path(key),
-    ),
+    sql`(case when ${jsonType(column, key)} in ('integer', 'real') then ${jsonExtract(column, key)} end)`,
   jsonBoolean: (column, key) =>
-    sql(`(case json_type(${column}, ?) when 'true' then 1 when 'false' then 0 end)`, path(key)),
-  jsonHasKey: (column, key) => sql(`(json_type(${column}, ?) is not null)`, path(key)),
+    sql`(case ${jsonType(column, key)} when 'true' then 1 when 'false' then 0 end)`,
+  jsonHasKey: (column, key) => sql`(${jsonType(column, key)} is not null)`,
   // SQLite's LIKE already ignores the case of A–Z, and only of those letters.
-  likeIgnoringCase: (expression, pattern) => template("$ like $ escape '\\'", expression, sql('?', pattern)),
+  likeIgnoringCase: (expression, pattern) => sql`${expression} like ${pattern} escape '\\'`,
   // SQLite's scalar max/min of several arguments.
-  clamp: (expression, low, high) =>
-    template(`max(${Math.trunc(low)}, min(${Math.trunc(high)}, $))`, expression),
+  clamp: (expression, low, high) => {
+    const [min, max] = bounds(low, high);
+    return sql`max(${min}, min(${max}, ${expression}))`;
+  },
   inList: (expression, values) => listTest(expression, values, sqliteList),
 };
+
+/** `column -> key` of a jsonb column, the key bound as text. */
+const jsonbField = (column: string, key: string) => sql`${raw(column)} -> cast(${key} as text)`;
+/** `column ->> key`: the field's value as text. */
+const jsonbText = (column: string, key: string) => sql`${raw(column)} ->> cast(${key} as text)`;
 
 export const POSTGRESQL_DIALECT: FilterDialect = {
   name: 'postgresql',
   // PostgreSQL cannot decorrelate an aggregate subquery; over a broad population a hashed grouped set wins.
   groupBroadAggregates: true,
   jsonString: (column, key) =>
-    sql(
-      `(case when jsonb_typeof(${column} -> cast(? as text)) = 'string' then ${column} ->> cast(? as text) end)`,
-      key,
-      key,
-    ),
+    sql`(case when jsonb_typeof(${jsonbField(column, key)}) = 'string' then ${jsonbText(column, key)} end)`,
   jsonNumber: (column, key) =>
-    sql(
-      `(case when jsonb_typeof(${column} -> cast(? as text)) = 'number' then cast(${column} ->> cast(? as text) as double precision) end)`,
-      key,
-      key,
-    ),
+    sql`(case when jsonb_typeof(${jsonbField(column, key)}) = 'number'
+          then cast(${jsonbText(column, key)} as double precision) end)`,
   jsonBoolean: (column, key) =>
-    sql(
-      `(case when jsonb_typeof(${column} -> cast(? as text)) = 'boolean' then (case when ${column} ->> cast(? as text) = 'true' then 1 else 0 end) end)`,
-      key,
-      key,
-    ),
-  jsonHasKey: (column, key) => sql(`(jsonb_typeof(${column} -> cast(? as text)) is not null)`, key),
+    sql`(case when jsonb_typeof(${jsonbField(column, key)}) = 'boolean'
+          then (case when ${jsonbText(column, key)} = 'true' then 1 else 0 end) end)`,
+  jsonHasKey: (column, key) => sql`(jsonb_typeof(${jsonbField(column, key)}) is not null)`,
   // ILIKE folds every letter by the locale's rules, a superset of A–Z folding: it
   // narrows the rows cheaply first, then translate() keeps the A–Z-only meaning.
-  likeIgnoringCase: (expression, pattern) => ({
-    text:
-      `(${expression.text} ilike ? escape '\\' and ` +
-      `translate(${expression.text}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') like ? escape '\\')`,
-    bindings: [...expression.bindings, pattern, ...expression.bindings, foldAscii(pattern)],
-  }),
-  clamp: (expression, low, high) =>
-    template(`greatest(${Math.trunc(low)}, least(${Math.trunc(high)}, $))`, expression),
+  likeIgnoringCase: (expression, pattern) =>
+    sql`(${expression} ilike ${pattern} escape '\\'
+         and translate(${expression}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
+             like ${foldAscii(pattern)} escape '\\')`,
+  clamp: (expression, low, high) => {
+    const [min, max] = bounds(low, high);
+    return sql`greatest(${min}, least(${max}, ${expression}))`;
+  },
   inList: (expression, values) => listTest(expression, values, postgresqlList),
 };
 

@@ -14,7 +14,8 @@ import type {
   TagFilter,
 } from './types';
 import { IDENTITY_STRING_FIELDS, SCORE_RANGE, VALUE_FLOAT_FIELDS, VALUE_INT_FIELDS } from './types';
-import { inInterval, windowInterval, withinLastDays } from './window';
+import { DATE_OPERATORS, NUMBER_OPERATORS, operatorsMatch, STRING_OPERATORS } from './operators';
+import { inInterval, windowInterval } from './window';
 
 /**
  * The reference evaluator: the meaning of a filter for one customer whose
@@ -28,49 +29,16 @@ export interface EvaluationContext extends SavedLookups {
   asOf: Date;
 }
 
-/** Case folding of contains/startsWith: the letters A–Z, the same on every database. */
-export function foldCase(text: string): string {
-  return text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
-}
-
 export function matchString(value: string | null | undefined, filter: StringFilter): boolean {
-  const present = value !== null && value !== undefined;
-  const checks: boolean[] = [];
-  if (filter.eq != null) checks.push(present && value === filter.eq);
-  if (filter.ne != null) checks.push(!(present && value === filter.ne));
-  if (filter.in != null) checks.push(present && filter.in.includes(value));
-  if (filter.notIn != null) checks.push(!(present && filter.notIn.includes(value)));
-  if (filter.contains != null) checks.push(present && foldCase(value).includes(foldCase(filter.contains)));
-  if (filter.startsWith != null)
-    checks.push(present && foldCase(value).startsWith(foldCase(filter.startsWith)));
-  if (filter.isNull != null) checks.push(filter.isNull ? !present : present);
-  return checks.every(Boolean);
+  return operatorsMatch(STRING_OPERATORS, filter, value ?? null);
 }
 
 export function matchNumber(value: number | null | undefined, filter: IntFilter | FloatFilter): boolean {
-  const present = value !== null && value !== undefined;
-  const checks: boolean[] = [];
-  if (filter.eq != null) checks.push(present && value === filter.eq);
-  if (filter.ne != null) checks.push(!(present && value === filter.ne));
-  if (filter.gt != null) checks.push(present && value > filter.gt);
-  if (filter.gte != null) checks.push(present && value >= filter.gte);
-  if (filter.lt != null) checks.push(present && value < filter.lt);
-  if (filter.lte != null) checks.push(present && value <= filter.lte);
-  if ('in' in filter && filter.in != null) checks.push(present && filter.in.includes(value));
-  if (filter.isNull != null) checks.push(filter.isNull ? !present : present);
-  return checks.every(Boolean);
+  return operatorsMatch(NUMBER_OPERATORS, filter, value ?? null);
 }
 
 export function matchDate(value: Date | null, filter: DateTimeFilter, asOf: Date): boolean {
-  const at = value?.getTime();
-  const present = at !== undefined;
-  const checks: boolean[] = [];
-  if (filter.before != null) checks.push(present && at < filter.before.getTime());
-  if (filter.after != null) checks.push(present && at > filter.after.getTime());
-  const within = withinLastDays(filter, asOf);
-  if (within) checks.push(present && inInterval(at, within));
-  if (filter.isNull != null) checks.push(filter.isNull ? !present : present);
-  return checks.every(Boolean);
+  return operatorsMatch(DATE_OPERATORS, filter, value?.getTime() ?? null, asOf);
 }
 
 export function matchTags(tags: string[], filter: TagFilter): boolean {

@@ -1,10 +1,11 @@
-import { and, notNull, sql, template, type Sql } from './sql';
+import { and, notNull, raw, sql, type Sql } from './sql';
 import { windowInterval, type Interval } from './window';
 
 /** The conditions on rows `t` of orders or events: inside the window (never past asOf) and matching. */
 export function activityConditions(timeColumn: string, interval: Interval, conditions: Sql[]): Sql {
-  const window = [sql(`t.${timeColumn} <= ?`, interval.to)];
-  if (interval.from !== null) window.push(sql(`t.${timeColumn} >= ?`, interval.from));
+  const time = raw(`t.${timeColumn}`);
+  const window = [sql`${time} <= ${interval.to}`];
+  if (interval.from !== null) window.push(sql`${time} >= ${interval.from}`);
   return and([...window, ...conditions]);
 }
 
@@ -14,9 +15,7 @@ export const ordersUpTo = (asOf: Date): Sql =>
 
 /** The total of the orders `t` of customer `c` that `rows` keeps, 0 when none, through the (customer_id, time) index. */
 export const orderTotal = (rows: Sql): Sql =>
-  notNull(
-    template('coalesce((select sum(t.amount) from orders t where t.customer_id = c.id and $), 0)', rows),
-  );
+  notNull(sql`coalesce((select sum(t.amount) from orders t where t.customer_id = c.id and ${rows}), 0)`);
 
 /** A customer's revenue: the total of their orders at or before asOf (the filter's, the market map's and a population's). */
 export const revenueUpTo = (asOf: Date): Sql => orderTotal(ordersUpTo(asOf));

@@ -15,15 +15,72 @@ export interface Sql {
 /** Marks an expression as never NULL. */
 export const notNull = (expression: Sql): Sql => ({ ...expression, notNull: true });
 
-export const sql = (text: string, ...bindings: Knex.Value[]): Sql => ({ text, bindings });
+/** A value bound to a `?` of the text. Objects and arrays are not values: an object interpolated into `sql` is a fragment. */
+export type SqlValue = string | number | boolean | null | Date | Buffer;
 
-export const TRUE: Sql = sql('(1 = 1)');
-export const FALSE: Sql = sql('(1 = 0)');
+const isSql = (part: Sql | SqlValue): part is Sql =>
+  typeof part === 'object' &&
+  part !== null &&
+  typeof (part as Sql).text === 'string' &&
+  Array.isArray((part as Sql).bindings);
 
-/** Joins fragments: `join(', ', a, b)` keeps each fragment's bindings in place. */
+/**
+ * Text written by the code must hold no `?` (nor knex's `??`): every
+ * placeholder comes from a value put in its place, so no binding can be
+ * listed apart from its text and drift.
+ */
+function trusted(text: string): string {
+  if (text.includes('?')) throw new Error(`SQL text holds a placeholder of its own: ${text}`);
+  return text;
+}
+
+/**
+ * A fragment written as a tagged template: `sql\`c.country = ${value}\``.
+ * An interpolated fragment (`Sql`) is spliced in with its bindings; any other
+ * interpolated value becomes a `?` bound to it, in place, so the bindings are
+ * in the order of their placeholders by construction. Identifiers and other
+ * text the code chooses are spliced with `raw`, numbers the database must see
+ * as literals with `integerLiteral`.
+ */
+export function sql(strings: TemplateStringsArray, ...parts: Array<Sql | SqlValue>): Sql {
+  let text = trusted(strings[0]);
+  const bindings: Knex.Value[] = [];
+  parts.forEach((part, i) => {
+    if (part === undefined) throw new Error(`undefined value in SQL after: ${text}`);
+    if (isSql(part)) {
+      text += part.text;
+      bindings.push(...part.bindings);
+    } else {
+      text += '?';
+      bindings.push(part);
+    }
+    text += trusted(strings[i + 1]);
+  });
+  return { text, bindings };
+}
+
+/**
+ * Text the code chose (a column name, an alias, a keyword), spliced as it is:
+ * never a value that came from a request, which goes into `sql` as a value.
+ */
+export const raw = (text: string): Sql => ({ text: trusted(text), bindings: [] });
+
+/**
+ * An integer written into the text rather than bound: where the database must
+ * type an expression from it (`case … then 10`, clamp bounds), or a LIMIT.
+ */
+export function integerLiteral(value: number): Sql {
+  if (!Number.isSafeInteger(value)) throw new Error(`not an integer literal: ${value}`);
+  return raw(String(value));
+}
+
+export const TRUE: Sql = sql`(1 = 1)`;
+export const FALSE: Sql = sql`(1 = 0)`;
+
+/** Joins fragments: `joinSql(', ', [a, b])` keeps each fragment's bindings in place. */
 export function joinSql(separator: string, parts: Sql[]): Sql {
   return {
-    text: parts.map((part) => part.text).join(separator),
+    text: parts.map((part) => part.text).join(trusted(separator)),
     bindings: parts.flatMap((part) => part.bindings),
   };
 }
@@ -39,8 +96,7 @@ const FLAT_OPERANDS = 8;
 /** `(a op b op …)`, nested in halves past FLAT_OPERANDS so the depth grows with log2 of the count. */
 export function balanced(operator: string, parts: Sql[]): Sql {
   if (parts.length <= FLAT_OPERANDS) {
-    const joined = joinSql(` ${operator} `, parts);
-    return { text: `(${joined.text})`, bindings: joined.bindings };
+    return sql`(${joinSql(` ${operator} `, parts)})`;
   }
   const half = Math.ceil(parts.length / 2);
   return balanced(operator, [
@@ -76,22 +132,10 @@ export function or(parts: Sql[]): Sql {
 
 export function not(part: Sql): Sql {
   if (part.negates) return part.negates;
-  return { text: `(not ${part.text})`, bindings: part.bindings, negates: part };
+  return { ...sql`(not ${part})`, negates: part };
 }
 
-/** `text` with each `$` replaced by the next fragment (keeps bindings in order). */
-export function template(text: string, ...parts: Sql[]): Sql {
-  const pieces = text.split('$');
-  if (pieces.length !== parts.length + 1) throw new Error('template arity');
-  let out = pieces[0];
-  const bindings: Knex.Value[] = [];
-  parts.forEach((part, i) => {
-    out += part.text + pieces[i + 1];
-    bindings.push(...part.bindings);
-  });
-  return { text: out, bindings };
-}
-
+/** `?, ?, …` bound to the values in order: a list to splice into `sql`, as in `in (${placeholders(ids)})`. */
 export function placeholders(values: readonly Knex.Value[]): Sql {
   return { text: values.map(() => '?').join(', '), bindings: [...values] };
 }

@@ -1,5 +1,6 @@
 import type { Channel, Gender, LifecycleStage, RfmSegment } from '../common/enums';
 import { CUSTOMER_COLUMNS } from '../db/customer-row';
+import type { DATE_OPERATORS, FilterOf, FLOAT_OPERATORS, INT_OPERATORS, STRING_OPERATORS } from './operators';
 
 /**
  * The segment filter language of docs/API.md, as plain data (no GraphQL here):
@@ -17,43 +18,11 @@ export interface SegmentFilter {
   persona?: string | null;
 }
 
-export interface StringFilter {
-  eq?: string | null;
-  ne?: string | null;
-  in?: string[] | null;
-  notIn?: string[] | null;
-  contains?: string | null;
-  startsWith?: string | null;
-  isNull?: boolean | null;
-}
-
-export interface IntFilter {
-  eq?: number | null;
-  ne?: number | null;
-  gt?: number | null;
-  gte?: number | null;
-  lt?: number | null;
-  lte?: number | null;
-  in?: number[] | null;
-  isNull?: boolean | null;
-}
-
-export interface FloatFilter {
-  eq?: number | null;
-  ne?: number | null;
-  gt?: number | null;
-  gte?: number | null;
-  lt?: number | null;
-  lte?: number | null;
-  isNull?: boolean | null;
-}
-
-export interface DateTimeFilter {
-  before?: Date | null;
-  after?: Date | null;
-  withinLastDays?: number | null;
-  isNull?: boolean | null;
-}
+/** The scalar filters: every operator of its table (operators.ts) optional, each set one to hold. */
+export type StringFilter = FilterOf<typeof STRING_OPERATORS>;
+export type IntFilter = FilterOf<typeof INT_OPERATORS>;
+export type FloatFilter = FilterOf<typeof FLOAT_OPERATORS>;
+export type DateTimeFilter = FilterOf<typeof DATE_OPERATORS>;
 
 export interface TagFilter {
   hasAny?: string[] | null;
@@ -202,4 +171,4 @@ export const VALUE_FLOAT_FIELDS = {
   predictedLifetimeValue: 'predicted_lifetime_value',
 } as const;
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS } from '../common/dates';

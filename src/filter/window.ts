@@ -1,4 +1,5 @@
-import { DAY_MS, type DateTimeFilter, type TimeWindow } from './types';
+import { checkAgeInstant } from '../common/age-access';
+import { DAY_MS, type TimeWindow } from './types';
 
 /** A closed interval of epoch milliseconds; `from` null means since the beginning. */
 export interface Interval {
@@ -32,13 +33,6 @@ export function inInterval(at: number, interval: Interval): boolean {
   return (interval.from === null || at >= interval.from) && at <= interval.to;
 }
 
-/** `withinLastDays: N` of a DateTimeFilter is [asOf − N days, asOf]. */
-export function withinLastDays(filter: DateTimeFilter, asOf: Date): Interval | null {
-  return filter.withinLastDays == null
-    ? null
-    : { from: asOf.getTime() - filter.withinLastDays * DAY_MS, to: asOf.getTime() };
-}
-
 function daysInMonth(year: number, month: number): number {
   return new Date(utc(year, month + 1, 0)).getUTCDate();
 }
@@ -47,9 +41,11 @@ function daysInMonth(year: number, month: number): number {
  * The first instant after the calendar day (year, month, day), where a day
  * that does not exist in that year (29 February) stands for the last day of
  * its month. A birth before this instant means "at least `years` old" when
- * (year, month, day) is asOf's date moved back `years` years.
+ * (year, month, day) is asOf's date moved back `years` years. FORBIDDEN where
+ * the caller may not choose `asOf` (common/age-access.ts).
  */
 export function ageCutoff(asOf: Date, years: number): number {
+  checkAgeInstant(asOf);
   // Ages past ten thousand years select the same people as ten thousand.
   const year = asOf.getUTCFullYear() - Math.max(-10_000, Math.min(10_000, years));
   const month = asOf.getUTCMonth();

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Settings } from '../common/config';
 import type { Caller } from '../common/scopes';
-import type { LoaderRegistry } from './loaders';
+import type { LoaderRegistry, RunHeavy } from './loaders';
 
 /** Asks for a metrics refresh a quiet moment after ingestion; server/ passes the scheduler of value/. */
 export interface MetricsRefresh {
@@ -21,4 +21,6 @@ export interface RequestContext {
   refresher: MetricsRefresh;
   /** Who is calling, with their scopes; null when no key was sent and keys are required. */
   caller: Caller | null;
+  /** The caller's places for heavy work; heavy fields and batch loaders that scan run through it. */
+  heavy: RunHeavy;
 }

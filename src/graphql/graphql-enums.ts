@@ -1,5 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import { Channel, Gender, LifecycleStage, RfmSegment } from '../common/enums';
+import { enumOf, type NameOf } from '../common/enum-of';
 
 registerEnumType(Gender, {
   name: 'Gender',
@@ -60,10 +61,8 @@ registerEnumType(RfmSegment, {
   },
 });
 
-export enum SortDirection {
-  ASC = 'ASC',
-  DESC = 'DESC',
-}
+export const SortDirection = enumOf('ASC', 'DESC');
+export type SortDirection = NameOf<typeof SortDirection>;
 registerEnumType(SortDirection, {
   name: 'SortDirection',
   description: 'Sort direction.',

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { SAVED, SAVED_FILTER } from '../common/descriptions';
+import { SAVED, SAVED_DEFINITION, SAVED_FILTER } from '../common/descriptions';
 import { JSONScalar } from './scalars';
 
 /**
@@ -25,10 +25,8 @@ export abstract class SavedFilterType extends SavedObjectType {
   @Field(() => JSONScalar, { description: SAVED_FILTER })
   filter!: Record<string, unknown>;
 
-  @Field({
-    description:
-      'The filter in plain words, e.g. "country in (FR, BE) AND purchased ≥ 3 times in the last 90 days".',
-  })
+  // Resolved by each kind (email criteria masked without pii): SegmentResolver, PersonaResolver.
+  @Field({ description: SAVED_DEFINITION })
   definition!: string;
 }
 

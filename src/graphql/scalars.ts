@@ -12,15 +12,16 @@ const REASONS: Record<InstantProblem, string> = {
   'not a valid zone offset': 'not a valid zone offset (hours 00–23, minutes 00–59)',
 };
 
-function invalidDateTime(value: unknown, problem: InstantProblem = 'not ISO-8601'): GraphQLError {
-  return new GraphQLError(`DateTime cannot represent ${JSON.stringify(value)}: ${REASONS[problem]}`, {
+/** The refused value is not quoted: it may be anything a caller mistyped, an email address included. */
+function invalidDateTime(problem: InstantProblem = 'not ISO-8601'): GraphQLError {
+  return new GraphQLError(`DateTime cannot represent the value given: ${REASONS[problem]}`, {
     extensions: { code: ErrorCode.BAD_USER_INPUT },
   });
 }
 
 function instantOf(text: string): Date {
   const read = readIsoInstant(text);
-  if ('problem' in read) throw invalidDateTime(text, read.problem);
+  if ('problem' in read) throw invalidDateTime(read.problem);
   return read.date;
 }
 
@@ -41,12 +42,11 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
     return date.toISOString();
   },
   parseValue(value) {
-    if (typeof value !== 'string') throw invalidDateTime(value);
+    if (typeof value !== 'string') throw invalidDateTime();
     return instantOf(value);
   },
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING)
-      throw invalidDateTime(ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? ast.value : ast.kind);
+    if (ast.kind !== Kind.STRING) throw invalidDateTime();
     return instantOf(ast.value);
   },
 });

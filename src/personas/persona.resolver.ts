@@ -15,8 +15,10 @@ import {
 import { Scope } from '../common/scopes';
 import { BucketType } from '../analysis/analysis.types';
 import { medianOfCounts, populationFigures } from '../analysis/population';
-import { idOf } from '../common/descriptions';
+import { SAVED_DEFINITION, idOf } from '../common/descriptions';
 import { AsOfArgs, PageArgs } from '../graphql/args';
+import { emailShownTo } from '../auth/personal-criteria';
+import { definitionShown } from '../segments/segment.service';
 import { countCustomers, listCustomers } from '../customers/customer.service';
 import { CustomerConnection, CustomerType } from '../customers/customer.types';
 import type { Customer, Persona } from '../entities';
@@ -120,6 +122,11 @@ export class PersonaResolver {
     @Arg('id', () => ID, { description: idOf('persona') }) id: string,
   ): Promise<boolean> {
     return deletePersona(ctx.em, id);
+  }
+
+  @FieldResolver(() => String, { description: SAVED_DEFINITION })
+  definition(@Root() persona: Persona, @Ctx() ctx: RequestContext): Promise<string> {
+    return definitionShown(ctx.em, persona, emailShownTo(ctx.caller));
   }
 
   @Authorized(Scope.READ)

@@ -1,73 +1,75 @@
-import { Field, Float, ID, InputType, Int } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, type ClassType } from 'type-graphql';
 import { Channel, Gender, LifecycleStage, RfmSegment } from '../graphql/graphql-enums';
 import { DateTimeScalar } from '../graphql/scalars';
-import { idOf, OPERATOR } from '../common/descriptions';
+import { idOf } from '../common/descriptions';
+import {
+  DATE_OPERATORS,
+  FLOAT_OPERATORS,
+  INT_OPERATORS,
+  STRING_OPERATORS,
+  type OperandShape,
+  type Operator,
+} from '../filter/operators';
+import type { DateTimeFilter, FloatFilter, IntFilter, StringFilter } from '../filter/types';
 
 /** GraphQL inputs of the filter language (docs/API.md); the engine in src/filter reads them as plain data. */
+
+/** The GraphQL type of each kind of operand of the operator tables. */
+const OPERAND_TYPES: Record<OperandShape, object> = {
+  text: String,
+  texts: [String],
+  int: Int,
+  ints: [Int],
+  float: Float,
+  instant: DateTimeScalar,
+  days: Int,
+  boolean: Boolean,
+};
+
+/** A nullable field for each operator of the table (src/filter/operators.ts), in its order. */
+function operatorFields(input: ClassType, table: Record<string, Operator<OperandShape, never>>): void {
+  for (const [name, operator] of Object.entries(table)) {
+    Field(() => OPERAND_TYPES[operator.operand], { nullable: true, description: operator.description })(
+      input.prototype,
+      name,
+    );
+  }
+}
 
 @InputType('StringFilter', {
   description:
     'Text comparison; every operator set must hold (AND). eq/ne/in/notIn are exact; contains/startsWith ignore the case of A–Z and take wildcards literally. A missing value matches only ne, notIn and isNull: true.',
 })
-export class StringFilterInput {
-  @Field(() => String, { nullable: true, description: OPERATOR.eq }) eq?: string | null;
-  @Field(() => String, { nullable: true, description: OPERATOR.ne }) ne?: string | null;
-  @Field(() => [String], { nullable: true, description: OPERATOR.in }) in?: string[] | null;
-  @Field(() => [String], { nullable: true, description: OPERATOR.notIn }) notIn?: string[] | null;
-  @Field(() => String, {
-    nullable: true,
-    description: 'Contains this text, ignoring the case of A–Z; % and _ are literal.',
-  })
-  contains?: string | null;
-  @Field(() => String, {
-    nullable: true,
-    description: 'Starts with this text, ignoring the case of A–Z; % and _ are literal.',
-  })
-  startsWith?: string | null;
-  @Field(() => Boolean, { nullable: true, description: OPERATOR.isNull }) isNull?: boolean | null;
-}
+export class StringFilterInput {}
+operatorFields(StringFilterInput, STRING_OPERATORS);
 
 @InputType('IntFilter', {
   description:
     'Whole-number comparison; every operator set must hold (AND), at least one must be set. A missing value matches only ne and isNull: true.',
 })
-export class IntFilterInput {
-  @Field(() => Int, { nullable: true, description: OPERATOR.eq }) eq?: number | null;
-  @Field(() => Int, { nullable: true, description: OPERATOR.ne }) ne?: number | null;
-  @Field(() => Int, { nullable: true, description: OPERATOR.gt }) gt?: number | null;
-  @Field(() => Int, { nullable: true, description: OPERATOR.gte }) gte?: number | null;
-  @Field(() => Int, { nullable: true, description: OPERATOR.lt }) lt?: number | null;
-  @Field(() => Int, { nullable: true, description: OPERATOR.lte }) lte?: number | null;
-  @Field(() => [Int], { nullable: true, description: OPERATOR.in }) in?: number[] | null;
-  @Field(() => Boolean, { nullable: true, description: OPERATOR.isNull }) isNull?: boolean | null;
-}
+export class IntFilterInput {}
+operatorFields(IntFilterInput, INT_OPERATORS);
 
 @InputType('FloatFilter', {
   description:
     'Number comparison; every operator set must hold (AND), at least one must be set. A missing value matches only ne and isNull: true.',
 })
-export class FloatFilterInput {
-  @Field(() => Float, { nullable: true, description: OPERATOR.eq }) eq?: number | null;
-  @Field(() => Float, { nullable: true, description: OPERATOR.ne }) ne?: number | null;
-  @Field(() => Float, { nullable: true, description: OPERATOR.gt }) gt?: number | null;
-  @Field(() => Float, { nullable: true, description: OPERATOR.gte }) gte?: number | null;
-  @Field(() => Float, { nullable: true, description: OPERATOR.lt }) lt?: number | null;
-  @Field(() => Float, { nullable: true, description: OPERATOR.lte }) lte?: number | null;
-  @Field(() => Boolean, { nullable: true, description: OPERATOR.isNull }) isNull?: boolean | null;
-}
+export class FloatFilterInput {}
+operatorFields(FloatFilterInput, FLOAT_OPERATORS);
 
 @InputType('DateTimeFilter', {
   description: 'Instant comparison; before/after are strict; withinLastDays N is [asOf − N×24h, asOf].',
 })
-export class DateTimeFilterInput {
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Strictly before this instant.' })
-  before?: Date | null;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Strictly after this instant.' })
-  after?: Date | null;
-  @Field(() => Int, { nullable: true, description: 'Within the last N days: [asOf − N×24h, asOf]; N ≥ 0.' })
-  withinLastDays?: number | null;
-  @Field(() => Boolean, { nullable: true, description: OPERATOR.isNull }) isNull?: boolean | null;
-}
+export class DateTimeFilterInput {}
+operatorFields(DateTimeFilterInput, DATE_OPERATORS);
+
+// The classes' fields are the tables' operators, added above; the types say so by merging.
+/* eslint-disable @typescript-eslint/no-empty-object-type */
+export interface StringFilterInput extends StringFilter {}
+export interface IntFilterInput extends IntFilter {}
+export interface FloatFilterInput extends FloatFilter {}
+export interface DateTimeFilterInput extends DateTimeFilter {}
+/* eslint-enable @typescript-eslint/no-empty-object-type */
 
 @InputType('TagFilter', { description: 'Comparison of a list of tags; every operator set must hold.' })
 export class TagFilterInput {
@@ -120,7 +122,8 @@ export class IdentityFilterInput {
   email?: StringFilterInput | null;
   @Field(() => IntFilterInput, {
     nullable: true,
-    description: 'Age in whole years at asOf; customers without a birth date are missing.',
+    description:
+      'Age in whole years at asOf; customers without a birth date are missing. Without the pii scope, at now only (no asOf).',
   })
   age?: IntFilterInput | null;
   @Field(() => [Gender], { nullable: true, description: 'Gender is one of these.' }) gender?: Gender[] | null;

@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import { idOf } from '../common/descriptions';
+import { emailShownTo } from '../auth/personal-criteria';
 import { CustomerType } from '../customers/customer.types';
 import type { Customer } from '../entities';
 import type { RequestContext } from '../graphql/context';
@@ -34,6 +35,11 @@ export class CustomerSegmentsResolver {
     filter: SegmentFilterInput | undefined,
     @Args() asOf: AsOfArgs,
   ) {
-    return explainCustomer(ctx.em, customer, { segment, filter, asOf: asOf.instant(ctx) });
+    return explainCustomer(ctx.em, customer, {
+      segment,
+      filter,
+      asOf: asOf.instant(ctx),
+      emailShown: emailShownTo(ctx.caller),
+    });
   }
 }

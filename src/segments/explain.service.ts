@@ -13,7 +13,13 @@ import { findSegment, savedNames } from './segment.service';
 export async function explainCustomer(
   em: EntityManager,
   customer: Customer,
-  args: { segment?: string | null; filter?: SegmentFilter | null; asOf: Date },
+  args: {
+    segment?: string | null;
+    filter?: SegmentFilter | null;
+    asOf: Date;
+    /** How email criteria's values are written in the descriptions (masked without pii). */
+    emailShown?: (value: string) => string;
+  },
 ): Promise<{ matched: boolean; root: ExplanationNode }> {
   if ((args.segment == null) === (args.filter == null))
     throw badUserInput('give exactly one of segment or filter', args.segment == null ? 'segment' : 'filter');
@@ -45,6 +51,7 @@ export async function explainCustomer(
     asOf: args.asOf,
     ...savedLookups(prepared),
     ...(await savedNames(knex, prepared)),
+    emailShown: args.emailShown,
   });
   return { matched: root.matched, root };
 }

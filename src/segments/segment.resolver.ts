@@ -12,8 +12,9 @@ import {
   Root,
 } from 'type-graphql';
 import { Scope } from '../common/scopes';
-import { CUSTOMER_ORDER_BY, idOf } from '../common/descriptions';
+import { CUSTOMER_ORDER_BY, SAVED_DEFINITION, idOf } from '../common/descriptions';
 import { AsOfArgs, PageArgs } from '../graphql/args';
+import { emailShownTo } from '../auth/personal-criteria';
 import { countCustomers, listCustomers } from '../customers/customer.service';
 import { CustomerConnection, CustomerOrderInput } from '../customers/customer.types';
 import type { Segment } from '../entities';
@@ -21,6 +22,7 @@ import { resolveOrdering } from '../customers/score-ordering';
 import type { RequestContext } from '../graphql/context';
 import {
   createSegment,
+  definitionShown,
   deleteSegment,
   findSegment,
   listSegments,
@@ -130,14 +132,25 @@ export class SegmentResolver {
     });
   }
 
-  @FieldResolver(() => [SegmentType], { description: 'Saved segments this one uses through inSegment.' })
+  @FieldResolver(() => String, { description: SAVED_DEFINITION })
+  definition(@Root() segment: Segment, @Ctx() ctx: RequestContext): Promise<string> {
+    return definitionShown(ctx.em, segment, emailShownTo(ctx.caller));
+  }
+
+  // Other saved segments, with their filters: what the read scope shows. A mutation returns a Segment to a
+  // write-only key too, and these two must not turn it into a reader of every segment it can name.
+  @Authorized(Scope.READ)
+  @FieldResolver(() => [SegmentType], {
+    description: 'Saved segments this one uses through inSegment (needs the read scope).',
+  })
   references(@Root() segment: Segment, @Ctx() ctx: RequestContext) {
     return referencesOf(ctx.em, segment.id, 'uses');
   }
 
+  @Authorized(Scope.READ)
   @FieldResolver(() => [SegmentType], {
     description:
-      'Saved segments that use this one through inSegment (it cannot be deleted while there are any).',
+      'Saved segments that use this one through inSegment (it cannot be deleted while there are any; needs the read scope).',
   })
   referencedBy(@Root() segment: Segment, @Ctx() ctx: RequestContext) {
     return referencesOf(ctx.em, segment.id, 'usedBy');

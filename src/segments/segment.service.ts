@@ -6,12 +6,18 @@ import { checkNamed } from '../common/named-input';
 import { decodeCursor, toPage, type CursorFormat } from '../common/pagination';
 import { parseId } from '../common/ids';
 import { Segment } from '../entities';
-import { describeFilter, type DescribeContext } from '../filter/describe';
+import { describeFilter, hasEmailCriterion, type DescribeContext } from '../filter/describe';
 import { filterFromJson, filterToJson } from '../filter/json';
 import { filterPredicate } from '../filter/query';
 import { likeLiteral, type Sql } from '../filter/sql';
 import type { SegmentFilter } from '../filter/types';
-import { FilterError, prepareFilter, savedRef, type PreparedFilter } from '../filter/validate';
+import {
+  FilterError,
+  prepareFilter,
+  savedRef,
+  type FilterReferences,
+  type PreparedFilter,
+} from '../filter/validate';
 import { databaseReferences } from '../saved-filters/filter.service';
 import {
   forgetReferences,
@@ -62,6 +68,31 @@ export async function savedNames(knex: Knex, prepared: PreparedFilter): Promise<
 
 async function definitionOf(knex: Knex, filter: SegmentFilter, prepared: PreparedFilter): Promise<string> {
   return describeFilter(filter, await savedNames(knex, prepared));
+}
+
+/**
+ * The definition of a saved segment or persona with its email criteria as
+ * `emailShown` writes them: the stored text when nothing is to be masked or
+ * the filter has no email criterion, otherwise the filter put in words anew,
+ * each address masked before it is written (with the names of the saved
+ * objects it uses as they are now).
+ */
+export async function definitionShown(
+  em: EntityManager,
+  saved: { filter: Record<string, unknown>; definition: string },
+  emailShown: ((value: string) => string) | undefined,
+): Promise<string> {
+  if (!emailShown) return saved.definition;
+  const filter = filterFromJson(saved.filter);
+  if (!hasEmailCriterion(filter)) return saved.definition;
+  let names: DescribeContext = { segmentName: () => undefined };
+  try {
+    names = await savedNames(em.getKnex(), await prepareFilter(filter, databaseReferences(em), 'filter'));
+  } catch (error) {
+    // One that no longer is valid (a persona deleted since) is still described, naming what it uses by id.
+    if (!(error instanceof FilterError)) throw error;
+  }
+  return describeFilter(filter, { ...names, emailShown });
 }
 
 export async function findSegment(em: EntityManager, rawId: string, path = 'id'): Promise<Segment | null> {
@@ -145,11 +176,16 @@ export async function deleteSegment(em: EntityManager, rawId: string): Promise<b
 }
 
 /** The predicate of a saved segment's members as of asOf. */
-export async function segmentPredicate(em: EntityManager, segment: Segment, asOf: Date): Promise<Sql> {
+export async function segmentPredicate(
+  em: EntityManager,
+  segment: Segment,
+  asOf: Date,
+  references: FilterReferences = databaseReferences(em),
+): Promise<Sql> {
   const filter = filterFromJson(segment.filter);
   let prepared: PreparedFilter;
   try {
-    prepared = await prepareFilter(filter, databaseReferences(em), 'filter', [savedRef.segment(segment.id)]);
+    prepared = await prepareFilter(filter, references, 'filter', [savedRef.segment(segment.id)]);
   } catch (error) {
     // Saved filters were valid when saved; one that no longer is (a persona or model deleted since) is named, not masked.
     if (error instanceof FilterError)
@@ -159,6 +195,33 @@ export async function segmentPredicate(em: EntityManager, segment: Segment, asOf
     throw error;
   }
   return filterPredicate(em.getKnex(), prepared, asOf);
+}
+
+/**
+ * References for preparing many saved filters at once: segments are read from those already
+ * loaded (every saved segment, for membership), the persona order and each scoring model's rules
+ * once, so preparing N filters costs no statement per filter.
+ */
+export function referencesAmong(em: EntityManager, segments: readonly Segment[]): FilterReferences {
+  const stored = databaseReferences(em);
+  const filters = new Map(segments.map((segment) => [String(segment.id), segment.filter]));
+  let personaOrder: ReturnType<FilterReferences['personaOrder']> | undefined;
+  const rules = new Map<string, ReturnType<FilterReferences['scoringRules']>>();
+  return {
+    segmentFilter: (id) =>
+      filters.has(id) ? Promise.resolve(filterFromJson(filters.get(id))) : stored.segmentFilter(id),
+    personaOrder: () => (personaOrder ??= stored.personaOrder()),
+    scoringRules: (id) => {
+      if (!rules.has(id)) rules.set(id, stored.scoringRules(id));
+      return rules.get(id)!;
+    },
+  };
+}
+
+/** How many segments are saved (what Customer.segments evaluates for each customer). */
+export async function savedSegmentCount(em: EntityManager): Promise<number> {
+  const [row] = await em.getKnex()('segments').count({ n: '*' });
+  return Number(row.n);
 }
 
 /** Saved segments page by id, whatever the search. */

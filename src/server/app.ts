@@ -5,6 +5,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Settings } from '../common/config';
+import { withoutStatementValues } from '../common/logger';
 import type { Database } from '../orm/database';
 import type { RequestContext } from '../graphql/context';
 import { createRequestContext } from './context';
@@ -15,7 +16,9 @@ import { authenticationMiddleware } from './authentication';
 import { httpStatusPlugin, replyError } from './http-status';
 import { queryLimitsPlugin } from './query-limits';
 import { inputNestingGuard } from './input-nesting';
+import { documentLimitsGuard } from './document-limits';
 import { ErrorCode } from '../common/errors';
+import { useCursorSecret } from '../common/pagination';
 import { MetricsRefreshScheduler } from '../value/refresh-scheduler';
 
 export interface App {
@@ -31,6 +34,7 @@ export interface App {
 export const KEEP_ALIVE_MS = 75_000;
 
 export async function createApp(db: Database, settings: Settings, logger: Logger = console): Promise<App> {
+  if (settings.cursorSecret) useCursorSecret(settings.cursorSecret);
   const expressApp = express();
   expressApp.disable('x-powered-by');
   const httpServer = createServer(expressApp);
@@ -39,9 +43,11 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
   // seconds meets. 75 s is also past the 60 s idle timeout of common load balancers.
   httpServer.keepAliveTimeout = KEEP_ALIVE_MS;
   httpServer.headersTimeout = KEEP_ALIVE_MS + 1000;
+  // Every line the service logs goes through here: a failed statement shows its shape, never its bound values.
+  logger = withoutStatementValues(logger);
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildAppSchema(),
-    formatError: makeErrorFormatter(logger),
+    formatError: makeErrorFormatter(logger, { suggestions: settings.introspection }),
     includeStacktraceInErrorResponses: false,
     // Callers authenticate with a bearer header, never a cookie, so a forged
     // cross-site request carries no credentials: CSRF prevention would only
@@ -78,6 +84,7 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     authenticationMiddleware(db.fork().getKnex(), settings, logger),
     express.json({ limit: settings.limits.bodyBytes }),
     inputNestingGuard(),
+    documentLimitsGuard(),
     expressMiddleware(apollo, {
       context: async ({ req }) => createRequestContext(db, settings, refresher, req.caller ?? null),
     }),

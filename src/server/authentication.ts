@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Knex } from '@mikro-orm/knex';
 import { authenticate } from '../auth/api-keys.service';
 import { OPEN_DEMO_CALLER, type Caller } from '../common/scopes';
@@ -21,14 +21,31 @@ declare module 'express-serve-static-core' {
  * every scope and keys mode leaves the caller unknown (each field then answers
  * UNAUTHENTICATED). Then the caller's rate limit: 429 RATE_LIMITED with
  * Retry-After when the bucket is empty.
+ *
+ * A key is counted against its own bucket, but a key that turns out unknown
+ * has cost a lookup before anyone knew: requests without a valid key (none
+ * sent, or an unknown one) share their client address's bucket, and once it
+ * is empty a key from that address is refused before it is looked up.
  */
 export function authenticationMiddleware(knex: Knex, settings: Settings, logger: Logger): RequestHandler {
-  const limiter =
-    settings.limits.requestsPerMinute === null ? null : new RateLimiter(settings.limits.requestsPerMinute);
+  const perMinute = settings.limits.requestsPerMinute;
+  const limiter = perMinute === null ? null : new RateLimiter(perMinute);
+  const refuse = (res: Response, decision: { retryAfterSeconds: number }) => {
+    res.setHeader('Retry-After', String(decision.retryAfterSeconds));
+    replyError(
+      res,
+      ErrorCode.RATE_LIMITED,
+      `more than ${perMinute} requests in a minute: retry in ${decision.retryAfterSeconds} s`,
+      { retryAfter: decision.retryAfterSeconds, limit: perMinute },
+    );
+  };
   return async (req, res, next) => {
     const header = req.headers.authorization;
+    const address = `address:${req.socket.remoteAddress ?? 'unknown'}`;
     let caller: Caller | null = null;
     if (header !== undefined) {
+      const before = limiter?.check(address);
+      if (before && !before.allowed) return refuse(res, before);
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       try {
         caller = match ? await authenticate(knex, match[1]) : null;
@@ -37,31 +54,20 @@ export function authenticationMiddleware(knex: Knex, settings: Settings, logger:
         // The key store did not answer: nothing says the key is wrong, so the caller should retry (503), not give up (500).
         return replyError(res, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', {}, 503);
       }
-      if (!caller)
+      if (!caller) {
+        limiter?.take(address);
         return replyError(
           res,
           ErrorCode.UNAUTHENTICATED,
           'the API key is not valid (unknown, revoked or malformed): send Authorization: Bearer <key>',
         );
+      }
     } else if (settings.auth === 'open') {
       caller = OPEN_DEMO_CALLER;
     }
     if (limiter) {
-      const who =
-        caller?.keyId != null ? `key:${caller.keyId}` : `address:${req.socket.remoteAddress ?? 'unknown'}`;
-      const decision = limiter.take(who);
-      if (!decision.allowed) {
-        res.setHeader('Retry-After', String(decision.retryAfterSeconds));
-        return replyError(
-          res,
-          ErrorCode.RATE_LIMITED,
-          `more than ${settings.limits.requestsPerMinute} requests in a minute: retry in ${decision.retryAfterSeconds} s`,
-          {
-            retryAfter: decision.retryAfterSeconds,
-            limit: settings.limits.requestsPerMinute,
-          },
-        );
-      }
+      const decision = limiter.take(caller?.keyId != null ? `key:${caller.keyId}` : address);
+      if (!decision.allowed) return refuse(res, decision);
     }
     req.caller = caller;
     next();

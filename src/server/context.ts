@@ -3,6 +3,7 @@ import type { Settings } from '../common/config';
 import type { Caller } from '../common/scopes';
 import type { RequestContext } from '../graphql/context';
 import { LoaderRegistry } from '../graphql/loaders';
+import { heavyWorkOf } from './heavy-work';
 import type { MetricsRefreshScheduler } from '../value/refresh-scheduler';
 
 export function createRequestContext(
@@ -13,5 +14,6 @@ export function createRequestContext(
 ): RequestContext {
   const em = db.fork();
   const now = new Date();
-  return { em, loaders: new LoaderRegistry(em, now), settings, now, refresher, caller };
+  const heavy = heavyWorkOf(db, caller);
+  return { em, loaders: new LoaderRegistry(em, now, heavy), settings, now, refresher, caller, heavy };
 }

@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, Kind, print, type ASTNode, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { CLIENT_ERROR_CODES, DomainError, ErrorCode } from '../common/errors';
 import { isStatementTimeout } from '../db/statement-timeout';
@@ -23,18 +23,54 @@ function domainErrorOf(error: unknown): DomainError | null {
 }
 
 /**
- * GraphQL's variable coercion quotes the whole refused value ("Variable "$c"
- * got invalid value { email: …, lastName: … } at "c[0]"; Field "externalId"
- * … was not provided."): a customer's personal data would travel back in the
- * error and on into client logs. The message keeps the variable, the place
- * and the reason, not the value.
+ * A scalar's refusal without the refused value: graphql-js's scalars end their
+ * message with it ("Int cannot represent non-integer value: "abc"", "Enum
+ * "CustomerOrder" cannot represent non-string value: 5."), and an enum names it
+ * ("Value "jane@…" does not exist in "CustomerOrder" enum.").
  */
-export function withoutEchoedInput(message: string): string {
+function withoutScalarValue(reason: string): string {
+  const represent = /^((?:Enum "\w+"|\w+) cannot represent [^:"]*?value): [\s\S]*$/.exec(reason);
+  if (represent) return represent[1];
+  return reason.replace(
+    /^Value "[\s\S]*?" does not exist in ("\w+" enum\.)/,
+    'The value does not exist in $1',
+  );
+}
+
+/**
+ * GraphQL's input coercion quotes the refused value, in variables ("Variable
+ * "$c" got invalid value { email: …, lastName: … } at "c[0]"; …") and in
+ * literals ("Expected value of type "DateTime", found "jane.doe@…"; …"): a
+ * customer's personal data would travel back in the error and on into client
+ * logs. The message keeps the variable or type, the place and the reason, never
+ * the value. `valueNode` is the literal graphql-js reported, when it did.
+ */
+export function withoutEchoedInput(message: string, valueNode?: ASTNode): string {
   // A recursion limit of the parser, whatever input reached it: say what it means.
   if (/Maximum call stack size exceeded/.test(message)) return 'the request is nested too deeply to be read';
-  const match = /^(Variable "\$[^"]+") got invalid value [\s\S]*?(?: at "([^"]*)")?; ([^;]*)$/.exec(message);
-  if (!match) return message;
-  return `${match[1]} has an invalid value${match[2] ? ` at "${match[2]}"` : ''}: ${match[3]}`;
+  const variable = /^(Variable "\$[^"]+") got invalid value [\s\S]*?(?: at "([^"]*)")?; ([^;]*)$/.exec(
+    message,
+  );
+  if (variable)
+    return `${variable[1]} has an invalid value${variable[2] ? ` at "${variable[2]}"` : ''}: ${withoutScalarValue(variable[3])}`;
+  const literal = /^(Expected value of type "[^"]+"), found /.exec(message);
+  if (literal) {
+    // What follows "found" is the printed literal: cut by its own text, since the value may hold any "; ".
+    const printed = valueNode ? print(valueNode) : null;
+    const after = literal[0].length + (printed ?? '').length;
+    if (printed !== null && message.startsWith(printed, literal[0].length)) {
+      const rest = message.slice(after);
+      return rest.startsWith('; ') ? `${literal[1]}: ${withoutScalarValue(rest.slice(2))}` : `${literal[1]}.`;
+    }
+    return `${literal[1]}.`;
+  }
+  return withoutScalarValue(message);
+}
+
+/** The literal a validation error points at (graphql-js reports the value node first). */
+function valueNodeOf(error: unknown): ASTNode | undefined {
+  const node = error instanceof GraphQLError ? error.nodes?.[0] : undefined;
+  return node && node.kind !== Kind.FIELD && node.kind !== Kind.ARGUMENT ? node : undefined;
 }
 
 function isUncodedClientError(error: unknown): boolean {
@@ -48,7 +84,20 @@ function isUncodedClientError(error: unknown): boolean {
  * input path; anything unexpected is logged here and reaches the client only
  * as "Internal server error" (no stack, no SQL, no driver message).
  */
-export function makeErrorFormatter(logger: Logger) {
+/** graphql-js's "Did you mean …?" names the schema's fields, arguments, types and enum values. */
+function withoutSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean [\s\S]*$/, '');
+}
+
+export interface ErrorFormatOptions {
+  /**
+   * Keep graphql-js's suggestions of similar names. They follow introspection: where the
+   * schema cannot be read, a misspelt field must not read it piecemeal, whoever the caller.
+   */
+  suggestions: boolean;
+}
+
+export function makeErrorFormatter(logger: Logger, options: ErrorFormatOptions = { suggestions: true }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // Services throw domain errors (common/errors.ts): this is where they become GraphQL errors with their code.
     const domain = domainErrorOf(error);
@@ -74,7 +123,9 @@ export function makeErrorFormatter(logger: Logger) {
         if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
       }
       return {
-        message: withoutEchoedInput(formatted.message),
+        message: options.suggestions
+          ? withoutEchoedInput(formatted.message, valueNodeOf(error))
+          : withoutSuggestions(withoutEchoedInput(formatted.message, valueNodeOf(error))),
         locations: formatted.locations,
         path: formatted.path,
         extensions,

@@ -16,6 +16,7 @@ export const HTTP_STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.OPERATION_RESOLUTION_FAILURE]: 400,
   [ErrorCode.QUERY_TOO_DEEP]: 400,
   [ErrorCode.QUERY_TOO_COSTLY]: 400,
+  [ErrorCode.QUERY_TOO_LARGE]: 400,
   [ErrorCode.UNAUTHENTICATED]: 401,
   [ErrorCode.FORBIDDEN]: 403,
   [ErrorCode.NOT_FOUND]: 404,

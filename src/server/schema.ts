@@ -14,7 +14,7 @@ import { ValueResolver } from '../value/value.resolver';
 import { DateTimeScalar } from '../graphql/scalars';
 import { ROOT } from '../common/descriptions';
 import { scopeChecker } from '../auth/auth-checker';
-import { personalCriteriaGuard, personalCriteriaMask } from '../auth/personal-criteria';
+import { agesAtNowWithoutPii, personalCriteriaGuard, personalCriteriaMask } from '../auth/personal-criteria';
 import { ApiKeyResolver } from '../auth/api-keys.resolver';
 import { CustomerPersonalDataResolver } from '../auth/personal-data.resolver';
 import {
@@ -25,6 +25,7 @@ import {
 } from '../analysis/analysis.resolver';
 import { CustomerPersonaResolver, PersonaResolver } from '../personas/persona.resolver';
 import { textArgumentsGuard } from './text-arguments';
+import { heavyWorkGuard } from './heavy-work';
 
 export const RESOLVERS = [
   CustomerResolver,
@@ -60,7 +61,13 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
     // @Authorized(scope…) on root fields (and on fields that read the base): UNAUTHENTICATED / FORBIDDEN from scopeChecker.
     authChecker: scopeChecker,
     authMode: 'error',
-    globalMiddlewares: [textArgumentsGuard, personalCriteriaGuard, personalCriteriaMask],
+    globalMiddlewares: [
+      textArgumentsGuard,
+      personalCriteriaGuard,
+      agesAtNowWithoutPii,
+      personalCriteriaMask,
+      heavyWorkGuard,
+    ],
     validate: false,
     emitSchemaFile: false,
   }).then((schema) => {

@@ -5,6 +5,7 @@ import { chunks } from '../db/batch';
 import { expectedPurchases, fitBgNbdSliced, probabilityAlive, type BgNbdParameters } from './bgnbd';
 import { fitGammaGammaSliced, type GammaGammaParameters } from './gamma-gamma';
 import { runInSlices, type Sliced } from './special';
+import { integerLiteral, raw, sql, type Sql } from '../filter/sql';
 import { quintileScoreSql, rfmSegmentSql } from './rfm';
 
 const DAY = 86_400_000;
@@ -116,27 +117,27 @@ async function summariseOrders(db: Knex, at: number): Promise<void> {
        first_order_at bigint, last_order_at bigint, days_since_last_order integer, repeat_occasions integer, first_occasion_day integer,
        last_occasion_day integer, repeat_occasion_value double precision, recency_score integer, frequency_score integer, monetary_score integer)`,
   );
-  await db.raw(
-    `insert into order_summary
+  const score = (rank: string) => raw(quintileScoreSql(rank, 'customers'));
+  const day = raw(dayOf('ordered_at'));
+  const summary = sql`insert into order_summary
      select customer_id, n, revenue, first_at, last_at, days_since, x, first_day, last_day, repeat_value,
-       ${quintileScoreSql('r_rank', 'customers')}, ${quintileScoreSql('f_rank', 'customers')}, ${quintileScoreSql('m_rank', 'customers')}
+       ${score('r_rank')}, ${score('f_rank')}, ${score('m_rank')}
      from (select c.*, count(*) over () as customers,
              rank() over (order by days_since desc) as r_rank,
              rank() over (order by n) as f_rank,
              rank() over (order by revenue) as m_rank
            from (select customer_id, sum(n) as n, sum(occasion_value) as revenue, min(first_at) as first_at, max(last_at) as last_at,
-                   (cast(? as bigint) - max(last_at)) / ${DAY} as days_since,
+                   (cast(${at} as bigint) - max(last_at)) / ${integerLiteral(DAY)} as days_since,
                    count(*) - 1 as x, min(occasion_day) as first_day, max(occasion_day) as last_day,
                    case when count(*) > 1
                      then (sum(occasion_value) - sum(case when occasion = 1 then occasion_value else 0 end)) / (count(*) - 1)
                    end as repeat_value
-                 from (select customer_id, ${dayOf('ordered_at')} as occasion_day, count(*) as n, sum(amount) as occasion_value,
+                 from (select customer_id, ${day} as occasion_day, count(*) as n, sum(amount) as occasion_value,
                          min(ordered_at) as first_at, max(ordered_at) as last_at,
-                         row_number() over (partition by customer_id order by ${dayOf('ordered_at')}) as occasion
-                       from orders where ordered_at <= ? group by customer_id, ${dayOf('ordered_at')}) days
-                 group by customer_id) c) ranked`,
-    [at, at],
-  );
+                         row_number() over (partition by customer_id order by ${day}) as occasion
+                       from orders where ordered_at <= ${at} group by customer_id, ${day}) days
+                 group by customer_id) c) ranked`;
+  await db.raw(summary.text, summary.bindings);
 }
 
 /**
@@ -147,29 +148,24 @@ function customerMetricsRows(at: number, fit: ValueModelFit): TableReplacement {
   // RFM quintiles among customers with an order; ties share a score.
   const segment = rfmSegmentSql('s.recency_score', 's.frequency_score');
   const { gammaGamma } = fit;
+  // Parameters typed for PostgreSQL.
+  const parameter = (value: number) => sql`cast(${value} as double precision)`;
   const spend = gammaGamma
-    ? // E[M | x, m] = p (v + x m) / (p x + q − 1), times the discounted expected occasions; parameters typed for PostgreSQL.
-      `((cast(? as double precision) * (cast(? as double precision) + v.x * coalesce(s.repeat_occasion_value, 0)))
-         / (cast(? as double precision) * v.x + cast(? as double precision) - 1)) * v.dp12`
-    : 'null';
-  const insertSelect = (target: string, range: string) => ({
-    text: `insert into ${target} (customer_id, order_count, lifetime_revenue, average_order_value, first_order_at, last_order_at,
+    ? // E[M | x, m] = p (v + x m) / (p x + q − 1), times the discounted expected occasions.
+      sql`((${parameter(gammaGamma.p)} * (${parameter(gammaGamma.v)} + v.x * coalesce(s.repeat_occasion_value, 0)))
+         / (${parameter(gammaGamma.p)} * v.x + ${parameter(gammaGamma.q)} - 1)) * v.dp12`
+    : sql`null`;
+  const insertSelect = (target: string, range: Sql) =>
+    sql`insert into ${raw(target)} (customer_id, order_count, lifetime_revenue, average_order_value, first_order_at, last_order_at,
        days_since_last_order, repeat_occasions, first_occasion_day, last_occasion_day, repeat_occasion_value,
        recency_score, frequency_score, monetary_score, rfm_segment, probability_alive, expected_purchases90d, predicted_lifetime_value,
        as_of, computed_at)
      select c.id, coalesce(s.order_count, 0), coalesce(s.lifetime_revenue, 0), s.lifetime_revenue / s.order_count, s.first_order_at, s.last_order_at,
        s.days_since_last_order, s.repeat_occasions, s.first_occasion_day, s.last_occasion_day, s.repeat_occasion_value,
-       s.recency_score, s.frequency_score, s.monetary_score, ${segment.text}, v.p_alive, v.e90, ${spend}, ?, ?
+       s.recency_score, s.frequency_score, s.monetary_score, ${segment}, v.p_alive, v.e90, ${spend}, ${at}, ${fit.computedAt.getTime()}
      from customers c left join order_summary s on s.customer_id = c.id
        left join value_predictions v on v.x = s.repeat_occasions and v.first_day = s.first_occasion_day and v.last_day = s.last_occasion_day
-     where ${range}`,
-    bindings: [
-      ...segment.bindings,
-      ...(gammaGamma ? [gammaGamma.p, gammaGamma.v, gammaGamma.p, gammaGamma.q] : []),
-      at,
-      fit.computedAt.getTime(),
-    ],
-  });
+     where ${range}`;
   return {
     table: 'customer_metrics',
     insertSelect,

@@ -1,4 +1,5 @@
 import type { Database } from '../orm/database';
+import { withAgesAt } from '../common/age-access';
 import type { Logger } from '../common/logger';
 import { refreshMetrics } from './metrics.service';
 
@@ -28,7 +29,9 @@ export class MetricsRefreshScheduler {
       return;
     }
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.run(), this.delayMs);
+    // The timer is set during an ingestion request; the refresh is the service's own work, not that
+    // caller's, and runs free of its limits (common/age-access.ts).
+    this.timer = setTimeout(() => void withAgesAt(null, () => this.run()), this.delayMs);
     this.timer.unref();
   }
 

@@ -1,5 +1,5 @@
 import { RfmSegment } from '../common/enums';
-import { joinSql, sql, type Sql } from '../filter/sql';
+import { integerLiteral, joinSql, raw, sql, type Sql } from '../filter/sql';
 
 /** The R × F table of docs/API.md: rows are recency scores 5..1, columns frequency scores 1..5. */
 const RFM_TABLE: Record<number, RfmSegment[]> = {
@@ -63,9 +63,10 @@ export function quintileScoreSql(rank: string, n: string): string {
 export function rfmSegmentSql(recency: string, frequency: string): Sql {
   const branches: Sql[] = [];
   for (const r of [5, 4, 3, 2, 1]) {
-    for (let f = 1; f <= 5; f++)
-      branches.push(sql(`when ${recency} = ${r} and ${frequency} = ${f} then ?`, rfmSegmentOf(r, f)));
+    for (let f = 1; f <= 5; f++) {
+      const scores = sql`${raw(recency)} = ${integerLiteral(r)} and ${raw(frequency)} = ${integerLiteral(f)}`;
+      branches.push(sql`when ${scores} then ${rfmSegmentOf(r, f)}`);
+    }
   }
-  const joined = joinSql(' ', branches);
-  return { text: `(case ${joined.text} end)`, bindings: joined.bindings };
+  return sql`(case ${joinSql(' ', branches)} end)`;
 }

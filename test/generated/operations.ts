@@ -119,7 +119,7 @@ export type CreatedApiKey = {
 export type Customer = {
   /** Where the lead came from (e.g. "webinar", "referral"); null when not given. */
   acquisitionSource?: Maybe<Scalars['String']['output']>;
-  /** Age in whole years at asOf, from the birth date (readable without the pii scope); null without a birth date. */
+  /** Age in whole years at asOf, from the birth date; null without a birth date. Readable without the pii scope at now only (ages at chosen dates would give the birth date away). */
   age?: Maybe<Scalars['Int']['output']>;
   /** Integrator-defined traits: a flat JSON object of string | number | boolean values (keys [A-Za-z0-9_.-], 1 to 64 characters); {} for a new customer. */
   attributes: Scalars['JSON']['output'];
@@ -312,7 +312,7 @@ export type CustomerOrderField =
   | 'LAST_ORDER_AT'
   /** Lifetime revenue of the latest metrics refresh; customers without metrics sort first ascending, last descending. */
   | 'LIFETIME_REVENUE'
-  /** Last name, then first name (a missing one as empty text), compared as stored. */
+  /** Last name, then first name (a missing one as empty text), compared as stored; needs the pii scope (the order tells names apart). */
   | 'NAME'
   /** Score under CustomerOrder.scoreModel (required), at the list's asOf. */
   | 'SCORE';
@@ -529,7 +529,7 @@ export type Gender =
 export type IdentityFilter = {
   /** Where the lead came from. */
   acquisitionSource?: InputMaybe<StringFilter>;
-  /** Age in whole years at asOf; customers without a birth date are missing. */
+  /** Age in whole years at asOf; customers without a birth date are missing. Without the pii scope, at now only (no asOf). */
   age?: InputMaybe<IntFilter>;
   /** Integrator-defined attributes; every listed filter must hold. */
   attributes?: InputMaybe<Array<AttributeFilter>>;
@@ -1200,9 +1200,9 @@ export type Segment = {
   name: Scalars['String']['output'];
   /** Conversion and revenue of the members (as of from) over [from, to), against everyone else. */
   performance: SegmentPerformance;
-  /** Saved segments that use this one through inSegment (it cannot be deleted while there are any). */
+  /** Saved segments that use this one through inSegment (it cannot be deleted while there are any; needs the read scope). */
   referencedBy: Array<Segment>;
-  /** Saved segments this one uses through inSegment. */
+  /** Saved segments this one uses through inSegment (needs the read scope). */
   references: Array<Segment>;
   /** Members as of asOf, counted in one statement. */
   size: Scalars['Int']['output'];

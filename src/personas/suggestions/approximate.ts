@@ -134,9 +134,14 @@ function score(
 /**
  * A few crossed conditions that select the cluster out of the sample as well
  * as they can: greedily, the condition that most improves F1 (the balance of
- * precision and recall) joins, up to MAX_CONDITIONS.
+ * precision and recall) joins, up to MAX_CONDITIONS. `between` runs between rounds (each tries
+ * every condition on the whole sample): the service lets the event loop turn there.
  */
-export function approximateCluster(sample: SampledCustomer[], inCluster: boolean[]): Approximation {
+export async function approximateCluster(
+  sample: SampledCustomer[],
+  inCluster: boolean[],
+  between: () => Promise<void> = async () => undefined,
+): Promise<Approximation> {
   const cluster = sample.filter((_, i) => inCluster[i]);
   const pool = candidates(cluster);
   const tests = pool.map((condition) => sample.map((customer) => condition.holds(customer)));
@@ -144,6 +149,7 @@ export function approximateCluster(sample: SampledCustomer[], inCluster: boolean
   let best = score(selected, inCluster, cluster.length);
   const chosen: number[] = [];
   while (chosen.length < MAX_CONDITIONS) {
+    await between();
     let pick = -1;
     let pickScore = best;
     let pickSelected = selected;

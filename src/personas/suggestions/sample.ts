@@ -1,3 +1,4 @@
+import { chunks } from '../../db/batch';
 import type { Knex } from '@mikro-orm/knex';
 import { OUTBOUND_EVENT, PREFERRED_CHANNEL_DAYS } from '../../analysis/preferred-channel';
 import { ageAt } from '../../common/dates';
@@ -73,29 +74,36 @@ export async function sampleCustomers(
     .limit(SAMPLE_SIZE);
   const ids = rows.map((row) => Number(row.id));
   if (ids.length === 0) return [];
+  // Per chunk of the sample: each statement reads a few hundred customers' rows and is short, so
+  // statements of other requests waiting for the connection (SQLite has one) are not held long.
   const interests = new Map<number, string[]>();
-  for (const row of await knex('customer_interests')
-    .whereIn('customer_id', ids)
-    .orderBy(['customer_id', 'tag'])
-    .select('customer_id', 'tag')) {
-    interests.set(Number(row.customer_id), [...(interests.get(Number(row.customer_id)) ?? []), row.tag]);
-  }
   const events: Array<{
     customer_id: number | string;
     channel: Channel;
     initiated: number | string;
     n: number | string;
-  }> = await knex('events')
-    .whereIn('customer_id', ids)
-    .where('occurred_at', '>=', asOf.getTime() - PREFERRED_CHANNEL_DAYS * DAY_MS)
-    .where('occurred_at', '<=', asOf.getTime())
-    .groupBy('customer_id', 'channel')
-    .select(
-      'customer_id',
-      'channel',
-      knex.raw('sum(case when name <> ? then 1 else 0 end) as initiated', [OUTBOUND_EVENT]),
-      knex.raw('count(*) as n'),
+  }> = [];
+  for (const part of chunks(ids)) {
+    for (const row of await knex('customer_interests')
+      .whereIn('customer_id', part)
+      .orderBy(['customer_id', 'tag'])
+      .select('customer_id', 'tag')) {
+      interests.set(Number(row.customer_id), [...(interests.get(Number(row.customer_id)) ?? []), row.tag]);
+    }
+    events.push(
+      ...(await knex('events')
+        .whereIn('customer_id', part)
+        .where('occurred_at', '>=', asOf.getTime() - PREFERRED_CHANNEL_DAYS * DAY_MS)
+        .where('occurred_at', '<=', asOf.getTime())
+        .groupBy('customer_id', 'channel')
+        .select(
+          'customer_id',
+          'channel',
+          knex.raw('sum(case when name <> ? then 1 else 0 end) as initiated', [OUTBOUND_EVENT]),
+          knex.raw('count(*) as n'),
+        )),
     );
+  }
   const initiated = new Map<number, Partial<Record<Channel, number>>>();
   const anyEvents = new Map<number, Partial<Record<Channel, number>>>();
   for (const row of events) {
