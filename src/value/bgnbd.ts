@@ -1,4 +1,12 @@
-import { hypergeometric2F1, logBeta, logGamma, logSumExp, nelderMead } from './special';
+import {
+  hypergeometric2F1,
+  logBeta,
+  logGamma,
+  logSumExp,
+  nelderMeadSliced,
+  runToEnd,
+  type Sliced,
+} from './special';
 
 /**
  * The BG/NBD model of Fader, Hardie & Lee (2005), "Counting Your Customers the
@@ -77,6 +85,13 @@ export function groupSummaries(customers: Iterable<{ x: number; tx: number; T: n
 
 /** Maximum-likelihood estimates (Nelder–Mead on the logs of the parameters, restarted until stable). */
 export function fitBgNbd(customers: readonly RepeatSummary[]): BgNbdParameters & { logLikelihood: number } {
+  return runToEnd(fitBgNbdSliced(customers));
+}
+
+/** fitBgNbd, pausing after each evaluation of the likelihood (see Sliced). */
+export function* fitBgNbdSliced(
+  customers: readonly RepeatSummary[],
+): Sliced<BgNbdParameters & { logLikelihood: number }> {
   const toParameters = (p: number[]): BgNbdParameters => ({
     r: Math.exp(p[0]),
     alpha: Math.exp(p[1]),
@@ -88,9 +103,9 @@ export function fitBgNbd(customers: readonly RepeatSummary[]): BgNbdParameters &
     const value = -totalLogLikelihood(toParameters(p), customers);
     return Number.isFinite(value) ? value : Infinity;
   };
-  let best = nelderMead(objective, [0, 0, 0, 0]);
+  let best = yield* nelderMeadSliced(objective, [0, 0, 0, 0]);
   for (let restart = 0; restart < 5; restart++) {
-    const again = nelderMead(objective, best.point, { step: 0.1 });
+    const again = yield* nelderMeadSliced(objective, best.point, { step: 0.1 });
     const improved = best.value - again.value > 1e-9;
     best = again.value < best.value ? again : best;
     if (!improved) break;

@@ -1,4 +1,4 @@
-import { logGamma, nelderMead } from './special';
+import { logGamma, nelderMeadSliced, runToEnd, type Sliced } from './special';
 
 /**
  * The Gamma-Gamma spend model (Fader, Hardie & Lee 2005, "RFM and CLV"): the
@@ -51,6 +51,11 @@ export function totalGammaGammaLogLikelihood(
 }
 
 export function fitGammaGamma(customers: readonly SpendSummary[]): GammaGammaParameters {
+  return runToEnd(fitGammaGammaSliced(customers));
+}
+
+/** fitGammaGamma, pausing after each evaluation of the likelihood (see Sliced). */
+export function* fitGammaGammaSliced(customers: readonly SpendSummary[]): Sliced<GammaGammaParameters> {
   const toParameters = (point: number[]) => ({
     p: Math.exp(point[0]),
     q: Math.exp(point[1]),
@@ -61,9 +66,9 @@ export function fitGammaGamma(customers: readonly SpendSummary[]): GammaGammaPar
     const value = -totalGammaGammaLogLikelihood(toParameters(point), customers);
     return Number.isFinite(value) ? value : Infinity;
   };
-  let best = nelderMead(objective, [0, 0, 0]);
+  let best = yield* nelderMeadSliced(objective, [0, 0, 0]);
   for (let restart = 0; restart < 5; restart++) {
-    const again = nelderMead(objective, best.point, { step: 0.1 });
+    const again = yield* nelderMeadSliced(objective, best.point, { step: 0.1 });
     const improved = best.value - again.value > 1e-9;
     best = again.value < best.value ? again : best;
     if (!improved) break;

@@ -1,10 +1,11 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { rowsOf } from '../db/raw-rows';
-import { allowLongStatements } from '../db/statement-timeout';
+import { computeThenPublish, type TableReplacement } from '../db/batch-work';
 import { chunks } from '../db/batch';
-import { expectedPurchases, fitBgNbd, probabilityAlive, type BgNbdParameters } from './bgnbd';
-import { fitGammaGamma, type GammaGammaParameters } from './gamma-gamma';
-import { integerLiteral, raw, sql } from '../filter/sql';
+import { expectedPurchases, fitBgNbdSliced, probabilityAlive, type BgNbdParameters } from './bgnbd';
+import { fitGammaGammaSliced, type GammaGammaParameters } from './gamma-gamma';
+import { runInSlices, type Sliced } from './special';
+import { integerLiteral, raw, sql, type Sql } from '../filter/sql';
 import { quintileScoreSql, rfmSegmentSql } from './rfm';
 
 const DAY = 86_400_000;
@@ -27,22 +28,45 @@ export interface ValueModelFit {
 
 /**
  * Recomputes every customer's value from the orders at or before asOf, set
- * based: aggregates and window functions write customer_metrics, the models
- * are fitted on grouped (x, t_x, T) triples, and predictions go back in bulk
- * through a temporary table joined on those triples. One transaction: readers
- * see the previous refresh until this one is complete.
+ * based, in two steps (computeThenPublish). Computing: aggregates and window
+ * functions summarise the orders into a scratch table, the models are fitted
+ * on grouped (x, t_x, T) triples and their predictions go to a second scratch
+ * table keyed on those triples. Publishing: every customer's row of
+ * customer_metrics is replaced by one from the two, joined, and the fit is
+ * recorded. Readers see the previous refresh until the new one is complete,
+ * and nobody waits for the computing.
  */
-export async function refreshMetrics(knex: Knex, asOf: Date, now = new Date()): Promise<ValueModelFit> {
+export async function refreshMetrics(
+  knex: Knex,
+  asOf: Date,
+  now = new Date(),
+  { onPhase = () => undefined }: RefreshOptions = {},
+): Promise<ValueModelFit> {
   const at = asOf.getTime();
-  return knex.transaction(async (trx) => {
-    // Batch work over the whole base: the per-statement time limit of interactive queries does not apply.
-    const restoreLimit = await allowLongStatements(trx);
-    try {
-      return await refreshWithin(trx, at, asOf, now);
-    } finally {
-      restoreLimit();
-    }
-  });
+  const lap = lapTimer(onPhase);
+  const fit = await computeThenPublish(
+    knex,
+    (db) => computeMetrics(db, at, asOf, now, lap),
+    (computed) => customerMetricsRows(at, computed),
+    recordFit,
+  );
+  lap('publish');
+  return fit;
+}
+
+export interface RefreshOptions {
+  /** Told each phase's name and duration as it ends (benchmarks). */
+  onPhase?: (phase: string, ms: number) => void;
+}
+
+/** A function that reports the time since its previous call (or its creation) under a phase name. */
+function lapTimer(onPhase: (phase: string, ms: number) => void): (phase: string) => void {
+  let last = performance.now();
+  return (phase) => {
+    const now = performance.now();
+    onPhase(phase, now - last);
+    last = now;
+  };
 }
 
 /** One (x, t_x, T) group of customers, as the purchase model is fitted on it and its predictions are written. */
@@ -56,34 +80,30 @@ interface OccasionSummary {
 }
 
 /**
- * The refresh, phase by phase; each phase is one function below, in the order
- * its statements run. The scratch tables are temporary: created and dropped
- * inside the phase that uses them.
+ * The computing step, phase by phase, in the order its statements run. It
+ * leaves the scratch tables order_summary and value_predictions (temporary:
+ * they belong to this connection) for customerMetricsRows and recordFit.
  */
-async function refreshWithin(
-  trx: Knex.Transaction,
+async function computeMetrics(
+  db: Knex,
   at: number,
   asOf: Date,
   now: Date,
+  lap: (phase: string) => void,
 ): Promise<ValueModelFit> {
-  await clearMetrics(trx);
-  await summariseOrders(trx, at);
-  await writeCustomerMetrics(trx, at, now);
-  const { summaries, customers, bgnbd } = await fitPurchaseModel(trx, at);
-  const gammaGamma = await fitSpendModel(trx);
-  if (bgnbd) await writePredictions(trx, summaries, bgnbd, gammaGamma);
-  const fit = { computedAt: now, asOf, customers, bgnbd, gammaGamma };
-  await recordFit(trx, fit);
-  return fit;
-}
-
-/** Every customer's row is rewritten: the previous refresh's rows go first (readers still see them until commit). */
-async function clearMetrics(trx: Knex.Transaction): Promise<void> {
-  await trx('customer_metrics').delete();
+  await summariseOrders(db, at);
+  lap('summarise orders');
+  const { summaries, customers, bgnbd } = await fitPurchaseModel(db, at);
+  lap(`fit BG/NBD on ${summaries.length.toLocaleString('en')} groups`);
+  const gammaGamma = await fitSpendModel(db);
+  lap('fit Gamma-Gamma');
+  await storePredictions(db, summaries, bgnbd);
+  lap('predictions');
+  return { computedAt: now, asOf, customers, bgnbd, gammaGamma };
 }
 
 /** Per-customer order totals, occasions and RFM ranks as of `at`, into the scratch table order_summary. */
-async function summariseOrders(trx: Knex.Transaction, at: number): Promise<void> {
+async function summariseOrders(db: Knex, at: number): Promise<void> {
   // One pass over the orders into a keyed scratch table (per-day occasions,
   // then per-customer totals and RFM ranks), then one insert of every customer
   // joined to it: a window-function subquery joined straight to customers has
@@ -92,7 +112,7 @@ async function summariseOrders(trx: Knex.Transaction, at: number): Promise<void>
   // integer division of non-negative integers on both databases: the SQLite
   // driver binds a number beyond 32 bits (any instant) as a REAL, so asOf is
   // cast to bigint, or SQLite would divide in floating point.
-  await trx.raw(
+  await db.raw(
     `create temporary table order_summary (customer_id integer primary key, order_count integer, lifetime_revenue double precision,
        first_order_at bigint, last_order_at bigint, days_since_last_order integer, repeat_occasions integer, first_occasion_day integer,
        last_occasion_day integer, repeat_occasion_value double precision, recency_score integer, frequency_score integer, monetary_score integer)`,
@@ -117,27 +137,45 @@ async function summariseOrders(trx: Knex.Transaction, at: number): Promise<void>
                          row_number() over (partition by customer_id order by ${day}) as occasion
                        from orders where ordered_at <= ${at} group by customer_id, ${day}) days
                  group by customer_id) c) ranked`;
-  await trx.raw(summary.text, summary.bindings);
+  await db.raw(summary.text, summary.bindings);
 }
 
-/** Every customer's row of customer_metrics, from order_summary (then dropped); RFM segments included. */
-async function writeCustomerMetrics(trx: Knex.Transaction, at: number, now: Date): Promise<void> {
+/**
+ * Every customer's row of customer_metrics, from order_summary joined to the
+ * predictions of its (x, t_x, T) group; RFM segments included.
+ */
+function customerMetricsRows(at: number, fit: ValueModelFit): TableReplacement {
   // RFM quintiles among customers with an order; ties share a score.
   const segment = rfmSegmentSql('s.recency_score', 's.frequency_score');
-  const insert = sql`insert into customer_metrics (customer_id, order_count, lifetime_revenue, average_order_value, first_order_at, last_order_at,
+  const { gammaGamma } = fit;
+  // Parameters typed for PostgreSQL.
+  const parameter = (value: number) => sql`cast(${value} as double precision)`;
+  const spend = gammaGamma
+    ? // E[M | x, m] = p (v + x m) / (p x + q − 1), times the discounted expected occasions.
+      sql`((${parameter(gammaGamma.p)} * (${parameter(gammaGamma.v)} + v.x * coalesce(s.repeat_occasion_value, 0)))
+         / (${parameter(gammaGamma.p)} * v.x + ${parameter(gammaGamma.q)} - 1)) * v.dp12`
+    : sql`null`;
+  const insertSelect = (target: string, range: Sql) =>
+    sql`insert into ${raw(target)} (customer_id, order_count, lifetime_revenue, average_order_value, first_order_at, last_order_at,
        days_since_last_order, repeat_occasions, first_occasion_day, last_occasion_day, repeat_occasion_value,
-       recency_score, frequency_score, monetary_score, rfm_segment, as_of, computed_at)
+       recency_score, frequency_score, monetary_score, rfm_segment, probability_alive, expected_purchases90d, predicted_lifetime_value,
+       as_of, computed_at)
      select c.id, coalesce(s.order_count, 0), coalesce(s.lifetime_revenue, 0), s.lifetime_revenue / s.order_count, s.first_order_at, s.last_order_at,
        s.days_since_last_order, s.repeat_occasions, s.first_occasion_day, s.last_occasion_day, s.repeat_occasion_value,
-       s.recency_score, s.frequency_score, s.monetary_score, ${segment}, ${at}, ${now.getTime()}
-     from customers c left join order_summary s on s.customer_id = c.id`;
-  await trx.raw(insert.text, insert.bindings);
-  await trx.raw('drop table order_summary');
+       s.recency_score, s.frequency_score, s.monetary_score, ${segment}, v.p_alive, v.e90, ${spend}, ${at}, ${fit.computedAt.getTime()}
+     from customers c left join order_summary s on s.customer_id = c.id
+       left join value_predictions v on v.x = s.repeat_occasions and v.first_day = s.first_occasion_day and v.last_day = s.last_occasion_day
+     where ${range}`;
+  return {
+    table: 'customer_metrics',
+    insertSelect,
+    keys: { table: 'customers', column: 'id', qualified: 'c.id' },
+  };
 }
 
 /** The BG/NBD purchase model, fitted on customers grouped by (x, t_x, T); null when nobody came back. */
 async function fitPurchaseModel(
-  trx: Knex.Transaction,
+  db: Knex,
   at: number,
 ): Promise<{ summaries: OccasionSummary[]; customers: number; bgnbd: ValueModelFit['bgnbd'] }> {
   // The fits add up per-group terms: groups are read in one fixed order so that
@@ -147,10 +185,10 @@ async function fitPurchaseModel(
     first_day: number | string;
     last_day: number | string;
     weight: number | string;
-  }> = await trx
+  }> = await db
     .raw(
       `select repeat_occasions as x, first_occasion_day as first_day, last_occasion_day as last_day, count(*) as weight
-     from customer_metrics where repeat_occasions is not null
+     from order_summary
      group by repeat_occasions, first_occasion_day, last_occasion_day order by 1, 2, 3`,
     )
     .then(rowsOf);
@@ -164,15 +202,15 @@ async function fitPurchaseModel(
     weight: Number(row.weight),
   }));
   const customers = summaries.reduce((sum, s) => sum + s.weight, 0);
-  const bgnbd = summaries.some((s) => s.x > 0) ? fitBgNbd(summaries) : null;
+  const bgnbd = summaries.some((s) => s.x > 0) ? await runInSlices(fitBgNbdSliced(summaries)) : null;
   return { summaries, customers, bgnbd };
 }
 
 /** The Gamma-Gamma spend model over repeat customers with a positive spend; null below two of them. */
-async function fitSpendModel(trx: Knex.Transaction): Promise<ValueModelFit['gammaGamma']> {
-  const spends: Array<{ x: number | string; m: number | string; weight: number | string }> = await trx
+async function fitSpendModel(db: Knex): Promise<ValueModelFit['gammaGamma']> {
+  const spends: Array<{ x: number | string; m: number | string; weight: number | string }> = await db
     .raw(
-      `select repeat_occasions as x, repeat_occasion_value as m, count(*) as weight from customer_metrics
+      `select repeat_occasions as x, repeat_occasion_value as m, count(*) as weight from order_summary
      where repeat_occasions > 0 and repeat_occasion_value > 0 group by repeat_occasions, repeat_occasion_value order by 1, 2`,
     )
     .then(rowsOf);
@@ -182,23 +220,38 @@ async function fitSpendModel(trx: Knex.Transaction): Promise<ValueModelFit['gamm
     weight: Number(row.weight),
   }));
   const spenders = spendSummaries.reduce((sum, s) => sum + s.weight, 0);
-  return spenders >= 2 ? { ...fitGammaGamma(spendSummaries), customers: spenders } : null;
+  return spenders >= 2
+    ? { ...(await runInSlices(fitGammaGammaSliced(spendSummaries))), customers: spenders }
+    : null;
 }
 
 /**
- * Each group's predictions (alive, purchases in 90 days, 12-month value) go
- * back to customer_metrics in bulk, through a scratch table joined on the group.
+ * Each group's predictions (alive, purchases in 90 days, and the discounted
+ * expected occasions of the next 12 months that the 12-month value multiplies)
+ * into the scratch table value_predictions, keyed on the group; empty without
+ * a purchase model.
  */
-async function writePredictions(
-  trx: Knex.Transaction,
+async function storePredictions(
+  db: Knex,
+  summaries: OccasionSummary[],
+  bgnbd: ValueModelFit['bgnbd'],
+): Promise<void> {
+  await db.raw(
+    `create temporary table value_predictions (x integer, first_day integer, last_day integer,
+       p_alive double precision, e90 double precision, dp12 double precision, primary key (x, first_day, last_day))`,
+  );
+  if (!bgnbd) return;
+  const rows = await runInSlices(predictionRows(summaries, bgnbd));
+  for (const part of chunks(rows)) await db('value_predictions').insert(part);
+}
+
+/** One row of value_predictions per group, pausing after each (see Sliced). */
+function* predictionRows(
   summaries: OccasionSummary[],
   bgnbd: NonNullable<ValueModelFit['bgnbd']>,
-  gammaGamma: ValueModelFit['gammaGamma'],
-): Promise<void> {
-  await trx.raw(
-    'create temporary table value_predictions (x integer, first_day integer, last_day integer, p_alive double precision, e90 double precision, dp12 double precision)',
-  );
-  const rows = summaries.map((s) => {
+): Sliced<object[]> {
+  const rows: object[] = [];
+  for (const s of summaries) {
     const expected = (weeksAhead: number) => expectedPurchases(bgnbd, weeksAhead, s.x, s.tx, s.T);
     let discounted = 0;
     for (let month = 1; month <= 12; month++) {
@@ -206,32 +259,24 @@ async function writePredictions(
         (expected(month * MONTH_WEEKS) - expected((month - 1) * MONTH_WEEKS)) /
         Math.pow(1 + MONTHLY_DISCOUNT, month);
     }
-    return {
+    rows.push({
       x: s.x,
       first_day: s.firstDay,
       last_day: s.lastDay,
       p_alive: probabilityAlive(bgnbd, s.x, s.tx, s.T),
       e90: expected(NEXT_90_DAYS_WEEKS),
       dp12: discounted,
-    };
-  });
-  for (const part of chunks(rows)) await trx('value_predictions').insert(part);
-  // Parameters typed for PostgreSQL.
-  const parameter = (value: number) => sql`cast(${value} as double precision)`;
-  const spend = gammaGamma
-    ? // E[M | x, m] = p (v + x m) / (p x + q − 1), times the discounted expected occasions.
-      sql`((${parameter(gammaGamma.p)} * (${parameter(gammaGamma.v)} + v.x * coalesce(customer_metrics.repeat_occasion_value, 0)))
-         / (${parameter(gammaGamma.p)} * v.x + ${parameter(gammaGamma.q)} - 1)) * v.dp12`
-    : sql`null`;
-  const update = sql`update customer_metrics set probability_alive = v.p_alive, expected_purchases90d = v.e90, predicted_lifetime_value = ${spend}
-     from value_predictions v
-     where customer_metrics.repeat_occasions = v.x and customer_metrics.first_occasion_day = v.first_day and customer_metrics.last_occasion_day = v.last_day`;
-  await trx.raw(update.text, update.bindings);
-  await trx.raw('drop table value_predictions');
+    });
+    yield;
+  }
+  return rows;
 }
 
-/** The fitted parameters, kept as the refresh's record (value_models). */
-async function recordFit(trx: Knex.Transaction, fit: ValueModelFit): Promise<void> {
+/**
+ * The fitted parameters, kept as the refresh's record (value_models), as the
+ * new rows are published; the scratch tables go.
+ */
+async function recordFit(trx: Knex, fit: ValueModelFit): Promise<ValueModelFit> {
   await trx('value_models').insert({
     computed_at: fit.computedAt.getTime(),
     as_of: fit.asOf.getTime(),
@@ -239,6 +284,9 @@ async function recordFit(trx: Knex.Transaction, fit: ValueModelFit): Promise<voi
     bgnbd: fit.bgnbd ? JSON.stringify(fit.bgnbd) : null,
     gamma_gamma: fit.gammaGamma ? JSON.stringify(fit.gammaGamma) : null,
   });
+  await trx.raw('drop table order_summary');
+  await trx.raw('drop table value_predictions');
+  return fit;
 }
 
 /** When the latest refresh was computed, or null before the first. */

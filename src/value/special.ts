@@ -48,21 +48,77 @@ export function hypergeometric2F1(a: number, b: number, c: number, z: number): n
 }
 
 /**
+ * A long computation written as a generator that yields between units of
+ * work (one likelihood evaluation, one group's predictions), so that it can run
+ * either to the end at once or in slices between which the process serves
+ * requests: a fit over a million customers' groups takes seconds of CPU, and
+ * a service that computed it in one go would answer nobody meanwhile.
+ */
+export type Sliced<T> = Generator<void, T, void>;
+
+/** Runs the work to its end without pausing. */
+export function runToEnd<T>(work: Sliced<T>): T {
+  for (;;) {
+    const step = work.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Runs the work, giving the event loop a turn whenever it has run for `sliceMs`. */
+export async function runInSlices<T>(work: Sliced<T>, sliceMs = 10): Promise<T> {
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = work.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+export interface NelderMeadOptions {
+  step?: number;
+  tolerance?: number;
+  maxIterations?: number;
+}
+
+export interface NelderMeadResult {
+  point: number[];
+  value: number;
+  iterations: number;
+}
+
+/**
  * Nelder–Mead minimisation: derivative-free, robust for the smooth
  * likelihoods here once parameters are taken on a log scale.
  */
 export function nelderMead(
   f: (point: number[]) => number,
   start: number[],
-  options: { step?: number; tolerance?: number; maxIterations?: number } = {},
-): { point: number[]; value: number; iterations: number } {
+  options: NelderMeadOptions = {},
+): NelderMeadResult {
+  return runToEnd(nelderMeadSliced(f, start, options));
+}
+
+/** nelderMead, pausing after each evaluation of f. */
+export function* nelderMeadSliced(
+  f: (point: number[]) => number,
+  start: number[],
+  options: NelderMeadOptions = {},
+): Sliced<NelderMeadResult> {
+  const evaluate = function* (point: number[]): Sliced<number> {
+    const value = f(point);
+    yield;
+    return value;
+  };
   const n = start.length;
   const step = options.step ?? 0.5;
   const tolerance = options.tolerance ?? 1e-10;
   const maxIterations = options.maxIterations ?? 20_000;
-  let simplex = [start, ...start.map((_, i) => start.map((v, j) => (i === j ? v + step : v)))].map(
-    (point) => ({ point, value: f(point) }),
-  );
+  let simplex: Array<{ point: number[]; value: number }> = [];
+  for (const point of [start, ...start.map((_, i) => start.map((v, j) => (i === j ? v + step : v)))])
+    simplex.push({ point, value: yield* evaluate(point) });
   let iterations = 0;
   const combine = (a: number[], b: number[], t: number) => a.map((v, i) => v + t * (b[i] - v));
   // On a likelihood whose optimum lies at infinity along a ridge (a dropout
@@ -86,10 +142,10 @@ export function nelderMead(
     if (simplex.every((p) => p.point.every((v, i) => Math.abs(v - best.point[i]) <= tolerance))) break;
     const centroid = start.map((_, i) => simplex.slice(0, n).reduce((sum, p) => sum + p.point[i], 0) / n);
     const reflected = combine(centroid, worst.point, -1);
-    const reflectedValue = f(reflected);
+    const reflectedValue = yield* evaluate(reflected);
     if (reflectedValue < best.value) {
       const expanded = combine(centroid, worst.point, -2);
-      const expandedValue = f(expanded);
+      const expandedValue = yield* evaluate(expanded);
       simplex[n] =
         expandedValue < reflectedValue
           ? { point: expanded, value: expandedValue }
@@ -99,15 +155,16 @@ export function nelderMead(
     } else {
       const outside = reflectedValue < worst.value;
       const contracted = combine(centroid, outside ? reflected : worst.point, 0.5);
-      const contractedValue = f(contracted);
+      const contractedValue = yield* evaluate(contracted);
       if (contractedValue < (outside ? reflectedValue : worst.value)) {
         simplex[n] = { point: contracted, value: contractedValue };
       } else {
-        simplex = simplex.map((p, i) =>
-          i === 0
-            ? p
-            : { point: combine(best.point, p.point, 0.5), value: f(combine(best.point, p.point, 0.5)) },
-        );
+        const shrunk = [best];
+        for (const p of simplex.slice(1)) {
+          const point = combine(best.point, p.point, 0.5);
+          shrunk.push({ point, value: yield* evaluate(point) });
+        }
+        simplex = shrunk;
       }
     }
   }
