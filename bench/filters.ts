@@ -5,6 +5,7 @@ import { openDatabase } from '../src/orm/database';
 import { createApp } from '../src/server/app';
 import { toolSettings } from '../src/common/config';
 import { ageCutoff } from '../src/filter/window';
+import { median, timed } from './measure';
 
 /**
  * Five crossed segments and three 1,000-value lists, each asked twice on the same database in the same
@@ -159,17 +160,6 @@ function longListCases(): Case[] {
         ),
     },
   ];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const start = process.hrtime.bigint();
-  const value = await fn();
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
 }
 
 export async function benchFilters(db: Database, asOf: Date, rounds = 7): Promise<void> {

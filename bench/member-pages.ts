@@ -25,6 +25,7 @@ import { listCustomers } from '../src/customers/customer.service';
 import { CustomerOrderField } from '../src/customers/customer.types';
 import { SortDirection } from '../src/graphql/graphql-enums';
 import { raw } from '../src/filter/sql';
+import { median, option, timed } from './measure';
 
 const PAGE = 50;
 
@@ -93,25 +94,9 @@ const ORDERS: OrderCase[] = [
   },
 ];
 
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-}
-
 async function rows(knex: Knex, text: string, bindings: Knex.Value[] = []): Promise<any[]> {
   const result = await knex.raw(text, bindings);
   return Array.isArray(result) ? result : result.rows;
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const start = process.hrtime.bigint();
-  const value = await fn();
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 const ordered = (key: string[], direction: string) => key.map((part) => `${part} ${direction}`).join(', ');

@@ -18,11 +18,7 @@ import { rowsOf } from '../src/db/raw-rows';
 import { createApp } from '../src/server/app';
 import { refreshMetrics } from '../src/value/metrics.service';
 import { percentile } from './service-process';
-
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-}
+import { option } from './measure';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const millis = (ms: number) => `${ms.toFixed(0)} ms`;

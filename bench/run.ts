@@ -22,22 +22,7 @@ import { loadSyntheticBase } from '../seeds/load';
 import { benchFilters } from './filters';
 import { openCursor } from '../src/common/pagination';
 import { benchMemberPages } from './member-pages';
-
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const start = process.hrtime.bigint();
-  const value = await fn();
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
+import { median, option, timed } from './measure';
 
 async function ingestion(db: Database, baselineDb: Database, customers: number): Promise<void> {
   const until = new Date(Date.UTC(2026, 10, 1));

@@ -12,6 +12,7 @@ import { HTTP_STATUS_OF_CODE, statusOfErrors } from '../src/server/http-status';
 import { loadSyntheticBase } from '../seeds/load';
 import { startTestServer, type TestServer } from './support/server';
 import { HEAVY_FILTER } from './support/heavy-filter';
+import { withoutTable } from './support/failing-store';
 
 /**
  * Every error code the service emits, provoked over real HTTP, with the status
@@ -79,17 +80,6 @@ function graphql(
 
 function codes(answer: Answer): string[] {
   return (answer.body.errors ?? []).map((error) => error.extensions.code);
-}
-
-/** Renames a table for the duration of `run`: the service then meets a store that fails, as after a bad migration. */
-async function withoutTable<T>(server: TestServer, table: string, run: () => Promise<T>): Promise<T> {
-  const knex = server.db.fork().getKnex();
-  await knex.raw(`alter table ${table} rename to ${table}_away`);
-  try {
-    return await run();
-  } finally {
-    await knex.raw(`alter table ${table}_away rename to ${table}`);
-  }
 }
 
 /** The open demo with small limits. */

@@ -3,6 +3,7 @@ import { createApiKey, hashSecret } from '../src/auth/api-keys.service';
 import { Scope } from '../src/common/scopes';
 import { statementShape } from '../src/common/logger';
 import { startTestServer, type TestServer } from './support/server';
+import { withoutTable } from './support/failing-store';
 
 /**
  * A failed statement is logged with its shape, never its bound values (a pii
@@ -13,16 +14,6 @@ import { startTestServer, type TestServer } from './support/server';
 /** What console.error would print of the logged lines. */
 const printed = (server: TestServer) =>
   server.logged.map((line) => line.map((part) => inspect(part)).join(' ')).join('\n');
-
-async function withoutTable<T>(server: TestServer, table: string, run: () => Promise<T>): Promise<T> {
-  const knex = server.db.fork().getKnex();
-  await knex.raw(`alter table ${table} rename to ${table}_away`);
-  try {
-    return await run();
-  } finally {
-    await knex.raw(`alter table ${table}_away rename to ${table}`);
-  }
-}
 
 test('a statement’s shape keeps names and placeholders and replaces every literal', () => {
   expect(
