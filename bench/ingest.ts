@@ -5,7 +5,8 @@
  * 2. a plain multi-row INSERT of the same rows (customer ids already known,
  *    no checks), one transaction per batch, in chunks within the
  *    bound-variable limits.
- * Prints events/s for both and their ratio. It writes events (distinct
+ * The two alternate batch by batch (the machine's load and the store's size
+ * are the same for both). Prints events/s for both and their ratio. It writes events (distinct
  * externalIds per run): run it on a copy of a base.
  *   npm run build && node dist/bench/ingest.js --database sqlite:/tmp/big.sqlite [--batches 10] [--batch 5000]
  *     [--replay] (also sends the first batch again: all duplicates)
@@ -100,7 +101,36 @@ async function main(): Promise<void> {
   // One warm-up batch (JIT, caches), not counted.
   await send(batchOf(`bench-ingest-${run}-warm`, 0, size, customers));
 
+  // The same rows written by hand: one transaction per batch, multi-row INSERTs
+  // within the bound-parameter limit.
+  const limit = db.target.dialect === 'postgresql' ? 65_535 : 32_766;
+  const rowsPerStatement = Math.floor(limit / EVENT_COLUMNS);
+  const plainBatch = async (b: number): Promise<number> => {
+    const rows = batchOf(`bench-ingest-${run}-sql`, b, size, customers).map((event) => [
+      event.externalId,
+      event.customerId,
+      event.name,
+      event.channel,
+      Date.parse(event.occurredAt),
+      JSON.stringify(event.properties),
+      run,
+    ]);
+    const start = process.hrtime.bigint();
+    await knex.transaction(async (trx) => {
+      for (let i = 0; i < rows.length; i += rowsPerStatement) {
+        const part = rows.slice(i, i + rowsPerStatement);
+        await trx.raw(
+          `insert into events (external_id, customer_id, name, channel, occurred_at, properties, recorded_at) values ${part.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+          part.flat(),
+        );
+      }
+    });
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+
+  // GraphQL and plain batches alternate, so that both see the same machine load and store size.
   let graphqlMs = 0;
+  let plainMs = 0;
   const perBatch: number[] = [];
   for (let b = 0; b < batches; b++) {
     const events = batchOf(`bench-ingest-${run}-gql`, b, size, customers);
@@ -113,6 +143,7 @@ async function main(): Promise<void> {
     }
     graphqlMs += ms;
     perBatch.push(ms);
+    plainMs += await plainBatch(b);
   }
   let replay = '';
   if (process.argv.includes('--replay')) {
@@ -122,41 +153,6 @@ async function main(): Promise<void> {
     replay = `; replay of a batch (${answer.data?.recordEvents?.duplicates} duplicates) ${ms.toFixed(0)} ms`;
   }
   await app.stop();
-
-  // The same rows, written by hand: one transaction per batch, multi-row INSERTs.
-  const limit = db.target.dialect === 'postgresql' ? 65_535 : 32_766;
-  const rowsPerStatement = Math.floor(limit / EVENT_COLUMNS);
-  let plainMs = 0;
-  for (let b = 0; b < batches; b++) {
-    const rows = batchOf(`bench-ingest-${run}-sql`, b, size, customers).map((event) => ({
-      external_id: event.externalId,
-      customer_id: event.customerId,
-      name: event.name,
-      channel: event.channel,
-      occurred_at: Date.parse(event.occurredAt),
-      properties: JSON.stringify(event.properties),
-      recorded_at: run,
-    }));
-    const start = process.hrtime.bigint();
-    await knex.transaction(async (trx) => {
-      for (let i = 0; i < rows.length; i += rowsPerStatement) {
-        const part = rows.slice(i, i + rowsPerStatement);
-        await trx.raw(
-          `insert into events (external_id, customer_id, name, channel, occurred_at, properties, recorded_at) values ${part.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-          part.flatMap((row) => [
-            row.external_id,
-            row.customer_id,
-            row.name,
-            row.channel,
-            row.occurred_at,
-            row.properties,
-            row.recorded_at,
-          ]),
-        );
-      }
-    });
-    plainMs += Number(process.hrtime.bigint() - start) / 1e6;
-  }
 
   const total = batches * size;
   const rate = (ms: number) => Math.round((total / ms) * 1000).toLocaleString('en');
