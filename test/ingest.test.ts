@@ -204,6 +204,37 @@ describe('recordOrders and recordEvents', () => {
     await upsert([{ externalId: 'buyer-1' }, { externalId: 'buyer-2' }]);
   });
 
+  test('an externalId sent twice in one batch: the same content is a duplicate, other content is rejected', async () => {
+    const event = {
+      externalId: 'twice-1',
+      customerExternalId: 'buyer-1',
+      name: 'page_viewed',
+      occurredAt: '2026-03-01T10:00:00Z',
+      properties: { a: 1, b: 'x' },
+    };
+    // Same properties written in another key order: the same content.
+    const same = { ...event, properties: { b: 'x', a: 1 } };
+    const other = { ...event, name: 'message_sent' };
+    const otherCustomer = { ...event, customerExternalId: 'buyer-2' };
+    const conflict = (index: number) => ({
+      index,
+      externalId: 'twice-1',
+      field: 'externalId',
+      message: 'externalId "twice-1" is already recorded with other content',
+    });
+    expect(await events([event, same, other, otherCustomer])).toEqual({
+      accepted: 1,
+      duplicates: 1,
+      rejected: [conflict(2), conflict(3)],
+    });
+    // Against the stored row, next batch: the same answers.
+    expect(await events([other, same])).toEqual({
+      accepted: 0,
+      duplicates: 1,
+      rejected: [conflict(0)],
+    });
+  });
+
   test('orders are stored with defaults, categories are indexed, and a replay counts duplicates', async () => {
     const batch = [
       {

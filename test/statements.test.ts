@@ -1,3 +1,4 @@
+import { insertRows } from '../src/db/batch';
 import { recordEvents, recordOrders } from '../src/ingest/activity-ingest';
 import { upsertCustomers } from '../src/ingest/customer-ingest';
 import { startTestServer, type TestServer } from './support/server';
@@ -176,4 +177,68 @@ test('Customer.segments costs the same statements for a page of 5 or 50, with 3 
   expect([few.small, many.small, many.large]).toEqual([few.large, few.large, few.large]);
   // The count of saved segments (for the cost limit), the customers page, the saved segments, one membership statement.
   expect(few.large).toBe(4);
+});
+
+const RECORD_EVENTS = `mutation ($e: [EventInput!]!) { recordEvents(events: $e) { accepted duplicates rejected { index message } } }`;
+
+test('a batch of 5,000 events costs two lookups and at most two multi-row inserts, ids in the order sent', async () => {
+  const events = Array.from({ length: 5000 }, (_, i) => ({
+    externalId: `bulk-${String((i * 7919) % 5000).padStart(4, '0')}`,
+    customerExternalId: `S${(i * 13) % 60}`,
+    name: 'page_viewed',
+    occurredAt: new Date(Date.UTC(2026, 1, 1, 0, 0, i)).toISOString(),
+    properties: { n: i, even: i % 2 === 0 },
+  }));
+  const writes = () => ({
+    selects: statements.filter((line) => /^\s*select\b/i.test(line)).length,
+    inserts: statements.filter((line) => /^\s*insert into\b/i.test(line)).length,
+  });
+  statements.length = 0;
+  const first = await server.post(RECORD_EVENTS, { e: events });
+  expect(first.body.errors).toBeUndefined();
+  expect(first.body.data.recordEvents).toEqual({ accepted: 5000, duplicates: 0, rejected: [] });
+  // Customers by externalId, stored events by externalId; 5,000 rows × 7 columns fit in two
+  // statements under SQLite's 32,766 bound parameters, in one under PostgreSQL's 65,535.
+  expect(writes().selects).toBe(2);
+  expect(writes().inserts).toBeLessThanOrEqual(2);
+
+  const rows = await server.db
+    .fork()
+    .getKnex()('events')
+    .select('id', 'external_id', 'properties')
+    .where('external_id', 'like', 'bulk-%')
+    .orderBy('id');
+  expect(rows.map((row: { external_id: string }) => row.external_id)).toEqual(
+    events.map((event) => event.externalId),
+  );
+  const properties = rows.map((row: { properties: unknown }) =>
+    typeof row.properties === 'string' ? JSON.parse(row.properties) : row.properties,
+  );
+  expect(properties[4999]).toEqual({ n: 4999, even: false });
+
+  statements.length = 0;
+  const replay = await server.post(RECORD_EVENTS, { e: events });
+  expect(replay.body.data.recordEvents).toEqual({ accepted: 0, duplicates: 5000, rejected: [] });
+  expect(writes().inserts).toBe(0);
+});
+
+test('insertRows writes rows whose columns differ from row to row', async () => {
+  const knex = server.db.fork().getKnex();
+  const [{ id: customerId }] = await knex('customers').select('id').where('external_id', 'S1');
+  const row = (externalId: string) => ({
+    external_id: externalId,
+    customer_id: customerId,
+    name: 'mixed',
+    channel: 'WEB',
+    occurred_at: 1,
+    properties: '{}',
+    recorded_at: 2,
+  });
+  const { external_id, ...rest } = row('mixed-2');
+  await insertRows(knex, 'events', [row('mixed-1'), { ...rest, external_id }]);
+  const stored = await knex('events').select('external_id', 'channel').where('name', 'mixed').orderBy('id');
+  expect(stored).toEqual([
+    { external_id: 'mixed-1', channel: 'WEB' },
+    { external_id: 'mixed-2', channel: 'WEB' },
+  ]);
 });

@@ -185,10 +185,12 @@ async function recordActivity<T extends { externalId: string; customerExternalId
       'external_id',
       valid.map(({ item }) => item.externalId),
     );
-    const known = new Map(
+    // The fingerprint of a stored row, or of an earlier fresh item of this batch
+    // with the same externalId: computed only when an externalId comes again.
+    const known = new Map<string, () => string>(
       stored.map((row) => [
         row.external_id as string,
-        fingerprint(row, kind.compared, Number(row.customer_id)),
+        () => fingerprint(row, kind.compared, Number(row.customer_id)),
       ]),
     );
 
@@ -205,13 +207,12 @@ async function recordActivity<T extends { externalId: string; customerExternalId
         continue;
       }
       const row = { ...kind.toRow(item), customer_id: customerId, recorded_at: now.getTime() };
-      const print = fingerprint(row, kind.compared, customerId);
       const previous = known.get(item.externalId);
       if (previous === undefined) {
-        known.set(item.externalId, print);
+        known.set(item.externalId, () => fingerprint(row, kind.compared, customerId));
         fresh.push({ item, row });
         tally.accepted += 1;
-      } else if (previous === print) {
+      } else if (previous() === fingerprint(row, kind.compared, customerId)) {
         tally.duplicates += 1;
       } else {
         tally.reject(
