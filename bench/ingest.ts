@@ -16,11 +16,7 @@ import { parseDatabaseUrl, toolSettings } from '../src/common/config';
 import { openDatabase } from '../src/orm/database';
 import { rowsOf } from '../src/db/raw-rows';
 import { createApp } from '../src/server/app';
-
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-}
+import { option } from './measure';
 
 const RECORD_EVENTS = `mutation ($e: [EventInput!]!) { recordEvents(events: $e) { accepted duplicates rejected { index field message } } }`;
 const NAMES = ['page_viewed', 'message_sent', 'message_opened', 'form_submitted', 'app_opened'];
