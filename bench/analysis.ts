@@ -3,9 +3,11 @@
  *   npm run build && node dist/bench/analysis.js --database sqlite:/tmp/big.sqlite --as-of 2026-11-01
  * 1. marketMap(AGE_BAND × COUNTRY) with revenue vs. one hand-written grouped
  *    statement of the same counts and sums (CASE on birth-date cutoffs).
- * 2. marketMap(RFM_SEGMENT × PREFERRED_CHANNEL), which reads every customer's
+ * 2. marketMap(RFM_SEGMENT × COUNTRY), both stored columns, vs. the hand-written
+ *    grouping of customers left-joined to customer_metrics with the same revenue.
+ * 3. marketMap(RFM_SEGMENT × PREFERRED_CHANNEL), which reads every customer's
  *    events of the last 180 days, vs. the same hand-written grouping by RFM segment alone.
- * 3. personaSuggestions(k = 5) on the whole base vs. counting it.
+ * 4. personaSuggestions(k = 5) on the whole base vs. counting it.
  * Prints times, ratios and the process's peak memory after each step.
  */
 import 'reflect-metadata';
@@ -55,6 +57,21 @@ async function main(): Promise<void> {
   const mapAge = await timed(() => marketMap(em, Dimension.AGE_BAND, Dimension.COUNTRY, null, asOf));
   console.log(
     `marketMap AGE_BAND × COUNTRY: ${mapAge.s.toFixed(2)} s (${mapAge.value.cells.length} cells, total ${mapAge.value.total}); hand-written SQL ${handAge.s.toFixed(2)} s (${handAge.value.length} groups); ratio ${(mapAge.s / handAge.s).toFixed(2)}×; peak ${peak()}`,
+  );
+
+  const handRfmCountry = await timed(async () =>
+    rowsOf(
+      await knex.raw(
+        `select m.rfm_segment, c.country, count(*) as n, sum(${revenue}) as revenue from customers c left join customer_metrics m on m.customer_id = c.id group by 1, 2`,
+        [asOf.getTime()],
+      ),
+    ),
+  );
+  const mapRfmCountry = await timed(() =>
+    marketMap(em, Dimension.RFM_SEGMENT, Dimension.COUNTRY, null, asOf),
+  );
+  console.log(
+    `marketMap RFM_SEGMENT × COUNTRY: ${mapRfmCountry.s.toFixed(2)} s (${mapRfmCountry.value.cells.length} cells, total ${mapRfmCountry.value.total}); hand-written SQL ${handRfmCountry.s.toFixed(2)} s (${handRfmCountry.value.length} groups); ratio ${(mapRfmCountry.s / handRfmCountry.s).toFixed(2)}×; peak ${peak()}`,
   );
 
   const handRfm = await timed(async () =>

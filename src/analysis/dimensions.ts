@@ -62,6 +62,11 @@ export interface DimensionContext {
 export interface DimensionDefinition {
   /** The key of a customer `c` as SQL (text or integer), NULL when missing. */
   key(context: DimensionContext): Sql;
+  /**
+   * A LEFT JOIN onto `customers c` (at most one row per customer) that `key` reads
+   * from, so a stored column is read as a column, not a subquery per customer.
+   */
+  join?: Sql;
   /** The key shown for a missing value. */
   missing: string;
   /** Every possible key in display order, or null for open domains (ordered by size). */
@@ -172,14 +177,17 @@ export const DIMENSIONS: Record<Dimension, DimensionDefinition> = {
       identity: { lifecycleStage: [key as LifecycleStage] },
     }),
   ),
-  [Dimension.RFM_SEGMENT]: enumerated(
-    allRfm,
-    () => sql`(select m.rfm_segment from customer_metrics m where m.customer_id = c.id)`,
-    (key) =>
-      key === UNKNOWN
-        ? { not: { value: { rfmSegment: allRfm } } }
-        : { value: { rfmSegment: [key as RfmSegment] } },
-  ),
+  [Dimension.RFM_SEGMENT]: {
+    ...enumerated(
+      allRfm,
+      () => sql`dimension_metrics.rfm_segment`,
+      (key) =>
+        key === UNKNOWN
+          ? { not: { value: { rfmSegment: allRfm } } }
+          : { value: { rfmSegment: [key as RfmSegment] } },
+    ),
+    join: sql`left join customer_metrics dimension_metrics on dimension_metrics.customer_id = c.id`,
+  },
   // Behaviour across channels compared with each other is beyond the filter language: no cell filter.
   [Dimension.PREFERRED_CHANNEL]: enumerated(
     Object.values(Channel),
