@@ -194,6 +194,23 @@ test('market map by RFM segment × country (a stored column through a join) agre
   }
 });
 
+test("the refresh keeps each customer's preferred channel at its asOf, as computed here from the raw events", async () => {
+  const stored: Array<{ customer_id: number | string; preferred_channel: string | null }> = await server.db
+    .fork()
+    .getKnex()('customer_metrics')
+    .select('customer_id', 'preferred_channel');
+  const byId = new Map(stored.map((row) => [Number(row.customer_id), row.preferred_channel]));
+  expect(byId.size).toBe(facts.length);
+  for (const customer of facts) {
+    expect({ id: customer.id, channel: byId.get(customer.id) }).toEqual({
+      id: customer.id,
+      channel: preferredChannel(customer),
+    });
+  }
+  expect(new Set(facts.map((customer) => preferredChannel(customer))).size).toBeGreaterThan(3);
+  expect(facts.some((customer) => preferredChannel(customer) === null)).toBe(true);
+});
+
 test('a map without columns has one "all" column; an open axis shows its largest keys first', async () => {
   const result = await server.run(MarketMapDocument, { rows: 'COUNTRY' as never, asOf: asOf.toISOString() });
   const map = result.data!.marketMap;

@@ -3,7 +3,6 @@ import { compilePersonaAssignment, type CompileContext } from '../filter/compile
 import { joinSql, raw, sql, type Sql } from '../filter/sql';
 import type { IntFilter, SegmentFilter, StringFilter } from '../filter/types';
 import { ageCutoff } from '../filter/window';
-import { preferredChannelSql } from './preferred-channel';
 import { enumOf, type NameOf } from '../common/enum-of';
 
 /** The axes of a market map (docs/API.md). */
@@ -154,6 +153,8 @@ function companySizeBandSql(): Sql {
 }
 
 const allGenders = Object.values(Gender);
+/** The value metrics of customer `c` (RFM segment, preferred channel), as of the latest refresh. */
+const metricsJoin = sql`left join customer_metrics dimension_metrics on dimension_metrics.customer_id = c.id`;
 const allRfm = Object.values(RfmSegment);
 
 export const DIMENSIONS: Record<Dimension, DimensionDefinition> = {
@@ -186,15 +187,19 @@ export const DIMENSIONS: Record<Dimension, DimensionDefinition> = {
           ? { not: { value: { rfmSegment: allRfm } } }
           : { value: { rfmSegment: [key as RfmSegment] } },
     ),
-    join: sql`left join customer_metrics dimension_metrics on dimension_metrics.customer_id = c.id`,
+    join: metricsJoin,
   },
-  // Behaviour across channels compared with each other is beyond the filter language: no cell filter.
-  [Dimension.PREFERRED_CHANNEL]: enumerated(
-    Object.values(Channel),
-    (context) => preferredChannelSql(context.asOf),
-    () => null,
-    'none',
-  ),
+  // Kept with the value metrics by the refresh (as of its asOf). Behaviour across channels
+  // compared with each other is beyond the filter language: no cell filter.
+  [Dimension.PREFERRED_CHANNEL]: {
+    ...enumerated(
+      Object.values(Channel),
+      () => sql`dimension_metrics.preferred_channel`,
+      () => null,
+      'none',
+    ),
+    join: metricsJoin,
+  },
   [Dimension.AGE_BAND]: banded(
     AGE_BANDS,
     (context) => ageBandSql(context.asOf),
