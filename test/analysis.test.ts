@@ -194,6 +194,31 @@ test('market map by RFM segment × country (a stored column through a join) agre
   }
 });
 
+test("a map of the whole base (no filter) sums each key's revenue up to asOf, as computed here", async () => {
+  const at = new Date(asOf.getTime() - 200 * DAY_MS);
+  const result = await server.run(MarketMapDocument, {
+    rows: 'RFM_SEGMENT' as never,
+    asOf: at.toISOString(),
+  });
+  expect(result.errors).toBeUndefined();
+  const map = result.data!.marketMap;
+  expect(map.total).toBe(facts.length);
+  const expected = new Map<string, { customers: number; revenue: number }>();
+  for (const customer of facts) {
+    const key = customer.metrics?.rfmSegment ?? 'unknown';
+    const cell = expected.get(key) ?? { customers: 0, revenue: 0 };
+    expected.set(key, { customers: cell.customers + 1, revenue: cell.revenue + revenueOf(customer, at) });
+  }
+  const got = map.cells.filter((cell) => cell.customers > 0);
+  expect(got.map((cell) => cell.row).sort()).toEqual([...expected.keys()].sort());
+  for (const cell of got) {
+    expect(cell.customers).toBe(expected.get(cell.row)!.customers);
+    expect(cell.revenue).toBeCloseTo(expected.get(cell.row)!.revenue, 6);
+  }
+  // Orders after asOf are left out: the base has some.
+  expect(facts.some((customer) => customer.orders.some((order) => order.orderedAt > at))).toBe(true);
+});
+
 test("the refresh keeps each customer's preferred channel at its asOf, as computed here from the raw events", async () => {
   const stored: Array<{ customer_id: number | string; preferred_channel: string | null }> = await server.db
     .fork()
