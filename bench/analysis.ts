@@ -7,8 +7,9 @@
  *    grouping of customers left-joined to customer_metrics with the same revenue.
  * 3. marketMap(RFM_SEGMENT × PREFERRED_CHANNEL), both kept in customer_metrics by the
  *    refresh, vs. the same hand-written grouping by the two columns.
- * Run after a refresh (the bases may have no customer_metrics rows).
  * 4. personaSuggestions(k = 5) on the whole base vs. counting it.
+ * The baselines sum revenue from one grouped pass over the orders joined by customer.
+ * Run after a refresh (the bases may have no customer_metrics rows).
  * Each map and its baseline run twice (see compared). Prints times, ratios and the process's peak memory after each step.
  */
 import 'reflect-metadata';
@@ -59,8 +60,10 @@ async function main(): Promise<void> {
   console.log(
     `analysis on ${Number(n).toLocaleString('en')} customers (${db.target.dialect}), as of ${asOf.toISOString()}`,
   );
-  const revenue =
-    'coalesce((select sum(o.amount) from orders o where o.customer_id = c.id and o.ordered_at <= ?), 0)';
+  // Each customer's revenue up to asOf, the faster way for a whole base: one grouped pass over the orders, joined.
+  const revenue = 'coalesce(r.amount, 0)';
+  const revenueJoin =
+    'left join (select customer_id, sum(amount) as amount from orders where ordered_at <= ? group by customer_id) r on r.customer_id = c.id';
 
   const ages = [17, 24, 34, 44, 54, 64];
   const band = `case when c.birth_date is null then 'unknown' ${ages.map((age) => `when c.birth_date >= ${ageCutoff(asOf, age + 1)} then '≤${age}'`).join(' ')} else '65+' end`;
@@ -68,7 +71,7 @@ async function main(): Promise<void> {
     async () =>
       rowsOf(
         await knex.raw(
-          `select ${band} as band, c.country, count(*) as n, sum(${revenue}) as revenue from customers c group by 1, 2`,
+          `select ${band} as band, c.country, count(*) as n, sum(${revenue}) as revenue from customers c ${revenueJoin} group by 1, 2`,
           [asOf.getTime()],
         ),
       ),
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
     async () =>
       rowsOf(
         await knex.raw(
-          `select m.rfm_segment, c.country, count(*) as n, sum(${revenue}) as revenue from customers c left join customer_metrics m on m.customer_id = c.id group by 1, 2`,
+          `select m.rfm_segment, c.country, count(*) as n, sum(${revenue}) as revenue from customers c left join customer_metrics m on m.customer_id = c.id ${revenueJoin} group by 1, 2`,
           [asOf.getTime()],
         ),
       ),
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
     async () =>
       rowsOf(
         await knex.raw(
-          `select m.rfm_segment, m.preferred_channel, count(*) as n, sum(${revenue}) as revenue from customers c left join customer_metrics m on m.customer_id = c.id group by 1, 2`,
+          `select m.rfm_segment, m.preferred_channel, count(*) as n, sum(${revenue}) as revenue from customers c left join customer_metrics m on m.customer_id = c.id ${revenueJoin} group by 1, 2`,
           [asOf.getTime()],
         ),
       ),
