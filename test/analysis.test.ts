@@ -158,6 +158,84 @@ test('market map rows by company size band and columns by preferred channel agre
   expect(new Set(map.cells.map((cell) => cell.column)).size).toBeGreaterThan(3);
 });
 
+test('market map by RFM segment × country (a stored column through a join) agrees with counts made here and its cell filters', async () => {
+  const filter = { identity: { lifecycleStage: ['CUSTOMER', 'LEAD'] as never } };
+  const result = await server.run(MarketMapDocument, {
+    rows: 'RFM_SEGMENT' as never,
+    columns: 'COUNTRY' as never,
+    filter,
+    asOf: asOf.toISOString(),
+  });
+  expect(result.errors).toBeUndefined();
+  const map = result.data!.marketMap;
+  const selected = members(filter);
+  expect(map.total).toBe(selected.length);
+  const expected = new Map<string, { customers: number; revenue: number }>();
+  for (const customer of selected) {
+    const key = JSON.stringify([customer.metrics?.rfmSegment ?? 'unknown', customer.country ?? 'unknown']);
+    const cell = expected.get(key) ?? { customers: 0, revenue: 0 };
+    expected.set(key, { customers: cell.customers + 1, revenue: cell.revenue + revenueOf(customer) });
+  }
+  const got = new Map(
+    map.cells
+      .filter((cell) => cell.customers > 0)
+      .map((cell) => [JSON.stringify([cell.row, cell.column]), cell]),
+  );
+  expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
+  for (const [key, cell] of got) {
+    expect(cell.customers).toBe(expected.get(key)!.customers);
+    expect(cell.revenue).toBeCloseTo(expected.get(key)!.revenue, 6);
+  }
+  // Customers without orders have no segment: the missing key is there, and more than one segment.
+  expect(map.rows).toContain('unknown');
+  expect(new Set([...got.keys()].map((key) => JSON.parse(key)[0])).size).toBeGreaterThan(3);
+  for (const cell of map.cells.filter((candidate) => candidate.customers > 0)) {
+    expect(members(cell.filter as SegmentFilter)).toHaveLength(cell.customers);
+  }
+});
+
+test("a map of the whole base (no filter) sums each key's revenue up to asOf, as computed here", async () => {
+  const at = new Date(asOf.getTime() - 200 * DAY_MS);
+  const result = await server.run(MarketMapDocument, {
+    rows: 'RFM_SEGMENT' as never,
+    asOf: at.toISOString(),
+  });
+  expect(result.errors).toBeUndefined();
+  const map = result.data!.marketMap;
+  expect(map.total).toBe(facts.length);
+  const expected = new Map<string, { customers: number; revenue: number }>();
+  for (const customer of facts) {
+    const key = customer.metrics?.rfmSegment ?? 'unknown';
+    const cell = expected.get(key) ?? { customers: 0, revenue: 0 };
+    expected.set(key, { customers: cell.customers + 1, revenue: cell.revenue + revenueOf(customer, at) });
+  }
+  const got = map.cells.filter((cell) => cell.customers > 0);
+  expect(got.map((cell) => cell.row).sort()).toEqual([...expected.keys()].sort());
+  for (const cell of got) {
+    expect(cell.customers).toBe(expected.get(cell.row)!.customers);
+    expect(cell.revenue).toBeCloseTo(expected.get(cell.row)!.revenue, 6);
+  }
+  // Orders after asOf are left out: the base has some.
+  expect(facts.some((customer) => customer.orders.some((order) => order.orderedAt > at))).toBe(true);
+});
+
+test("the refresh keeps each customer's preferred channel at its asOf, as computed here from the raw events", async () => {
+  const stored: Array<{ customer_id: number | string; preferred_channel: string | null }> = await server.db
+    .fork()
+    .getKnex()('customer_metrics')
+    .select('customer_id', 'preferred_channel');
+  const byId = new Map(stored.map((row) => [Number(row.customer_id), row.preferred_channel]));
+  expect(byId.size).toBe(facts.length);
+  for (const customer of facts) {
+    expect({ id: customer.id, channel: byId.get(customer.id) }).toEqual({
+      id: customer.id,
+      channel: preferredChannel(customer),
+    });
+  }
+  expect(new Set(facts.map((customer) => preferredChannel(customer))).size).toBeGreaterThan(3);
+  expect(facts.some((customer) => preferredChannel(customer) === null)).toBe(true);
+});
+
 test('a map without columns has one "all" column; an open axis shows its largest keys first', async () => {
   const result = await server.run(MarketMapDocument, { rows: 'COUNTRY' as never, asOf: asOf.toISOString() });
   const map = result.data!.marketMap;

@@ -3,7 +3,6 @@ import { compilePersonaAssignment, type CompileContext } from '../filter/compile
 import { joinSql, raw, sql, type Sql } from '../filter/sql';
 import type { IntFilter, SegmentFilter, StringFilter } from '../filter/types';
 import { ageCutoff } from '../filter/window';
-import { preferredChannelSql } from './preferred-channel';
 import { enumOf, type NameOf } from '../common/enum-of';
 
 /** The axes of a market map (docs/API.md). */
@@ -62,6 +61,11 @@ export interface DimensionContext {
 export interface DimensionDefinition {
   /** The key of a customer `c` as SQL (text or integer), NULL when missing. */
   key(context: DimensionContext): Sql;
+  /**
+   * A LEFT JOIN onto `customers c` (at most one row per customer) that `key` reads
+   * from, so a stored column is read as a column, not a subquery per customer.
+   */
+  join?: Sql;
   /** The key shown for a missing value. */
   missing: string;
   /** Every possible key in display order, or null for open domains (ordered by size). */
@@ -149,6 +153,8 @@ function companySizeBandSql(): Sql {
 }
 
 const allGenders = Object.values(Gender);
+/** The value metrics of customer `c` (RFM segment, preferred channel), as of the latest refresh. */
+const metricsJoin = sql`left join customer_metrics dimension_metrics on dimension_metrics.customer_id = c.id`;
 const allRfm = Object.values(RfmSegment);
 
 export const DIMENSIONS: Record<Dimension, DimensionDefinition> = {
@@ -172,21 +178,28 @@ export const DIMENSIONS: Record<Dimension, DimensionDefinition> = {
       identity: { lifecycleStage: [key as LifecycleStage] },
     }),
   ),
-  [Dimension.RFM_SEGMENT]: enumerated(
-    allRfm,
-    () => sql`(select m.rfm_segment from customer_metrics m where m.customer_id = c.id)`,
-    (key) =>
-      key === UNKNOWN
-        ? { not: { value: { rfmSegment: allRfm } } }
-        : { value: { rfmSegment: [key as RfmSegment] } },
-  ),
-  // Behaviour across channels compared with each other is beyond the filter language: no cell filter.
-  [Dimension.PREFERRED_CHANNEL]: enumerated(
-    Object.values(Channel),
-    (context) => preferredChannelSql(context.asOf),
-    () => null,
-    'none',
-  ),
+  [Dimension.RFM_SEGMENT]: {
+    ...enumerated(
+      allRfm,
+      () => sql`dimension_metrics.rfm_segment`,
+      (key) =>
+        key === UNKNOWN
+          ? { not: { value: { rfmSegment: allRfm } } }
+          : { value: { rfmSegment: [key as RfmSegment] } },
+    ),
+    join: metricsJoin,
+  },
+  // Kept with the value metrics by the refresh (as of its asOf). Behaviour across channels
+  // compared with each other is beyond the filter language: no cell filter.
+  [Dimension.PREFERRED_CHANNEL]: {
+    ...enumerated(
+      Object.values(Channel),
+      () => sql`dimension_metrics.preferred_channel`,
+      () => null,
+      'none',
+    ),
+    join: metricsJoin,
+  },
   [Dimension.AGE_BAND]: banded(
     AGE_BANDS,
     (context) => ageBandSql(context.asOf),

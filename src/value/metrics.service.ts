@@ -7,6 +7,7 @@ import { fitGammaGammaSliced, type GammaGammaParameters } from './gamma-gamma';
 import { runInSlices, type Sliced } from './special';
 import { integerLiteral, raw, sql, type Sql } from '../filter/sql';
 import { quintileScoreSql, rfmSegmentSql } from './rfm';
+import { OUTBOUND_EVENT, PREFERRED_CHANNEL_DAYS } from '../common/preferred-channel';
 
 const DAY = 86_400_000;
 const WEEK_DAYS = 7;
@@ -81,7 +82,7 @@ interface OccasionSummary {
 
 /**
  * The computing step, phase by phase, in the order its statements run. It
- * leaves the scratch tables order_summary and value_predictions (temporary:
+ * leaves the scratch tables order_summary, preferred_channels and value_predictions (temporary:
  * they belong to this connection) for customerMetricsRows and recordFit.
  */
 async function computeMetrics(
@@ -93,6 +94,8 @@ async function computeMetrics(
 ): Promise<ValueModelFit> {
   await summariseOrders(db, at);
   lap('summarise orders');
+  await summarisePreferredChannels(db, at);
+  lap('preferred channels');
   const { summaries, customers, bgnbd } = await fitPurchaseModel(db, at);
   lap(`fit BG/NBD on ${summaries.length.toLocaleString('en')} groups`);
   const gammaGamma = await fitSpendModel(db);
@@ -141,6 +144,26 @@ async function summariseOrders(db: Knex, at: number): Promise<void> {
 }
 
 /**
+ * Each customer's preferred channel at `at` into the scratch table
+ * preferred_channels, in one pass over the events of the window: the channel
+ * of most customer-initiated events in the 180 days up to `at`, ties to the
+ * most recently used, then to the first name (preferredChannelSql, per customer).
+ */
+async function summarisePreferredChannels(db: Knex, at: number): Promise<void> {
+  await db.raw(`create temporary table preferred_channels (customer_id integer primary key, channel text)`);
+  const since = at - PREFERRED_CHANNEL_DAYS * DAY;
+  const statement = sql`insert into preferred_channels
+     select customer_id, channel from
+       (select customer_id, channel,
+          row_number() over (partition by customer_id order by count(*) desc, max(occurred_at) desc, channel) as place
+        from events
+        where name <> ${OUTBOUND_EVENT} and occurred_at >= ${since} and occurred_at <= ${at}
+        group by customer_id, channel) ranked
+     where place = 1`;
+  await db.raw(statement.text, statement.bindings);
+}
+
+/**
  * Every customer's row of customer_metrics, from order_summary joined to the
  * predictions of its (x, t_x, T) group; RFM segments included.
  */
@@ -159,11 +182,12 @@ function customerMetricsRows(at: number, fit: ValueModelFit): TableReplacement {
     sql`insert into ${raw(target)} (customer_id, order_count, lifetime_revenue, average_order_value, first_order_at, last_order_at,
        days_since_last_order, repeat_occasions, first_occasion_day, last_occasion_day, repeat_occasion_value,
        recency_score, frequency_score, monetary_score, rfm_segment, probability_alive, expected_purchases90d, predicted_lifetime_value,
-       as_of, computed_at)
+       preferred_channel, as_of, computed_at)
      select c.id, coalesce(s.order_count, 0), coalesce(s.lifetime_revenue, 0), s.lifetime_revenue / s.order_count, s.first_order_at, s.last_order_at,
        s.days_since_last_order, s.repeat_occasions, s.first_occasion_day, s.last_occasion_day, s.repeat_occasion_value,
-       s.recency_score, s.frequency_score, s.monetary_score, ${segment}, v.p_alive, v.e90, ${spend}, ${at}, ${fit.computedAt.getTime()}
+       s.recency_score, s.frequency_score, s.monetary_score, ${segment}, v.p_alive, v.e90, ${spend}, pc.channel, ${at}, ${fit.computedAt.getTime()}
      from customers c left join order_summary s on s.customer_id = c.id
+       left join preferred_channels pc on pc.customer_id = c.id
        left join value_predictions v on v.x = s.repeat_occasions and v.first_day = s.first_occasion_day and v.last_day = s.last_occasion_day
      where ${range}`;
   return {
@@ -286,6 +310,7 @@ async function recordFit(trx: Knex, fit: ValueModelFit): Promise<ValueModelFit> 
   });
   await trx.raw('drop table order_summary');
   await trx.raw('drop table value_predictions');
+  await trx.raw('drop table preferred_channels');
   return fit;
 }
 
