@@ -20,16 +20,12 @@ import { Dimension } from '../src/analysis/dimensions';
 import { marketMap } from '../src/analysis/market-map.service';
 import { suggestPersonas } from '../src/personas/suggestions/suggestions.service';
 import { ageCutoff } from '../src/filter/window';
+import { option, timed as stopwatch } from './measure';
 
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-}
-
+/** The stopwatch of bench/measure.ts in seconds: these figures are seconds long. */
 async function timed<T>(fn: () => Promise<T>): Promise<{ s: number; value: T }> {
-  const start = process.hrtime.bigint();
-  const value = await fn();
-  return { s: Number(process.hrtime.bigint() - start) / 1e9, value };
+  const { ms, value } = await stopwatch(fn);
+  return { s: ms / 1000, value };
 }
 
 /**
