@@ -63,47 +63,38 @@ async function main(): Promise<void> {
 
   const ages = [17, 24, 34, 44, 54, 64];
   const band = `case when c.birth_date is null then 'unknown' ${ages.map((age) => `when c.birth_date >= ${ageCutoff(asOf, age + 1)} then '≤${age}'`).join(' ')} else '65+' end`;
-  const [handAge, mapAge] = await compared(
-    async () =>
-      rowsOf(
-        await knex.raw(
-          `select ${band} as band, c.country, count(*) as n, sum(${revenue}) as revenue from customers c ${revenueJoin} group by 1, 2`,
-          [asOf.getTime()],
+  // Each map against the hand-written grouping by the same keys, over the same revenue join.
+  const metricsJoin = 'left join customer_metrics m on m.customer_id = c.id';
+  const maps = [
+    { rows: Dimension.AGE_BAND, columns: Dimension.COUNTRY, keys: `${band} as band, c.country`, join: '' },
+    {
+      rows: Dimension.RFM_SEGMENT,
+      columns: Dimension.COUNTRY,
+      keys: 'm.rfm_segment, c.country',
+      join: metricsJoin,
+    },
+    {
+      rows: Dimension.RFM_SEGMENT,
+      columns: Dimension.PREFERRED_CHANNEL,
+      keys: 'm.rfm_segment, m.preferred_channel',
+      join: metricsJoin,
+    },
+  ];
+  for (const map of maps) {
+    const [hand, service] = await compared(
+      async () =>
+        rowsOf(
+          await knex.raw(
+            `select ${map.keys}, count(*) as n, sum(${revenue}) as revenue from customers c ${map.join} ${revenueJoin} group by 1, 2`,
+            [asOf.getTime()],
+          ),
         ),
-      ),
-    () => marketMap(em, Dimension.AGE_BAND, Dimension.COUNTRY, null, asOf),
-  );
-  console.log(
-    `marketMap AGE_BAND × COUNTRY: ${mapAge.s.toFixed(2)} s (${mapAge.value.cells.length} cells, total ${mapAge.value.total}); hand-written SQL ${handAge.s.toFixed(2)} s (${handAge.value.length} groups); ratio ${(mapAge.s / handAge.s).toFixed(2)}×; peak ${peak()}`,
-  );
-
-  const [handRfmCountry, mapRfmCountry] = await compared(
-    async () =>
-      rowsOf(
-        await knex.raw(
-          `select m.rfm_segment, c.country, count(*) as n, sum(${revenue}) as revenue from customers c left join customer_metrics m on m.customer_id = c.id ${revenueJoin} group by 1, 2`,
-          [asOf.getTime()],
-        ),
-      ),
-    () => marketMap(em, Dimension.RFM_SEGMENT, Dimension.COUNTRY, null, asOf),
-  );
-  console.log(
-    `marketMap RFM_SEGMENT × COUNTRY: ${mapRfmCountry.s.toFixed(2)} s (${mapRfmCountry.value.cells.length} cells, total ${mapRfmCountry.value.total}); hand-written SQL ${handRfmCountry.s.toFixed(2)} s (${handRfmCountry.value.length} groups); ratio ${(mapRfmCountry.s / handRfmCountry.s).toFixed(2)}×; peak ${peak()}`,
-  );
-
-  const [handRfm, mapChannel] = await compared(
-    async () =>
-      rowsOf(
-        await knex.raw(
-          `select m.rfm_segment, m.preferred_channel, count(*) as n, sum(${revenue}) as revenue from customers c left join customer_metrics m on m.customer_id = c.id ${revenueJoin} group by 1, 2`,
-          [asOf.getTime()],
-        ),
-      ),
-    () => marketMap(em, Dimension.RFM_SEGMENT, Dimension.PREFERRED_CHANNEL, null, asOf),
-  );
-  console.log(
-    `marketMap RFM_SEGMENT × PREFERRED_CHANNEL: ${mapChannel.s.toFixed(2)} s (${mapChannel.value.cells.length} cells); hand-written SQL ${handRfm.s.toFixed(2)} s (${handRfm.value.length} groups); ratio ${(mapChannel.s / handRfm.s).toFixed(2)}×; peak ${peak()}`,
-  );
+      () => marketMap(em, map.rows, map.columns, null, asOf),
+    );
+    console.log(
+      `marketMap ${map.rows} × ${map.columns}: ${service.s.toFixed(2)} s (${service.value.cells.length} cells, total ${service.value.total}); hand-written SQL ${hand.s.toFixed(2)} s (${hand.value.length} groups); ratio ${(service.s / hand.s).toFixed(2)}×; peak ${peak()}`,
+    );
+  }
 
   const count = await timed(async () => knex('customers').count({ n: '*' }));
   const suggestions = await timed(() => suggestPersonas(em, 5, null, asOf));

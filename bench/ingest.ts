@@ -12,11 +12,11 @@
  *     [--replay] (also sends the first batch again: all duplicates)
  */
 import 'reflect-metadata';
-import { parseDatabaseUrl, toolSettings } from '../src/common/config';
+import { parseDatabaseUrl } from '../src/common/config';
 import { openDatabase } from '../src/orm/database';
 import { rowsOf } from '../src/db/raw-rows';
-import { createApp } from '../src/server/app';
 import { option } from './measure';
+import { startUnlimitedService } from './unlimited-service';
 
 const RECORD_EVENTS = `mutation ($e: [EventInput!]!) { recordEvents(events: $e) { accepted duplicates rejected { index field message } } }`;
 const NAMES = ['page_viewed', 'message_sent', 'message_opened', 'form_submitted', 'app_opened'];
@@ -74,13 +74,7 @@ async function main(): Promise<void> {
   }));
   const run = Date.now();
 
-  const settings = toolSettings(db.target);
-  const app = await createApp(
-    db,
-    { ...settings, limits: { ...settings.limits, requestsPerMinute: null } },
-    console,
-  );
-  const port = await app.listen(0, '127.0.0.1');
+  const { app, port } = await startUnlimitedService(db);
   const post = async (variables: Record<string, unknown>) => {
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',

@@ -12,13 +12,13 @@
  *   npm run build && node dist/bench/refresh.js --database sqlite:/tmp/big.sqlite --as-of 2026-11-01 [--batch 1000]
  */
 import 'reflect-metadata';
-import { parseDatabaseUrl, toolSettings } from '../src/common/config';
+import { parseDatabaseUrl } from '../src/common/config';
 import { openDatabase, type Database } from '../src/orm/database';
 import { rowsOf } from '../src/db/raw-rows';
-import { createApp } from '../src/server/app';
 import { refreshMetrics } from '../src/value/metrics.service';
 import { percentile } from './service-process';
 import { option } from './measure';
+import { startUnlimitedService } from './unlimited-service';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const millis = (ms: number) => `${ms.toFixed(0)} ms`;
@@ -62,14 +62,7 @@ function latencies(samples: Timed[]): string {
 
 /** The service while a refresh runs: reads and ingestion batches, timed. */
 async function underLoad(db: Database, asOf: Date, batch: number): Promise<void> {
-  // One client reading in a loop sends more than the per-minute limit of a client: lifted here.
-  const settings = toolSettings(db.target);
-  const app = await createApp(
-    db,
-    { ...settings, limits: { ...settings.limits, requestsPerMinute: null } },
-    console,
-  );
-  const port = await app.listen(0, '127.0.0.1');
+  const { app, port } = await startUnlimitedService(db);
   const post = async (query: string, variables: Record<string, unknown>) => {
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',

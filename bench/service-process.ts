@@ -14,11 +14,7 @@ import { ALL_SCOPES } from '../src/common/scopes';
 import { PROJECT_ROOT } from '../src/common/paths';
 import { loadSyntheticBase } from '../seeds/load';
 
-/** The value of `--name` on the command line, or the fallback. */
-export function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-}
+export { option } from './measure';
 
 /** Recreates the database, loads a synthetic base into it and returns a key with every scope. */
 export async function prepareBase(
