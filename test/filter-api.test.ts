@@ -3,7 +3,11 @@ import { loadCustomerFacts } from '../src/filter/facts-loader';
 import { refreshMetrics } from '../src/value/metrics.service';
 import { generateCustomer } from '../seeds/generator';
 import { storeGenerated } from '../seeds/load';
-import { EvaluateCrossedSegmentDocument, LapsedOptedInBuyersDocument } from './generated/operations';
+import {
+  EvaluateCrossedSegmentDocument,
+  ExplainMembershipDocument,
+  LapsedOptedInBuyersDocument,
+} from './generated/operations';
 import { startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -304,6 +308,24 @@ test('value.preferredChannel selects the customers whose stored preferred channe
   const every = ['EMAIL', 'SMS', 'PUSH', 'WEB', 'APP', 'STORE', 'PHONE', 'SOCIAL', 'EVENT', 'OTHER'];
   expect(await run({ not: { value: { preferredChannel: every } } })).toEqual(without);
   expect(await run({ value: { preferredChannel: [] } })).toEqual([]);
+  // explain shows the stored channel, and nothing for a customer without one.
+  const explain = async (externalId: string) => {
+    const answer = await server.run(ExplainMembershipDocument, {
+      externalId,
+      filter: { value: { preferredChannel: ['EMAIL', 'SMS'] } } as never,
+      asOf: until.toISOString(),
+    });
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.customer!.explain.root;
+  };
+  const email = stored.find((row) => row.preferred_channel === 'EMAIL')!;
+  expect(await explain(email.external_id)).toMatchObject({
+    kind: 'value.preferredChannel',
+    matched: true,
+    actual: 'EMAIL',
+    description: 'preferred channel in (EMAIL, SMS)',
+  });
+  expect(await explain(without[0])).toMatchObject({ matched: false, actual: null });
   const tooMany = await server.post('query($f: SegmentFilter!) { evaluateSegment(filter: $f) { size } }', {
     f: { value: { preferredChannel: Array.from({ length: 1001 }, () => 'EMAIL') } },
   });
