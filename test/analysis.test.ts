@@ -120,7 +120,7 @@ test('market map by age band × country: cells sum to the total, and each cell f
   expect(nonEmpty).toBeGreaterThan(5);
 }, 120_000);
 
-test('market map rows by company size band and columns by preferred channel agree with counts made here', async () => {
+test('market map rows by company size band and columns by preferred channel agree with counts made here, and each cell filter selects exactly its customers', async () => {
   const result = await server.run(MarketMapDocument, {
     rows: 'COMPANY_SIZE_BAND' as never,
     columns: 'PREFERRED_CHANNEL' as never,
@@ -153,10 +153,26 @@ test('market map rows by company size band and columns by preferred channel agre
       .map((cell) => [JSON.stringify([cell.row, cell.column]), cell.customers]),
   );
   expect(got).toEqual(expected);
-  // A preferred channel is beyond the filter language: no cell filter there.
-  expect(map.cells.every((cell) => cell.filter === null)).toBe(true);
   expect(new Set(map.cells.map((cell) => cell.column)).size).toBeGreaterThan(3);
-});
+  // Each cell's filter (value.preferredChannel, or its complement for "none") selects
+  // exactly the customers whose key, computed here from the raw events, is the cell's.
+  expect(map.columns).toContain('none');
+  for (const cell of map.cells) {
+    expect(cell.filter).not.toBeNull();
+    const ids = facts
+      .filter(
+        (customer) =>
+          band(customer.companySize) === cell.row && (preferredChannel(customer) ?? 'none') === cell.column,
+      )
+      .map((customer) => customer.id);
+    expect({ cell: [cell.row, cell.column], customers: cell.customers }).toEqual({
+      cell: [cell.row, cell.column],
+      customers: ids.length,
+    });
+    expect(members(cell.filter as SegmentFilter).map((customer) => customer.id)).toEqual(ids);
+    expect(await sizeOf(cell.filter)).toBe(ids.length);
+  }
+}, 120_000);
 
 test('market map by RFM segment × country (a stored column through a join) agrees with counts made here and its cell filters', async () => {
   const filter = { identity: { lifecycleStage: ['CUSTOMER', 'LEAD'] as never } };

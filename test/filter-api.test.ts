@@ -1,8 +1,13 @@
 import { evaluate } from '../src/filter/evaluate';
 import { loadCustomerFacts } from '../src/filter/facts-loader';
+import { refreshMetrics } from '../src/value/metrics.service';
 import { generateCustomer } from '../seeds/generator';
 import { storeGenerated } from '../seeds/load';
-import { EvaluateCrossedSegmentDocument, LapsedOptedInBuyersDocument } from './generated/operations';
+import {
+  EvaluateCrossedSegmentDocument,
+  ExplainMembershipDocument,
+  LapsedOptedInBuyersDocument,
+} from './generated/operations';
 import { startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -267,4 +272,65 @@ test('a filter nested to the level limit around a heavy purchase runs in every s
     f: { and: [{}, { not: filter }] },
   });
   expect(deeper.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+});
+
+test('value.preferredChannel selects the customers whose stored preferred channel is listed; those without one never match', async () => {
+  const knex = server.db.fork().getKnex();
+  await refreshMetrics(knex, until);
+  const stored: Array<{ external_id: string; preferred_channel: string | null }> = await knex('customers')
+    .leftJoin('customer_metrics', 'customer_metrics.customer_id', 'customers.id')
+    .select('customers.external_id', 'customer_metrics.preferred_channel');
+  const having = (channels: string[]) =>
+    stored
+      .filter((row) => row.preferred_channel !== null && channels.includes(row.preferred_channel))
+      .map((row) => row.external_id)
+      .sort();
+  const query =
+    'query($f: SegmentFilter!, $asOf: DateTime) { evaluateSegment(filter: $f, asOf: $asOf) { size } customers(filter: $f, asOf: $asOf, first: 500) { totalCount edges { node { externalId } } } }';
+  const run = async (filter: object) => {
+    const answer = await server.post(query, { f: filter, asOf: until.toISOString() });
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data.customers.totalCount).toBe(answer.body.data.evaluateSegment.size);
+    return answer.body.data.customers.edges
+      .map((edge: { node: { externalId: string } }) => edge.node.externalId)
+      .sort();
+  };
+  const emailOrSms = having(['EMAIL', 'SMS']);
+  expect(emailOrSms.length).toBeGreaterThan(10);
+  expect(await run({ value: { preferredChannel: ['EMAIL', 'SMS'] } })).toEqual(emailOrSms);
+  expect(await reference({ value: { preferredChannel: ['EMAIL', 'SMS'] } }, until)).toBe(emailOrSms.length);
+  // Customers without a preferred channel match no list, not even every channel; `not` selects them.
+  const without = stored
+    .filter((row) => row.preferred_channel === null)
+    .map((row) => row.external_id)
+    .sort();
+  expect(without.length).toBeGreaterThan(0);
+  const every = ['EMAIL', 'SMS', 'PUSH', 'WEB', 'APP', 'STORE', 'PHONE', 'SOCIAL', 'EVENT', 'OTHER'];
+  expect(await run({ not: { value: { preferredChannel: every } } })).toEqual(without);
+  expect(await run({ value: { preferredChannel: [] } })).toEqual([]);
+  // explain shows the stored channel, and nothing for a customer without one.
+  const explain = async (externalId: string) => {
+    const answer = await server.run(ExplainMembershipDocument, {
+      externalId,
+      filter: { value: { preferredChannel: ['EMAIL', 'SMS'] } } as never,
+      asOf: until.toISOString(),
+    });
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.customer!.explain.root;
+  };
+  const email = stored.find((row) => row.preferred_channel === 'EMAIL')!;
+  expect(await explain(email.external_id)).toMatchObject({
+    kind: 'value.preferredChannel',
+    matched: true,
+    actual: 'EMAIL',
+    description: 'preferred channel in (EMAIL, SMS)',
+  });
+  expect(await explain(without[0])).toMatchObject({ matched: false, actual: null });
+  const tooMany = await server.post('query($f: SegmentFilter!) { evaluateSegment(filter: $f) { size } }', {
+    f: { value: { preferredChannel: Array.from({ length: 1001 }, () => 'EMAIL') } },
+  });
+  expect(tooMany.body.errors?.[0].extensions).toEqual({
+    code: 'BAD_USER_INPUT',
+    path: 'filter.value.preferredChannel',
+  });
 });

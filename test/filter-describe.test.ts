@@ -49,3 +49,12 @@ test('composed filters keep their grouping', () => {
     ),
   ).toBe('never did "message_sent" in the last 7 days');
 });
+
+test('a preferred-channel criterion reads as a list, like the RFM segment', () => {
+  expect(
+    describeFilter(
+      { value: { preferredChannel: [Channel.EMAIL, Channel.SMS] }, not: { value: { rfmSegment: ['LOST'] } } },
+      names,
+    ),
+  ).toBe('NOT RFM segment in (LOST) AND preferred channel in (EMAIL, SMS)');
+});

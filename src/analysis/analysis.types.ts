@@ -28,7 +28,7 @@ registerEnumType(Dimension, {
     PERSONA: { description: 'Persona ids in assignment order, then "unassigned".' },
     PREFERRED_CHANNEL: {
       description:
-        'Preferred channel at asOf (180 days of customer-initiated events), then "none"; cells carry no filter.',
+        'Preferred channel kept by the latest metrics refresh (180 days of customer-initiated events before its asOf), then "none" (also for customers without metrics).',
     },
   },
 });
@@ -122,7 +122,7 @@ export class MarketCellType {
   @Field(() => JSONScalar, {
     nullable: true,
     description:
-      "A SegmentFilter selecting exactly this cell (the map's filter and both keys), ready for createSegment; null on a PREFERRED_CHANNEL axis, which filters cannot express.",
+      "A SegmentFilter selecting exactly this cell (the map's filter and both keys), ready for createSegment.",
   })
   filter!: Record<string, unknown> | null;
 }

@@ -156,6 +156,9 @@ const allGenders = Object.values(Gender);
 /** The value metrics of customer `c` (RFM segment, preferred channel), as of the latest refresh. */
 const metricsJoin = sql`left join customer_metrics dimension_metrics on dimension_metrics.customer_id = c.id`;
 const allRfm = Object.values(RfmSegment);
+const allChannels = Object.values(Channel);
+/** The key of customers without a preferred channel. */
+const NO_PREFERRED_CHANNEL = 'none';
 
 export const DIMENSIONS: Record<Dimension, DimensionDefinition> = {
   [Dimension.COUNTRY]: textColumn('country', 'country'),
@@ -189,14 +192,16 @@ export const DIMENSIONS: Record<Dimension, DimensionDefinition> = {
     ),
     join: metricsJoin,
   },
-  // Kept with the value metrics by the refresh (as of its asOf). Behaviour across channels
-  // compared with each other is beyond the filter language: no cell filter.
+  // Kept with the value metrics by the refresh (as of its asOf), like the RFM segment.
   [Dimension.PREFERRED_CHANNEL]: {
     ...enumerated(
-      Object.values(Channel),
+      allChannels,
       () => sql`dimension_metrics.preferred_channel`,
-      () => null,
-      'none',
+      (key) =>
+        key === NO_PREFERRED_CHANNEL
+          ? { not: { value: { preferredChannel: allChannels } } }
+          : { value: { preferredChannel: [key as Channel] } },
+      NO_PREFERRED_CHANNEL,
     ),
     join: metricsJoin,
   },

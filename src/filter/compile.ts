@@ -450,6 +450,13 @@ export function compileFilter(
           : FALSE,
       );
     }
+    if (value.preferredChannel != null) {
+      parts.push(
+        value.preferredChannel.length
+          ? sql`c.id in (${metricRows('preferred_channel')(context.dialect.inList(sql`m.preferred_channel`, value.preferredChannel))})`
+          : FALSE,
+      );
+    }
     if (value.score != null) {
       const score = compileScore(value.score.model, context, narrow);
       parts.push(compileNumber(score, { gte: value.score.gte, lte: value.score.lte }, context.dialect));

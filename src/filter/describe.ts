@@ -213,6 +213,7 @@ export function describeParts(filter: SegmentFilter, context: DescribeContext): 
       if (value[field] != null) parts.push(describeNumber(phrase(field), value[field]!));
     }
     if (value.rfmSegment != null) parts.push(`RFM segment in ${list(value.rfmSegment)}`);
+    if (value.preferredChannel != null) parts.push(`preferred channel in ${list(value.preferredChannel)}`);
     if (value.score != null) {
       const name = context.scoringModelName?.(value.score.model);
       const what = name === undefined ? `score of model ${value.score.model}` : `${quote(name)} score`;

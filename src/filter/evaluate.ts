@@ -165,6 +165,10 @@ export function evaluate(
     }
     if (value.rfmSegment != null)
       checks.push(metrics?.rfmSegment != null && value.rfmSegment.includes(metrics.rfmSegment));
+    if (value.preferredChannel != null)
+      checks.push(
+        metrics?.preferredChannel != null && value.preferredChannel.includes(metrics.preferredChannel),
+      );
     if (value.score != null)
       checks.push(
         matchNumber(scoreOf(customer, value.score.model, context), {

@@ -62,7 +62,11 @@ function parts(customer: CustomerFacts, filter: SegmentFilter, context: ExplainC
         out.push(scorePart(customer, value.score!.model, { value: { score: value.score } }, context));
         continue;
       }
-      const known = field in VALUE_INT_FIELDS || field in VALUE_FLOAT_FIELDS || field === 'rfmSegment';
+      const known =
+        field in VALUE_INT_FIELDS ||
+        field in VALUE_FLOAT_FIELDS ||
+        field === 'rfmSegment' ||
+        field === 'preferredChannel';
       const actual = !customer.metrics
         ? 'no metrics yet'
         : known

@@ -36,6 +36,7 @@ export async function loadCustomerFacts(knex: Knex, ids?: number[]): Promise<Cus
       frequencyScore: number(row.frequency_score),
       monetaryScore: number(row.monetary_score),
       rfmSegment: row.rfm_segment,
+      preferredChannel: row.preferred_channel ?? null,
       probabilityAlive: number(row.probability_alive),
       expectedPurchases90d: number(row.expected_purchases90d),
       predictedLifetimeValue: number(row.predicted_lifetime_value),

@@ -20,6 +20,7 @@ export interface MetricsFacts {
   frequencyScore: number | null;
   monetaryScore: number | null;
   rfmSegment: RfmSegment | null;
+  preferredChannel: Channel | null;
   probabilityAlive: number | null;
   expectedPurchases90d: number | null;
   predictedLifetimeValue: number | null;

@@ -91,6 +91,7 @@ export const RULE_POINTS = { min: -100, max: 100 } as const;
 
 export interface ValueFilter {
   rfmSegment?: RfmSegment[] | null;
+  preferredChannel?: Channel[] | null;
   recencyScore?: IntFilter | null;
   frequencyScore?: IntFilter | null;
   monetaryScore?: IntFilter | null;

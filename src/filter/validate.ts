@@ -144,6 +144,7 @@ function checkValue(value: ValueFilter, path: string): void {
     if (set(value[field])) checkNumber(value[field] as IntFilter, `${path}.${field}`);
   }
   checkList(value.rfmSegment, `${path}.rfmSegment`);
+  checkList(value.preferredChannel, `${path}.preferredChannel`);
   if (set(value.score) && !set(value.score!.gte) && !set(value.score!.lte)) {
     throw new FilterError('a score filter sets no bound (gte or lte)', `${path}.score`);
   }

@@ -190,6 +190,12 @@ export class ValueFilterInput {
     description: 'RFM segment is one of these (customers without orders have none).',
   })
   rfmSegment?: RfmSegment[] | null;
+  @Field(() => [Channel], {
+    nullable: true,
+    description:
+      'Preferred channel kept by the latest metrics refresh (most customer-initiated events in the 180 days before its asOf) is one of these; customers without one never match.',
+  })
+  preferredChannel?: Channel[] | null;
   @Field(() => IntFilterInput, { nullable: true, description: 'RFM recency score, 1..5 (5 = most recent).' })
   recencyScore?: IntFilterInput | null;
   @Field(() => IntFilterInput, {

@@ -381,7 +381,7 @@ export type Dimension =
   | 'LIFECYCLE_STAGE'
   /** Persona ids in assignment order, then "unassigned". */
   | 'PERSONA'
-  /** Preferred channel at asOf (180 days of customer-initiated events), then "none"; cells carry no filter. */
+  /** Preferred channel kept by the latest metrics refresh (180 days of customer-initiated events before its asOf), then "none" (also for customers without metrics). */
   | 'PREFERRED_CHANNEL'
   /** Region, state or province; open axis. */
   | 'REGION'
@@ -630,7 +630,7 @@ export type MarketCell = {
   column: Scalars['String']['output'];
   /** Customers in the cell. */
   customers: Scalars['Int']['output'];
-  /** A SegmentFilter selecting exactly this cell (the map's filter and both keys), ready for createSegment; null on a PREFERRED_CHANNEL axis, which filters cannot express. */
+  /** A SegmentFilter selecting exactly this cell (the map's filter and both keys), ready for createSegment. */
   filter?: Maybe<Scalars['JSON']['output']>;
   /** Sum of the cell's customers' order amounts at or before asOf, a currency amount. */
   revenue: Scalars['Float']['output'];
@@ -1421,6 +1421,8 @@ export type ValueFilter = {
   orderCount?: InputMaybe<IntFilter>;
   /** Expected spend over the next 12 months, a currency amount. */
   predictedLifetimeValue?: InputMaybe<FloatFilter>;
+  /** Preferred channel kept by the latest metrics refresh (most customer-initiated events in the 180 days before its asOf) is one of these; customers without one never match. */
+  preferredChannel?: InputMaybe<Array<Channel>>;
   /** BG/NBD probability of being active, 0..1. */
   probabilityAlive?: InputMaybe<FloatFilter>;
   /** RFM recency score, 1..5 (5 = most recent). */

@@ -107,6 +107,7 @@ export const customerArb = (index: number): fc.Arbitrary<BaseCustomer> =>
           frequency_score: maybe(fc.integer({ min: 1, max: 5 })),
           monetary_score: maybe(fc.integer({ min: 1, max: 5 })),
           rfm_segment: maybe(fc.constantFrom(...Object.values(RfmSegment).slice(0, 4))),
+          preferred_channel: maybe(fc.constantFrom(...CHANNELS)),
           probability_alive: maybe(fc.constantFrom(0, 0.5, 1)),
           expected_purchases90d: maybe(fc.constantFrom(0.25, 2)),
           predicted_lifetime_value: maybe(fc.constantFrom(0, 120.5)),
@@ -225,6 +226,7 @@ const identityArb = someOf<NonNullable<SegmentFilter['identity']>>({
 
 const valueArb = someOf<NonNullable<SegmentFilter['value']>>({
   rfmSegment: fc.subarray(Object.values(RfmSegment).slice(0, 4)),
+  preferredChannel: fc.subarray(CHANNELS),
   recencyScore: intFilter([1, 3, 5]),
   frequencyScore: intFilter([1, 3, 5]),
   monetaryScore: intFilter([1, 3, 5]),
@@ -342,7 +344,7 @@ export function filterArb(depth: number, saved: SavedIds = {}): fc.Arbitrary<Seg
 // ---- long lists ---------------------------------------------------------------
 
 /** Keys whose value is a list of enum values: lengthened by repeating what is there (no other value would be valid). */
-const ENUM_LISTS = new Set(['gender', 'lifecycleStage', 'channel', 'rfmSegment']);
+const ENUM_LISTS = new Set(['gender', 'lifecycleStage', 'channel', 'rfmSegment', 'preferredChannel']);
 const VALUE_LISTS = new Set(['in', 'notIn', 'hasAny', 'hasAll', 'hasNone']);
 
 /**
