@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { storedFilter } from '../filter/json';
 import { directReferences, type DirectReferences } from '../filter/references';
 import type { SegmentFilter } from '../filter/types';
+import { chunks } from '../db/batch';
 
 /**
  * Who uses which saved filter, in one place: the table
@@ -55,12 +56,12 @@ function referenceRows(userKind: SavedKind, userId: number, filters: SegmentFilt
 }
 
 /** Four bindings a row: well under SQLite's oldest limit of 999 variables a statement. */
-const INSERT_CHUNK = 200;
+const ROWS_PER_INSERT = 200;
 
 async function insertRows(trx: Knex.Transaction, rows: ReferenceRow[]): Promise<void> {
-  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+  for (const part of chunks(rows, ROWS_PER_INSERT)) {
     await trx(TABLE)
-      .insert(rows.slice(start, start + INSERT_CHUNK))
+      .insert(part)
       .onConflict(['user_kind', 'user_id', 'referenced_kind', 'referenced_id'])
       .ignore();
   }

@@ -1,7 +1,7 @@
 import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { rowsOf } from '../db/raw-rows';
 import { computeThenPublish, type TableReplacement } from '../db/batch-work';
-import { chunks } from '../db/batch';
+import { insertRows } from '../db/batch';
 import { expectedPurchases, fitBgNbdSliced, probabilityAlive, type BgNbdParameters } from './bgnbd';
 import { fitGammaGammaSliced, type GammaGammaParameters } from './gamma-gamma';
 import { runInSlices, type Sliced } from './special';
@@ -266,15 +266,15 @@ async function storePredictions(
   );
   if (!bgnbd) return;
   const rows = await runInSlices(predictionRows(summaries, bgnbd));
-  for (const part of chunks(rows)) await db('value_predictions').insert(part);
+  await insertRows(db, 'value_predictions', rows);
 }
 
 /** One row of value_predictions per group, pausing after each (see Sliced). */
 function* predictionRows(
   summaries: OccasionSummary[],
   bgnbd: NonNullable<ValueModelFit['bgnbd']>,
-): Sliced<object[]> {
-  const rows: object[] = [];
+): Sliced<Array<Record<string, number>>> {
+  const rows: Array<Record<string, number>> = [];
   for (const s of summaries) {
     const expected = (weeksAhead: number) => expectedPurchases(bgnbd, weeksAhead, s.x, s.tx, s.T);
     let discounted = 0;
