@@ -107,13 +107,23 @@ function textColumn(
 }
 
 /** An enumerated column: its values in their declared order; missing shown only when someone has it. */
-function enumerated(
-  values: string[],
+/**
+ * An axis over a closed list of values: each cell's filter is the list criterion of its value,
+ * and the cell of customers without one (`missing`) is the complement of every value.
+ */
+function enumerated<V extends string>(
+  values: V[],
   key: (context: DimensionContext) => Sql,
-  filterOf: DimensionDefinition['filterOf'],
+  criterion: (values: V[]) => SegmentFilter,
   missing = UNKNOWN,
 ): DimensionDefinition {
-  return { key, missing, order: () => [...values, missing], alwaysShown: () => values, filterOf };
+  return {
+    key,
+    missing,
+    order: () => [...values, missing],
+    alwaysShown: () => values,
+    filterOf: (cell) => (cell === missing ? { not: criterion(values) } : criterion([cell as V])),
+  };
 }
 
 function banded(
@@ -169,26 +179,18 @@ export const DIMENSIONS: Record<Dimension, DimensionDefinition> = {
   [Dimension.GENDER]: enumerated(
     allGenders,
     () => sql`c.gender`,
-    (key) =>
-      key === UNKNOWN
-        ? { not: { identity: { gender: allGenders } } }
-        : { identity: { gender: [key as Gender] } },
+    (gender) => ({ identity: { gender } }),
   ),
   [Dimension.LIFECYCLE_STAGE]: enumerated(
     Object.values(LifecycleStage),
     () => sql`c.lifecycle_stage`,
-    (key) => ({
-      identity: { lifecycleStage: [key as LifecycleStage] },
-    }),
+    (lifecycleStage) => ({ identity: { lifecycleStage } }),
   ),
   [Dimension.RFM_SEGMENT]: {
     ...enumerated(
       allRfm,
       () => sql`dimension_metrics.rfm_segment`,
-      (key) =>
-        key === UNKNOWN
-          ? { not: { value: { rfmSegment: allRfm } } }
-          : { value: { rfmSegment: [key as RfmSegment] } },
+      (rfmSegment) => ({ value: { rfmSegment } }),
     ),
     join: metricsJoin,
   },
@@ -197,10 +199,7 @@ export const DIMENSIONS: Record<Dimension, DimensionDefinition> = {
     ...enumerated(
       allChannels,
       () => sql`dimension_metrics.preferred_channel`,
-      (key) =>
-        key === NO_PREFERRED_CHANNEL
-          ? { not: { value: { preferredChannel: allChannels } } }
-          : { value: { preferredChannel: [key as Channel] } },
+      (preferredChannel) => ({ value: { preferredChannel } }),
       NO_PREFERRED_CHANNEL,
     ),
     join: metricsJoin,
