@@ -243,3 +243,37 @@ test('the evaluation settings: defaults, off, and a clock faster than a second r
     'MEMBERSHIP_DELAY_MS "soon" must be a whole number of milliseconds or off',
   );
 });
+
+test('a metrics refresh evaluates tracked segments again, for their value criteria', async () => {
+  const auto = await startTestServer({}, { membershipDelayMs: 50 });
+  const knex = auto.db.fork().getKnex();
+  const wait = async (done: () => Promise<boolean>) => {
+    for (let attempt = 0; attempt < 100 && !(await done()); attempt++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await done()).toBe(true);
+  };
+  const evaluatedAt = async () =>
+    Number((await knex('segments').first('membership_evaluated_at'))?.membership_evaluated_at ?? 0);
+  try {
+    await auto.post('mutation { upsertCustomers(customers: [{ externalId: "v-1" }]) { accepted } }');
+    const created = await auto.post('mutation ($i: SegmentInput!) { createSegment(input: $i) { id } }', {
+      i: { name: 'Buyers', filter: { value: { orderCount: { gte: 1 } } }, trackMembership: true },
+    });
+    const id = created.body.data.createSegment.id;
+    await wait(async () => (await evaluatedAt()) > 0);
+    const ordered = Date.now();
+    await auto.post(
+      `mutation { recordOrders(orders: [{ externalId: "v-o1", customerExternalId: "v-1", orderedAt: "${new Date(ordered - 1000).toISOString()}", amount: 5 }]) { accepted } }`,
+    );
+    // The evaluation the order asked for sees no change: orderCount is read from the metrics, not refreshed yet.
+    await wait(async () => (await evaluatedAt()) >= ordered);
+    const changes = async () =>
+      (await auto.post('query ($id: ID!) { segment(id: $id) { changes { totalCount } } }', { id })).body.data
+        .segment.changes.totalCount;
+    expect(await changes()).toBe(0);
+    await auto.post('mutation { refreshMetrics { customers } }');
+    await wait(async () => (await changes()) === 1);
+  } finally {
+    await auto.stop();
+  }
+});
