@@ -7,10 +7,12 @@ import { Event } from './event.entity';
 import { OrderCategory } from './order-category.entity';
 import { Order } from './order.entity';
 import { Persona } from './persona.entity';
+import { RateLimitBucket } from './rate-limit-bucket.entity';
 import { ScoringModel, ScoringRule } from './scoring-model.entity';
 import { SavedFilterReference } from './saved-filter-reference.entity';
 import { Segment } from './segment.entity';
 import { ValueModelRun } from './value-model.entity';
+import { WorkMarker } from './work-marker.entity';
 
 export const ENTITIES = [
   Customer,
@@ -27,6 +29,8 @@ export const ENTITIES = [
   ScoringRule,
   SavedFilterReference,
   ApiKey,
+  RateLimitBucket,
+  WorkMarker,
 ];
 
 export {
@@ -39,9 +43,11 @@ export {
   Order,
   OrderCategory,
   Persona,
+  RateLimitBucket,
   SavedFilterReference,
   ScoringModel,
   ScoringRule,
   Segment,
   ValueModelRun,
+  WorkMarker,
 };
