@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Logger } from '../common/logger';
+import { isStatementTimeout } from '../db/statement-timeout';
 import { retryAfterSeconds, type CallerLimiter, type RateDecision } from './rate-limit';
 
 /** A bucket idle this long has refilled to the brim: its row says nothing and is pruned. */
@@ -20,6 +21,11 @@ const DATABASE_NOW = '(extract(epoch from clock_timestamp()) * 1000)::bigint';
  * row it locks for that one statement: no transaction is held, and two instances taking
  * from one bucket at once queue on its row for microseconds, never both spending its last
  * token. The database's clock measures the refill, so instances need not agree on the time.
+ *
+ * A bucket that cannot be counted within the statement limit (STATEMENT_TIMEOUT_MS: requests
+ * of one key queued on its row behind a database that has stalled) lets the request through:
+ * the limit is there to protect the service, and refusing would add errors to a database
+ * already slow for everyone. Any other failure is the store not answering (503).
  */
 export class SharedRateLimiter implements CallerLimiter {
   private lastPrune = 0;
@@ -39,9 +45,13 @@ export class SharedRateLimiter implements CallerLimiter {
     private readonly logger: Logger = console,
   ) {}
 
-  async take(caller: string): Promise<RateDecision> {
+  take(caller: string): Promise<RateDecision> {
     this.remember(caller);
     this.pruneNowAndThen();
+    return this.unlessTimedOut(this.takeFromTheRow(caller));
+  }
+
+  private async takeFromTheRow(caller: string): Promise<RateDecision> {
     const rate = this.perMinute / 60_000;
     const refilled = `least(?::float8, b.tokens + greatest(0, excluded.at - b.at) * ?::float8)`;
     const result = await this.knex.raw(
@@ -63,6 +73,10 @@ export class SharedRateLimiter implements CallerLimiter {
   async check(caller: string): Promise<RateDecision> {
     const chargedAt = this.charged.get(caller);
     if (chargedAt === undefined || Date.now() - chargedAt > FULL_AFTER_MS) return { allowed: true };
+    return this.unlessTimedOut(this.readTheRow(caller));
+  }
+
+  private async readTheRow(caller: string): Promise<RateDecision> {
     const result = await this.knex.raw(
       `select least(?::float8, tokens + greatest(0, ${DATABASE_NOW} - at) * ?::float8) as tokens
        from rate_limit_buckets where key = ?`,
@@ -72,6 +86,15 @@ export class SharedRateLimiter implements CallerLimiter {
     return tokens >= 1
       ? { allowed: true }
       : { allowed: false, retryAfterSeconds: retryAfterSeconds(tokens, this.perMinute) };
+  }
+
+  private async unlessTimedOut(decision: Promise<RateDecision>): Promise<RateDecision> {
+    try {
+      return await decision;
+    } catch (error) {
+      if (isStatementTimeout(error)) return { allowed: true };
+      throw error;
+    }
   }
 
   private remember(caller: string): void {
@@ -91,7 +114,10 @@ export class SharedRateLimiter implements CallerLimiter {
     const now = Date.now();
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now;
-    void this.prune().catch((error) => this.logger.error('pruning the rate-limit buckets failed:', error));
+    // Past the statement limit (a stalled database), the next minute's pruning takes the rows.
+    void this.prune().catch((error) => {
+      if (!isStatementTimeout(error)) this.logger.error('pruning the rate-limit buckets failed:', error);
+    });
   }
 
   /** Deletes the full buckets; how many. */
