@@ -7,12 +7,14 @@ import { Event } from './event.entity';
 import { OrderCategory } from './order-category.entity';
 import { Order } from './order.entity';
 import { Persona } from './persona.entity';
+import { RateLimitBucket } from './rate-limit-bucket.entity';
 import { ScoringModel, ScoringRule } from './scoring-model.entity';
 import { SavedFilterReference } from './saved-filter-reference.entity';
 import { SegmentChange, MembershipChangeKind } from './segment-change.entity';
 import { SegmentMembership } from './segment-membership.entity';
 import { Segment } from './segment.entity';
 import { ValueModelRun } from './value-model.entity';
+import { WorkMarker } from './work-marker.entity';
 
 export const ENTITIES = [
   Customer,
@@ -31,6 +33,8 @@ export const ENTITIES = [
   ScoringRule,
   SavedFilterReference,
   ApiKey,
+  RateLimitBucket,
+  WorkMarker,
 ];
 
 export {
@@ -43,6 +47,7 @@ export {
   Order,
   OrderCategory,
   Persona,
+  RateLimitBucket,
   SavedFilterReference,
   ScoringModel,
   ScoringRule,
@@ -51,4 +56,5 @@ export {
   SegmentMembership,
   MembershipChangeKind,
   ValueModelRun,
+  WorkMarker,
 };

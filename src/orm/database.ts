@@ -5,6 +5,7 @@ import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { redact, type DatabaseTarget } from '../common/config';
 import { ormOptions, type OrmOptions } from './orm-config';
 import { statementLimit } from '../db/statement-timeout';
+import { withInstanceLock } from '../db/instance-lock';
 
 export class DatabaseError extends Error {}
 
@@ -92,7 +93,9 @@ async function initOrm(target: DatabaseTarget, where: string, pool?: object): Pr
 /** Applies pending migrations; the names applied, oldest first. */
 async function migrate(orm: MikroORM, where: string): Promise<string[]> {
   try {
-    return (await orm.getMigrator().up()).map((migration) => migration.name);
+    // Instances starting together over one PostgreSQL: one migrates, the others wait, then find nothing pending.
+    const knex = (orm.em as EntityManager).getKnex();
+    return (await withInstanceLock(knex, 'migrations', () => orm.getMigrator().up())).map((m) => m.name);
   } catch (error) {
     await orm.close(true).catch(() => undefined);
     throw new DatabaseError(`cannot migrate ${where}: ${firstLine(error)}`);

@@ -6,7 +6,9 @@ import { ErrorCode } from '../common/errors';
 import type { Settings } from '../common/config';
 import type { Logger } from './errors';
 import { replyError } from './http-status';
-import { RateLimiter } from './rate-limit';
+import { RateLimiter, type CallerLimiter } from './rate-limit';
+import { SharedRateLimiter } from './shared-rate-limit';
+import { dialectName } from '../db/dialect-name';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -26,10 +28,17 @@ declare module 'express-serve-static-core' {
  * has cost a lookup before anyone knew: requests without a valid key (none
  * sent, or an unknown one) share their client address's bucket, and once it
  * is empty a key from that address is refused before it is looked up.
+ *
+ * Keys are not cached: each request reads its key's row (one indexed look-up), so a key
+ * revoked through any instance is refused by every instance on its next request.
  */
-export function authenticationMiddleware(knex: Knex, settings: Settings, logger: Logger): RequestHandler {
+export function authenticationMiddleware(
+  knex: Knex,
+  settings: Settings,
+  logger: Logger,
+  limiter: CallerLimiter | null = defaultLimiter(knex, settings, logger),
+): RequestHandler {
   const perMinute = settings.limits.requestsPerMinute;
-  const limiter = perMinute === null ? null : new RateLimiter(perMinute);
   const refuse = (res: Response, decision: { retryAfterSeconds: number }) => {
     res.setHeader('Retry-After', String(decision.retryAfterSeconds));
     replyError(
@@ -43,33 +52,47 @@ export function authenticationMiddleware(knex: Knex, settings: Settings, logger:
     const header = req.headers.authorization;
     const address = `address:${req.socket.remoteAddress ?? 'unknown'}`;
     let caller: Caller | null = null;
-    if (header !== undefined) {
-      const before = limiter?.check(address);
-      if (before && !before.allowed) return refuse(res, before);
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      try {
+    try {
+      if (header !== undefined) {
+        const before = await limiter?.check(address);
+        if (before && !before.allowed) return refuse(res, before);
+        const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
         caller = match ? await authenticate(knex, match[1]) : null;
-      } catch (error) {
-        logger.error('authentication failed:', error);
-        // The key store did not answer: nothing says the key is wrong, so the caller should retry (503), not give up (500).
-        return replyError(res, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', {}, 503);
+        if (!caller) {
+          await limiter?.take(address);
+          return replyError(
+            res,
+            ErrorCode.UNAUTHENTICATED,
+            'the API key is not valid (unknown, revoked or malformed): send Authorization: Bearer <key>',
+          );
+        }
+      } else if (settings.auth === 'open') {
+        caller = OPEN_DEMO_CALLER;
       }
-      if (!caller) {
-        limiter?.take(address);
-        return replyError(
-          res,
-          ErrorCode.UNAUTHENTICATED,
-          'the API key is not valid (unknown, revoked or malformed): send Authorization: Bearer <key>',
-        );
+      if (limiter) {
+        const decision = await limiter.take(caller?.keyId != null ? `key:${caller.keyId}` : address);
+        if (!decision.allowed) return refuse(res, decision);
       }
-    } else if (settings.auth === 'open') {
-      caller = OPEN_DEMO_CALLER;
-    }
-    if (limiter) {
-      const decision = limiter.take(caller?.keyId != null ? `key:${caller.keyId}` : address);
-      if (!decision.allowed) return refuse(res, decision);
+    } catch (error) {
+      logger.error('authentication failed:', error);
+      // The key store (or the buckets beside it) did not answer: nothing says the key is wrong,
+      // so the caller should retry (503), not give up (500).
+      return replyError(res, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', {}, 503);
     }
     req.caller = caller;
     next();
   };
+}
+
+/**
+ * Where the buckets live: in the database on PostgreSQL, the store several instances share,
+ * so that they enforce one limit per key; in memory on SQLite, one process by nature, where
+ * a statement per request would only queue on the one connection.
+ */
+function defaultLimiter(knex: Knex, settings: Settings, logger: Logger): CallerLimiter | null {
+  const perMinute = settings.limits.requestsPerMinute;
+  if (perMinute === null) return null;
+  return dialectName(knex) === 'postgresql'
+    ? new SharedRateLimiter(knex, perMinute, logger)
+    : new RateLimiter(perMinute);
 }

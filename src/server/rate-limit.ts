@@ -1,9 +1,27 @@
+/** What a limiter answers for one request. */
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
 /**
- * A token bucket per caller: `perMinute` tokens refilled evenly over a
- * minute, bursts up to the same number. Kept in memory: one instance's
- * view (behind a load balancer each instance limits its share).
+ * A token bucket per caller: `perMinute` tokens refilled evenly over a minute, bursts up to
+ * the same number. Two kinds keep the buckets: this process's memory (`RateLimiter`, for
+ * SQLite, where the service is one process by nature) and the database
+ * (`SharedRateLimiter` in shared-rate-limit.ts, for PostgreSQL, where several instances
+ * count against one bucket per key).
  */
-export class RateLimiter {
+export interface CallerLimiter {
+  /** Takes one token; when none is left, the seconds until one is. */
+  take(caller: string): RateDecision | Promise<RateDecision>;
+  /** Whether a token is left, without taking it: for work that spends one only if it fails (an unknown key). */
+  check(caller: string): RateDecision | Promise<RateDecision>;
+}
+
+/** Seconds until a bucket holding `tokens` (less than one) has one again. */
+export function retryAfterSeconds(tokens: number, perMinute: number): number {
+  return Math.max(1, Math.ceil(((1 - tokens) * 60) / perMinute));
+}
+
+/** The buckets in this process's memory: one instance's view. */
+export class RateLimiter implements CallerLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(
@@ -11,16 +29,14 @@ export class RateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Takes one token; when none is left, the seconds until one is. */
-  take(caller: string): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
+  take(caller: string): RateDecision {
     const bucket = this.refilled(caller);
     const decision = this.decide(bucket.tokens);
     if (decision.allowed) bucket.tokens -= 1;
     return decision;
   }
 
-  /** Whether a token is left, without taking it: for work that spends one only if it fails (an unknown key). */
-  check(caller: string): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
+  check(caller: string): RateDecision {
     return this.decide(this.refilled(caller).tokens);
   }
 
@@ -34,10 +50,9 @@ export class RateLimiter {
     return bucket;
   }
 
-  private decide(tokens: number): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
+  private decide(tokens: number): RateDecision {
     if (tokens >= 1) return { allowed: true };
-    const rate = this.perMinute / 60_000;
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / rate / 1000)) };
+    return { allowed: false, retryAfterSeconds: retryAfterSeconds(tokens, this.perMinute) };
   }
 
   /** Buckets refilled to the brim say nothing: dropped, so that many one-off callers cannot grow the map without end. */

@@ -2,18 +2,30 @@ import type { Database } from '../orm/database';
 import { withAgesAt } from '../common/age-access';
 import type { Logger } from '../common/logger';
 import { refreshMetrics } from './metrics.service';
+import { markWanted, runWantedWork } from '../db/instance-lock';
+
+/** The refresh's name among the work instances share (db/instance-lock.ts). */
+const SHARED_REFRESH = 'metrics-refresh';
 
 /**
  * Keeps value answers fresh after ingestion without refreshing on every
  * batch: each accepted batch (re)starts a quiet-time timer, and when it runs
  * out the metrics are recomputed as of that moment. A batch arriving during a
  * refresh schedules one more afterwards, so nothing ingested is left out.
+ *
+ * Across instances over one database (db/instance-lock.ts, runWantedWork): each batch also
+ * marks the refresh wanted in the database, and when a timer runs out the refresh runs on
+ * one instance at a time, covering the batches of all, only once the last batch on any
+ * instance is the quiet time old; an instance whose request another's refresh covered
+ * does nothing, and one told to come back sets its timer again.
  */
 export class MetricsRefreshScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private pendingAfterRun = false;
   private stopped = false;
+  /** The markers this instance is writing: a refresh reads the marker after them. */
+  private marking: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Database,
@@ -26,6 +38,15 @@ export class MetricsRefreshScheduler {
   /** Called after ingestion stored something. */
   schedule(): void {
     if (this.delayMs === null || this.stopped) return;
+    // Shared with other instances: before the timer, so the runner anywhere sees this batch.
+    const mark = markWanted(this.db.fork().getKnex(), SHARED_REFRESH, Date.now()).catch((error) =>
+      this.logger.error('marking the metrics refresh wanted failed:', error),
+    );
+    this.marking = Promise.all([this.marking, mark]);
+    this.startTimer(this.delayMs);
+  }
+
+  private startTimer(delayMs: number): void {
     if (this.running) {
       this.pendingAfterRun = true;
       return;
@@ -33,16 +54,22 @@ export class MetricsRefreshScheduler {
     clearTimeout(this.timer);
     // The timer is set during an ingestion request; the refresh is the service's own work, not that
     // caller's, and runs free of its limits (common/age-access.ts).
-    this.timer = setTimeout(() => void withAgesAt(null, () => this.run()), this.delayMs);
+    this.timer = setTimeout(() => void withAgesAt(null, () => this.run()), delayMs);
     this.timer.unref();
   }
 
   private async run(): Promise<void> {
     this.timer = undefined;
+    let retryInMs: number | null = null;
     this.running = (async () => {
       try {
-        await refreshMetrics(this.db.fork().getKnex(), new Date());
-        this.onRefreshed();
+        await this.marking;
+        const knex = this.db.fork().getKnex();
+        const shared = await runWantedWork(knex, SHARED_REFRESH, this.delayMs!, async () => {
+          await refreshMetrics(knex, new Date());
+          this.onRefreshed();
+        });
+        if (shared.outcome === 'later') retryInMs = shared.retryInMs;
       } catch (error) {
         this.logger.error('automatic metrics refresh failed:', error);
       }
@@ -51,7 +78,9 @@ export class MetricsRefreshScheduler {
     this.running = undefined;
     if (this.pendingAfterRun) {
       this.pendingAfterRun = false;
-      this.schedule();
+      this.startTimer(this.delayMs!);
+    } else if (retryInMs !== null && !this.stopped) {
+      this.startTimer(retryInMs);
     }
   }
 
