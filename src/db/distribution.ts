@@ -29,6 +29,9 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   order_categories: byCustomer,
   events: byCustomer,
   customer_metrics: byCustomer,
+  // A segment's membership record is the customer's: intervals and changes sit on their shard.
+  segment_memberships: byCustomer,
+  segment_changes: byCustomer,
   segments: { kind: 'reference' },
   personas: { kind: 'reference' },
   scoring_models: { kind: 'reference' },
@@ -104,5 +107,15 @@ export const KNOWN_BREAKS: readonly KnownBreak[] = [
     table: 'order_categories',
     constraint: 'join',
     move: 'category criteria correlate with their order on customer_id too (oc.customer_id = t.customer_id)',
+  },
+  {
+    table: 'segment_memberships',
+    constraint: 'segment_memberships_pkey',
+    move: 'the primary key becomes (customer_id, id)',
+  },
+  {
+    table: 'segment_changes',
+    constraint: 'segment_changes_pkey',
+    move: 'the primary key becomes (customer_id, id); the feed still pages on id, from one sequence',
   },
 ];
