@@ -11,6 +11,13 @@ import { ScoringModel, ScoringRule } from './scoring-model.entity';
 import { SavedFilterReference } from './saved-filter-reference.entity';
 import { Segment } from './segment.entity';
 import { ValueModelRun } from './value-model.entity';
+import {
+  Webhook,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookOutboxEntry,
+  WebhookSubscription,
+} from './webhook.entity';
 
 export const ENTITIES = [
   Customer,
@@ -27,6 +34,11 @@ export const ENTITIES = [
   ScoringRule,
   SavedFilterReference,
   ApiKey,
+  Webhook,
+  WebhookSubscription,
+  WebhookOutboxEntry,
+  WebhookDelivery,
+  WebhookAttempt,
 ];
 
 export {
@@ -44,4 +56,9 @@ export {
   ScoringRule,
   Segment,
   ValueModelRun,
+  Webhook,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookOutboxEntry,
+  WebhookSubscription,
 };

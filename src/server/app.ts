@@ -20,6 +20,7 @@ import { documentLimitsGuard } from './document-limits';
 import { ErrorCode } from '../common/errors';
 import { useCursorSecret } from '../common/pagination';
 import { MetricsRefreshScheduler } from '../value/refresh-scheduler';
+import { WebhookWorker } from '../webhooks/worker';
 
 export interface App {
   httpServer: Server;
@@ -66,6 +67,9 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
   });
   await apollo.start();
   const refresher = new MetricsRefreshScheduler(db, settings.metricsRefreshDelayMs, logger);
+  // Deliveries resume from the outbox tables at every start (nothing of them lives only in memory).
+  const webhookWorker = new WebhookWorker(db, settings.webhooks, logger);
+  webhookWorker.start();
 
   expressApp.get('/healthz', async (_req, res) => {
     try {
@@ -105,6 +109,7 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
       }),
     stop: async () => {
       await apollo.stop();
+      await webhookWorker.stop();
       await refresher.stop();
     },
   };
