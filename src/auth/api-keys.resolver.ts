@@ -31,7 +31,7 @@ registerEnumType(Scope, {
     ADMIN: { description: 'Create, list and revoke API keys.' },
     WEBHOOKS: {
       description:
-        'List, create, change, enable, test and delete webhooks (creating or changing one needs READ too: it sends segment members out).',
+        "List, create, change, enable, test and delete webhooks, which send the ids of customers entering and leaving segments to the webhook's URL.",
     },
   },
 });

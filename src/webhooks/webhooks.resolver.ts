@@ -20,10 +20,11 @@ const ID_OF_WEBHOOK = "The webhook's id; NOT_FOUND for an unknown one.";
 const MAX_ATTEMPTS_LISTED = 100;
 
 /**
- * Webhooks need the `webhooks` scope: they make the service send requests to a
- * URL the caller chooses. Subscribing a URL to a segment also hands it the
- * segment's members (their ids) as they change, which is reading: creating
- * or re-pointing a webhook needs `read` too.
+ * Webhooks need the `webhooks` scope of their own, neither `write` (a key that
+ * saves segments should not make the service send requests to a URL of its
+ * choosing) nor `admin` (an integrator's webhooks need no power over API
+ * keys). A webhook receives the ids of the customers entering and leaving the
+ * segments it follows, no personal data: the scope is granted like `read`.
  */
 @Resolver(() => WebhookType)
 export class WebhookResolver {
@@ -33,7 +34,7 @@ export class WebhookResolver {
     return listWebhooks(ctx.em);
   }
 
-  @Authorized(Scope.WEBHOOKS, Scope.READ)
+  @Authorized(Scope.WEBHOOKS)
   @Mutation(() => CreatedWebhookType, {
     description:
       'Creates a webhook receiving the changes of the given segments; the answer is the only time its signing secret is shown. BAD_USER_INPUT for a URL that is not http(s), reaches a refused address, or segments that do not exist.',
@@ -53,7 +54,7 @@ export class WebhookResolver {
     return createWebhook(ctx.em, { url, segments, kinds }, ctx.settings.webhooks);
   }
 
-  @Authorized(Scope.WEBHOOKS, Scope.READ)
+  @Authorized(Scope.WEBHOOKS)
   @Mutation(() => WebhookType, {
     description:
       'Changes what is given (the rest stays); the new segments and kinds apply to changes recorded from then on. The secret stays the same.',
