@@ -9,6 +9,8 @@ import { Order } from './order.entity';
 import { Persona } from './persona.entity';
 import { ScoringModel, ScoringRule } from './scoring-model.entity';
 import { SavedFilterReference } from './saved-filter-reference.entity';
+import { SegmentChange, MembershipChangeKind } from './segment-change.entity';
+import { SegmentMembership } from './segment-membership.entity';
 import { Segment } from './segment.entity';
 import { ValueModelRun } from './value-model.entity';
 import {
@@ -29,6 +31,8 @@ export const ENTITIES = [
   CustomerMetrics,
   ValueModelRun,
   Segment,
+  SegmentMembership,
+  SegmentChange,
   Persona,
   ScoringModel,
   ScoringRule,
@@ -55,6 +59,9 @@ export {
   ScoringModel,
   ScoringRule,
   Segment,
+  SegmentChange,
+  SegmentMembership,
+  MembershipChangeKind,
   ValueModelRun,
   Webhook,
   WebhookAttempt,
