@@ -21,6 +21,8 @@ export interface TestReceiver {
   /** `ok`: 204; `fail`: 500; `hang`: holds each request until `release()`. */
   mode: ReceiverMode;
   secret: string;
+  /** Secrets by webhook id (the body's webhookId), for a receiver serving several webhooks; `secret` otherwise. */
+  secrets: Map<string, string>;
   /** The receiver's clock, for the signature's age (tests with a moved clock give theirs). */
   clock: () => number;
   /** Answers every held request with 204. */
@@ -44,7 +46,7 @@ export function receiverVerifies(
   return timingSafeEqual(expected, Buffer.from(match[2], 'hex'));
 }
 
-export async function startReceiver(port = 0): Promise<TestReceiver> {
+export async function startReceiver(port = 0, secrets = new Map<string, string>()): Promise<TestReceiver> {
   const held: ServerResponse[] = [];
   const waiters: Array<() => void> = [];
   const receiver: TestReceiver = {
@@ -53,6 +55,7 @@ export async function startReceiver(port = 0): Promise<TestReceiver> {
     received: [],
     mode: 'ok',
     secret: '',
+    secrets,
     clock: Date.now,
     release: () => {
       for (const response of held.splice(0)) response.writeHead(204).end();
@@ -92,7 +95,7 @@ export async function startReceiver(port = 0): Promise<TestReceiver> {
         type: parsed.type,
         changes: parsed.changes,
         signatureValid: receiverVerifies(
-          receiver.secret,
+          receiver.secrets.get(parsed.webhookId) ?? receiver.secret,
           request.headers['segments-signature'] as string | undefined,
           body,
           receiver.clock(),
