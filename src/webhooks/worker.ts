@@ -12,6 +12,11 @@ import { postDelivery, type Sender } from './sender';
 const CONCURRENCY = 4;
 /** Due webhooks read per round. */
 const DUE_PER_ROUND = 100;
+/**
+ * A lease outlives an attempt's timeout by this much (the statements around the request): after a
+ * crash, the webhook's deliveries resume once it runs out.
+ */
+const LEASE_MARGIN_MS = 10_000;
 /** Deliveries sent to one webhook before the worker turns to the others. */
 const DELIVERIES_PER_TURN = 20;
 
@@ -120,7 +125,7 @@ export class WebhookWorker {
    */
   private async lease(webhookId: number): Promise<number | null> {
     const now = this.clock();
-    const until = now + this.settings.timeoutMs + 30_000;
+    const until = now + this.settings.timeoutMs + LEASE_MARGIN_MS;
     const updated = await this.knex()('webhooks')
       .where('id', webhookId)
       .whereNull('disabled_at')
