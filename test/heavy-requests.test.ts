@@ -219,7 +219,13 @@ describe('the places for heavy work of one key', () => {
       };
       const run = async (query: string) => {
         gated.length = 0;
-        const base = createRequestContext(server.db, server.settings, {} as never, OPEN_DEMO_CALLER);
+        const base = createRequestContext(
+          server.db,
+          server.settings,
+          {} as never,
+          {} as never,
+          OPEN_DEMO_CALLER,
+        );
         // The request's loaders take the same places as its fields.
         const contextValue = {
           ...base,

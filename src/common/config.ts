@@ -16,6 +16,13 @@ export interface Settings {
   defaultCurrency: string;
   /** Quiet time after the last ingestion before metrics are refreshed; null: no automatic refresh. */
   metricsRefreshDelayMs: number | null;
+  /**
+   * Quiet time after ingestion, a metrics refresh or a tracked segment saved, before tracked segments
+   * are evaluated (src/membership/); null: only on the interval.
+   */
+  membershipDelayMs: number | null;
+  /** Tracked segments are also evaluated this often, so time windows enter and leave customers as days pass; null: never on a clock. */
+  membershipIntervalMs: number | null;
   /** `open`: the local demo, every caller has every scope; `keys`: every request needs an API key. */
   auth: 'open' | 'keys';
   /** The interface to listen on: loopback for the local demo, every interface in production. */
@@ -120,12 +127,19 @@ function parseSwitch(name: string, raw: string | undefined, fallback: boolean): 
   throw new ConfigError(`${name} "${raw}" must be on or off`);
 }
 
-function parseDelay(raw: string | undefined): number | null {
-  if (raw === undefined || raw === '') return 10_000;
+function parseDelay(
+  raw: string | undefined,
+  name = 'METRICS_REFRESH_DELAY_MS',
+  fallback = 10_000,
+  minimum = 0,
+): number | null {
+  if (raw === undefined || raw === '') return fallback;
   if (raw.trim().toLowerCase() === 'off') return null;
   const delay = Number(raw);
-  if (!Number.isInteger(delay) || delay < 0)
-    throw new ConfigError(`METRICS_REFRESH_DELAY_MS "${raw}" must be a whole number of milliseconds or off`);
+  if (!Number.isInteger(delay) || delay < minimum)
+    throw new ConfigError(
+      `${name} "${raw}" must be a whole number of milliseconds${minimum ? ` of at least ${minimum}` : ''} or off`,
+    );
   return delay;
 }
 
@@ -182,6 +196,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     production,
     defaultCurrency: 'EUR',
     metricsRefreshDelayMs: parseDelay(env.METRICS_REFRESH_DELAY_MS),
+    membershipDelayMs: parseDelay(env.MEMBERSHIP_DELAY_MS, 'MEMBERSHIP_DELAY_MS'),
+    // At least a second: a round evaluates every tracked segment.
+    membershipIntervalMs: parseDelay(env.MEMBERSHIP_INTERVAL_MS, 'MEMBERSHIP_INTERVAL_MS', 3_600_000, 1000),
     auth: parseAuth(env.AUTH, production),
     host: env.HOST?.trim() || (production ? '0.0.0.0' : '127.0.0.1'),
     playground: parseSwitch('PLAYGROUND', env.PLAYGROUND, !production),
@@ -230,6 +247,8 @@ export function toolSettings(database: DatabaseTarget, overrides: Partial<Settin
     demoData: false,
     metricsRefreshDelayMs: null,
     webhooks: { ...defaults.webhooks, pollMs: null },
+    membershipDelayMs: null,
+    membershipIntervalMs: null,
     ...overrides,
   };
 }

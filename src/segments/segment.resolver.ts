@@ -66,14 +66,17 @@ export class SegmentResolver {
   @Authorized(Scope.WRITE)
   @Mutation(() => SegmentType, {
     description:
-      'Saves a filter as a named segment (version 1). BAD_USER_INPUT with the path of what is wrong in the input.',
+      'Saves a filter as a named segment (version 1), tracked when trackMembership is true. BAD_USER_INPUT with the path of what is wrong in the input.',
   })
-  createSegment(
+  async createSegment(
     @Ctx() ctx: RequestContext,
     @Arg('input', () => SegmentInput, { description: 'The name, description and filter.' })
     input: SegmentInput,
   ): Promise<Segment> {
-    return createSegment(ctx.em, input);
+    const segment = await createSegment(ctx.em, input);
+    // The baseline of a tracked segment is opened a quiet moment later (and on the interval in any case).
+    if (segment.trackMembership) ctx.membership.schedule();
+    return segment;
   }
 
   @Authorized(Scope.WRITE)
@@ -81,7 +84,7 @@ export class SegmentResolver {
     description:
       'Replaces the name, description and filter, and adds one to the version. CONFLICT when expectedVersion is given and the segment moved on, or when the filter would make a reference cycle.',
   })
-  updateSegment(
+  async updateSegment(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: idOf('segment') }) id: string,
     @Arg('input', () => SegmentInput, { description: 'The new name, description and filter.' })
@@ -92,7 +95,9 @@ export class SegmentResolver {
     })
     expectedVersion?: number,
   ): Promise<Segment> {
-    return updateSegment(ctx.em, id, input, expectedVersion);
+    const segment = await updateSegment(ctx.em, id, input, expectedVersion);
+    if (segment.trackMembership) ctx.membership.schedule();
+    return segment;
   }
 
   @Authorized(Scope.WRITE)

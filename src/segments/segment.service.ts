@@ -31,6 +31,8 @@ export interface SegmentInputData {
   name: string;
   description?: string | null;
   filter: SegmentFilter;
+  /** Null or absent: false on create, unchanged on update. */
+  trackMembership?: boolean | null;
 }
 
 /** Validates a filter to save; `self` (on update) makes a reference back to the segment a cycle. */
@@ -119,6 +121,7 @@ export async function createSegment(em: EntityManager, input: SegmentInputData):
       filter: JSON.stringify(filterToJson(input.filter)),
       definition,
       version: 1,
+      track_membership: input.trackMembership ?? false,
       created_at: now,
       updated_at: now,
     };
@@ -150,6 +153,7 @@ export async function updateSegment(
         filter: JSON.stringify(filterToJson(input.filter)),
         definition,
         version: version + 1,
+        ...(input.trackMembership != null ? { track_membership: input.trackMembership } : {}),
         updated_at: Date.now(),
       });
     if (changed === 0) {

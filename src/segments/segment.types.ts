@@ -20,6 +20,19 @@ export class SegmentType extends SavedFilterType {
 
   @Field(() => DateTimeScalar, { description: UPDATED_AT })
   updatedAt!: Date;
+
+  @Field({
+    description:
+      'True when membership is recorded as intervals and changes (changes, sizeHistory, Customer.segmentHistory).',
+  })
+  trackMembership!: boolean;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'When the first evaluation of the tracked segment opened its intervals: history starts there. Null until then.',
+  })
+  membershipTrackedSince?: Date | null;
 }
 
 @ObjectType('SegmentConnection', { description: CONNECTION.type('Segment') })
@@ -31,4 +44,11 @@ export class SegmentConnection extends Connection(SegmentType, 'Segment') {}
 export class SegmentInput extends SavedObjectInput {
   @Field(() => SegmentFilterInput, { description: 'Who the segment selects.' })
   filter!: SegmentFilterInput;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Record membership as intervals and changes. Default: false on create, unchanged on update; false pauses the record (kept as it is).',
+  })
+  trackMembership?: boolean | null;
 }

@@ -21,6 +21,10 @@ import { ErrorCode } from '../common/errors';
 import { useCursorSecret } from '../common/pagination';
 import { MetricsRefreshScheduler } from '../value/refresh-scheduler';
 import { WebhookWorker } from '../webhooks/worker';
+import { queueWebhookDeliveries } from '../webhooks/outbox';
+import type { MembershipChangeListener } from '../membership/change-listeners';
+import { MembershipScheduler } from '../membership/scheduler';
+import { MembershipTracker } from '../membership/tracker';
 
 export interface App {
   httpServer: Server;
@@ -33,6 +37,13 @@ export interface App {
 
 /** How long an idle HTTP connection is kept open. */
 export const KEEP_ALIVE_MS = 75_000;
+
+/**
+ * What is told of every change of a tracked segment, inside the transaction that
+ * wrote it (src/membership/change-listeners.ts): the place where consumers of the
+ * change log are plugged in.
+ */
+const MEMBERSHIP_CHANGE_LISTENERS: MembershipChangeListener[] = [queueWebhookDeliveries];
 
 export async function createApp(db: Database, settings: Settings, logger: Logger = console): Promise<App> {
   if (settings.cursorSecret) useCursorSecret(settings.cursorSecret);
@@ -66,7 +77,24 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     logger: { debug: () => undefined, info: () => undefined, warn: logger.warn, error: logger.error },
   });
   await apollo.start();
-  const refresher = new MetricsRefreshScheduler(db, settings.metricsRefreshDelayMs, logger);
+  const membership = new MembershipScheduler(
+    db,
+    new MembershipTracker(MEMBERSHIP_CHANGE_LISTENERS),
+    settings.membershipDelayMs,
+    settings.membershipIntervalMs,
+    logger,
+  );
+  const metrics = new MetricsRefreshScheduler(db, settings.metricsRefreshDelayMs, logger, () =>
+    membership.schedule(),
+  );
+  // Ingestion asks for both: the metrics refresh, and an evaluation of tracked segments (which the
+  // refresh asks for again when it is done, for the value criteria).
+  const refresher = {
+    schedule: () => {
+      metrics.schedule();
+      membership.schedule();
+    },
+  };
   // Deliveries resume from the outbox tables at every start (nothing of them lives only in memory).
   const webhookWorker = new WebhookWorker(db, settings.webhooks, logger);
   webhookWorker.start();
@@ -90,7 +118,8 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     inputNestingGuard(),
     documentLimitsGuard(),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createRequestContext(db, settings, refresher, req.caller ?? null),
+      context: async ({ req }) =>
+        createRequestContext(db, settings, refresher, membership, req.caller ?? null),
     }),
   );
 
@@ -110,7 +139,8 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     stop: async () => {
       await apollo.stop();
       await webhookWorker.stop();
-      await refresher.stop();
+      await metrics.stop();
+      await membership.stop();
     },
   };
 }

@@ -5,6 +5,12 @@ import { CustomerResolver, EventResolver, OrderResolver } from '../customers/cus
 // Customer's fields are listed in the order their resolvers load: score and segments before orders and events.
 import { CustomerScoreResolver } from '../scoring/customer-score.resolver';
 import { CustomerSegmentsResolver } from '../segments/customer-segments.resolver';
+import {
+  CustomerSegmentHistoryResolver,
+  MembershipChangeResolver,
+  SegmentHistoryResolver,
+  SegmentMembershipIntervalResolver,
+} from '../membership/membership.resolver';
 import { CustomerActivityResolver } from '../customers/customer-activity.resolver';
 import { IngestResolver } from '../ingest/ingest.resolver';
 import { SegmentPreviewResolver } from '../segments/preview.resolver';
@@ -32,12 +38,16 @@ export const RESOLVERS = [
   CustomerResolver,
   CustomerScoreResolver,
   CustomerSegmentsResolver,
+  CustomerSegmentHistoryResolver,
   CustomerActivityResolver,
   OrderResolver,
   EventResolver,
   IngestResolver,
   SegmentPreviewResolver,
   SegmentResolver,
+  SegmentHistoryResolver,
+  MembershipChangeResolver,
+  SegmentMembershipIntervalResolver,
   ValueResolver,
   ScoringResolver,
   PersonaResolver,

@@ -19,6 +19,8 @@ export class MetricsRefreshScheduler {
     private readonly db: Database,
     private readonly delayMs: number | null,
     private readonly logger: Logger,
+    /** Told after each automatic refresh that succeeded (server/ evaluates tracked segments then). */
+    private readonly onRefreshed: () => void = () => undefined,
   ) {}
 
   /** Called after ingestion stored something. */
@@ -40,6 +42,7 @@ export class MetricsRefreshScheduler {
     this.running = (async () => {
       try {
         await refreshMetrics(this.db.fork().getKnex(), new Date());
+        this.onRefreshed();
       } catch (error) {
         this.logger.error('automatic metrics refresh failed:', error);
       }

@@ -53,7 +53,10 @@ export class ValueResolver {
     description:
       "Recomputes every customer's value from orders at or before asOf (default now), then refits the models.",
   })
-  refreshMetrics(@Ctx() ctx: RequestContext, @Args() asOf: RefreshArgs): Promise<ValueModelType> {
-    return refreshMetrics(ctx.em.getKnex(), asOf.instant(ctx));
+  async refreshMetrics(@Ctx() ctx: RequestContext, @Args() asOf: RefreshArgs): Promise<ValueModelType> {
+    const fit = await refreshMetrics(ctx.em.getKnex(), asOf.instant(ctx));
+    // Value criteria of tracked segments read the new metrics.
+    ctx.membership.schedule();
+    return fit;
   }
 }

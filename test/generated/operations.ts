@@ -115,14 +115,6 @@ export type CreatedApiKey = {
   key: Scalars['String']['output'];
 };
 
-/** A new webhook and its signing secret, shown this once. */
-export type CreatedWebhook = {
-  /** The HMAC-SHA256 key deliveries are signed with, shown this once: the receiver keeps it to check the Segments-Signature header. */
-  secret: Scalars['String']['output'];
-  /** The stored webhook. */
-  webhook: Webhook;
-};
-
 /** A person or contact of the base: who they are (identity), what they are worth (value) and what they did (orders, events). Personal data is masked without the pii scope. */
 export type Customer = {
   /** Where the lead came from (e.g. "webinar", "referral"); null when not given. */
@@ -187,6 +179,8 @@ export type Customer = {
   region?: Maybe<Scalars['String']['output']>;
   /** Score out of 100 under a scoring model, now: the sum of the points of the rules whose filter matches, clamped to 0..100. */
   score: Scalars['Int']['output'];
+  /** The customer’s stays in tracked segments, newest entry first (needs the read scope). */
+  segmentHistory: Array<SegmentMembershipInterval>;
   /** Saved segments the customer is in now. */
   segments: Array<Segment>;
   /** Consent to be contacted by text message; false for a new customer. */
@@ -662,7 +656,42 @@ export type MarketMap = {
   total: Scalars['Int']['output'];
 };
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+/** A customer entered or left a tracked segment, at the instant of the evaluation that saw it. */
+export type MembershipChange = {
+  /** The instant of the evaluation that recorded the change. */
+  at: Scalars['DateTime']['output'];
+  /** The customer who entered or left. */
+  customer: Customer;
+  /** ENTERED or EXITED. */
+  kind: MembershipChangeKind;
+};
+
+/** A page of MembershipChange items (Relay connection): edges, page information and the total count. */
+export type MembershipChangeConnection = {
+  /** The items of this page, in the order of the list. */
+  edges: Array<MembershipChangeEdge>;
+  /** Where this page sits in the list: whether more items follow, and the cursors at its ends. */
+  pageInfo: PageInfo;
+  /** How many items the whole list holds (every page), counted only when asked for. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One MembershipChange of a page, with the cursor that resumes after it. */
+export type MembershipChangeEdge = {
+  /** Opaque position of this item; pass it as `after` to get the items that follow it. */
+  cursor: Scalars['String']['output'];
+  /** The MembershipChange itself. */
+  node: MembershipChange;
+};
+
+/** What happened to a customer in a tracked segment. */
+export type MembershipChangeKind =
+  /** Became a member. */
+  | 'ENTERED'
+  /** Stopped being a member. */
+  | 'EXITED';
+
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type Mutation = {
   /** Creates an API key; the answer is the only time its secret is shown. */
   createApiKey: CreatedApiKey;
@@ -670,20 +699,14 @@ export type Mutation = {
   createPersona: Persona;
   /** Saves a scoring model. BAD_USER_INPUT with the path of a wrong rule. */
   createScoringModel: ScoringModel;
-  /** Saves a filter as a named segment (version 1). BAD_USER_INPUT with the path of what is wrong in the input. */
+  /** Saves a filter as a named segment (version 1), tracked when trackMembership is true. BAD_USER_INPUT with the path of what is wrong in the input. */
   createSegment: Segment;
-  /** Creates a webhook receiving the changes of the given segments; the answer is the only time its signing secret is shown. BAD_USER_INPUT for a URL that is not http(s), reaches a refused address, or segments that do not exist. */
-  createWebhook: CreatedWebhook;
   /** Deletes the persona; true when done. CONFLICT while a segment, scoring rule or persona uses it; NOT_FOUND for an unknown id. */
   deletePersona: Scalars['Boolean']['output'];
   /** Deletes the scoring model; true when done. CONFLICT while a segment, persona or other scoring model uses it; NOT_FOUND for an unknown id. */
   deleteScoringModel: Scalars['Boolean']['output'];
   /** Deletes the segment; true when done. CONFLICT while another segment references it; NOT_FOUND for an unknown id. */
   deleteSegment: Scalars['Boolean']['output'];
-  /** Deletes the webhook, its queued changes and its delivery history; true when done. */
-  deleteWebhook: Scalars['Boolean']['output'];
-  /** Turns a disabled webhook back on: the failure count restarts from zero and what was queued meanwhile is delivered. */
-  enableWebhook: Webhook;
   /** Record interaction events, idempotent by externalId (at most 5,000 a call). */
   recordEvents: IngestResult;
   /** Record orders, idempotent by externalId (at most 5,000 a call). */
@@ -692,129 +715,99 @@ export type Mutation = {
   refreshMetrics: ValueModel;
   /** Requests with the key are refused from now on; the record stays. */
   revokeApiKey: ApiKey;
-  /** Sends a ping (a signed delivery without changes) now, once, even to a disabled webhook, and answers how it went. It does not count as a failure. */
-  testWebhook: WebhookDeliveryAttempt;
   /** Replaces the definition; a priority left out keeps the current one. */
   updatePersona: Persona;
   /** Replaces the name, description and every rule. A rule may not use a score of this model, directly or through segments and other models. */
   updateScoringModel: ScoringModel;
   /** Replaces the name, description and filter, and adds one to the version. CONFLICT when expectedVersion is given and the segment moved on, or when the filter would make a reference cycle. */
   updateSegment: Segment;
-  /** Changes what is given (the rest stays); the new segments and kinds apply to changes recorded from then on. The secret stays the same. */
-  updateWebhook: Webhook;
   /** Insert or patch customers by externalId (at most 5,000 a call). */
   upsertCustomers: IngestResult;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationCreateApiKeyArgs = {
   name: Scalars['String']['input'];
   scopes: Array<Scope>;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationCreatePersonaArgs = {
   input: PersonaInput;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationCreateScoringModelArgs = {
   input: ScoringModelInput;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationCreateSegmentArgs = {
   input: SegmentInput;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
-export type MutationCreateWebhookArgs = {
-  kinds?: Array<WebhookChangeKind>;
-  segments: Array<Scalars['ID']['input']>;
-  url: Scalars['String']['input'];
-};
-
-
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationDeletePersonaArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationDeleteScoringModelArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationDeleteSegmentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
-export type MutationDeleteWebhookArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
-export type MutationEnableWebhookArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationRecordEventsArgs = {
   events: Array<EventInput>;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationRecordOrdersArgs = {
   orders: Array<OrderInput>;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationRefreshMetricsArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationRevokeApiKeyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
-export type MutationTestWebhookArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationUpdatePersonaArgs = {
   id: Scalars['ID']['input'];
   input: PersonaInput;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationUpdateScoringModelArgs = {
   id: Scalars['ID']['input'];
   input: ScoringModelInput;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationUpdateSegmentArgs = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
@@ -822,16 +815,7 @@ export type MutationUpdateSegmentArgs = {
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
-export type MutationUpdateWebhookArgs = {
-  id: Scalars['ID']['input'];
-  kinds?: InputMaybe<Array<WebhookChangeKind>>;
-  segments?: InputMaybe<Array<Scalars['ID']['input']>>;
-  url?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
 export type MutationUpsertCustomersArgs = {
   customers: Array<CustomerInput>;
 };
@@ -1030,7 +1014,7 @@ export type PurchaseCriterion = {
   within?: InputMaybe<TimeWindow>;
 };
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type Query = {
   /** Every API key, revoked ones included, oldest first. */
   apiKeys: Array<ApiKey>;
@@ -1064,19 +1048,17 @@ export type Query = {
   segments: SegmentConnection;
   /** The latest fit; null before the first refreshMetrics. */
   valueModel?: Maybe<ValueModel>;
-  /** Every webhook, oldest first. */
-  webhooks: Array<Webhook>;
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QueryCustomerArgs = {
   externalId?: InputMaybe<Scalars['String']['input']>;
   id?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
@@ -1086,14 +1068,14 @@ export type QueryCustomersArgs = {
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QueryEvaluateSegmentArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   filter: SegmentFilter;
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QueryMarketMapArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   columns?: InputMaybe<Dimension>;
@@ -1102,45 +1084,45 @@ export type QueryMarketMapArgs = {
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QueryPersonaArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QueryPersonaDistributionArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QueryPersonaSuggestionsArgs = {
   filter?: InputMaybe<SegmentFilter>;
   k?: Scalars['Int']['input'];
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QueryScoringModelArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QuerySegmentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QuerySegmentOverlapArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   ids: Array<Scalars['ID']['input']>;
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
 export type QuerySegmentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1172,7 +1154,7 @@ export type RfmSegment =
   /** R 4 and F 1: fairly recent single buyers. */
   | 'PROMISING';
 
-/** What an API key may do. READ: queries; PII: unmasked personal data; WRITE: segments, personas, scoring models; INGEST: customers, orders, events, metrics refreshes; ADMIN: API keys; WEBHOOKS: webhooks. */
+/** What an API key may do. READ: queries; PII: unmasked personal data; WRITE: segments, personas, scoring models; INGEST: customers, orders, events, metrics refreshes; ADMIN: API keys. */
 export type Scope =
   /** Create, list and revoke API keys. */
   | 'ADMIN'
@@ -1182,8 +1164,6 @@ export type Scope =
   | 'PII'
   /** Run queries (personal data masked). */
   | 'READ'
-  /** List, create, change, enable, test and delete webhooks, which send the ids of customers entering and leaving segments to the webhook's URL. */
-  | 'WEBHOOKS'
   /** Create, update and delete segments, personas and scoring models. */
   | 'WRITE';
 
@@ -1241,6 +1221,8 @@ export type ScoringRuleInput = {
 
 /** A saved, named filter. Membership is always computed live, as of asOf. */
 export type Segment = {
+  /** Customers who entered or left the tracked segment, oldest change first; a page boundary stays put while new changes arrive. Empty for a segment never tracked. */
+  changes: MembershipChangeConnection;
   /** When the record was created (ISO instant). */
   createdAt: Scalars['DateTime']['output'];
   /** The filter in plain words, e.g. "country in (FR, BE) AND purchased ≥ 3 times in the last 90 days". */
@@ -1253,6 +1235,8 @@ export type Segment = {
   id: Scalars['ID']['output'];
   /** Members as of asOf, a page at a time. */
   members: CustomerConnection;
+  /** When the first evaluation of the tracked segment opened its intervals: history starts there. Null until then. */
+  membershipTrackedSince?: Maybe<Scalars['DateTime']['output']>;
   /** Display name, trimmed (1 to 200 characters). */
   name: Scalars['String']['output'];
   /** Conversion and revenue of the members (as of from) over [from, to), against everyone else. */
@@ -1263,12 +1247,26 @@ export type Segment = {
   references: Array<Segment>;
   /** Members as of asOf, counted in one statement. */
   size: Scalars['Int']['output'];
+  /** The size of the tracked segment at `from` and every interval after it up to `to`, read from its intervals in one statement; at most 400 points (BAD_USER_INPUT at `to` beyond). */
+  sizeHistory: Array<SegmentSizePoint>;
   /** The members in figures as of asOf (default now): one statement. */
   stats: SegmentStats;
+  /** True when membership is recorded as intervals and changes (changes, sizeHistory, Customer.segmentHistory). */
+  trackMembership: Scalars['Boolean']['output'];
   /** When the record was last changed (ISO instant). */
   updatedAt: Scalars['DateTime']['output'];
   /** Starts at 1 and goes up by one at every update (optimistic concurrency: pass it as expectedVersion). */
   version: Scalars['Int']['output'];
+};
+
+
+/** A saved, named filter. Membership is always computed live, as of asOf. */
+export type SegmentChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<MembershipChangeKind>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -1291,6 +1289,14 @@ export type SegmentPerformanceArgs = {
 /** A saved, named filter. Membership is always computed live, as of asOf. */
 export type SegmentSizeArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** A saved, named filter. Membership is always computed live, as of asOf. */
+export type SegmentSizeHistoryArgs = {
+  from: Scalars['DateTime']['input'];
+  interval?: InputMaybe<SizeInterval>;
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -1345,6 +1351,20 @@ export type SegmentInput = {
   filter: SegmentFilter;
   /** Display name; trimmed, 1 to 200 characters. */
   name: Scalars['String']['input'];
+  /** Record membership as intervals and changes. Default: false on create, unchanged on update; false pauses the record (kept as it is). */
+  trackMembership?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** One stay of a customer in a tracked segment. */
+export type SegmentMembershipInterval = {
+  /** True when the customer was already a member when tracking started: the interval began before enteredAt, and no ENTERED change was recorded. */
+  baseline: Scalars['Boolean']['output'];
+  /** When the customer entered (for a baseline interval: when tracking started). */
+  enteredAt: Scalars['DateTime']['output'];
+  /** When the customer left; null while a member. */
+  exitedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The tracked segment. */
+  segment: Segment;
 };
 
 /** Members are the segment as of `from`; buyers those with an order in [from, to). */
@@ -1387,6 +1407,14 @@ export type SegmentPreviewSampleArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** The size of a tracked segment at one instant, from its intervals. */
+export type SegmentSizePoint = {
+  /** The instant. */
+  at: Scalars['DateTime']['output'];
+  /** Members at that instant; null before the segment was first evaluated as tracked. */
+  size?: Maybe<Scalars['Int']['output']>;
+};
+
 /** A population in figures, computed in one statement as of asOf. */
 export type SegmentStats = {
   /** revenue / the members' orders at or before asOf, a currency amount; null without orders. */
@@ -1410,6 +1438,15 @@ export type SegmentStats = {
   /** Criteria of the filter naming something no customer has (a likely typo): one indexed look-up per name. */
   warnings: Array<FilterWarning>;
 };
+
+/** The step between the points of a size series (UTC). */
+export type SizeInterval =
+  /** Every 24 hours from `from`. */
+  | 'DAY'
+  /** The same day and time every calendar month (the last day of shorter months). */
+  | 'MONTH'
+  /** Every 7 days from `from`. */
+  | 'WEEK';
 
 /** Sort direction. */
 export type SortDirection =
@@ -1503,77 +1540,6 @@ export type ValueModel = {
   /** The Gamma-Gamma spend model; null with fewer than 2 customers having repeat occasions. */
   gammaGamma?: Maybe<GammaGammaParameters>;
 };
-
-/** A URL that receives the changes of tracked segments, in signed JSON batches (README, "Reacting to segment changes"). Its signing secret is shown once, by createWebhook. */
-export type Webhook = {
-  /** Failed attempts since the last successful one. */
-  consecutiveFailures: Scalars['Int']['output'];
-  /** When it was created. */
-  createdAt: Scalars['DateTime']['output'];
-  /** The latest attempts, newest first (delivered batches are kept 7 days). */
-  deliveries: Array<WebhookDeliveryAttempt>;
-  /** When it was disabled; null while enabled. */
-  disabledAt?: Maybe<Scalars['DateTime']['output']>;
-  /** False once it was disabled by 13 consecutive failed attempts; enableWebhook turns it back on. */
-  enabled: Scalars['Boolean']['output'];
-  /** Opaque identifier. */
-  id: Scalars['ID']['output'];
-  /** The kinds of change it receives. */
-  kinds: Array<WebhookChangeKind>;
-  /** After a failure, the earliest time of the next attempt (the backoff); null otherwise. */
-  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
-  /** The segments whose changes it receives. */
-  segments: Array<Segment>;
-  /** Where deliveries are POSTed (http or https). */
-  url: Scalars['String']['output'];
-};
-
-
-/** A URL that receives the changes of tracked segments, in signed JSON batches (README, "Reacting to segment changes"). Its signing secret is shown once, by createWebhook. */
-export type WebhookDeliveriesArgs = {
-  first?: Scalars['Int']['input'];
-};
-
-/** How an attempt to deliver went. */
-export type WebhookAttemptStatus =
-  /** Any other status, a redirect, no answer within the timeout, a connection error or a refused address. */
-  | 'FAILED'
-  /** The receiver answered with a 2xx status. */
-  | 'SUCCEEDED';
-
-/** A kind of segment change a webhook receives. */
-export type WebhookChangeKind =
-  /** A customer entered the segment. */
-  | 'ENTERED'
-  /** A customer left the segment. */
-  | 'EXITED';
-
-/** One HTTP attempt to deliver to a webhook. */
-export type WebhookDeliveryAttempt = {
-  /** When the attempt was made. */
-  attemptedAt: Scalars['DateTime']['output'];
-  /** Changes in the delivery (0 for a ping). */
-  changeCount: Scalars['Int']['output'];
-  /** The delivery id (a UUID), in the body and the Segments-Delivery-Id header: the same on every attempt of one delivery. */
-  deliveryId: Scalars['ID']['output'];
-  /** Why it failed, in a line; null on success. */
-  error?: Maybe<Scalars['String']['output']>;
-  /** The receiver's HTTP status; null when none came (connection error, timeout, refused address). */
-  httpStatus?: Maybe<Scalars['Int']['output']>;
-  /** Milliseconds from the start of the attempt to its end. */
-  latencyMs: Scalars['Int']['output'];
-  /** Whether the receiver took it. */
-  status: WebhookAttemptStatus;
-  /** A batch of changes or a ping. */
-  type: WebhookDeliveryType;
-};
-
-/** What a delivery carries. */
-export type WebhookDeliveryType =
-  /** A batch of segment changes (at most 1,000), retried until delivered. */
-  | 'CHANGES'
-  /** No changes: sent once by testWebhook. */
-  | 'PING';
 
 export type StartHereQueryVariables = Exact<{
   filter: SegmentFilter;
@@ -1751,10 +1717,34 @@ export type HotLeadsByScoreQueryVariables = Exact<{
 
 export type HotLeadsByScoreQuery = { customers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ node: { externalId: string, companyName?: string | null, jobFunction?: string | null, lifecycleStage: LifecycleStage, score: number, explain: { matched: boolean, root: { kind: string, description: string, actual?: string | null, children: Array<{ kind: string, description: string, matched: boolean, actual?: string | null }> } } } }> } };
 
-export type WebhooksQueryVariables = Exact<{ [key: string]: never; }>;
+export type SegmentChangesQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+  kind?: InputMaybe<MembershipChangeKind>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
 
 
-export type WebhooksQuery = { webhooks: Array<{ id: string, url: string, kinds: Array<WebhookChangeKind>, enabled: boolean, consecutiveFailures: number, nextAttemptAt?: string | null, segments: Array<{ id: string, name: string }>, deliveries: Array<{ deliveryId: string, type: WebhookDeliveryType, changeCount: number, attemptedAt: string, status: WebhookAttemptStatus, httpStatus?: number | null, latencyMs: number, error?: string | null }> }> };
+export type SegmentChangesQuery = { segment?: { id: string, name: string, trackMembership: boolean, membershipTrackedSince?: string | null, changes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ node: { kind: MembershipChangeKind, at: string, customer: { externalId: string, companyName?: string | null } } }> } } | null };
+
+export type SegmentSizeHistoryQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+  interval?: InputMaybe<SizeInterval>;
+}>;
+
+
+export type SegmentSizeHistoryQuery = { segment?: { id: string, name: string, sizeHistory: Array<{ at: string, size?: number | null }> } | null };
+
+export type CustomerSegmentHistoryQueryVariables = Exact<{
+  externalId: Scalars['String']['input'];
+}>;
+
+
+export type CustomerSegmentHistoryQuery = { customer?: { externalId: string, segmentHistory: Array<{ enteredAt: string, exitedAt?: string | null, baseline: boolean, segment: { id: string, name: string } }> } | null };
 
 export type CreateSegmentMutationVariables = Exact<{
   input: SegmentInput;
@@ -1851,45 +1841,12 @@ export type RefreshMetricsMutationVariables = Exact<{
 
 export type RefreshMetricsMutation = { refreshMetrics: { computedAt: string, asOf: string, customers: number, bgnbd?: { r: number, alpha: number, a: number, b: number, logLikelihood: number } | null, gammaGamma?: { p: number, q: number, v: number, customers: number } | null } };
 
-export type CreateWebhookMutationVariables = Exact<{
-  url: Scalars['String']['input'];
-  segments: Array<Scalars['ID']['input']> | Scalars['ID']['input'];
-  kinds?: InputMaybe<Array<WebhookChangeKind> | WebhookChangeKind>;
+export type TrackSegmentMutationVariables = Exact<{
+  input: SegmentInput;
 }>;
 
 
-export type CreateWebhookMutation = { createWebhook: { secret: string, webhook: { id: string, url: string, kinds: Array<WebhookChangeKind>, enabled: boolean } } };
-
-export type TestWebhookMutationVariables = Exact<{
-  id: Scalars['ID']['input'];
-}>;
-
-
-export type TestWebhookMutation = { testWebhook: { deliveryId: string, status: WebhookAttemptStatus, httpStatus?: number | null, latencyMs: number, error?: string | null } };
-
-export type UpdateWebhookMutationVariables = Exact<{
-  id: Scalars['ID']['input'];
-  url?: InputMaybe<Scalars['String']['input']>;
-  segments?: InputMaybe<Array<Scalars['ID']['input']> | Scalars['ID']['input']>;
-  kinds?: InputMaybe<Array<WebhookChangeKind> | WebhookChangeKind>;
-}>;
-
-
-export type UpdateWebhookMutation = { updateWebhook: { id: string, url: string, kinds: Array<WebhookChangeKind>, segments: Array<{ id: string }> } };
-
-export type EnableWebhookMutationVariables = Exact<{
-  id: Scalars['ID']['input'];
-}>;
-
-
-export type EnableWebhookMutation = { enableWebhook: { id: string, enabled: boolean, consecutiveFailures: number } };
-
-export type DeleteWebhookMutationVariables = Exact<{
-  id: Scalars['ID']['input'];
-}>;
-
-
-export type DeleteWebhookMutation = { deleteWebhook: boolean };
+export type TrackSegmentMutation = { createSegment: { id: string, name: string, definition: string, trackMembership: boolean, membershipTrackedSince?: string | null } };
 
 export const NodeFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Node"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ExplanationNode"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"matched"}},{"kind":"Field","name":{"kind":"Name","value":"actual"}}]}}]} as unknown as DocumentNode<NodeFragment, unknown>;
 export const StartHereDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StartHere"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SegmentFilter"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"evaluateSegment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"size"}},{"kind":"Field","name":{"kind":"Name","value":"shareOfBase"}},{"kind":"Field","name":{"kind":"Name","value":"metricsComputedAt"}},{"kind":"Field","name":{"kind":"Name","value":"sample"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"country"}},{"kind":"Field","name":{"kind":"Name","value":"value"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rfmSegment"}},{"kind":"Field","name":{"kind":"Name","value":"lifetimeRevenue"}}]}},{"kind":"Field","name":{"kind":"Name","value":"explain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"matched"}},{"kind":"Field","name":{"kind":"Name","value":"root"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"children"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"actual"}},{"kind":"Field","name":{"kind":"Name","value":"matched"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<StartHereQuery, StartHereQueryVariables>;
@@ -1914,7 +1871,9 @@ export const PersonaMembersDocument = {"kind":"Document","definitions":[{"kind":
 export const PersonaSuggestionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PersonaSuggestions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"k"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"SegmentFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"personaSuggestions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"k"},"value":{"kind":"Variable","name":{"kind":"Name","value":"k"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"size"}},{"kind":"Field","name":{"kind":"Name","value":"share"}},{"kind":"Field","name":{"kind":"Name","value":"traits"}},{"kind":"Field","name":{"kind":"Name","value":"precision"}},{"kind":"Field","name":{"kind":"Name","value":"recall"}},{"kind":"Field","name":{"kind":"Name","value":"filter"}},{"kind":"Field","name":{"kind":"Name","value":"centroid"}}]}}]}}]} as unknown as DocumentNode<PersonaSuggestionsQuery, PersonaSuggestionsQueryVariables>;
 export const ScoringModelsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ScoringModels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"scoringModels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"rules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"points"}},{"kind":"Field","name":{"kind":"Name","value":"filter"}}]}}]}}]}}]} as unknown as DocumentNode<ScoringModelsQuery, ScoringModelsQueryVariables>;
 export const HotLeadsByScoreDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"HotLeadsByScore"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"model"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"identity"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"lifecycleStage"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"LEAD"},{"kind":"EnumValue","value":"PROSPECT"},{"kind":"EnumValue","value":"QUALIFIED"}]}}]}},{"kind":"ObjectField","name":{"kind":"Name","value":"value"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"score"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"model"},"value":{"kind":"Variable","name":{"kind":"Name","value":"model"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"gte"},"value":{"kind":"IntValue","value":"60"}}]}}]}}]}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"field"},"value":{"kind":"EnumValue","value":"SCORE"}},{"kind":"ObjectField","name":{"kind":"Name","value":"direction"},"value":{"kind":"EnumValue","value":"DESC"}},{"kind":"ObjectField","name":{"kind":"Name","value":"scoreModel"},"value":{"kind":"Variable","name":{"kind":"Name","value":"model"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"companyName"}},{"kind":"Field","name":{"kind":"Name","value":"jobFunction"}},{"kind":"Field","name":{"kind":"Name","value":"lifecycleStage"}},{"kind":"Field","name":{"kind":"Name","value":"score"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"model"},"value":{"kind":"Variable","name":{"kind":"Name","value":"model"}}}]},{"kind":"Field","name":{"kind":"Name","value":"explain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"value"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"score"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"model"},"value":{"kind":"Variable","name":{"kind":"Name","value":"model"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"gte"},"value":{"kind":"IntValue","value":"60"}}]}}]}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"matched"}},{"kind":"Field","name":{"kind":"Name","value":"root"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"actual"}},{"kind":"Field","name":{"kind":"Name","value":"children"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"matched"}},{"kind":"Field","name":{"kind":"Name","value":"actual"}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<HotLeadsByScoreQuery, HotLeadsByScoreQueryVariables>;
-export const WebhooksDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Webhooks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"webhooks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"kinds"}},{"kind":"Field","name":{"kind":"Name","value":"segments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"consecutiveFailures"}},{"kind":"Field","name":{"kind":"Name","value":"nextAttemptAt"}},{"kind":"Field","name":{"kind":"Name","value":"deliveries"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deliveryId"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"changeCount"}},{"kind":"Field","name":{"kind":"Name","value":"attemptedAt"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"httpStatus"}},{"kind":"Field","name":{"kind":"Name","value":"latencyMs"}},{"kind":"Field","name":{"kind":"Name","value":"error"}}]}}]}}]}}]} as unknown as DocumentNode<WebhooksQuery, WebhooksQueryVariables>;
+export const SegmentChangesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SegmentChanges"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"since"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"until"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kind"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"MembershipChangeKind"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"segment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"trackMembership"}},{"kind":"Field","name":{"kind":"Name","value":"membershipTrackedSince"}},{"kind":"Field","name":{"kind":"Name","value":"changes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"since"},"value":{"kind":"Variable","name":{"kind":"Name","value":"since"}}},{"kind":"Argument","name":{"kind":"Name","value":"until"},"value":{"kind":"Variable","name":{"kind":"Name","value":"until"}}},{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kind"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"companyName"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<SegmentChangesQuery, SegmentChangesQueryVariables>;
+export const SegmentSizeHistoryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SegmentSizeHistory"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"interval"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"SizeInterval"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"segment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"sizeHistory"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"interval"},"value":{"kind":"Variable","name":{"kind":"Name","value":"interval"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"size"}}]}}]}}]}}]} as unknown as DocumentNode<SegmentSizeHistoryQuery, SegmentSizeHistoryQueryVariables>;
+export const CustomerSegmentHistoryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomerSegmentHistory"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"externalId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"externalId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"externalId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"segmentHistory"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"segment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"enteredAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"baseline"}}]}}]}}]}}]} as unknown as DocumentNode<CustomerSegmentHistoryQuery, CustomerSegmentHistoryQueryVariables>;
 export const CreateSegmentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateSegment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SegmentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createSegment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"definition"}},{"kind":"Field","name":{"kind":"Name","value":"filter"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"size"}}]}}]}}]} as unknown as DocumentNode<CreateSegmentMutation, CreateSegmentMutationVariables>;
 export const UpdateSegmentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateSegment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SegmentInput"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"expectedVersion"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateSegment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}},{"kind":"Argument","name":{"kind":"Name","value":"expectedVersion"},"value":{"kind":"Variable","name":{"kind":"Name","value":"expectedVersion"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"definition"}},{"kind":"Field","name":{"kind":"Name","value":"references"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<UpdateSegmentMutation, UpdateSegmentMutationVariables>;
 export const DeleteSegmentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteSegment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteSegment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}]}}]} as unknown as DocumentNode<DeleteSegmentMutation, DeleteSegmentMutationVariables>;
@@ -1928,8 +1887,4 @@ export const UpsertCustomersDocument = {"kind":"Document","definitions":[{"kind"
 export const RecordOrdersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordOrders"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orders"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"OrderInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordOrders"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"orders"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orders"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accepted"}},{"kind":"Field","name":{"kind":"Name","value":"duplicates"}},{"kind":"Field","name":{"kind":"Name","value":"rejected"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RecordOrdersMutation, RecordOrdersMutationVariables>;
 export const RecordEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"events"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EventInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"events"},"value":{"kind":"Variable","name":{"kind":"Name","value":"events"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accepted"}},{"kind":"Field","name":{"kind":"Name","value":"duplicates"}},{"kind":"Field","name":{"kind":"Name","value":"rejected"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RecordEventsMutation, RecordEventsMutationVariables>;
 export const RefreshMetricsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RefreshMetrics"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refreshMetrics"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"computedAt"}},{"kind":"Field","name":{"kind":"Name","value":"asOf"}},{"kind":"Field","name":{"kind":"Name","value":"customers"}},{"kind":"Field","name":{"kind":"Name","value":"bgnbd"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"r"}},{"kind":"Field","name":{"kind":"Name","value":"alpha"}},{"kind":"Field","name":{"kind":"Name","value":"a"}},{"kind":"Field","name":{"kind":"Name","value":"b"}},{"kind":"Field","name":{"kind":"Name","value":"logLikelihood"}}]}},{"kind":"Field","name":{"kind":"Name","value":"gammaGamma"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"p"}},{"kind":"Field","name":{"kind":"Name","value":"q"}},{"kind":"Field","name":{"kind":"Name","value":"v"}},{"kind":"Field","name":{"kind":"Name","value":"customers"}}]}}]}}]}}]} as unknown as DocumentNode<RefreshMetricsMutation, RefreshMetricsMutationVariables>;
-export const CreateWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"url"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"segments"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"WebhookChangeKind"}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"url"},"value":{"kind":"Variable","name":{"kind":"Name","value":"url"}}},{"kind":"Argument","name":{"kind":"Name","value":"segments"},"value":{"kind":"Variable","name":{"kind":"Name","value":"segments"}}},{"kind":"Argument","name":{"kind":"Name","value":"kinds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"secret"}},{"kind":"Field","name":{"kind":"Name","value":"webhook"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"kinds"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}}]}}]}}]}}]} as unknown as DocumentNode<CreateWebhookMutation, CreateWebhookMutationVariables>;
-export const TestWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TestWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"testWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deliveryId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"httpStatus"}},{"kind":"Field","name":{"kind":"Name","value":"latencyMs"}},{"kind":"Field","name":{"kind":"Name","value":"error"}}]}}]}}]} as unknown as DocumentNode<TestWebhookMutation, TestWebhookMutationVariables>;
-export const UpdateWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"url"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"segments"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"WebhookChangeKind"}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"url"},"value":{"kind":"Variable","name":{"kind":"Name","value":"url"}}},{"kind":"Argument","name":{"kind":"Name","value":"segments"},"value":{"kind":"Variable","name":{"kind":"Name","value":"segments"}}},{"kind":"Argument","name":{"kind":"Name","value":"kinds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"kinds"}},{"kind":"Field","name":{"kind":"Name","value":"segments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<UpdateWebhookMutation, UpdateWebhookMutationVariables>;
-export const EnableWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"EnableWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"enableWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"consecutiveFailures"}}]}}]}}]} as unknown as DocumentNode<EnableWebhookMutation, EnableWebhookMutationVariables>;
-export const DeleteWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}]}}]} as unknown as DocumentNode<DeleteWebhookMutation, DeleteWebhookMutationVariables>;
+export const TrackSegmentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TrackSegment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SegmentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createSegment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"definition"}},{"kind":"Field","name":{"kind":"Name","value":"trackMembership"}},{"kind":"Field","name":{"kind":"Name","value":"membershipTrackedSince"}}]}}]}}]} as unknown as DocumentNode<TrackSegmentMutation, TrackSegmentMutationVariables>;
