@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { WebhookSettings } from '../src/common/config';
+import { ConfigError, loadSettings, type WebhookSettings } from '../src/common/config';
 import { isPrivateAddress } from '../src/webhooks/addresses';
 import { MAX_CONSECUTIVE_FAILURES, retryDelayMs } from '../src/webhooks/deliveries';
 import { WebhookWorker } from '../src/webhooks/worker';
@@ -261,6 +261,25 @@ describe('server-side request forgery', () => {
   });
 });
 
+describe('settings', () => {
+  test('private addresses are allowed in the demo, refused in production unless the operator allows them', () => {
+    const production = { NODE_ENV: 'production', CURSOR_SECRET: 'x'.repeat(40) };
+    expect(loadSettings({}).webhooks).toEqual({
+      pollMs: 1000,
+      timeoutMs: 10_000,
+      retryBaseMs: 60_000,
+      allowPrivateAddresses: true,
+    });
+    expect(loadSettings(production).webhooks.allowPrivateAddresses).toBe(false);
+    expect(
+      loadSettings({ ...production, WEBHOOK_PRIVATE_ADDRESSES: 'on' }).webhooks.allowPrivateAddresses,
+    ).toBe(true);
+    expect(loadSettings({ WEBHOOK_POLL_MS: 'off' }).webhooks.pollMs).toBeNull();
+    expect(() => loadSettings({ WEBHOOK_TIMEOUT_MS: '0' })).toThrow(ConfigError);
+    expect(() => loadSettings({ WEBHOOK_PRIVATE_ADDRESSES: 'maybe' })).toThrow(ConfigError);
+  });
+});
+
 describe('the delivery worker', () => {
   test('the retry delay doubles from the base up to 360 times it, jitter only lengthening it', () => {
     const base = 60_000;
@@ -389,6 +408,24 @@ describe('the delivery worker', () => {
     await worker().runOnce();
     expect(receiver.received).toHaveLength(2);
     expect((await webhookState(id)).consecutiveFailures).toBe(0);
+    await gql(`mutation { deleteWebhook(id: "${id}") }`);
+  });
+
+  test('a receiver that does not answer within the timeout fails the attempt, which is retried', async () => {
+    const { id, secret } = await createWebhook(receiver.url);
+    receiver.secret = secret;
+    const deliveryId = await queueBatch(id, [40]);
+    receiver.mode = 'hang';
+    await worker({ timeoutMs: 200 }).runOnce();
+    const state = await webhookState(id);
+    expect(state.consecutiveFailures).toBe(1);
+    expect(state.deliveries[0]).toMatchObject({ deliveryId, status: 'FAILED', httpStatus: null });
+    expect(state.deliveries[0].error).toMatch(/no answer within 200 ms/);
+    receiver.release();
+    receiver.mode = 'ok';
+    now += 1000;
+    await worker().runOnce();
+    expect((await webhookState(id)).deliveries[0]).toMatchObject({ deliveryId, status: 'SUCCEEDED' });
     await gql(`mutation { deleteWebhook(id: "${id}") }`);
   });
 
