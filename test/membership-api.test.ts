@@ -1,4 +1,5 @@
 import { createApiKey } from '../src/auth/api-keys.service';
+import { loadSettings } from '../src/common/config';
 import { Scope } from '../src/common/scopes';
 import { MembershipTracker } from '../src/membership/tracker';
 import { startTestServer, type TestServer } from './support/server';
@@ -190,4 +191,89 @@ test('an update leaves tracking as it is unless told; false pauses the record, t
   expect((await update(true)).data.updateSegment.trackMembership).toBe(true);
   const [resumed] = await evaluateAt(day(5));
   expect(resumed).toMatchObject({ baseline: false, entered: 1, exited: 0 });
+});
+
+test('ingestion evaluates tracked segments by itself after a quiet moment', async () => {
+  const auto = await startTestServer({}, { membershipDelayMs: 50 });
+  try {
+    const created = await auto.post('mutation ($i: SegmentInput!) { createSegment(input: $i) { id } }', {
+      i: { name: 'Danes', filter: { identity: { country: { eq: 'DK' } } }, trackMembership: true },
+    });
+    const id = created.body.data.createSegment.id;
+    const since = async () =>
+      (await auto.post('query ($id: ID!) { segment(id: $id) { membershipTrackedSince } }', { id })).body.data
+        .segment.membershipTrackedSince;
+    // Saving a tracked segment schedules its baseline.
+    for (let attempt = 0; attempt < 100 && !(await since()); attempt++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await since()).not.toBeNull();
+    await auto.post(
+      'mutation { upsertCustomers(customers: [{ externalId: "dk-1", country: "DK" }]) { accepted } }',
+    );
+    let changes: any[] = [];
+    for (let attempt = 0; attempt < 100 && changes.length === 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      changes = (
+        await auto.post(
+          'query ($id: ID!) { segment(id: $id) { changes { edges { node { kind customer { externalId } } } } } }',
+          { id },
+        )
+      ).body.data.segment.changes.edges;
+    }
+    expect(changes.map((edge) => edge.node)).toEqual([{ kind: 'ENTERED', customer: { externalId: 'dk-1' } }]);
+  } finally {
+    await auto.stop();
+  }
+});
+
+test('the evaluation settings: defaults, off, and a clock faster than a second refused', () => {
+  expect(loadSettings({})).toMatchObject({ membershipDelayMs: 10_000, membershipIntervalMs: 3_600_000 });
+  expect(loadSettings({ MEMBERSHIP_DELAY_MS: 'off', MEMBERSHIP_INTERVAL_MS: 'off' })).toMatchObject({
+    membershipDelayMs: null,
+    membershipIntervalMs: null,
+  });
+  expect(loadSettings({ MEMBERSHIP_DELAY_MS: '0', MEMBERSHIP_INTERVAL_MS: '60000' })).toMatchObject({
+    membershipDelayMs: 0,
+    membershipIntervalMs: 60_000,
+  });
+  expect(() => loadSettings({ MEMBERSHIP_INTERVAL_MS: '10' })).toThrow(
+    'MEMBERSHIP_INTERVAL_MS "10" must be a whole number of milliseconds of at least 1000 or off',
+  );
+  expect(() => loadSettings({ MEMBERSHIP_DELAY_MS: 'soon' })).toThrow(
+    'MEMBERSHIP_DELAY_MS "soon" must be a whole number of milliseconds or off',
+  );
+});
+
+test('a metrics refresh evaluates tracked segments again, for their value criteria', async () => {
+  const auto = await startTestServer({}, { membershipDelayMs: 50 });
+  const knex = auto.db.fork().getKnex();
+  const wait = async (done: () => Promise<boolean>) => {
+    for (let attempt = 0; attempt < 100 && !(await done()); attempt++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await done()).toBe(true);
+  };
+  const evaluatedAt = async () =>
+    Number((await knex('segments').first('membership_evaluated_at'))?.membership_evaluated_at ?? 0);
+  try {
+    await auto.post('mutation { upsertCustomers(customers: [{ externalId: "v-1" }]) { accepted } }');
+    const created = await auto.post('mutation ($i: SegmentInput!) { createSegment(input: $i) { id } }', {
+      i: { name: 'Buyers', filter: { value: { orderCount: { gte: 1 } } }, trackMembership: true },
+    });
+    const id = created.body.data.createSegment.id;
+    await wait(async () => (await evaluatedAt()) > 0);
+    const ordered = Date.now();
+    await auto.post(
+      `mutation { recordOrders(orders: [{ externalId: "v-o1", customerExternalId: "v-1", orderedAt: "${new Date(ordered - 1000).toISOString()}", amount: 5 }]) { accepted } }`,
+    );
+    // The evaluation the order asked for sees no change: orderCount is read from the metrics, not refreshed yet.
+    await wait(async () => (await evaluatedAt()) >= ordered);
+    const changes = async () =>
+      (await auto.post('query ($id: ID!) { segment(id: $id) { changes { totalCount } } }', { id })).body.data
+        .segment.changes.totalCount;
+    expect(await changes()).toBe(0);
+    await auto.post('mutation { refreshMetrics { customers } }');
+    await wait(async () => (await changes()) === 1);
+  } finally {
+    await auto.stop();
+  }
 });
