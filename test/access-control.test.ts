@@ -22,6 +22,14 @@ import { startTestServer, type TestServer } from './support/server';
  */
 const INGEST_MUTATIONS = ['upsertCustomers', 'recordOrders', 'recordEvents', 'refreshMetrics'];
 const ADMIN_FIELDS = ['apiKeys', 'createApiKey', 'revokeApiKey'];
+const WEBHOOK_FIELDS = [
+  'webhooks',
+  'createWebhook',
+  'updateWebhook',
+  'enableWebhook',
+  'deleteWebhook',
+  'testWebhook',
+];
 const WRITE_MUTATIONS = [
   'createSegment',
   'updateSegment',
@@ -36,6 +44,7 @@ const WRITE_MUTATIONS = [
 
 function expectedScope(operation: 'query' | 'mutation', field: string): Scope {
   if (ADMIN_FIELDS.includes(field)) return Scope.ADMIN;
+  if (WEBHOOK_FIELDS.includes(field)) return Scope.WEBHOOKS;
   if (operation === 'query') return Scope.READ;
   if (INGEST_MUTATIONS.includes(field)) return Scope.INGEST;
   if (WRITE_MUTATIONS.includes(field)) return Scope.WRITE;

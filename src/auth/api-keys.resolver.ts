@@ -20,7 +20,7 @@ import { Scope } from '../common/scopes';
 registerEnumType(Scope, {
   name: 'Scope',
   description:
-    'What an API key may do. READ: queries; PII: unmasked personal data; WRITE: segments, personas, scoring models; INGEST: customers, orders, events, metrics refreshes; ADMIN: API keys.',
+    'What an API key may do. READ: queries; PII: unmasked personal data; WRITE: segments, personas, scoring models; INGEST: customers, orders, events, metrics refreshes; ADMIN: API keys; WEBHOOKS: webhooks.',
   valuesConfig: {
     READ: { description: 'Run queries (personal data masked).' },
     PII: {
@@ -29,6 +29,10 @@ registerEnumType(Scope, {
     WRITE: { description: 'Create, update and delete segments, personas and scoring models.' },
     INGEST: { description: 'Upsert customers, record orders and events, refresh metrics.' },
     ADMIN: { description: 'Create, list and revoke API keys.' },
+    WEBHOOKS: {
+      description:
+        "List, create, change, enable, test and delete webhooks, which send the ids of customers entering and leaving segments to the webhook's URL.",
+    },
   },
 });
 

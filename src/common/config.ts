@@ -38,6 +38,19 @@ export interface Settings {
    * instance, so that a cursor one instance returned pages on another.
    */
   cursorSecret: string | null;
+  webhooks: WebhookSettings;
+}
+
+/** The webhook delivery worker (README, "Reacting to segment changes"). */
+export interface WebhookSettings {
+  /** How often the worker looks for changes to deliver; null: no worker in this process. */
+  pollMs: number | null;
+  /** An attempt that has no answer by then fails (connect, send, answer). */
+  timeoutMs: number;
+  /** The first retry delay; each consecutive failure doubles it, up to 360 times this. */
+  retryBaseMs: number;
+  /** Deliver to loopback, private and link-local addresses (refused in production unless allowed). */
+  allowPrivateAddresses: boolean;
 }
 
 /** Limits on what one request may ask (README, "Limits"); null: no limit. */
@@ -208,17 +221,32 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       bodyBytes: parseLimit('MAX_BODY_BYTES', env.MAX_BODY_BYTES, DEFAULT_LIMITS.bodyBytes, false)!,
     },
     cursorSecret: parseCursorSecret(env.CURSOR_SECRET, production),
+    webhooks: {
+      pollMs: parseLimit('WEBHOOK_POLL_MS', env.WEBHOOK_POLL_MS, 1000, true),
+      timeoutMs: parseLimit('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS, 10_000, false)!,
+      retryBaseMs: parseLimit('WEBHOOK_RETRY_BASE_MS', env.WEBHOOK_RETRY_BASE_MS, 60_000, false)!,
+      allowPrivateAddresses: parseSwitch(
+        'WEBHOOK_PRIVATE_ADDRESSES',
+        env.WEBHOOK_PRIVATE_ADDRESSES,
+        !production,
+      ),
+    },
   };
 }
 
-/** Settings for a store opened by a tool (tests, benchmarks): the local demo's defaults, no demo data, no automatic refresh. */
+/**
+ * Settings for a store opened by a tool (tests, benchmarks): the local demo's defaults, no demo data,
+ * no automatic refresh, no webhook worker.
+ */
 export function toolSettings(database: DatabaseTarget, overrides: Partial<Settings> = {}): Settings {
+  const defaults = loadSettings({});
   return {
-    ...loadSettings({}),
+    ...defaults,
     port: 0,
     database,
     demoData: false,
     metricsRefreshDelayMs: null,
+    webhooks: { ...defaults.webhooks, pollMs: null },
     membershipDelayMs: null,
     membershipIntervalMs: null,
     ...overrides,

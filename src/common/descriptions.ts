@@ -79,7 +79,7 @@ export const MONEY = 'a currency amount: order amounts summed as recorded, witho
 /** The root types, described where the schema is built (src/server/schema.ts). */
 export const ROOT = {
   query:
-    'Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii.',
+    'Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii.',
   mutation:
-    'Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope).',
+    'Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope).',
 } as const;

@@ -3,7 +3,8 @@ import { badUserInput } from './errors';
 /**
  * What an API key may do. `read`: queries; `pii`: unmasked personal data;
  * `write`: segments, personas, scoring models; `ingest`: customers, orders,
- * events and metrics refreshes; `admin`: API keys.
+ * events and metrics refreshes; `admin`: API keys; `webhooks`: webhooks, which
+ * send segment changes (customer ids) to a URL of the caller's choosing.
  */
 export enum Scope {
   READ = 'read',
@@ -11,6 +12,7 @@ export enum Scope {
   WRITE = 'write',
   INGEST = 'ingest',
   ADMIN = 'admin',
+  WEBHOOKS = 'webhooks',
 }
 
 export const ALL_SCOPES: readonly Scope[] = Object.values(Scope);

@@ -15,6 +15,13 @@ import { SegmentMembership } from './segment-membership.entity';
 import { Segment } from './segment.entity';
 import { ValueModelRun } from './value-model.entity';
 import { WorkMarker } from './work-marker.entity';
+import {
+  Webhook,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookOutboxEntry,
+  WebhookSubscription,
+} from './webhook.entity';
 
 export const ENTITIES = [
   Customer,
@@ -35,6 +42,11 @@ export const ENTITIES = [
   ApiKey,
   RateLimitBucket,
   WorkMarker,
+  Webhook,
+  WebhookSubscription,
+  WebhookOutboxEntry,
+  WebhookDelivery,
+  WebhookAttempt,
 ];
 
 export {
@@ -57,4 +69,9 @@ export {
   MembershipChangeKind,
   ValueModelRun,
   WorkMarker,
+  Webhook,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookOutboxEntry,
+  WebhookSubscription,
 };

@@ -20,6 +20,8 @@ import { documentLimitsGuard } from './document-limits';
 import { ErrorCode } from '../common/errors';
 import { useCursorSecret } from '../common/pagination';
 import { MetricsRefreshScheduler } from '../value/refresh-scheduler';
+import { WebhookWorker } from '../webhooks/worker';
+import { queueWebhookDeliveries } from '../webhooks/outbox';
 import type { MembershipChangeListener } from '../membership/change-listeners';
 import { MembershipScheduler } from '../membership/scheduler';
 import { MembershipTracker } from '../membership/tracker';
@@ -41,7 +43,7 @@ export const KEEP_ALIVE_MS = 75_000;
  * wrote it (src/membership/change-listeners.ts): the place where consumers of the
  * change log are plugged in.
  */
-const MEMBERSHIP_CHANGE_LISTENERS: MembershipChangeListener[] = [];
+const MEMBERSHIP_CHANGE_LISTENERS: MembershipChangeListener[] = [queueWebhookDeliveries];
 
 export async function createApp(db: Database, settings: Settings, logger: Logger = console): Promise<App> {
   if (settings.cursorSecret) useCursorSecret(settings.cursorSecret);
@@ -93,6 +95,9 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
       membership.schedule();
     },
   };
+  // Deliveries resume from the outbox tables at every start (nothing of them lives only in memory).
+  const webhookWorker = new WebhookWorker(db, settings.webhooks, logger);
+  webhookWorker.start();
 
   expressApp.get('/healthz', async (_req, res) => {
     try {
@@ -133,6 +138,7 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
       }),
     stop: async () => {
       await apollo.stop();
+      await webhookWorker.stop();
       await metrics.stop();
       await membership.stop();
     },

@@ -30,6 +30,7 @@ import {
   StatsWarningsResolver,
 } from '../analysis/analysis.resolver';
 import { CustomerPersonaResolver, PersonaResolver } from '../personas/persona.resolver';
+import { WebhookResolver } from '../webhooks/webhooks.resolver';
 import { textArgumentsGuard } from './text-arguments';
 import { heavyWorkGuard } from './heavy-work';
 
@@ -57,6 +58,7 @@ export const RESOLVERS = [
   StatsWarningsResolver,
   ApiKeyResolver,
   CustomerPersonalDataResolver,
+  WebhookResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -115,6 +115,14 @@ export type CreatedApiKey = {
   key: Scalars['String']['output'];
 };
 
+/** A new webhook and its signing secret, shown this once. */
+export type CreatedWebhook = {
+  /** The HMAC-SHA256 key deliveries are signed with, shown this once: the receiver keeps it to check the Segments-Signature header. */
+  secret: Scalars['String']['output'];
+  /** The stored webhook. */
+  webhook: Webhook;
+};
+
 /** A person or contact of the base: who they are (identity), what they are worth (value) and what they did (orders, events). Personal data is masked without the pii scope. */
 export type Customer = {
   /** Where the lead came from (e.g. "webinar", "referral"); null when not given. */
@@ -691,7 +699,7 @@ export type MembershipChangeKind =
   /** Stopped being a member. */
   | 'EXITED';
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
 export type Mutation = {
   /** Creates an API key; the answer is the only time its secret is shown. */
   createApiKey: CreatedApiKey;
@@ -701,12 +709,18 @@ export type Mutation = {
   createScoringModel: ScoringModel;
   /** Saves a filter as a named segment (version 1), tracked when trackMembership is true. BAD_USER_INPUT with the path of what is wrong in the input. */
   createSegment: Segment;
+  /** Creates a webhook receiving the changes of the given segments; the answer is the only time its signing secret is shown. BAD_USER_INPUT for a URL that is not http(s), reaches a refused address, or segments that do not exist. */
+  createWebhook: CreatedWebhook;
   /** Deletes the persona; true when done. CONFLICT while a segment, scoring rule or persona uses it; NOT_FOUND for an unknown id. */
   deletePersona: Scalars['Boolean']['output'];
   /** Deletes the scoring model; true when done. CONFLICT while a segment, persona or other scoring model uses it; NOT_FOUND for an unknown id. */
   deleteScoringModel: Scalars['Boolean']['output'];
   /** Deletes the segment; true when done. CONFLICT while another segment references it; NOT_FOUND for an unknown id. */
   deleteSegment: Scalars['Boolean']['output'];
+  /** Deletes the webhook, its queued changes and its delivery history; true when done. */
+  deleteWebhook: Scalars['Boolean']['output'];
+  /** Turns a disabled webhook back on: the failure count restarts from zero and what was queued meanwhile is delivered. */
+  enableWebhook: Webhook;
   /** Record interaction events, idempotent by externalId (at most 5,000 a call). */
   recordEvents: IngestResult;
   /** Record orders, idempotent by externalId (at most 5,000 a call). */
@@ -715,99 +729,129 @@ export type Mutation = {
   refreshMetrics: ValueModel;
   /** Requests with the key are refused from now on; the record stays. */
   revokeApiKey: ApiKey;
+  /** Sends a ping (a signed delivery without changes) now, once, even to a disabled webhook, and answers how it went. It does not count as a failure. */
+  testWebhook: WebhookDeliveryAttempt;
   /** Replaces the definition; a priority left out keeps the current one. */
   updatePersona: Persona;
   /** Replaces the name, description and every rule. A rule may not use a score of this model, directly or through segments and other models. */
   updateScoringModel: ScoringModel;
   /** Replaces the name, description and filter, and adds one to the version. CONFLICT when expectedVersion is given and the segment moved on, or when the filter would make a reference cycle. */
   updateSegment: Segment;
+  /** Changes what is given (the rest stays); the new segments and kinds apply to changes recorded from then on. The secret stays the same. */
+  updateWebhook: Webhook;
   /** Insert or patch customers by externalId (at most 5,000 a call). */
   upsertCustomers: IngestResult;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
 export type MutationCreateApiKeyArgs = {
   name: Scalars['String']['input'];
   scopes: Array<Scope>;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
 export type MutationCreatePersonaArgs = {
   input: PersonaInput;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
 export type MutationCreateScoringModelArgs = {
   input: ScoringModelInput;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
 export type MutationCreateSegmentArgs = {
   input: SegmentInput;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+export type MutationCreateWebhookArgs = {
+  kinds?: Array<WebhookChangeKind>;
+  segments: Array<Scalars['ID']['input']>;
+  url: Scalars['String']['input'];
+};
+
+
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
 export type MutationDeletePersonaArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
 export type MutationDeleteScoringModelArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
 export type MutationDeleteSegmentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+export type MutationDeleteWebhookArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+export type MutationEnableWebhookArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
 export type MutationRecordEventsArgs = {
   events: Array<EventInput>;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
 export type MutationRecordOrdersArgs = {
   orders: Array<OrderInput>;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
 export type MutationRefreshMetricsArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
 export type MutationRevokeApiKeyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+export type MutationTestWebhookArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
 export type MutationUpdatePersonaArgs = {
   id: Scalars['ID']['input'];
   input: PersonaInput;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
 export type MutationUpdateScoringModelArgs = {
   id: Scalars['ID']['input'];
   input: ScoringModelInput;
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
 export type MutationUpdateSegmentArgs = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
@@ -815,7 +859,16 @@ export type MutationUpdateSegmentArgs = {
 };
 
 
-/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope) and API keys (admin scope). */
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
+export type MutationUpdateWebhookArgs = {
+  id: Scalars['ID']['input'];
+  kinds?: InputMaybe<Array<WebhookChangeKind>>;
+  segments?: InputMaybe<Array<Scalars['ID']['input']>>;
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Writes: ingestion (ingest scope), segments, personas and scoring models (write scope), metrics refreshes (ingest scope), API keys (admin scope) and webhooks (webhooks scope). */
 export type MutationUpsertCustomersArgs = {
   customers: Array<CustomerInput>;
 };
@@ -1014,7 +1067,7 @@ export type PurchaseCriterion = {
   within?: InputMaybe<TimeWindow>;
 };
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
 export type Query = {
   /** Every API key, revoked ones included, oldest first. */
   apiKeys: Array<ApiKey>;
@@ -1048,17 +1101,19 @@ export type Query = {
   segments: SegmentConnection;
   /** The latest fit; null before the first refreshMetrics. */
   valueModel?: Maybe<ValueModel>;
+  /** Every webhook, oldest first. */
+  webhooks: Array<Webhook>;
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
 export type QueryCustomerArgs = {
   externalId?: InputMaybe<Scalars['String']['input']>;
   id?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
 export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
@@ -1068,14 +1123,14 @@ export type QueryCustomersArgs = {
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
 export type QueryEvaluateSegmentArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   filter: SegmentFilter;
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
 export type QueryMarketMapArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   columns?: InputMaybe<Dimension>;
@@ -1084,45 +1139,45 @@ export type QueryMarketMapArgs = {
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
 export type QueryPersonaArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
 export type QueryPersonaDistributionArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
 export type QueryPersonaSuggestionsArgs = {
   filter?: InputMaybe<SegmentFilter>;
   k?: Scalars['Int']['input'];
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
 export type QueryScoringModelArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
 export type QuerySegmentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
 export type QuerySegmentOverlapArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   ids: Array<Scalars['ID']['input']>;
 };
 
 
-/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin); personal data is masked without pii. */
+/** Reads: customers and their data, saved segments, personas and scoring models, filter previews, value models and analyses. Needs the read scope (apiKeys: admin; webhooks: webhooks); personal data is masked without pii. */
 export type QuerySegmentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1154,7 +1209,7 @@ export type RfmSegment =
   /** R 4 and F 1: fairly recent single buyers. */
   | 'PROMISING';
 
-/** What an API key may do. READ: queries; PII: unmasked personal data; WRITE: segments, personas, scoring models; INGEST: customers, orders, events, metrics refreshes; ADMIN: API keys. */
+/** What an API key may do. READ: queries; PII: unmasked personal data; WRITE: segments, personas, scoring models; INGEST: customers, orders, events, metrics refreshes; ADMIN: API keys; WEBHOOKS: webhooks. */
 export type Scope =
   /** Create, list and revoke API keys. */
   | 'ADMIN'
@@ -1164,6 +1219,8 @@ export type Scope =
   | 'PII'
   /** Run queries (personal data masked). */
   | 'READ'
+  /** List, create, change, enable, test and delete webhooks, which send the ids of customers entering and leaving segments to the webhook's URL. */
+  | 'WEBHOOKS'
   /** Create, update and delete segments, personas and scoring models. */
   | 'WRITE';
 
@@ -1541,6 +1598,77 @@ export type ValueModel = {
   gammaGamma?: Maybe<GammaGammaParameters>;
 };
 
+/** A URL that receives the changes of tracked segments, in signed JSON batches (README, "Reacting to segment changes"). Its signing secret is shown once, by createWebhook. */
+export type Webhook = {
+  /** Failed attempts since the last successful one. */
+  consecutiveFailures: Scalars['Int']['output'];
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The latest attempts, newest first (delivered batches are kept 7 days). */
+  deliveries: Array<WebhookDeliveryAttempt>;
+  /** When it was disabled; null while enabled. */
+  disabledAt?: Maybe<Scalars['DateTime']['output']>;
+  /** False once it was disabled by 13 consecutive failed attempts; enableWebhook turns it back on. */
+  enabled: Scalars['Boolean']['output'];
+  /** Opaque identifier. */
+  id: Scalars['ID']['output'];
+  /** The kinds of change it receives. */
+  kinds: Array<WebhookChangeKind>;
+  /** After a failure, the earliest time of the next attempt (the backoff); null otherwise. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The segments whose changes it receives. */
+  segments: Array<Segment>;
+  /** Where deliveries are POSTed (http or https). */
+  url: Scalars['String']['output'];
+};
+
+
+/** A URL that receives the changes of tracked segments, in signed JSON batches (README, "Reacting to segment changes"). Its signing secret is shown once, by createWebhook. */
+export type WebhookDeliveriesArgs = {
+  first?: Scalars['Int']['input'];
+};
+
+/** How an attempt to deliver went. */
+export type WebhookAttemptStatus =
+  /** Any other status, a redirect, no answer within the timeout, a connection error or a refused address. */
+  | 'FAILED'
+  /** The receiver answered with a 2xx status. */
+  | 'SUCCEEDED';
+
+/** A kind of segment change a webhook receives. */
+export type WebhookChangeKind =
+  /** A customer entered the segment. */
+  | 'ENTERED'
+  /** A customer left the segment. */
+  | 'EXITED';
+
+/** One HTTP attempt to deliver to a webhook. */
+export type WebhookDeliveryAttempt = {
+  /** When the attempt was made. */
+  attemptedAt: Scalars['DateTime']['output'];
+  /** Changes in the delivery (0 for a ping). */
+  changeCount: Scalars['Int']['output'];
+  /** The delivery id (a UUID), in the body and the Segments-Delivery-Id header: the same on every attempt of one delivery. */
+  deliveryId: Scalars['ID']['output'];
+  /** Why it failed, in a line; null on success. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** The receiver's HTTP status; null when none came (connection error, timeout, refused address). */
+  httpStatus?: Maybe<Scalars['Int']['output']>;
+  /** Milliseconds from the start of the attempt to its end. */
+  latencyMs: Scalars['Int']['output'];
+  /** Whether the receiver took it. */
+  status: WebhookAttemptStatus;
+  /** A batch of changes or a ping. */
+  type: WebhookDeliveryType;
+};
+
+/** What a delivery carries. */
+export type WebhookDeliveryType =
+  /** A batch of segment changes (at most 1,000), retried until delivered. */
+  | 'CHANGES'
+  /** No changes: sent once by testWebhook. */
+  | 'PING';
+
 export type StartHereQueryVariables = Exact<{
   filter: SegmentFilter;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1746,6 +1874,11 @@ export type CustomerSegmentHistoryQueryVariables = Exact<{
 
 export type CustomerSegmentHistoryQuery = { customer?: { externalId: string, segmentHistory: Array<{ enteredAt: string, exitedAt?: string | null, baseline: boolean, segment: { id: string, name: string } }> } | null };
 
+export type WebhooksQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WebhooksQuery = { webhooks: Array<{ id: string, url: string, kinds: Array<WebhookChangeKind>, enabled: boolean, consecutiveFailures: number, nextAttemptAt?: string | null, segments: Array<{ id: string, name: string }>, deliveries: Array<{ deliveryId: string, type: WebhookDeliveryType, changeCount: number, attemptedAt: string, status: WebhookAttemptStatus, httpStatus?: number | null, latencyMs: number, error?: string | null }> }> };
+
 export type CreateSegmentMutationVariables = Exact<{
   input: SegmentInput;
 }>;
@@ -1848,6 +1981,46 @@ export type TrackSegmentMutationVariables = Exact<{
 
 export type TrackSegmentMutation = { createSegment: { id: string, name: string, definition: string, trackMembership: boolean, membershipTrackedSince?: string | null } };
 
+export type CreateWebhookMutationVariables = Exact<{
+  url: Scalars['String']['input'];
+  segments: Array<Scalars['ID']['input']> | Scalars['ID']['input'];
+  kinds?: InputMaybe<Array<WebhookChangeKind> | WebhookChangeKind>;
+}>;
+
+
+export type CreateWebhookMutation = { createWebhook: { secret: string, webhook: { id: string, url: string, kinds: Array<WebhookChangeKind>, enabled: boolean } } };
+
+export type TestWebhookMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type TestWebhookMutation = { testWebhook: { deliveryId: string, status: WebhookAttemptStatus, httpStatus?: number | null, latencyMs: number, error?: string | null } };
+
+export type UpdateWebhookMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  url?: InputMaybe<Scalars['String']['input']>;
+  segments?: InputMaybe<Array<Scalars['ID']['input']> | Scalars['ID']['input']>;
+  kinds?: InputMaybe<Array<WebhookChangeKind> | WebhookChangeKind>;
+}>;
+
+
+export type UpdateWebhookMutation = { updateWebhook: { id: string, url: string, kinds: Array<WebhookChangeKind>, segments: Array<{ id: string }> } };
+
+export type EnableWebhookMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type EnableWebhookMutation = { enableWebhook: { id: string, enabled: boolean, consecutiveFailures: number } };
+
+export type DeleteWebhookMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type DeleteWebhookMutation = { deleteWebhook: boolean };
+
 export const NodeFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Node"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ExplanationNode"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"matched"}},{"kind":"Field","name":{"kind":"Name","value":"actual"}}]}}]} as unknown as DocumentNode<NodeFragment, unknown>;
 export const StartHereDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StartHere"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SegmentFilter"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"evaluateSegment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"size"}},{"kind":"Field","name":{"kind":"Name","value":"shareOfBase"}},{"kind":"Field","name":{"kind":"Name","value":"metricsComputedAt"}},{"kind":"Field","name":{"kind":"Name","value":"sample"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"country"}},{"kind":"Field","name":{"kind":"Name","value":"value"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rfmSegment"}},{"kind":"Field","name":{"kind":"Name","value":"lifetimeRevenue"}}]}},{"kind":"Field","name":{"kind":"Name","value":"explain"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"matched"}},{"kind":"Field","name":{"kind":"Name","value":"root"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"children"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"actual"}},{"kind":"Field","name":{"kind":"Name","value":"matched"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<StartHereQuery, StartHereQueryVariables>;
 export const SegmentSizeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SegmentSize"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SegmentFilter"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"evaluateSegment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"size"}},{"kind":"Field","name":{"kind":"Name","value":"shareOfBase"}}]}}]}}]} as unknown as DocumentNode<SegmentSizeQuery, SegmentSizeQueryVariables>;
@@ -1874,6 +2047,7 @@ export const HotLeadsByScoreDocument = {"kind":"Document","definitions":[{"kind"
 export const SegmentChangesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SegmentChanges"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"since"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"until"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kind"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"MembershipChangeKind"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"segment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"trackMembership"}},{"kind":"Field","name":{"kind":"Name","value":"membershipTrackedSince"}},{"kind":"Field","name":{"kind":"Name","value":"changes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"since"},"value":{"kind":"Variable","name":{"kind":"Name","value":"since"}}},{"kind":"Argument","name":{"kind":"Name","value":"until"},"value":{"kind":"Variable","name":{"kind":"Name","value":"until"}}},{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kind"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"companyName"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<SegmentChangesQuery, SegmentChangesQueryVariables>;
 export const SegmentSizeHistoryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SegmentSizeHistory"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"interval"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"SizeInterval"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"segment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"sizeHistory"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}},{"kind":"Argument","name":{"kind":"Name","value":"interval"},"value":{"kind":"Variable","name":{"kind":"Name","value":"interval"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"size"}}]}}]}}]}}]} as unknown as DocumentNode<SegmentSizeHistoryQuery, SegmentSizeHistoryQueryVariables>;
 export const CustomerSegmentHistoryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CustomerSegmentHistory"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"externalId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"externalId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"externalId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"segmentHistory"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"segment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"enteredAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"baseline"}}]}}]}}]}}]} as unknown as DocumentNode<CustomerSegmentHistoryQuery, CustomerSegmentHistoryQueryVariables>;
+export const WebhooksDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Webhooks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"webhooks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"kinds"}},{"kind":"Field","name":{"kind":"Name","value":"segments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"consecutiveFailures"}},{"kind":"Field","name":{"kind":"Name","value":"nextAttemptAt"}},{"kind":"Field","name":{"kind":"Name","value":"deliveries"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deliveryId"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"changeCount"}},{"kind":"Field","name":{"kind":"Name","value":"attemptedAt"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"httpStatus"}},{"kind":"Field","name":{"kind":"Name","value":"latencyMs"}},{"kind":"Field","name":{"kind":"Name","value":"error"}}]}}]}}]}}]} as unknown as DocumentNode<WebhooksQuery, WebhooksQueryVariables>;
 export const CreateSegmentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateSegment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SegmentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createSegment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"definition"}},{"kind":"Field","name":{"kind":"Name","value":"filter"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"size"}}]}}]}}]} as unknown as DocumentNode<CreateSegmentMutation, CreateSegmentMutationVariables>;
 export const UpdateSegmentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateSegment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SegmentInput"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"expectedVersion"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateSegment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}},{"kind":"Argument","name":{"kind":"Name","value":"expectedVersion"},"value":{"kind":"Variable","name":{"kind":"Name","value":"expectedVersion"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"definition"}},{"kind":"Field","name":{"kind":"Name","value":"references"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<UpdateSegmentMutation, UpdateSegmentMutationVariables>;
 export const DeleteSegmentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteSegment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteSegment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}]}}]} as unknown as DocumentNode<DeleteSegmentMutation, DeleteSegmentMutationVariables>;
@@ -1888,3 +2062,8 @@ export const RecordOrdersDocument = {"kind":"Document","definitions":[{"kind":"O
 export const RecordEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"events"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EventInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"events"},"value":{"kind":"Variable","name":{"kind":"Name","value":"events"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accepted"}},{"kind":"Field","name":{"kind":"Name","value":"duplicates"}},{"kind":"Field","name":{"kind":"Name","value":"rejected"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RecordEventsMutation, RecordEventsMutationVariables>;
 export const RefreshMetricsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RefreshMetrics"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refreshMetrics"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"computedAt"}},{"kind":"Field","name":{"kind":"Name","value":"asOf"}},{"kind":"Field","name":{"kind":"Name","value":"customers"}},{"kind":"Field","name":{"kind":"Name","value":"bgnbd"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"r"}},{"kind":"Field","name":{"kind":"Name","value":"alpha"}},{"kind":"Field","name":{"kind":"Name","value":"a"}},{"kind":"Field","name":{"kind":"Name","value":"b"}},{"kind":"Field","name":{"kind":"Name","value":"logLikelihood"}}]}},{"kind":"Field","name":{"kind":"Name","value":"gammaGamma"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"p"}},{"kind":"Field","name":{"kind":"Name","value":"q"}},{"kind":"Field","name":{"kind":"Name","value":"v"}},{"kind":"Field","name":{"kind":"Name","value":"customers"}}]}}]}}]}}]} as unknown as DocumentNode<RefreshMetricsMutation, RefreshMetricsMutationVariables>;
 export const TrackSegmentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TrackSegment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SegmentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createSegment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"definition"}},{"kind":"Field","name":{"kind":"Name","value":"trackMembership"}},{"kind":"Field","name":{"kind":"Name","value":"membershipTrackedSince"}}]}}]}}]} as unknown as DocumentNode<TrackSegmentMutation, TrackSegmentMutationVariables>;
+export const CreateWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"url"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"segments"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"WebhookChangeKind"}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"url"},"value":{"kind":"Variable","name":{"kind":"Name","value":"url"}}},{"kind":"Argument","name":{"kind":"Name","value":"segments"},"value":{"kind":"Variable","name":{"kind":"Name","value":"segments"}}},{"kind":"Argument","name":{"kind":"Name","value":"kinds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"secret"}},{"kind":"Field","name":{"kind":"Name","value":"webhook"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"kinds"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}}]}}]}}]}}]} as unknown as DocumentNode<CreateWebhookMutation, CreateWebhookMutationVariables>;
+export const TestWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TestWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"testWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deliveryId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"httpStatus"}},{"kind":"Field","name":{"kind":"Name","value":"latencyMs"}},{"kind":"Field","name":{"kind":"Name","value":"error"}}]}}]}}]} as unknown as DocumentNode<TestWebhookMutation, TestWebhookMutationVariables>;
+export const UpdateWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"url"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"segments"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"WebhookChangeKind"}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"url"},"value":{"kind":"Variable","name":{"kind":"Name","value":"url"}}},{"kind":"Argument","name":{"kind":"Name","value":"segments"},"value":{"kind":"Variable","name":{"kind":"Name","value":"segments"}}},{"kind":"Argument","name":{"kind":"Name","value":"kinds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kinds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"kinds"}},{"kind":"Field","name":{"kind":"Name","value":"segments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<UpdateWebhookMutation, UpdateWebhookMutationVariables>;
+export const EnableWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"EnableWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"enableWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"consecutiveFailures"}}]}}]}}]} as unknown as DocumentNode<EnableWebhookMutation, EnableWebhookMutationVariables>;
+export const DeleteWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}]}}]} as unknown as DocumentNode<DeleteWebhookMutation, DeleteWebhookMutationVariables>;
