@@ -40,6 +40,13 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   api_keys: { kind: 'reference' },
   // One row per refresh, read with the metrics: small, and needed next to every shard.
   value_models: { kind: 'reference' },
+  webhooks: { kind: 'reference' },
+  webhook_subscriptions: { kind: 'reference' },
+  // Delivery state: filled from the changes by one INSERT…SELECT (pulled to the coordinator),
+  // then read and written by the delivery worker alone, never joined with a shard.
+  webhook_outbox: { kind: 'local' },
+  webhook_deliveries: { kind: 'local' },
+  webhook_attempts: { kind: 'local' },
   schema_migrations: { kind: 'local' },
   rate_limit_buckets: { kind: 'local' },
   work_markers: { kind: 'local' },
