@@ -1,13 +1,19 @@
 import type { Database } from '../orm/database';
 import { withAgesAt } from '../common/age-access';
 import type { Logger } from '../common/logger';
-import { refreshMetrics } from './metrics.service';
+import { latestHeldFit, refreshMetrics, refreshTouchedMetrics } from './metrics.service';
+
+const DAY = 86_400_000;
 
 /**
  * Keeps value answers fresh after ingestion without refreshing on every
  * batch: each accepted batch (re)starts a quiet-time timer, and when it runs
- * out the metrics are recomputed as of that moment. A batch arriving during a
- * refresh schedules one more afterwards, so nothing ingested is left out.
+ * out the customers ingestion touched are recomputed as of that moment
+ * (incremental refresh, against the latest full refresh's fit and RFM
+ * boundaries). A full refresh runs instead before the first one and once the
+ * UTC day has moved on from the latest full refresh's asOf, so that no
+ * untouched customer's figures are more than a day behind. A batch arriving
+ * during a refresh schedules one more afterwards, so nothing ingested is left out.
  */
 export class MetricsRefreshScheduler {
   private timer: NodeJS.Timeout | undefined;
@@ -39,7 +45,7 @@ export class MetricsRefreshScheduler {
     this.timer = undefined;
     this.running = (async () => {
       try {
-        await refreshMetrics(this.db.fork().getKnex(), new Date());
+        await refreshDue(this.db.fork().getKnex(), new Date());
       } catch (error) {
         this.logger.error('automatic metrics refresh failed:', error);
       }
@@ -58,4 +64,21 @@ export class MetricsRefreshScheduler {
     clearTimeout(this.timer);
     await this.running;
   }
+}
+
+/**
+ * The refresh due at `now`: incremental while the latest full refresh's asOf
+ * is on the same UTC day, full otherwise (or when there is none to hold).
+ */
+export async function refreshDue(
+  knex: Parameters<typeof refreshMetrics>[0],
+  now: Date,
+): Promise<'full' | 'incremental'> {
+  const held = await latestHeldFit(knex);
+  if (held && Math.floor(held.asOf.getTime() / DAY) === Math.floor(now.getTime() / DAY)) {
+    // Null when a full refresh recorded meanwhile kept no boundaries: then a full one runs.
+    if ((await refreshTouchedMetrics(knex, now, now)) !== null) return 'incremental';
+  }
+  await refreshMetrics(knex, now, now);
+  return 'full';
 }
