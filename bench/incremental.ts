@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       { length: Math.min(batch, customers.length) },
       (_, i) => customers[(i * stride + n * 7919) % customers.length],
     );
-    const orderedAt = new Date(Date.now() - 3_600_000).toISOString();
+    const orderedAt = new Date(Date.now() - 3_600_000);
     const orders = chosen.map((customer, i) => ({
       externalId: `bench-incremental-${run}-${n}-${i}`,
       customerExternalId: customer.external_id,
@@ -68,7 +68,9 @@ async function main(): Promise<void> {
     );
     const ingestion = await timed(() => recordOrders(knex, orders, 'EUR'));
     if (ingestion.value.accepted !== orders.length)
-      throw new Error(`batch ${n}: ${ingestion.value.accepted} of ${orders.length} orders accepted`);
+      throw new Error(
+        `batch ${n}: ${ingestion.value.accepted} of ${orders.length} orders accepted (${JSON.stringify(ingestion.value.rejected[0])})`,
+      );
     const stamp = new Date();
     const refresh = await timed(() => refreshTouchedMetrics(knex, stamp, stamp, {}));
     const fresh = ingestion.ms + refresh.ms;
