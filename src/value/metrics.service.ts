@@ -86,7 +86,9 @@ export async function refreshMetrics(
     const figures: Figures = { held: holdFit ? await requireHeldFit(knex) : null };
     // Committed before the orders are read: a mark made later (an order this
     // refresh may not see) is a new, unclaimed one that outlives the publishing.
-    await knex.transaction((trx) => claimMarks(trx));
+    // Without unclaimed marks there is nothing to write (and no write lock to wait for).
+    if (await knex('metrics_dirty').where({ claimed: false }).first())
+      await knex.transaction((trx) => claimMarks(trx));
     const fit = await computeThenPublish(
       knex,
       (db) => computeMetrics(db, at, asOf, now, figures, 'everyone', lap),
