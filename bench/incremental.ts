@@ -72,7 +72,12 @@ async function main(): Promise<void> {
         `batch ${n}: ${ingestion.value.accepted} of ${orders.length} orders accepted (${JSON.stringify(ingestion.value.rejected[0])})`,
       );
     const stamp = new Date();
-    const refresh = await timed(() => refreshTouchedMetrics(knex, stamp, stamp, {}));
+    const steps: string[] = [];
+    const refresh = await timed(() =>
+      refreshTouchedMetrics(knex, stamp, stamp, {
+        onPhase: (phase, ms) => steps.push(`${phase} ${seconds(ms)}`),
+      }),
+    );
     const fresh = ingestion.ms + refresh.ms;
     incrementals.push(refresh.ms);
     untilFresh.push(fresh);
@@ -100,6 +105,7 @@ async function main(): Promise<void> {
       `  batch ${n + 1}: ingestion ${seconds(ingestion.ms)}, incremental refresh of ${chosen.length.toLocaleString('en')} customers ${seconds(refresh.ms)};` +
         ` fresh ${seconds(fresh)} after the batch was sent; ${Number(written).toLocaleString('en')} rows written`,
     );
+    console.log(`    phases: ${steps.join(', ')}`);
   }
   const incremental = median(incrementals);
   const fresh = median(untilFresh);

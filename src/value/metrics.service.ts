@@ -69,7 +69,7 @@ type Scope = 'everyone' | 'claimed';
  * every row is computed against those of the latest recorded fit, exactly as
  * the incremental refresh computes the touched customers' rows, and no fit is
  * recorded (it returns the held one). That is the reference the incremental
- * refresh is held to (README, "Value refresh").
+ * refresh is held to (README, "Incremental refresh").
  *
  * Customers marked for the incremental refresh before it starts are unmarked
  * when it publishes: it has recomputed them.
