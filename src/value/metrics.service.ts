@@ -136,6 +136,9 @@ export async function refreshTouchedMetrics(
         if (dialectName(trx) === 'postgresql') await trx.raw('analyze metrics_claim');
         lap(`claim ${claimed.toLocaleString('en')} customers`);
         const computed = await computeMetrics(trx, at, asOf, now, { held }, 'claimed', lap);
+        // As for the claim: the scratch tables the rows are joined from, described to the planner.
+        if (dialectName(trx) === 'postgresql')
+          await trx.raw('analyze order_summary, preferred_channels, value_predictions');
         const rows = customerMetricsRows(at, now, computed);
         await trx.raw(
           'delete from customer_metrics where customer_id in (select customer_id from metrics_claim)',
