@@ -3,6 +3,7 @@ import { CustomerAttribute } from './customer-attribute.entity';
 import { CustomerInterest } from './customer-interest.entity';
 import { CustomerMetrics } from './customer-metrics.entity';
 import { Customer } from './customer.entity';
+import { MetricsDirty } from './metrics-dirty.entity';
 import { Event } from './event.entity';
 import { OrderCategory } from './order-category.entity';
 import { Order } from './order.entity';
@@ -31,6 +32,7 @@ export const ENTITIES = [
   OrderCategory,
   Event,
   CustomerMetrics,
+  MetricsDirty,
   ValueModelRun,
   Segment,
   SegmentMembership,
@@ -56,6 +58,7 @@ export {
   CustomerInterest,
   CustomerMetrics,
   Event,
+  MetricsDirty,
   Order,
   OrderCategory,
   Persona,

@@ -21,4 +21,17 @@ export class ValueModelRun {
 
   @Property({ type: 'json', nullable: true })
   gammaGamma?: { p: number; q: number; v: number; customers: number } | null;
+
+  /**
+   * The RFM quintile boundaries of this refresh: for each score, the values
+   * at which scores 2..5 start (value/rfm.ts, RfmBoundaries). The incremental
+   * refresh scores touched customers against them. Null for refreshes recorded
+   * before they were kept.
+   */
+  @Property({ type: 'json', nullable: true })
+  rfmBoundaries?: {
+    recency: Array<number | null>;
+    frequency: Array<number | null>;
+    monetary: Array<number | null>;
+  } | null;
 }

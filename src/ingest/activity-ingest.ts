@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { insertRows, jsonText, jsonValue, selectWhereIn } from '../db/batch';
 import type { FlatValue } from '../db/customer-row';
 import { transactionWithRetry } from '../db/retry';
+import { markMetricsDirty } from './metrics-dirty';
 import { Channel } from '../common/enums';
 import { BatchTally, type IngestResult } from './ingest-result';
 import {
@@ -224,6 +225,10 @@ async function recordActivity<T extends { externalId: string; customerExternalId
       }
     }
     if (fresh.length === 0) return tally.result();
+    await markMetricsDirty(
+      trx,
+      fresh.map(({ row }) => row.customer_id as number),
+    );
     await insertRows(
       trx,
       kind.table,

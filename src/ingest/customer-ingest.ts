@@ -8,6 +8,7 @@ import {
   type FlatValue,
 } from '../db/customer-row';
 import { transactionWithRetry } from '../db/retry';
+import { markMetricsDirty } from './metrics-dirty';
 import { Gender, LifecycleStage } from '../common/enums';
 import { BatchTally, type IngestResult } from './ingest-result';
 import {
@@ -263,12 +264,22 @@ async function writeChanged(trx: Knex.Transaction, pending: Map<string, Pending>
     await trx('customers').insert(part).onConflict('external_id').merge(updatable);
   await insertRows(trx, 'customers', rowsOf(true));
 
+  // New customers always have their mirrors written (and their ids read).
   const mirrored = changed.filter(([, entry]) => entry.mirrorsChanged);
-  if (mirrored.length > 0) await rewriteMirrors(trx, mirrored);
+  const idOf = mirrored.length > 0 ? await rewriteMirrors(trx, mirrored) : new Map<string, number>();
+  // A full refresh writes a metrics row for every customer: the new ones get
+  // theirs from the next incremental refresh.
+  await markMetricsDirty(
+    trx,
+    changed.filter(([, entry]) => entry.isNew).map(([externalId]) => idOf.get(externalId)!),
+  );
 }
 
 /** Rewrites the interest and attribute rows of the given customers from their state. */
-async function rewriteMirrors(trx: Knex.Transaction, customers: Array<[string, Pending]>): Promise<void> {
+async function rewriteMirrors(
+  trx: Knex.Transaction,
+  customers: Array<[string, Pending]>,
+): Promise<Map<string, number>> {
   const ids = await selectWhereIn<{ id: number | string; external_id: string }>(
     trx,
     'customers',
@@ -292,6 +303,7 @@ async function rewriteMirrors(trx: Knex.Transaction, customers: Array<[string, P
   }
   await insertRows(trx, 'customer_interests', interests);
   await insertRows(trx, 'customer_attributes', attributes);
+  return idOf;
 }
 
 function attributeRow(customerId: number, key: string, value: FlatValue): Record<string, unknown> {

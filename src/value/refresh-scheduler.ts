@@ -1,8 +1,10 @@
 import type { Database } from '../orm/database';
 import { withAgesAt } from '../common/age-access';
 import type { Logger } from '../common/logger';
-import { refreshMetrics } from './metrics.service';
+import { latestHeldFit, refreshMetrics, refreshTouchedMetrics } from './metrics.service';
 import { markWanted, runWantedWork } from '../db/instance-lock';
+
+const DAY = 86_400_000;
 
 /** The refresh's name among the work instances share (db/instance-lock.ts). */
 const SHARED_REFRESH = 'metrics-refresh';
@@ -10,8 +12,12 @@ const SHARED_REFRESH = 'metrics-refresh';
 /**
  * Keeps value answers fresh after ingestion without refreshing on every
  * batch: each accepted batch (re)starts a quiet-time timer, and when it runs
- * out the metrics are recomputed as of that moment. A batch arriving during a
- * refresh schedules one more afterwards, so nothing ingested is left out.
+ * out the customers ingestion touched are recomputed as of that moment
+ * (incremental refresh, against the latest full refresh's fit and RFM
+ * boundaries). A full refresh runs instead before the first one and once the
+ * UTC day has moved on from the latest full refresh's asOf, so that no
+ * untouched customer's figures are more than a day behind. A batch arriving
+ * during a refresh schedules one more afterwards, so nothing ingested is left out.
  *
  * Across instances over one database (db/instance-lock.ts, runWantedWork): each batch also
  * marks the refresh wanted in the database, and when a timer runs out the refresh runs on
@@ -66,7 +72,7 @@ export class MetricsRefreshScheduler {
         await this.marking;
         const knex = this.db.fork().getKnex();
         const shared = await runWantedWork(knex, SHARED_REFRESH, this.delayMs!, async () => {
-          await refreshMetrics(knex, new Date());
+          await refreshDue(knex, new Date());
           this.onRefreshed();
         });
         if (shared.outcome === 'later') retryInMs = shared.retryInMs;
@@ -90,4 +96,21 @@ export class MetricsRefreshScheduler {
     clearTimeout(this.timer);
     await this.running;
   }
+}
+
+/**
+ * The refresh due at `now`: incremental while the latest full refresh's asOf
+ * is on the same UTC day, full otherwise (or when there is none to hold).
+ */
+export async function refreshDue(
+  knex: Parameters<typeof refreshMetrics>[0],
+  now: Date,
+): Promise<'full' | 'incremental'> {
+  const held = await latestHeldFit(knex);
+  if (held && Math.floor(held.asOf.getTime() / DAY) === Math.floor(now.getTime() / DAY)) {
+    // Null when a full refresh recorded meanwhile kept no boundaries: then a full one runs.
+    if ((await refreshTouchedMetrics(knex, now, now)) !== null) return 'incremental';
+  }
+  await refreshMetrics(knex, now, now);
+  return 'full';
 }

@@ -70,3 +70,62 @@ export function rfmSegmentSql(recency: string, frequency: string): Sql {
   }
   return sql`(case ${joinSql(' ', branches)} end)`;
 }
+
+/**
+ * Where the quintile scores of one refresh start: for scores 2, 3, 4 and 5,
+ * the value from which a customer gets at least that score, null when nobody
+ * got it. Recency counts whole days since the last order (a score holds at
+ * or below its value: fewer days score higher); frequency (orders) and
+ * monetary (revenue) hold at or above theirs.
+ */
+export interface RfmBoundaries {
+  recency: Array<number | null>;
+  frequency: Array<number | null>;
+  monetary: Array<number | null>;
+}
+
+/** The scores above 1, in the order RfmBoundaries lists their starts. */
+const RAISED_SCORES = [2, 3, 4, 5];
+
+/**
+ * One statement reading the boundaries off a table of scored customers
+ * (order_summary): ranks only grow with the value they rank, so every score
+ * starts at the extreme value of the customers scored at least that.
+ */
+export function rfmBoundariesSql(table: string): string {
+  const columns = RAISED_SCORES.flatMap((k) => [
+    `max(case when recency_score >= ${k} then days_since_last_order end) as r${k}`,
+    `min(case when frequency_score >= ${k} then order_count end) as f${k}`,
+    `min(case when monetary_score >= ${k} then lifetime_revenue end) as m${k}`,
+  ]);
+  return `select ${columns.join(', ')} from ${table}`;
+}
+
+/** The boundaries from the row rfmBoundariesSql returns. */
+export function rfmBoundariesOf(row: Record<string, unknown>): RfmBoundaries {
+  const read = (prefix: string) =>
+    RAISED_SCORES.map((k) => (row[`${prefix}${k}`] == null ? null : Number(row[`${prefix}${k}`])));
+  return { recency: read('r'), frequency: read('f'), monetary: read('m') };
+}
+
+/**
+ * A score against held boundaries in SQL: 1, plus one for each boundary the
+ * value reaches. On the customers the boundaries were read from, it is the
+ * rank score they had (quintileScoreSql), ties included.
+ */
+export function heldScoreSql(
+  value: string,
+  starts: Array<number | null>,
+  direction: 'at most' | 'at least',
+  type: 'integer' | 'double precision',
+): Sql {
+  const reached = starts
+    .filter((start): start is number => start !== null)
+    .map(
+      (start) =>
+        sql` + case when ${raw(value)} ${raw(direction === 'at most' ? '<=' : '>=')} ${
+          type === 'integer' ? integerLiteral(start) : sql`cast(${start} as double precision)`
+        } then 1 else 0 end`,
+    );
+  return sql`(1${joinSql('', reached)})`;
+}

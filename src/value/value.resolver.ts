@@ -42,7 +42,8 @@ export class ValueResolver {
   @Authorized(Scope.READ)
   @Query(() => DateTimeScalar, {
     nullable: true,
-    description: 'When value criteria were last refreshed (they read that refresh); null before the first.',
+    description:
+      'When the latest full metrics refresh ran; value criteria read it, with the customers ingestion touched since recomputed against its fit (their value.computedAt is later); null before the first.',
   })
   metricsComputedAt(@Ctx() ctx: RequestContext): Promise<Date | null> {
     return latestMetricsRefresh(ctx.em);

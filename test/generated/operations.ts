@@ -1079,7 +1079,7 @@ export type Query = {
   evaluateSegment: SegmentPreview;
   /** Customers the filter selects (default everyone), crossed by two dimensions as of asOf (default now). */
   marketMap: MarketMap;
-  /** When value criteria were last refreshed (they read that refresh); null before the first. */
+  /** When the latest full metrics refresh ran; value criteria read it, with the customers ingestion touched since recomputed against its fit (their value.computedAt is later); null before the first. */
   metricsComputedAt?: Maybe<Scalars['DateTime']['output']>;
   /** One persona by id; null when none has it. */
   persona?: Maybe<Persona>;

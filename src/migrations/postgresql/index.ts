@@ -4,6 +4,7 @@ import { Migration20261123021635 } from './Migration20261123021635';
 import { Migration20261202094143 } from './Migration20261202094143';
 import { Migration20261202100133 } from './Migration20261202100133';
 import { Migration20261202110500 } from './Migration20261202110500';
+import { Migration20261202124116 } from './Migration20261202124116';
 import { Migration20261202124122 } from './Migration20261202124122';
 import { Migration20261202124338 } from './Migration20261202124338';
 import { Migration20261202124347 } from './Migration20261202124347';
@@ -15,6 +16,7 @@ export const postgresqlMigrations: MigrationObject[] = [
   { name: 'Migration20261202094143', class: Migration20261202094143 },
   { name: 'Migration20261202100133', class: Migration20261202100133 },
   { name: 'Migration20261202110500', class: Migration20261202110500 },
+  { name: 'Migration20261202124116', class: Migration20261202124116 },
   { name: 'Migration20261202124122', class: Migration20261202124122 },
   { name: 'Migration20261202124338', class: Migration20261202124338 },
   { name: 'Migration20261202124347', class: Migration20261202124347 },

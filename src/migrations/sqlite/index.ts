@@ -4,6 +4,7 @@ import { Migration20261123021635 } from './Migration20261123021635';
 import { Migration20261202094143 } from './Migration20261202094143';
 import { Migration20261202100132 } from './Migration20261202100132';
 import { Migration20261202110500 } from './Migration20261202110500';
+import { Migration20261202124113 } from './Migration20261202124113';
 import { Migration20261202124119 } from './Migration20261202124119';
 import { Migration20261202124334 } from './Migration20261202124334';
 import { Migration20261202124343 } from './Migration20261202124343';
@@ -15,6 +16,7 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261202094143', class: Migration20261202094143 },
   { name: 'Migration20261202100132', class: Migration20261202100132 },
   { name: 'Migration20261202110500', class: Migration20261202110500 },
+  { name: 'Migration20261202124113', class: Migration20261202124113 },
   { name: 'Migration20261202124119', class: Migration20261202124119 },
   { name: 'Migration20261202124334', class: Migration20261202124334 },
   { name: 'Migration20261202124343', class: Migration20261202124343 },
