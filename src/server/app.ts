@@ -20,6 +20,8 @@ import { documentLimitsGuard } from './document-limits';
 import { ErrorCode } from '../common/errors';
 import { useCursorSecret } from '../common/pagination';
 import { MetricsRefreshScheduler } from '../value/refresh-scheduler';
+import { exportRouter } from '../export/export.routes';
+import { heavyWorkOf } from './heavy-work';
 
 export interface App {
   httpServer: Server;
@@ -79,15 +81,23 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     expressApp.use('/playground', playgroundRouter('/graphql'));
     expressApp.get('/', (_req, res) => res.redirect(302, '/playground/'));
   }
+  // One middleware, so one rate-limit bucket per key whether it asks GraphQL or for an export.
+  const authentication = authenticationMiddleware(db.fork().getKnex(), settings, logger);
   expressApp.use(
     '/graphql',
-    authenticationMiddleware(db.fork().getKnex(), settings, logger),
+    authentication,
     express.json({ limit: settings.limits.bodyBytes }),
     inputNestingGuard(),
     documentLimitsGuard(),
     expressMiddleware(apollo, {
       context: async ({ req }) => createRequestContext(db, settings, refresher, req.caller ?? null),
     }),
+  );
+
+  expressApp.use(
+    '/export',
+    authentication,
+    exportRouter({ db, heavyOf: (caller) => heavyWorkOf(db, caller), replyError, logger }),
   );
 
   expressApp.use(httpErrorHandler(logger, settings.limits.bodyBytes));
