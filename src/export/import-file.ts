@@ -215,12 +215,16 @@ async function* csvRows(kind: ImportKind, chunks: AsyncIterable<string>): AsyncG
         continue;
       }
       if (record.values.length === 1 && record.values[0] === '') continue;
-      const raw: Record<string, string> = {};
-      columns.forEach((name, i) => (raw[name] = record.values[i]));
+      const raw: Record<string, unknown> = {};
+      columns.forEach((name, i) => {
+        if (i < record.values.length) raw[name] = record.values[i];
+      });
       if (record.values.length !== columns.length) {
+        // The cells past the header's end are kept too, so the rejects file holds the whole row.
+        if (record.values.length > columns.length) raw.extraCells = record.values.slice(columns.length);
         yield {
           line: record.line,
-          raw: record.values,
+          raw,
           problem: new CellProblem(
             null,
             `the row has ${record.values.length} cells where the header names ${columns.length} fields`,
