@@ -50,6 +50,8 @@ export class CsvReader {
   private line = 1;
   private recordLine = 1;
   private pendingCr = false;
+  /** A quote ended the last chunk inside a quoted field: a doubled quote if the next chunk starts with one. */
+  private maybeDoubled = false;
   private first = true;
 
   /** Feeds text; returns the records it completed. Throws on a malformed quote, naming the line. */
@@ -116,8 +118,6 @@ export class CsvReader {
     }
     return done;
   }
-
-  private maybeDoubled = false;
 
   /** The last record when the text does not end with a line break; throws on an unclosed quote. */
   end(): Array<{ line: number; values: string[] }> {
