@@ -2,7 +2,7 @@
  * Export of a whole-base segment through GET /export/segments/{id}/members.csv and .ndjson, on a loaded
  * base (e.g. `npm run seed -- --customers 1000000`); it saves a segment and a key: run it on a copy.
  *
- *   node dist/bench/export.js --database sqlite:/path/copy.sqlite [--fields id,externalId,…] [--slow-mb-per-s 10]
+ *   node dist/bench/export.js --database sqlite:/path/copy.sqlite [--fields id,externalId,…] [--slow-mb-per-s 10] [--runs csv,ndjson,slow]
  *
  * The built service runs as its own process; its memory is sampled from /proc/PID/status (VmRSS every 50 ms,
  * and VmHWM, the peak since it started) while a client reads each export as a stream, counting rows and bytes
@@ -19,7 +19,7 @@ import { createApiKey } from '../src/auth/api-keys.service';
 import { Scope } from '../src/common/scopes';
 import { createSegment, segmentPredicate } from '../src/segments/segment.service';
 import { countCustomers } from '../src/customers/customer.service';
-import { METRIC_COLUMNS } from '../src/export/fields';
+import { columnsOf, parseExportFields } from '../src/export/fields';
 import { EXPORT_PAGE_SIZE } from '../src/export/members';
 import { percentile, startService } from './service-process';
 import { option, timed } from './measure';
@@ -30,6 +30,8 @@ const FIELDS = option(
   'id,externalId,email,firstName,lastName,country,city,lifecycleStage,interests,createdAt,orderCount,lifetimeRevenue,rfmSegment',
 );
 const SLOW_MB_PER_S = Number(option('slow-mb-per-s', '10'));
+/** Which exports to measure: csv, ndjson, slow (the CSV to a slow receiver). */
+const RUNS = option('runs', 'csv,ndjson,slow').split(',');
 const MB = 1024 * 1024;
 
 /** A figure of /proc/PID/status in MiB (VmRSS, VmHWM). */
@@ -60,12 +62,16 @@ async function baseline(): Promise<{ rows: number; ms: number }> {
   const db = await openDatabase(parseDatabaseUrl(DATABASE));
   try {
     const knex = db.fork().getKnex();
+    const columns = columnsOf(parseExportFields(FIELDS));
     const { ms, value } = await timed(async () => {
       let rows = 0;
       let after = 0;
       for (;;) {
         const page: Array<{ id: number }> = await knex
-          .select('c.*', ...METRIC_COLUMNS.map((column) => `m.${column} as m_${column}`))
+          .select(
+            ...columns.customer.map((column) => `c.${column}`),
+            ...columns.metrics.map((column) => `m.${column} as m_${column}`),
+          )
           .from('customers as c')
           .leftJoin('customer_metrics as m', 'm.customer_id', 'c.id')
           .where('c.id', '>', after)
@@ -120,15 +126,16 @@ async function main() {
   const base = service.url.replace(/\/graphql$/, '');
   try {
     console.log(`service pid ${service.pid}: idle VmRSS ${memory(service.pid, 'VmRSS').toFixed(0)} MiB`);
-    const runs: Array<{ name: string; path: string; pace?: number }> = [
-      { name: 'csv', path: `members.csv?fields=${FIELDS}` },
-      { name: 'ndjson', path: `members.ndjson?fields=${FIELDS}` },
+    const runs: Array<{ run: string; name: string; path: string; pace?: number }> = [
+      { run: 'csv', name: 'csv', path: `members.csv?fields=${FIELDS}` },
+      { run: 'ndjson', name: 'ndjson', path: `members.ndjson?fields=${FIELDS}` },
       {
+        run: 'slow',
         name: `csv, receiver at ${SLOW_MB_PER_S} MB/s`,
         path: `members.csv?fields=${FIELDS}`,
         pace: SLOW_MB_PER_S * MB,
       },
-    ];
+    ].filter((run) => RUNS.includes(run.run));
     for (const run of runs) {
       let peak = 0;
       const sampler = setInterval(() => (peak = Math.max(peak, memory(service.pid, 'VmRSS'))), 50);

@@ -232,7 +232,7 @@ export async function countCustomers(em: EntityManager, where?: Sql): Promise<nu
 
 /**
  * A keyset page of the customers `where` selects, by id: those after `afterId`
- * up to `throughId`, at most `limit`, with the metrics columns named (as
+ * up to `throughId`, at most `limit`, with the columns named (the metrics' as
  * `m_<column>`, null without a metrics row). Long exports read the base with
  * it a page per statement, so no statement or transaction lasts longer than
  * one page. The id order is the table's own (SQLite's rowid, PostgreSQL's
@@ -245,11 +245,22 @@ export async function countCustomers(em: EntityManager, where?: Sql): Promise<nu
  */
 export async function customerRowsById(
   knex: Knex,
-  page: { where?: Sql; afterId: number; throughId: number; limit: number; metrics?: readonly string[] },
+  page: {
+    where?: Sql;
+    afterId: number;
+    throughId: number;
+    limit: number;
+    /** Columns of customers to select (default every one). */
+    columns?: readonly string[];
+    metrics?: readonly string[];
+  },
 ): Promise<Array<Record<string, unknown>>> {
   const from = dialectName(knex) === 'sqlite' ? 'customers as c not indexed' : 'customers as c';
   const query = knex
-    .select('c.*', ...(page.metrics ?? []).map((column) => `m.${column} as m_${column}`))
+    .select(
+      ...(page.columns ?? ['*']).map((column) => `c.${column}`),
+      ...(page.metrics ?? []).map((column) => `m.${column} as m_${column}`),
+    )
     .from(knex.raw(from))
     .leftJoin('customer_metrics as m', 'm.customer_id', 'c.id')
     .where('c.id', '>', page.afterId)

@@ -1,5 +1,5 @@
 import { badUserInput } from '../common/errors';
-import { stateFromRow, type CustomerState } from '../db/customer-row';
+import { CUSTOMER_COLUMNS, stateFromRow, type CustomerState } from '../db/customer-row';
 import { maskEmail, maskPhone, maskText } from '../auth/masking';
 
 /** A value as an export writes it: CSV turns it into one cell, ndjson keeps its JSON type. */
@@ -15,6 +15,10 @@ export interface MemberRow {
 
 interface ExportField {
   read(row: MemberRow): ExportValue;
+  /** The column of customers it reads (a page selects only the columns of the fields asked for). */
+  column?: string;
+  /** The column of customer_metrics it reads. */
+  metric?: string;
   /** Personal data: how a caller without the pii scope sees it (auth/masking.ts, as Customer shows it). */
   masked?(value: ExportValue): ExportValue;
 }
@@ -25,6 +29,7 @@ const text = (mask: (value: string) => string) => (value: ExportValue) =>
 
 function identity(field: keyof CustomerState): ExportField {
   return {
+    column: CUSTOMER_COLUMNS[field].name,
     read: ({ state }) => {
       const value = state[field];
       return value instanceof Date ? instant(value) : (value as ExportValue);
@@ -35,6 +40,7 @@ function identity(field: keyof CustomerState): ExportField {
 /** A column of customer_metrics as of the latest refresh (null without a metrics row). */
 function metric(column: string, kind: 'number' | 'text' | 'instant'): ExportField {
   return {
+    metric: column,
     read: ({ metrics }) => {
       const value = metrics[column];
       if (value === null || value === undefined) return null;
@@ -91,22 +97,21 @@ export const EXPORT_FIELDS: Readonly<Record<string, ExportField>> = {
   predictedLifetimeValue: metric('predicted_lifetime_value', 'number'),
 };
 
-/** The columns of customer_metrics the value fields read, selected beside the customer's own. */
-export const METRIC_COLUMNS = [
-  'order_count',
-  'lifetime_revenue',
-  'average_order_value',
-  'first_order_at',
-  'last_order_at',
-  'recency_score',
-  'frequency_score',
-  'monetary_score',
-  'rfm_segment',
-  'preferred_channel',
-  'probability_alive',
-  'expected_purchases90d',
-  'predicted_lifetime_value',
-] as const;
+/**
+ * The columns a page selects for the fields: the customer's ids and the fields' own columns.
+ * Reading every column of a million customers to write three of them would cost the reading
+ * and the service's memory (each page's rows are garbage once written).
+ */
+export function columnsOf(fields: readonly string[]): { customer: string[]; metrics: string[] } {
+  const customer = new Set(['id', 'external_id']);
+  const metrics = new Set<string>();
+  for (const name of fields) {
+    const field = EXPORT_FIELDS[name];
+    if (field.column) customer.add(field.column);
+    if (field.metric) metrics.add(field.metric);
+  }
+  return { customer: [...customer], metrics: [...metrics] };
+}
 
 /** What an export holds when no fields are asked for. */
 export const DEFAULT_EXPORT_FIELDS = [
@@ -152,9 +157,9 @@ export function exportValues(row: MemberRow, fields: readonly string[], personal
   });
 }
 
-/** A page row (customers `c.*`, metrics columns as `m_<column>`) as a MemberRow. */
+/** A page row (customers' columns, metrics columns as `m_<column>`) as a MemberRow; columns not selected read as empty. */
 export function memberRow(row: Record<string, unknown>): MemberRow {
   const metrics: Record<string, unknown> = {};
-  for (const column of METRIC_COLUMNS) metrics[column] = row[`m_${column}`];
+  for (const [name, value] of Object.entries(row)) if (name.startsWith('m_')) metrics[name.slice(2)] = value;
   return { id: Number(row.id), externalId: String(row.external_id), state: stateFromRow(row), metrics };
 }

@@ -9,7 +9,7 @@ import { mayReadPersonalData } from '../auth/masking';
 import { customerRowsById, lastCustomerId } from '../customers/customer.service';
 import { findSegment, segmentPredicate } from '../segments/segment.service';
 import { csvRecord, UTF8_BOM } from './csv';
-import { exportValues, memberRow, METRIC_COLUMNS } from './fields';
+import { columnsOf, exportValues, memberRow } from './fields';
 
 export type ExportFormat = 'csv' | 'ndjson';
 
@@ -91,6 +91,7 @@ export async function* exportChunks(
 ): AsyncGenerator<string> {
   const heavy: RunHeavy = options.heavy ?? ((work) => work());
   const limit = options.pageSize ?? EXPORT_PAGE_SIZE;
+  const columns = columnsOf(plan.fields);
   let afterId = 0;
   let text = header(plan);
   for (;;) {
@@ -100,7 +101,8 @@ export async function* exportChunks(
         afterId,
         throughId: plan.throughId,
         limit,
-        metrics: METRIC_COLUMNS,
+        columns: columns.customer,
+        metrics: columns.metrics,
       }),
     );
     for (const row of rows) text += line(plan, row);
