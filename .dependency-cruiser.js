@@ -1,6 +1,7 @@
 // The layer order of src/ (README, "Architecture"), checked in CI by `npm run lint`.
 // Type-only imports count too: a type import is still a reason to read the folder above.
-const FEATURES = '(analysis|auth|customers|ingest|membership|personas|scoring|segments|value|webhooks)';
+const FEATURES =
+  '(analysis|auth|customers|export|ingest|membership|personas|scoring|segments|value|webhooks)';
 
 module.exports = {
   forbidden: [
@@ -82,6 +83,17 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/saved-filters/' },
       to: { path: '^src/', pathNot: '^src/(saved-filters|graphql|filter|db|common)/' },
+    },
+    {
+      name: 'export-is-the-top-feature',
+      comment:
+        'export/ streams what the features below it hold (members, ingestion); only server/ and cli/ read it.',
+      severity: 'error',
+      from: {
+        path: `^src/(${FEATURES.slice(1, -1)}|filter|common|db|entities|orm|graphql|saved-filters)/`,
+        pathNot: '^src/export/',
+      },
+      to: { path: '^src/export/' },
     },
     {
       name: 'features-below-server',

@@ -49,6 +49,8 @@ export async function prepareBase(
 
 export interface ServiceProcess {
   url: string;
+  /** The service's process id (its memory is read from /proc/PID/status). */
+  pid: number;
   /** What the service wrote to stderr: errors it logged, nothing in a healthy run. */
   errors(): string;
   stop(): Promise<number | null>;
@@ -80,6 +82,7 @@ export function startService(databaseUrl: string, settings: Record<string, strin
       if (match) {
         resolve({
           url: `http://127.0.0.1:${match[1]}/graphql`,
+          pid: child.pid!,
           errors: () => errors,
           stop: () => {
             if (exited === undefined) child.kill('SIGTERM');

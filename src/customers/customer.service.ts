@@ -14,6 +14,7 @@ import { Customer } from '../entities';
 import { parseId } from '../common/ids';
 import { joinSql, placeholders, raw, sql, type Sql } from '../filter/sql';
 import { CustomerOrderField } from './customer.types';
+import { dialectName } from '../db/dialect-name';
 import {
   MISSING_NUMBER,
   customersIndexStretch,
@@ -227,4 +228,49 @@ export async function countCustomers(em: EntityManager, where?: Sql): Promise<nu
   if (where) query.whereRaw(where.text, where.bindings);
   const [row] = await query;
   return Number(row.n);
+}
+
+/**
+ * A keyset page of the customers `where` selects, by id: those after `afterId`
+ * up to `throughId`, at most `limit`, with the columns named (the metrics' as
+ * `m_<column>`, null without a metrics row). Long exports read the base with
+ * it a page per statement, so no statement or transaction lasts longer than
+ * one page. The id order is the table's own (SQLite's rowid, PostgreSQL's
+ * primary key): the walk from the position stops at the limit, and over the
+ * whole export each customer is read once. On SQLite the customers are walked
+ * `not indexed` (the rowid range still applies): its planner, which knows
+ * nothing of how many customers a compiled filter selects, would otherwise
+ * take an index a criterion names (country) and sort everything it selects
+ * for each page.
+ */
+export async function customerRowsById(
+  knex: Knex,
+  page: {
+    where?: Sql;
+    afterId: number;
+    throughId: number;
+    limit: number;
+    /** Columns of customers to select (default every one). */
+    columns?: readonly string[];
+    metrics?: readonly string[];
+  },
+): Promise<Array<Record<string, unknown>>> {
+  const from = dialectName(knex) === 'sqlite' ? 'customers as c not indexed' : 'customers as c';
+  const query = knex
+    .select(
+      ...(page.columns ?? ['*']).map((column) => `c.${column}`),
+      ...(page.metrics ?? []).map((column) => `m.${column} as m_${column}`),
+    )
+    .from(knex.raw(from))
+    .leftJoin('customer_metrics as m', 'm.customer_id', 'c.id')
+    .where('c.id', '>', page.afterId)
+    .andWhere('c.id', '<=', page.throughId);
+  if (page.where) query.whereRaw(page.where.text, page.where.bindings);
+  return query.orderBy('c.id').limit(page.limit);
+}
+
+/** The largest customer id, 0 for an empty base: where a long read stops, so customers created during it stay out. */
+export async function lastCustomerId(knex: Knex): Promise<number> {
+  const [row] = await knex('customers').max({ id: 'id' });
+  return Number(row?.id ?? 0);
 }

@@ -25,6 +25,8 @@ import { queueWebhookDeliveries } from '../webhooks/outbox';
 import type { MembershipChangeListener } from '../membership/change-listeners';
 import { MembershipScheduler } from '../membership/scheduler';
 import { MembershipTracker } from '../membership/tracker';
+import { exportRouter } from '../export/export.routes';
+import { heavyWorkOf } from './heavy-work';
 
 export interface App {
   httpServer: Server;
@@ -111,9 +113,11 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     expressApp.use('/playground', playgroundRouter('/graphql'));
     expressApp.get('/', (_req, res) => res.redirect(302, '/playground/'));
   }
+  // One middleware, so one rate-limit bucket per key whether it asks GraphQL or for an export.
+  const authentication = authenticationMiddleware(db.fork().getKnex(), settings, logger);
   expressApp.use(
     '/graphql',
-    authenticationMiddleware(db.fork().getKnex(), settings, logger),
+    authentication,
     express.json({ limit: settings.limits.bodyBytes }),
     inputNestingGuard(),
     documentLimitsGuard(),
@@ -121,6 +125,12 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
       context: async ({ req }) =>
         createRequestContext(db, settings, refresher, membership, req.caller ?? null),
     }),
+  );
+
+  expressApp.use(
+    '/export',
+    authentication,
+    exportRouter({ db, heavyOf: (caller) => heavyWorkOf(db, caller), replyError, logger }),
   );
 
   expressApp.use(httpErrorHandler(logger, settings.limits.bodyBytes));
