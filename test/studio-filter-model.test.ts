@@ -80,6 +80,9 @@ test('what the builder writes reads back into the same groups, and a saved filte
   ]);
   expect(fromFilter({ not: { identity: { country: { in: ['FR', 'BE'] } } } })!.groups[0].negated).toBe(true);
   expect(fromFilter({})!.groups[0].criteria).toEqual([]);
+  // A purchase with a total and no count reads back with no count, and is written back the same.
+  const total = { behaviour: { purchase: { within: { lastDays: 365 }, totalAmount: { gt: 500 } } } };
+  expect(toFilter(fromFilter(total)!).filter).toEqual(total);
   // Shapes the builder has no control for.
   expect(fromFilter({ identity: { attributes: [{ key: 'plan', string: { eq: 'pro' } }] } })).toBeNull();
   expect(

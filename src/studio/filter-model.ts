@@ -302,8 +302,10 @@ export function criterionFilter(criterion: Criterion): Json {
       if (criterion.list.length) behaviour.channel = criterion.list;
       if (criterion.days.trim() !== '') behaviour.within = { lastDays: num(criterion.days) };
       const hasTotal = def.kind === 'purchase' && criterion.total.trim() !== '';
-      // "at least 1" is the API's default without a total: left out, so that the definition reads plainly.
-      const implied = op === 'gte' && value.trim() === '1' && !hasTotal;
+      // No number, or "at least 1" without a total, is the API's default: left out, so that the
+      // definition reads as the API words it (and a saved filter without a count reads back the same).
+      const implied =
+        op !== 'never' && (value.trim() === '' || (op === 'gte' && value.trim() === '1' && !hasTotal));
       if (!implied) behaviour.count = countFilter(op, value);
       if (hasTotal) behaviour.totalAmount = { [criterion.totalOp]: num(criterion.total) };
       return { behaviour: { [def.key]: behaviour } };
@@ -428,8 +430,6 @@ function readBehaviour(criterion: Criterion, kind: 'event' | 'purchase', node: u
       criterion.op = op;
       criterion.value = String(node.count[op]);
     } else throw new Unrepresentable();
-  } else if (node.totalAmount !== undefined) {
-    criterion.value = '';
   }
   if (node.totalAmount !== undefined) {
     if (!isObject(node.totalAmount) || Object.keys(node.totalAmount).length !== 1)
@@ -440,9 +440,9 @@ function readBehaviour(criterion: Criterion, kind: 'event' | 'purchase', node: u
     criterion.total = String(node.totalAmount[op]);
   }
   if (node.count === undefined && node.totalAmount !== undefined) {
-    // The API implies no count when a total is given: shown as "at least 0".
+    // No count beside a total: the number stays empty ("any"), and is left out again when written.
     criterion.op = 'gte';
-    criterion.value = '0';
+    criterion.value = '';
   }
 }
 

@@ -591,6 +591,7 @@ function BehaviourEditor({
               id={`${id}-count`}
               type="number"
               min={0}
+              placeholder="any"
               className="short"
               value={criterion.value}
               onChange={(event) => set({ value: event.target.value })}
