@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import type { Knex } from '@mikro-orm/knex';
+import type { Database } from '../orm/database';
 import { authenticate } from '../auth/api-keys.service';
 import { OPEN_DEMO_CALLER, type Caller } from '../common/scopes';
 import { ErrorCode } from '../common/errors';
@@ -27,7 +27,11 @@ declare module 'express-serve-static-core' {
  * sent, or an unknown one) share their client address's bucket, and once it
  * is empty a key from that address is refused before it is looked up.
  */
-export function authenticationMiddleware(knex: Knex, settings: Settings, logger: Logger): RequestHandler {
+export function authenticationMiddleware(db: Database, settings: Settings, logger: Logger): RequestHandler {
+  // Keys are looked up on a read connection, so a request does not queue behind a write before it even starts;
+  // the rare note of a key's last use is written through the writer.
+  const read = db.forkReader().getKnex();
+  const write = db.fork().getKnex();
   const perMinute = settings.limits.requestsPerMinute;
   const limiter = perMinute === null ? null : new RateLimiter(perMinute);
   const refuse = (res: Response, decision: { retryAfterSeconds: number }) => {
@@ -48,7 +52,7 @@ export function authenticationMiddleware(knex: Knex, settings: Settings, logger:
       if (before && !before.allowed) return refuse(res, before);
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       try {
-        caller = match ? await authenticate(knex, match[1]) : null;
+        caller = match ? await authenticate(read, match[1], write) : null;
       } catch (error) {
         logger.error('authentication failed:', error);
         // The key store did not answer: nothing says the key is wrong, so the caller should retry (503), not give up (500).
