@@ -3,6 +3,7 @@
  * either store, each against its baseline measured in the same run, printed
  * as one markdown table (the README's table comes from here):
  *   npm run bench:scale -- --database URL --as-of 2026-11-01 [--save figures.json]
+ *     [--only refresh,segments,pages,maps,ingestion] (the parts to run, all by default)
  * 1. the full metrics refresh vs the plain per-customer aggregate written with
  *    INSERT…SELECT, then single-customer reads (p50/p99/max) alone, with
  *    ingestion batches, during a refresh, and during a refresh with ingestion
@@ -103,14 +104,17 @@ async function main(): Promise<void> {
   const store = db.target.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL';
   console.log(`scale bench on ${store}, ${base}, as of ${asOf.toISOString()}`);
   const figures: Figure[] = [];
+  const run: Run = { store, date: '', base, load: [started, started], figures };
+  const save = option('save', '');
   const parts: Array<[string, () => Promise<Figure[]>]> = [
     ['refresh', () => benchRefresh(db, asOf, { batch: Number(option('batch', '1000')) })],
-    ['crossed segments', () => benchFilters(db, asOf, Number(option('rounds', '7')))],
-    ['member pages', () => benchMemberPages(db, Number(option('page-rounds', '5')))],
-    ['market maps', () => benchMarketMaps(db, asOf)],
+    ['segments', () => benchFilters(db, asOf, Number(option('rounds', '7')))],
+    ['pages', () => benchMemberPages(db, Number(option('page-rounds', '5')))],
+    ['maps', () => benchMarketMaps(db, asOf)],
     ['ingestion', () => benchIngestion(db, { batches: Number(option('ingest-batches', '10')) })],
   ];
-  for (const [name, part] of parts) {
+  const only = option('only', parts.map(([name]) => name).join(',')).split(',');
+  for (const [name, part] of parts.filter(([name]) => only.includes(name))) {
     console.log(`— ${name}`);
     try {
       figures.push(...(await part()));
@@ -125,17 +129,12 @@ async function main(): Promise<void> {
         goal: '',
       });
     }
+    run.date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+    run.load[1] = loadavg()[0];
+    // Saved after each part: a run cut short keeps what it measured.
+    if (save) writeFileSync(save, JSON.stringify(run, null, 2));
   }
   await db.close();
-  const run: Run = {
-    store,
-    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-    base,
-    load: [started, loadavg()[0]],
-    figures,
-  };
-  const save = option('save', '');
-  if (save) writeFileSync(save, JSON.stringify(run, null, 2));
   console.log(`\n${table(run)}`);
 }
 
