@@ -13,6 +13,7 @@
  * benchRefresh is also one part of bench/scale.ts.
  */
 import 'reflect-metadata';
+import { request as httpRequest } from 'node:http';
 import { parseDatabaseUrl } from '../src/common/config';
 import { openDatabase, type Database } from '../src/orm/database';
 import { rowsOf } from '../src/db/raw-rows';
@@ -63,6 +64,39 @@ function spread(samples: Timed[]): string {
   return `p50 ${millis(percentile(times, 50))}, p99 ${millis(percentile(times, 99))}, max ${millis(times[times.length - 1] ?? NaN)}`;
 }
 
+/**
+ * A GraphQL request over node:http, which waits as long as the answer takes:
+ * fetch gives up on an answer whose headers take more than 300 s, and a
+ * refresh of a large base on a loaded machine can take longer.
+ */
+function postWithoutTimeout(port: number, body: string): Promise<{ data?: any; errors?: unknown[] }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/graphql',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          } catch (error) {
+            reject(error);
+          }
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 /** What one scenario of underLoad saw. */
 interface Scenario {
   refresh: boolean;
@@ -81,14 +115,8 @@ async function underLoad(
   batch: number,
 ): Promise<{ quiet: Timed[]; scenarios: Scenario[] }> {
   const { app, port } = await startUnlimitedService(db);
-  const post = async (query: string, variables: Record<string, unknown>) => {
-    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as { data?: any; errors?: unknown[] };
-  };
+  const post = (query: string, variables: Record<string, unknown>) =>
+    postWithoutTimeout(port, JSON.stringify({ query, variables }));
   const knex = db.fork().getKnex();
   const externalIds: string[] = (
     await knex.raw('select external_id from customers where id % 2000 = 0').then(rowsOf)
