@@ -10,12 +10,13 @@
  * externalIds per run): run it on a copy of a base.
  *   npm run build && node dist/bench/ingest.js --database sqlite:/tmp/big.sqlite [--batches 10] [--batch 5000]
  *     [--replay] (also sends the first batch again: all duplicates)
+ * benchIngestion is also one part of bench/scale.ts.
  */
 import 'reflect-metadata';
 import { parseDatabaseUrl } from '../src/common/config';
-import { openDatabase } from '../src/orm/database';
+import { openDatabase, type Database } from '../src/orm/database';
 import { rowsOf } from '../src/db/raw-rows';
-import { option } from './measure';
+import { option, type Figure } from './measure';
 import { startUnlimitedService } from './unlimited-service';
 
 const RECORD_EVENTS = `mutation ($e: [EventInput!]!) { recordEvents(events: $e) { accepted duplicates rejected { index field message } } }`;
@@ -55,10 +56,15 @@ function batchOf(
   });
 }
 
-async function main(): Promise<void> {
-  const db = await openDatabase(parseDatabaseUrl(option('database', 'sqlite:/tmp/segments-bench.sqlite')));
-  const batches = Number(option('batches', '10'));
-  const size = Number(option('batch', '5000'));
+/** recordEvents through GraphQL against the plain INSERT, batch by batch; the figure of bench/scale.ts's table. */
+export async function benchIngestion(
+  db: Database,
+  {
+    batches = 10,
+    size = 5000,
+    replay: sendReplay = false,
+  }: { batches?: number; size?: number; replay?: boolean } = {},
+): Promise<Figure[]> {
   const knex = db.fork().getKnex();
   const [{ n }] = await knex('customers').count({ n: '*' });
   const [{ e }] = await knex('events').count({ e: '*' });
@@ -139,7 +145,7 @@ async function main(): Promise<void> {
     if (b % 2 === 0) plainMs += await plainBatch(b);
   }
   let replay = '';
-  if (process.argv.includes('--replay')) {
+  if (sendReplay) {
     const start = process.hrtime.bigint();
     const answer = await send(batchOf(`bench-ingest-${run}-gql`, 0, size, customers));
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
@@ -157,10 +163,29 @@ async function main(): Promise<void> {
     `  plain multi-row INSERT of the same rows: ${rate(plainMs)} events/s; ratio ${(graphqlMs / plainMs).toFixed(2)}×`,
   );
   console.log(`  peak memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  return [
+    {
+      measure: `ingestion: \`recordEvents\` batches of ${size.toLocaleString('en')} events through GraphQL, one client, vs plain multi-row INSERT`,
+      service: `${rate(graphqlMs)} events/s`,
+      baseline: `${rate(plainMs)} events/s`,
+      ratio: graphqlMs / plainMs,
+      goal: '≥ 30,000 events/s',
+    },
+  ];
+}
+
+async function main(): Promise<void> {
+  const db = await openDatabase(parseDatabaseUrl(option('database', 'sqlite:/tmp/segments-bench.sqlite')));
+  await benchIngestion(db, {
+    batches: Number(option('batches', '10')),
+    size: Number(option('batch', '5000')),
+    replay: process.argv.includes('--replay'),
+  });
   await db.close();
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });

@@ -14,6 +14,8 @@
  * pages must be equal.
  *   node dist/bench/member-pages.js --database URL [--rounds 5]
  * Metric orders need refreshed metrics (refreshMetrics) on the base.
+ * benchMemberPages is also one part of bench/scale.ts: one figure per filter,
+ * its slowest page over HTTP against the faster hand-written statement of that page.
  */
 import 'reflect-metadata';
 import type { Knex } from '@mikro-orm/knex';
@@ -25,7 +27,7 @@ import { listCustomers } from '../src/customers/customer.service';
 import { CustomerOrderField } from '../src/customers/customer.types';
 import { SortDirection } from '../src/graphql/graphql-enums';
 import { raw } from '../src/filter/sql';
-import { median, option, timed } from './measure';
+import { median, millis, option, timed, type Figure } from './measure';
 
 const PAGE = 50;
 
@@ -52,7 +54,7 @@ interface OrderCase {
   /** The sort key over c and m, the id last, as the service sorts (coalesced). */
   key: string[];
   /** The hand-written walk: its FROM clause and key (the index's own columns). */
-  walkFrom(dialect: 'sqlite' | 'postgresql'): string;
+  walkFrom(dialect: 'sqlite' | 'postgresql', index: (name: string) => string): string;
   walkKey: string[];
   /** A metric that can be null (sorted last descending, as the service's coalesced key does). */
   nullable?: boolean;
@@ -63,32 +65,32 @@ const ORDERS: OrderCase[] = [
     field: 'CREATED_AT',
     direction: 'ASC',
     key: ['c.created_at', 'c.id'],
-    walkFrom: (dialect) =>
-      `customers c ${dialect === 'sqlite' ? 'indexed by customers_created_at_id_index ' : ''}left join customer_metrics m on m.customer_id = c.id`,
+    walkFrom: (dialect, index) =>
+      `customers c ${dialect === 'sqlite' ? `indexed by ${index('customers_created_at_id_index')} ` : ''}left join customer_metrics m on m.customer_id = c.id`,
     walkKey: ['c.created_at', 'c.id'],
   },
   {
     field: 'NAME',
     direction: 'ASC',
     key: ["coalesce(c.last_name, '')", "coalesce(c.first_name, '')", 'c.id'],
-    walkFrom: (dialect) =>
-      `customers c ${dialect === 'sqlite' ? 'indexed by customers_name_order_index ' : ''}left join customer_metrics m on m.customer_id = c.id`,
+    walkFrom: (dialect, index) =>
+      `customers c ${dialect === 'sqlite' ? `indexed by ${index('customers_name_order_index')} ` : ''}left join customer_metrics m on m.customer_id = c.id`,
     walkKey: ["coalesce(c.last_name, '')", "coalesce(c.first_name, '')", 'c.id'],
   },
   {
     field: 'LIFETIME_REVENUE',
     direction: 'DESC',
     key: ['coalesce(m.lifetime_revenue, -9007199254740991)', 'c.id'],
-    walkFrom: (dialect) =>
-      `customer_metrics m ${dialect === 'sqlite' ? 'indexed by customer_metrics_lifetime_revenue_customer_id_index ' : ''}cross join customers c`,
+    walkFrom: (dialect, index) =>
+      `customer_metrics m ${dialect === 'sqlite' ? `indexed by ${index('customer_metrics_lifetime_revenue_customer_id_index')} ` : ''}cross join customers c`,
     walkKey: ['m.lifetime_revenue', 'm.customer_id'],
   },
   {
     field: 'LAST_ORDER_AT',
     direction: 'DESC',
     key: ['coalesce(m.last_order_at, -9007199254740991)', 'c.id'],
-    walkFrom: (dialect) =>
-      `customer_metrics m ${dialect === 'sqlite' ? 'indexed by customer_metrics_last_order_at_customer_id_index ' : ''}cross join customers c`,
+    walkFrom: (dialect, index) =>
+      `customer_metrics m ${dialect === 'sqlite' ? `indexed by ${index('customer_metrics_last_order_at_customer_id_index')} ` : ''}cross join customers c`,
     walkKey: ['m.last_order_at', 'm.customer_id'],
     nullable: true,
   },
@@ -99,13 +101,27 @@ async function rows(knex: Knex, text: string, bindings: Knex.Value[] = []): Prom
   return Array.isArray(result) ? result : result.rows;
 }
 
+/**
+ * The SQLite index names as the store has them now: a metrics refresh
+ * swaps in a twin table whose index names alternate with a `__twin` suffix
+ * (db/batch-work.ts).
+ */
+async function indexNames(knex: Knex): Promise<(name: string) => string> {
+  if (dialectName(knex) !== 'sqlite') return (name) => name;
+  const present = new Set(
+    (await rows(knex, "select name from sqlite_master where type = 'index'")).map((row) => String(row.name)),
+  );
+  return (name) => (present.has(name) ? name : `${name}__twin`);
+}
+
 const ordered = (key: string[], direction: string) => key.map((part) => `${part} ${direction}`).join(', ');
 
-export async function benchMemberPages(db: Database, rounds = 5): Promise<void> {
+export async function benchMemberPages(db: Database, rounds = 5): Promise<Figure[]> {
   const app = await createApp(db, toolSettings(db.target), console);
   const port = await app.listen(0, '127.0.0.1');
   const knex = db.fork().getKnex();
   const dialect = dialectName(knex);
+  const index = await indexNames(knex);
   const post = async (query: string, variables: Record<string, unknown>) => {
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
@@ -122,8 +138,11 @@ export async function benchMemberPages(db: Database, rounds = 5): Promise<void> 
   const orders = ORDERS.filter((order) => Number(refreshed) > 0 || !order.field.startsWith('L'));
   if (orders.length < ORDERS.length)
     console.log('member pages: no metrics on this base (run refreshMetrics): metric orders left out');
+  const figures: Figure[] = [];
   try {
     for (const filter of FILTERS) {
+      let slowest = { http: -1, hand: 0, page: '' };
+      let selected = 0;
       for (const order of orders) {
         const orderBy = `{ field: ${order.field}, direction: ${order.direction} }`;
         const query = `query($after: String) { customers(first: ${PAGE}, after: $after, orderBy: ${orderBy}, filter: ${filter.graphql}) { edges { node { id } } pageInfo { endCursor } } }`;
@@ -156,7 +175,7 @@ export async function benchMemberPages(db: Database, rounds = 5): Promise<void> 
             : order.nullable
               ? ` and ((${order.walkKey.join(', ')}) ${comparison} (?, ?) or ${order.walkKey[0]} is null)`
               : ` and (${order.walkKey.join(', ')}) ${comparison} (${key.map(() => '?').join(', ')})`;
-          const walkSql = `select c.* from ${order.walkFrom(dialect)}
+          const walkSql = `select c.* from ${order.walkFrom(dialect, index)}
              where ${joined}${filter.sql}${walkAfter}
              order by ${order.walkKey[0]} ${dir}${nullsLast}, ${ordered(order.walkKey.slice(1), dir)} limit ${PAGE + 1}`;
           const sortSql = `select c.* from customers c left join customer_metrics m on m.customer_id = c.id
@@ -204,16 +223,31 @@ export async function benchMemberPages(db: Database, rounds = 5): Promise<void> 
           const ratio = median(inProcess) / best;
           ratios.push(ratio);
           worst.push(median(service));
+          selected = Number(n);
+          if (median(service) > slowest.http)
+            slowest = {
+              http: median(service),
+              hand: best,
+              page: `${order.field} ${order.direction}, ${place}`,
+            };
           console.log(
             `member page ${filter.name} (${Number(n).toLocaleString('en')}), ${order.field} ${order.direction}, ${place}: GraphQL over HTTP ${median(service).toFixed(1)} ms, in process ${median(inProcess).toFixed(1)} ms;` +
               ` hand-written walk ${median(walk).toFixed(1)} ms, sort ${median(sort).toFixed(1)} ms; ratio in process / faster ${ratio.toFixed(2)}×`,
           );
         }
       }
+      figures.push({
+        measure: `member page of 50, ${filter.name} (${selected.toLocaleString('en')}): slowest of ${orders.length * 2} pages (${slowest.page}) over HTTP vs faster hand-written SQL`,
+        service: millis(slowest.http),
+        baseline: millis(slowest.hand),
+        ratio: slowest.http / slowest.hand,
+        goal: '< 50 ms',
+      });
     }
     console.log(
       `member pages: slowest over HTTP ${Math.max(...worst).toFixed(1)} ms, worst ratio ${Math.max(...ratios).toFixed(2)}×, median ratio ${median(ratios).toFixed(2)}×`,
     );
+    return figures;
   } finally {
     await app.stop();
   }

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   });
   const serve = async (limiter: CallerLimiter) => {
     const app = express();
-    app.use(authenticationMiddleware(knex, settings, console, limiter), (_req, res) => {
+    app.use(authenticationMiddleware(db, settings, console, limiter), (_req, res) => {
       res.json({ ok: true });
     });
     const server: Server = await new Promise((resolve) => {

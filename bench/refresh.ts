@@ -10,18 +10,17 @@
  *    ingestion batch's latency and whether it was accepted.
  * It writes (the refresh, the bench's orders): run it on a copy of a base.
  *   npm run build && node dist/bench/refresh.js --database sqlite:/tmp/big.sqlite --as-of 2026-11-01 [--batch 1000]
+ * benchRefresh is also one part of bench/scale.ts.
  */
 import 'reflect-metadata';
+import { request as httpRequest } from 'node:http';
 import { parseDatabaseUrl } from '../src/common/config';
 import { openDatabase, type Database } from '../src/orm/database';
 import { rowsOf } from '../src/db/raw-rows';
 import { refreshMetrics } from '../src/value/metrics.service';
 import { percentile } from './service-process';
-import { option } from './measure';
+import { millis, option, seconds, type Figure } from './measure';
 import { startUnlimitedService } from './unlimited-service';
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const millis = (ms: number) => `${ms.toFixed(0)} ms`;
 
 /** The plain per-customer aggregate of the orders, written with INSERT…SELECT; its time in ms. */
 async function plainAggregate(db: Database, asOf: Date): Promise<number> {
@@ -52,25 +51,72 @@ interface Timed {
 }
 
 function latencies(samples: Timed[]): string {
-  const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
   const failed = samples.filter((s) => !s.ok).length;
-  return (
-    `${samples.length} (${failed} failed), p50 ${millis(percentile(sorted, 50))}, p99 ${millis(percentile(sorted, 99))},` +
-    ` max ${millis(sorted[sorted.length - 1] ?? NaN)}`
-  );
+  return `${samples.length} (${failed} failed), ${spread(samples)}`;
+}
+
+const p99 = (samples: Timed[]) => percentile(sorted(samples), 99);
+const sorted = (samples: Timed[]) => samples.map((s) => s.ms).sort((a, b) => a - b);
+
+/** p50, p99 and max of the samples' times. */
+function spread(samples: Timed[]): string {
+  const times = sorted(samples);
+  return `p50 ${millis(percentile(times, 50))}, p99 ${millis(percentile(times, 99))}, max ${millis(times[times.length - 1] ?? NaN)}`;
+}
+
+/**
+ * A GraphQL request over node:http, which waits as long as the answer takes:
+ * fetch gives up on an answer whose headers take more than 300 s, and a
+ * refresh of a large base on a loaded machine can take longer.
+ */
+function postWithoutTimeout(port: number, body: string): Promise<{ data?: any; errors?: unknown[] }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/graphql',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          } catch (error) {
+            reject(error);
+          }
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** What one scenario of underLoad saw. */
+interface Scenario {
+  refresh: boolean;
+  withIngestion: boolean;
+  /** How long the refresh (or the pause standing for it) took. */
+  ms: number;
+  ok: boolean;
+  reads: Timed[];
+  batches: Array<Timed & { accepted: number }>;
 }
 
 /** The service while a refresh runs: reads and ingestion batches, timed. */
-async function underLoad(db: Database, asOf: Date, batch: number): Promise<void> {
+async function underLoad(
+  db: Database,
+  asOf: Date,
+  batch: number,
+): Promise<{ quiet: Timed[]; scenarios: Scenario[] }> {
   const { app, port } = await startUnlimitedService(db);
-  const post = async (query: string, variables: Record<string, unknown>) => {
-    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as { data?: any; errors?: unknown[] };
-  };
+  const post = (query: string, variables: Record<string, unknown>) =>
+    postWithoutTimeout(port, JSON.stringify({ query, variables }));
   const knex = db.fork().getKnex();
   const externalIds: string[] = (
     await knex.raw('select external_id from customers where id % 2000 = 0').then(rowsOf)
@@ -91,8 +137,9 @@ async function underLoad(db: Database, asOf: Date, batch: number): Promise<void>
   for (let i = 0; i < 200; i++) quiet.push(await readOnce());
   console.log(`  reads without a refresh: ${latencies(quiet)}`);
 
-  // Reads with ingestion batches but no refresh (on SQLite both share the service's one connection),
-  // then during a refresh: reads alone, and reads with ingestion batches.
+  // Reads with ingestion batches but no refresh (on SQLite reads on their own connections, batches on
+  // the writer), then during a refresh: reads alone, and reads with ingestion batches.
+  const seen: Scenario[] = [];
   const scenarios = [
     { refresh: false, withIngestion: true },
     { refresh: true, withIngestion: false },
@@ -147,19 +194,22 @@ async function underLoad(db: Database, asOf: Date, batch: number): Promise<void>
       );
     for (const error of errorsSeen) console.log(`    error: ${error}`);
     errorsSeen.clear();
+    seen.push({ refresh: refreshes, withIngestion, ms: refreshed.ms, ok: refreshed.ok, reads, batches });
   }
   await app.stop();
+  return { quiet, scenarios: seen };
 }
 
-async function main(): Promise<void> {
-  const db = await openDatabase(parseDatabaseUrl(option('database', 'sqlite:/tmp/segments-bench.sqlite')));
-  const asOf = new Date(option('as-of', '2026-11-01T00:00:00Z'));
-  const batch = Number(option('batch', '1000'));
+/**
+ * The refresh against the plain aggregate, then (unless `load` is false) the
+ * service under a refresh: the figures of bench/scale.ts's table.
+ */
+export async function benchRefresh(
+  db: Database,
+  asOf: Date,
+  { batch = 1000, load = true }: { batch?: number; load?: boolean } = {},
+): Promise<Figure[]> {
   const knex = db.fork().getKnex();
-  const [{ n }] = await knex('customers').count({ n: '*' });
-  console.log(
-    `refresh bench on ${Number(n).toLocaleString('en')} customers (${db.target.dialect}), as of ${asOf.toISOString()}`,
-  );
   const plain = await plainAggregate(db, asOf);
   const before = Date.now();
   const phases: string[] = [];
@@ -172,11 +222,67 @@ async function main(): Promise<void> {
       ` peak memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; BG/NBD r=${fit.bgnbd?.r.toFixed(3)} alpha=${fit.bgnbd?.alpha.toFixed(3)} a=${fit.bgnbd?.a.toFixed(3)} b=${fit.bgnbd?.b.toFixed(3)}`,
   );
   console.log(`    phases: ${phases.join(', ')}`);
-  if (!process.argv.includes('--no-load')) await underLoad(db, asOf, batch);
+  const figures: Figure[] = [
+    {
+      measure: 'full refresh (`refreshMetrics`) vs plain per-customer aggregate (INSERT…SELECT)',
+      service: seconds(refresh),
+      baseline: seconds(plain),
+      ratio: refresh / plain,
+      goal: '≤ 3×',
+    },
+  ];
+  if (!load) return figures;
+  const { quiet, scenarios } = await underLoad(db, asOf, batch);
+  const quietP99 = p99(quiet);
+  const readsAlone = `p99 ${millis(quietP99)} (reads alone)`;
+  figures.push({
+    measure: 'single-customer reads, nothing else running',
+    service: spread(quiet),
+    baseline: '',
+    ratio: null,
+    goal: '',
+  });
+  for (const scenario of scenarios) {
+    const during = scenario.refresh
+      ? `during a refresh (${seconds(scenario.ms)}${scenario.ok ? '' : ', FAILED'})`
+      : 'without a refresh';
+    const failed = scenario.reads.filter((read) => !read.ok).length;
+    figures.push({
+      measure: `reads ${during}${scenario.withIngestion ? `, with ingestion batches of ${batch.toLocaleString('en')} orders` : ''}`,
+      service: `${spread(scenario.reads)}${failed ? `, ${failed} failed` : ''}`,
+      baseline: readsAlone,
+      ratio: p99(scenario.reads) / quietP99,
+      goal: scenario.refresh ? 'p99 < 200 ms' : '',
+    });
+    if (scenario.withIngestion && scenario.refresh) {
+      const accepted = scenario.batches.filter((b) => b.accepted === batch).length;
+      figures.push({
+        measure: `ingestion batches during a refresh (${batch.toLocaleString('en')} orders each)`,
+        service: `${accepted}/${scenario.batches.length} accepted, ${spread(scenario.batches)}`,
+        baseline: '',
+        ratio: null,
+        goal: 'all accepted',
+      });
+    }
+  }
+  return figures;
+}
+
+async function main(): Promise<void> {
+  const db = await openDatabase(parseDatabaseUrl(option('database', 'sqlite:/tmp/segments-bench.sqlite')));
+  const asOf = new Date(option('as-of', '2026-11-01T00:00:00Z'));
+  const batch = Number(option('batch', '1000'));
+  const knex = db.fork().getKnex();
+  const [{ n }] = await knex('customers').count({ n: '*' });
+  console.log(
+    `refresh bench on ${Number(n).toLocaleString('en')} customers (${db.target.dialect}), as of ${asOf.toISOString()}`,
+  );
+  await benchRefresh(db, asOf, { batch, load: !process.argv.includes('--no-load') });
   await db.close();
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });

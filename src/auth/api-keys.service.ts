@@ -83,16 +83,17 @@ export async function countActiveApiKeys(knex: Knex): Promise<number> {
 /**
  * The caller a bearer key stands for, or null for an unknown, malformed or
  * revoked key. The lookup is by the key's hash: what the database compares is
- * a digest of 192 random bits, which tells a timing attacker nothing.
+ * a digest of 192 random bits, which tells a timing attacker nothing. `knex`
+ * may be a read connection: the key's last use is noted through `writer`.
  */
-export async function authenticate(knex: Knex, key: string): Promise<Caller | null> {
+export async function authenticate(knex: Knex, key: string, writer: Knex = knex): Promise<Caller | null> {
   if (!KEY_SHAPE.test(key)) return null;
   const hash = hashSecret(key);
   const row = await knex('api_keys').where('secret_hash', hash).first();
   if (!row || row.revoked_at != null) return null;
   const now = Date.now();
   if (row.last_used_at == null || now - Number(row.last_used_at) > LAST_USED_PRECISION_MS) {
-    await knex('api_keys').where('id', row.id).update({ last_used_at: now });
+    await writer('api_keys').where('id', row.id).update({ last_used_at: now });
   }
   const apiKey = view(row);
   return { keyId: apiKey.id, name: apiKey.name, scopes: new Set(apiKey.scopes) };

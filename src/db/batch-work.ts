@@ -41,12 +41,12 @@ export interface TableReplacement {
  * PostgreSQL: one transaction from a pooled connection (delete, then the
  * INSERT…SELECT); its snapshot keeps readers on the previous rows until commit,
  * and the pool serves them meanwhile.
- * SQLite: the service has a single connection, and every reader would queue
- * behind a transaction on it; so a file store gets a connection of its own for
- * the batch, and with write-ahead logging its reads block nobody. Only one
- * writer at a time, though, and a million rows take many seconds to write: an
- * ingestion batch would wait for them (and the readers queued behind it on the
- * service's connection). So the new rows go to a twin table, filled in short
+ * SQLite: the service has a single writer connection, and every write would
+ * queue behind a transaction on it; so a file store gets a connection of its
+ * own for the batch, and with write-ahead logging its reads block nobody. Only
+ * one writer at a time, though, and a million rows take many seconds to write:
+ * an ingestion batch would wait for them (queries would not: they have read
+ * connections of their own, database.ts). So the new rows go to a twin table, filled in short
  * transactions of KEYS_PER_CHUNK keys, and one short transaction swaps the
  * twin in by renaming; the old table is emptied the same way, then dropped. An in-memory store
  * has no second connection: there it all runs in one transaction on the only one.

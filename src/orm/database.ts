@@ -4,7 +4,7 @@ import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager, Knex } from '@mikro-orm/knex';
 import { redact, type DatabaseTarget } from '../common/config';
 import { ormOptions, type OrmOptions } from './orm-config';
-import { statementLimit } from '../db/statement-timeout';
+import { statementLimit, type StatementLimit } from '../db/statement-timeout';
 import { withInstanceLock } from '../db/instance-lock';
 
 export class DatabaseError extends Error {}
@@ -14,8 +14,17 @@ export interface Database {
   target: DatabaseTarget;
   /** Migrations applied by this start, oldest first. */
   appliedMigrations: string[];
-  /** A fresh EntityManager (knex flavoured) for one unit of work. */
+  /** A fresh EntityManager (knex flavoured) for one unit of work, on the connection that writes. */
   fork(): EntityManager;
+  /**
+   * A fresh EntityManager for work that only reads (a GraphQL query): on a
+   * SQLite file, it runs on read connections of its own, so it never queues
+   * behind a write (an ingestion batch, a mutation) holding the writer
+   * connection. Writing through it fails (SQLite's query_only). Elsewhere the
+   * same as fork(): PostgreSQL's pool already serves readers and writers side
+   * by side, and an in-memory SQLite base exists on its one connection only.
+   */
+  forkReader(): EntityManager;
   close(): Promise<void>;
 }
 
@@ -49,22 +58,79 @@ export async function openDatabase(target: DatabaseTarget, options: OrmOptions =
     // SQLite's watchdog starts after the migrations, for the same reason.
     limit?.activate((orm.em as EntityManager).getKnex());
   }
+  let reader = orm;
+  if (target.dialect === 'sqlite' && !isInMemory(target.path)) {
+    try {
+      reader = await initOrm(target, where, readConnectionPool(limit?.pool), 'reader');
+    } catch (error) {
+      await orm.close(true).catch(() => undefined);
+      throw error;
+    }
+    limit?.activate((reader.em as EntityManager).getKnex());
+  }
   if (options.onQuery) {
     // Entity queries and direct query-builder queries all pass through knex.
     const onQuery = options.onQuery;
-    (orm.em as EntityManager).getKnex().on('query', (query: { sql: string }) => onQuery(query.sql));
+    for (const each of new Set([orm, reader]))
+      (each.em as EntityManager).getKnex().on('query', (query: { sql: string }) => onQuery(query.sql));
   }
   return {
     orm,
     target,
     appliedMigrations,
     fork: () => orm.em.fork() as EntityManager,
-    close: () => orm.close(true),
+    forkReader: () => reader.em.fork() as EntityManager,
+    close: async () => {
+      if (reader !== orm) await reader.close(true);
+      await orm.close(true);
+    },
   };
 }
 
-/** A connected MikroORM for the target, with pool hooks when given. */
-async function initOrm(target: DatabaseTarget, where: string, pool?: object): Promise<MikroORM> {
+/**
+ * Read connections a SQLite file store keeps beside its writer. One long
+ * read (a market map over the whole base) must not hold up the short ones
+ * (a customer look-up), so there are a few; each answers from the last
+ * committed state (write-ahead logging), blocking no writer and blocked by none.
+ */
+export const SQLITE_READ_CONNECTIONS = 4;
+
+function isInMemory(path: string): boolean {
+  return path === ':memory:' || path.startsWith('file::memory:');
+}
+
+/**
+ * The pool of a SQLite store's read connections: each new connection gets the
+ * service's settings (the writer's are set once on its single connection by
+ * tuneSqlite), query_only so that a write sent by mistake fails instead of
+ * competing with the writer, then the statement limit's hook when there is one.
+ */
+function readConnectionPool(limit?: StatementLimit['pool']): object {
+  const settings = [
+    'pragma busy_timeout = 5000',
+    'pragma cache_size = -65536',
+    'pragma query_only = on',
+  ].join('; ');
+  return {
+    min: 1,
+    max: SQLITE_READ_CONNECTIONS,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the driver's own connection object (sqlite3 Database)
+    afterCreate(connection: any, done: (error: Error | null, connection: unknown) => void) {
+      connection.exec(settings, (error: Error | null) => {
+        if (error || !limit) return done(error, connection);
+        limit.afterCreate(connection, done);
+      });
+    },
+  };
+}
+
+/** A connected MikroORM for the target, with pool hooks when given; a SQLite writer gets the service's settings. */
+async function initOrm(
+  target: DatabaseTarget,
+  where: string,
+  pool?: object,
+  role: 'writer' | 'reader' = 'writer',
+): Promise<MikroORM> {
   let orm: MikroORM;
   try {
     const base = ormOptions(target);
@@ -82,7 +148,7 @@ async function initOrm(target: DatabaseTarget, where: string, pool?: object): Pr
     throw new DatabaseError(`cannot reach ${where}: ${firstLine(check.error ?? check.reason)}`);
   }
   try {
-    if (target.dialect === 'sqlite') await tuneSqlite(orm);
+    if (target.dialect === 'sqlite' && role === 'writer') await tuneSqlite(orm);
   } catch (error) {
     await orm.close(true).catch(() => undefined);
     throw new DatabaseError(`cannot set up ${where}: ${firstLine(error)}`);
@@ -106,7 +172,8 @@ async function migrate(orm: MikroORM, where: string): Promise<string[]> {
  * SQLite runs as a server store: write-ahead logging so readers never block
  * the writer, a busy timeout instead of "database is locked", foreign keys on,
  * a page cache sized for a server.
- * The sqlite3 driver keeps a single pooled connection, so this applies to all queries.
+ * The writer is knex's single pooled sqlite3 connection, so this applies to all
+ * its queries; the read connections get theirs from readConnectionPool.
  */
 async function tuneSqlite(orm: MikroORM): Promise<void> {
   const connection = orm.em.getConnection();
@@ -126,7 +193,7 @@ async function tuneSqlite(orm: MikroORM): Promise<void> {
  * seeding script) commits in between, the upgrade fails at once with "database
  * is locked", whatever the busy timeout. BEGIN IMMEDIATE takes the write lock
  * at the start and waits up to the busy timeout for it. Inside the service the
- * single connection already serialises everything; this covers the others.
+ * single writer connection already serialises writes; this covers the others.
  * knex calls begin() asynchronously after creating a transaction, so setting
  * it on the new instance is enough.
  */

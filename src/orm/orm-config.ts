@@ -58,6 +58,11 @@ export function ormOptions(target: DatabaseTarget): Options {
     ...common,
     driver: PostgreSqlDriver,
     clientUrl: target.url,
+    // Readers and writers share the pool. A refresh holds one connection (two when an explicit
+    // refresh and the scheduled one overlap: the second waits on the first's advisory lock), an
+    // ingestion batch one per client sending, a heavy field one; the rest serve queries. Ten
+    // leaves most of the pool to readers during a refresh with ingestion, and stays far below
+    // PostgreSQL's default of 100 connections when a few instances share one server.
     pool: { min: 0, max: 10 },
     migrations: {
       tableName: MIGRATIONS_TABLE,

@@ -9,8 +9,8 @@ import { referencesAmong, segmentPredicate } from './segment.service';
 
 /**
  * Customer × saved segment evaluations per membership statement. One statement evaluating 300
- * segments for 500 customers runs for about half a second on SQLite, whose one connection every
- * other request's statements wait for. So the segments are sliced: each statement takes the whole
+ * segments for 500 customers runs for about half a second on SQLite, holding one of the few read
+ * connections every other query's statements share. So the segments are sliced: each statement takes the whole
  * page and as many segments as fit (at least one), and each filter appears in one statement per
  * page, so the slices together cost about what the single statement would. (Slicing the customers
  * instead puts every filter in every slice, to be prepared again each time: measured, 3 s a page

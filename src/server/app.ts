@@ -8,7 +8,7 @@ import type { Settings } from '../common/config';
 import { withoutStatementValues } from '../common/logger';
 import type { Database } from '../orm/database';
 import type { RequestContext } from '../graphql/context';
-import { createRequestContext } from './context';
+import { createRequestContext, operationConnectionPlugin } from './context';
 import { makeErrorFormatter, type Logger } from './errors';
 import { playgroundRouter } from './playground';
 import { studioRouter } from './studio';
@@ -72,6 +72,7 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     stopOnTerminationSignals: false,
     introspection: settings.introspection,
     plugins: [
+      operationConnectionPlugin(db),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       queryLimitsPlugin(settings.limits),
@@ -104,7 +105,8 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
 
   expressApp.get('/healthz', async (_req, res) => {
     try {
-      await db.fork().getConnection().execute('select 1');
+      // Answered by a read connection, like the queries it stands for: a busy writer does not make the service unhealthy.
+      await db.forkReader().getConnection().execute('select 1');
       res.json({ status: 'ok', database: db.target.dialect });
     } catch {
       res.status(503).json({ status: 'unavailable', database: db.target.dialect });
@@ -121,7 +123,7 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
     res.redirect(302, settings.playground ? '/playground/' : '/studio/');
   });
   // One middleware, so one rate-limit bucket per key whether it asks GraphQL or for an export.
-  const authentication = authenticationMiddleware(db.fork().getKnex(), settings, logger);
+  const authentication = authenticationMiddleware(db, settings, logger);
   expressApp.use(
     '/graphql',
     authentication,

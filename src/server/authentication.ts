@@ -1,5 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import type { Knex } from '@mikro-orm/knex';
+import type { Database } from '../orm/database';
 import { authenticate } from '../auth/api-keys.service';
 import { OPEN_DEMO_CALLER, type Caller } from '../common/scopes';
 import { ErrorCode } from '../common/errors';
@@ -33,11 +34,15 @@ declare module 'express-serve-static-core' {
  * revoked through any instance is refused by every instance on its next request.
  */
 export function authenticationMiddleware(
-  knex: Knex,
+  db: Database,
   settings: Settings,
   logger: Logger,
-  limiter: CallerLimiter | null = defaultLimiter(knex, settings, logger),
+  limiter: CallerLimiter | null = defaultLimiter(db.fork().getKnex(), settings, logger),
 ): RequestHandler {
+  // Keys are looked up on a read connection, so a request does not queue behind a write before it even starts;
+  // the rare note of a key's last use is written through the writer.
+  const read = db.forkReader().getKnex();
+  const write = db.fork().getKnex();
   const perMinute = settings.limits.requestsPerMinute;
   const refuse = (res: Response, decision: { retryAfterSeconds: number }) => {
     res.setHeader('Retry-After', String(decision.retryAfterSeconds));
@@ -57,7 +62,7 @@ export function authenticationMiddleware(
         const before = await limiter?.check(address);
         if (before && !before.allowed) return refuse(res, before);
         const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-        caller = match ? await authenticate(knex, match[1]) : null;
+        caller = match ? await authenticate(read, match[1], write) : null;
         if (!caller) {
           await limiter?.take(address);
           return replyError(

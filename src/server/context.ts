@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { Database } from '../orm/database';
 import type { Settings } from '../common/config';
 import type { Caller } from '../common/scopes';
@@ -5,6 +6,12 @@ import type { MembershipRefresh, MetricsRefresh, RequestContext } from '../graph
 import { LoaderRegistry } from '../graphql/loaders';
 import { heavyWorkOf } from './heavy-work';
 
+/**
+ * A request's context, on the store's read connections: most requests are
+ * queries, and a query must not queue behind an ingestion batch or a mutation
+ * holding the writer. A mutation is moved to the writer by
+ * operationConnectionPlugin once its operation is known, before anything runs.
+ */
 export function createRequestContext(
   db: Database,
   settings: Settings,
@@ -12,7 +19,7 @@ export function createRequestContext(
   membership: MembershipRefresh,
   caller: Caller | null,
 ): RequestContext {
-  const em = db.fork();
+  const em = db.forkReader();
   const now = new Date();
   const heavy = heavyWorkOf(db, caller);
   return {
@@ -24,5 +31,30 @@ export function createRequestContext(
     membership,
     caller,
     heavy,
+  };
+}
+
+/**
+ * Gives a mutation the writer connection for the whole request: its writes,
+ * and the reads that resolve the objects it returns, so a mutation's answer
+ * always shows what it wrote (read-your-writes within the request). A query
+ * stays on the read connections. A mutation commits before its answer is sent,
+ * and every statement on a read connection sees the last commit (SQLite's
+ * write-ahead log), so any request sent after a mutation's answer reads its
+ * writes too. The swap happens synchronously as the hook starts: Apollo starts
+ * the plugins' didResolveOperation hooks in list order, so listed first, this
+ * one has switched before another plugin's hook (the query limits) reads the store.
+ */
+export function operationConnectionPlugin(db: Database): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, contextValue }) {
+          if (operation?.operation === 'query') return;
+          contextValue.em = db.fork();
+          contextValue.loaders = new LoaderRegistry(contextValue.em, contextValue.now, contextValue.heavy);
+        },
+      };
+    },
   };
 }

@@ -8,8 +8,8 @@ import { FIELD_COSTS, isHeavy } from './field-costs';
 
 /**
  * Heavy fields (a statement over the whole base, clustering: field-costs.ts) one key may have
- * running at once, across all its requests. On SQLite every statement takes turns on one
- * connection, so what a key has running is what anyone else's statement may wait behind.
+ * running at once, across all its requests. On SQLite queries share a few read connections
+ * (database.ts), so what a key has running is what anyone else's query may wait behind.
  */
 export const HEAVY_PLACES_PER_KEY = 2;
 /** How long heavy work waits for a place before it is refused with RATE_LIMITED. */
