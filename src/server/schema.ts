@@ -24,6 +24,7 @@ import {
   StatsWarningsResolver,
 } from '../analysis/analysis.resolver';
 import { CustomerPersonaResolver, PersonaResolver } from '../personas/persona.resolver';
+import { CatalogEventResolver, CatalogResolver } from '../catalog/catalog.resolver';
 import { textArgumentsGuard } from './text-arguments';
 import { heavyWorkGuard } from './heavy-work';
 
@@ -45,6 +46,8 @@ export const RESOLVERS = [
   SegmentAnalysisResolver,
   PreviewStatsResolver,
   StatsWarningsResolver,
+  CatalogResolver,
+  CatalogEventResolver,
   ApiKeyResolver,
   CustomerPersonalDataResolver,
 ] as const;
