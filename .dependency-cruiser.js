@@ -90,6 +90,21 @@ module.exports = {
       from: { path: `^src/(${FEATURES.slice(1, -1)}|filter|common|db|entities|orm|graphql|saved-filters)/` },
       to: { path: '^src/server/' },
     },
+    {
+      name: 'studio-uses-the-public-api-only',
+      comment:
+        'The studio (browser code) talks to /graphql like any frontend: it imports nothing of the service.',
+      severity: 'error',
+      from: { path: '^src/studio/' },
+      to: { path: '^src/', pathNot: '^src/studio/' },
+    },
+    {
+      name: 'nothing-imports-the-studio',
+      comment: 'The service serves the studio as a built bundle, never as modules it imports.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/studio/' },
+      to: { path: '^src/studio/' },
+    },
   ],
   options: {
     tsConfig: { fileName: 'tsconfig.json' },

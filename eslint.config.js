@@ -18,7 +18,7 @@ module.exports = tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       // Unused names are dead code, except a deliberately ignored `_arg`.
       '@typescript-eslint/no-unused-vars': [
@@ -33,6 +33,11 @@ module.exports = tseslint.config(
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       'no-console': ['error', { allow: ['warn', 'error', 'log'] }],
     },
+  },
+  {
+    // The studio runs in the browser: it reports to the page, never to a console.
+    files: ['src/studio/**/*.{ts,tsx}'],
+    rules: { 'no-console': 'error' },
   },
   {
     // Tests and benches read untyped JSON answers of the API.

@@ -11,6 +11,7 @@ import type { RequestContext } from '../graphql/context';
 import { createRequestContext } from './context';
 import { makeErrorFormatter, type Logger } from './errors';
 import { playgroundRouter } from './playground';
+import { studioRouter } from './studio';
 import { buildAppSchema } from './schema';
 import { authenticationMiddleware } from './authentication';
 import { httpStatusPlugin, replyError } from './http-status';
@@ -75,10 +76,16 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
       res.status(503).json({ status: 'unavailable', database: db.target.dialect });
     }
   });
-  if (settings.playground) {
-    expressApp.use('/playground', playgroundRouter('/graphql'));
-    expressApp.get('/', (_req, res) => res.redirect(302, '/playground/'));
-  }
+  if (settings.playground) expressApp.use('/playground', playgroundRouter('/graphql'));
+  // The studio uses the public API only, with the caller's key: it is served in production too.
+  expressApp.use('/studio', studioRouter({ auth: settings.auth, playground: settings.playground }));
+  expressApp.get('/', (_req, res) => res.redirect(302, settings.playground ? '/playground/' : '/studio/'));
+  // A browser opening /graphql asks for HTML, which GraphQL over HTTP cannot answer (406): send it
+  // to a page that can. Clients asking for JSON, and any GET carrying a query, go on to GraphQL.
+  expressApp.get('/graphql', (req, res, next) => {
+    if (req.query.query !== undefined || !prefersHtml(req.headers.accept)) return next();
+    res.redirect(302, settings.playground ? '/playground/' : '/studio/');
+  });
   expressApp.use(
     '/graphql',
     authenticationMiddleware(db.fork().getKnex(), settings, logger),
@@ -108,6 +115,25 @@ export async function createApp(db: Database, settings: Settings, logger: Logger
       await refresher.stop();
     },
   };
+}
+
+/**
+ * Whether an Accept header ranks HTML above every JSON type (a browser's
+ * navigation: text/html, then *\/* at a lower weight). A header that names
+ * no HTML, or ranks JSON at least as high, is a GraphQL client's.
+ */
+export function prefersHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  let html = 0;
+  let json = 0;
+  for (const part of accept.split(',')) {
+    const [type, ...params] = part.trim().toLowerCase().split(';');
+    const q = Number(params.map((param) => /^\s*q=([\d.]+)\s*$/.exec(param)?.[1]).find(Boolean) ?? 1);
+    if (type === 'text/html' || type === 'application/xhtml+xml') html = Math.max(html, q);
+    else if (type === 'application/json' || type === 'application/graphql-response+json')
+      json = Math.max(json, q);
+  }
+  return html > 0 && html > json;
 }
 
 /**
