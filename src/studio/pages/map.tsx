@@ -80,8 +80,9 @@ export function builderHref(filter: unknown): string {
  */
 function heat(t: number): { background: string; color: string } {
   const lightness = 97 - t * 75;
-  if (lightness >= 56) return { background: `hsl(214 72% ${lightness}%)`, color: '#1d2430' };
-  return { background: `hsl(214 72% ${Math.min(lightness, 42)}%)`, color: '#ffffff' };
+  // At this hue and saturation, dark ink reaches 4.5:1 from 60 % lightness up, white from 48 % down.
+  if (lightness >= 60) return { background: `hsl(214 72% ${lightness}%)`, color: '#1d2430' };
+  return { background: `hsl(214 72% ${Math.min(lightness, 46)}%)`, color: '#ffffff' };
 }
 
 export function MapPage(_props: PageProps) {
