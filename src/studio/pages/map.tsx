@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { operation } from '../graphql';
 import { useQuery } from '../hooks';
-import { href } from '../router';
+import { href, navigate } from '../router';
 import { humanKey } from '../ui/bars';
 import { ErrorBanner } from '../ui/error-banner';
 import { amount, count, Page, Panel, percent } from '../ui/layout';
@@ -28,7 +28,8 @@ type Dimension = (typeof DIMENSIONS)[number][0];
 
 const METRICS = {
   customers: { label: 'Customers', format: count },
-  revenue: { label: 'Revenue', format: amount },
+  // Whole currency units: a map of 50 columns stays legible (cents are in the cell's title).
+  revenue: { label: 'Revenue', format: (value: number) => count(Math.round(value)) },
   revenuePerCustomer: { label: 'Revenue per customer', format: amount },
   share: { label: 'Share of the map', format: percent },
 } as const;
@@ -85,10 +86,20 @@ function heat(t: number): { background: string; color: string } {
   return { background: `hsl(214 72% ${Math.min(lightness, 46)}%)`, color: '#ffffff' };
 }
 
-export function MapPage(_props: PageProps) {
-  const [rows, setRows] = useState<Dimension>('AGE_BAND');
-  const [columns, setColumns] = useState<Dimension | ''>('LIFECYCLE_STAGE');
-  const [metric, setMetric] = useState<Metric>('customers');
+const isDimension = (value: string | null): value is Dimension =>
+  DIMENSIONS.some(([dimension]) => dimension === value);
+
+/** The map's settings live in the fragment (#/map?rows=COUNTRY&columns=RFM_SEGMENT&metric=revenue): a map is a link. */
+export function MapPage({ query }: PageProps) {
+  const rowsParam = query.get('rows');
+  const columnsParam = query.get('columns');
+  const metricParam = query.get('metric');
+  const rows: Dimension = isDimension(rowsParam) ? rowsParam : 'AGE_BAND';
+  const columns: Dimension | '' =
+    columnsParam === '' ? '' : isDimension(columnsParam) ? columnsParam : 'LIFECYCLE_STAGE';
+  const metric: Metric = metricParam && metricParam in METRICS ? (metricParam as Metric) : 'customers';
+  const show = (change: { rows?: Dimension; columns?: Dimension | ''; metric?: Metric }) =>
+    navigate('/map', { rows, columns, metric, ...change });
   const answer = useQuery(MARKET_MAP, { rows, columns: columns === '' ? null : columns });
   const map = answer.data?.marketMap;
   const names = useMemo(
@@ -111,7 +122,11 @@ export function MapPage(_props: PageProps) {
       >
         <div className="field">
           <label htmlFor="map-rows">Rows</label>
-          <select id="map-rows" value={rows} onChange={(event) => setRows(event.target.value as Dimension)}>
+          <select
+            id="map-rows"
+            value={rows}
+            onChange={(event) => show({ rows: event.target.value as Dimension })}
+          >
             {DIMENSIONS.map(([value, name]) => (
               <option key={value} value={value}>
                 {name}
@@ -124,7 +139,7 @@ export function MapPage(_props: PageProps) {
           <select
             id="map-columns"
             value={columns}
-            onChange={(event) => setColumns(event.target.value as Dimension | '')}
+            onChange={(event) => show({ columns: event.target.value as Dimension | '' })}
           >
             <option value="">None (one column)</option>
             {DIMENSIONS.map(([value, name]) => (
@@ -139,7 +154,7 @@ export function MapPage(_props: PageProps) {
           <select
             id="map-metric"
             value={metric}
-            onChange={(event) => setMetric(event.target.value as Metric)}
+            onChange={(event) => show({ metric: event.target.value as Metric })}
           >
             {Object.entries(METRICS).map(([value, { label: name }]) => (
               <option key={value} value={value}>
@@ -180,7 +195,9 @@ export function MapPage(_props: PageProps) {
 
 function dimensionName(dimension: Dimension | ''): string {
   if (dimension === '') return 'nothing';
-  return DIMENSIONS.find(([value]) => value === dimension)![1].toLowerCase();
+  const name = DIMENSIONS.find(([value]) => value === dimension)![1];
+  // "Age band" reads "age band" mid-sentence, "RFM segment" keeps its acronym.
+  return /^[A-Z][a-z]/.test(name) ? name.charAt(0).toLowerCase() + name.slice(1) : name;
 }
 
 function Heatmap({
@@ -260,7 +277,7 @@ function Heatmap({
                   if (!cell) return <td key={column} />;
                   const value = cell[metric];
                   const colours = heat(scale(value));
-                  const description = `${label('row', row)}, ${label('column', column)}: ${count(cell.customers)} customers, ${format(value)}`;
+                  const description = `${label('row', row)}, ${label('column', column)}: ${count(cell.customers)} customers, revenue ${amount(cell.revenue)}, ${percent(cell.share)} of the map`;
                   const focusable = r === active[0] && c === active[1] ? 0 : -1;
                   return (
                     <td key={column} style={colours}>

@@ -258,14 +258,16 @@ function PerformancePanel({ id }: { id: string }) {
             <Figure label="Revenue" value={amount(performance.revenue)} />
             <Figure label="Revenue per member" value={amount(performance.revenuePerMember)} />
           </dl>
-          <BarChart
-            title="Conversion: this segment against everyone else"
-            items={[
-              { key: 'segment', label: 'This segment', value: performance.conversionRate },
-              { key: 'others', label: 'Everyone else', value: performance.baselineConversionRate },
-            ]}
-            format={percent}
-          />
+          <div className="narrow">
+            <BarChart
+              title="Conversion: this segment against everyone else"
+              items={[
+                { key: 'segment', label: 'This segment', value: performance.conversionRate },
+                { key: 'others', label: 'Everyone else', value: performance.baselineConversionRate },
+              ]}
+              format={percent}
+            />
+          </div>
         </>
       )}
     </Panel>
