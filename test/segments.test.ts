@@ -72,6 +72,24 @@ test('composition: A inside B inside C, with references both ways', async () => 
   expect(view.data!.segment!.members.edges.map((edge) => edge.node.externalId)).toEqual(['fr-1']);
 });
 
+test('evaluateSegment words a filter before it is saved as Segment.definition does, naming the segments it uses', async () => {
+  const french = await create('French, for the preview', { identity: { country: { eq: 'FR' } } });
+  const filter = { inSegment: french.id, behaviour: { purchase: { within: { lastDays: 30 } } } };
+  const saved = await create('French recent buyers', filter);
+  const preview = await server.post(
+    'query ($f: SegmentFilter!) { evaluateSegment(filter: $f) { size definition } }',
+    {
+      f: filter,
+    },
+  );
+  expect(preview.body.data.evaluateSegment).toEqual({ size: saved.size, definition: saved.definition });
+  expect(saved.definition).toBe(
+    'purchased at least once in the last 30 days AND in segment "French, for the preview"',
+  );
+  const unknown = await server.post('{ evaluateSegment(filter: { inSegment: "999999" }) { definition } }');
+  expect(unknown.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+});
+
 test('a reference cycle is refused on create and on update, with its path', async () => {
   const missing = await server.post(
     'mutation { createSegment(input: { name: "x", filter: { or: [{}, { inSegment: "424242" }] } }) { id } }',

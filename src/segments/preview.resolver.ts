@@ -27,6 +27,7 @@ import { requestFilterPredicate } from '../saved-filters/filter.service';
 import { latestMetricsRefresh } from '../value/metrics.service';
 import { FilterWarningType } from './filter-warning.type';
 import { filterWarnings } from './filter-warnings.service';
+import { describeRequestFilter } from './segment.service';
 
 @ObjectType('SegmentPreview', { description: 'What a filter selects, before it is saved.' })
 export class SegmentPreviewType {
@@ -93,6 +94,14 @@ export class SegmentPreviewResolver {
   })
   warnings(@Root() preview: SegmentPreviewType, @Ctx() ctx: RequestContext): Promise<FilterWarningType[]> {
     return filterWarnings(ctx.em.getKnex(), preview.filter);
+  }
+
+  @FieldResolver(() => String, {
+    description:
+      'The filter in plain words, as Segment.definition writes it, e.g. "country in (FR, BE) AND purchased ≥ 3 times in the last 90 days".',
+  })
+  definition(@Root() preview: SegmentPreviewType, @Ctx() ctx: RequestContext): Promise<string> {
+    return describeRequestFilter(ctx.em, preview.filter);
   }
 
   @FieldResolver(() => [CustomerType], {

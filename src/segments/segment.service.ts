@@ -71,6 +71,15 @@ async function definitionOf(knex: Knex, filter: SegmentFilter, prepared: Prepare
 }
 
 /**
+ * A filter given in a request (evaluateSegment), in the words a saved
+ * segment's definition uses, naming the saved objects it reaches as they are now.
+ */
+export async function describeRequestFilter(em: EntityManager, filter: SegmentFilter): Promise<string> {
+  const prepared = await prepareFilter(filter, databaseReferences(em), 'filter');
+  return definitionOf(em.getKnex(), filter, prepared);
+}
+
+/**
  * The definition of a saved segment or persona with its email criteria as
  * `emailShown` writes them: the stored text when nothing is to be masked or
  * the filter has no email criterion, otherwise the filter put in words anew,

@@ -78,6 +78,8 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Segment.references': 10,
   'Segment.referencedBy': 10,
   'SegmentPreview.warnings': 10,
+  /** The names of the saved segments, models and personas the filter uses: indexed look-ups. */
+  'SegmentPreview.definition': 10,
   'SegmentStats.warnings': 10,
 };
 

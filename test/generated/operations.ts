@@ -1421,6 +1421,8 @@ export type SegmentPerformance = {
 
 /** What a filter selects, before it is saved. */
 export type SegmentPreview = {
+  /** The filter in plain words, as Segment.definition writes it, e.g. "country in (FR, BE) AND purchased ≥ 3 times in the last 90 days". */
+  definition: Scalars['String']['output'];
   /** When the metrics refresh that value criteria read ran; null before the first. */
   metricsComputedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The first selected customers, oldest first (by Customer.createdAt). */
