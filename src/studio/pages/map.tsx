@@ -277,7 +277,8 @@ function Heatmap({
                   if (!cell) return <td key={column} />;
                   const value = cell[metric];
                   const colours = heat(scale(value));
-                  const description = `${label('row', row)}, ${label('column', column)}: ${count(cell.customers)} customers, revenue ${amount(cell.revenue)}, ${percent(cell.share)} of the map`;
+                  // The name contains the figure shown (WCAG 2.5.3: what is seen is what a voice user says).
+                  const description = `${label('row', row)}, ${label('column', column)}: ${METRICS[metric].label.toLowerCase()} ${format(value)}, ${count(cell.customers)} customers`;
                   const focusable = r === active[0] && c === active[1] ? 0 : -1;
                   return (
                     <td key={column} style={colours}>
