@@ -125,7 +125,12 @@ test('a market-map cell opens in the builder with the size the cell counts', asy
   expect(cell.customers).toBeGreaterThan(0);
   const link = page.getByRole('link', { name: /^FR, Customer: / });
   await expect(link.getAttribute('data-customers')).resolves.toBe(String(cell.customers));
-  // Keyboard: focus the cell and press Enter.
+  // Keyboard: arrow keys move between cells (one of them in the tab order), Enter opens one.
+  await page.locator('[data-cell="0:0"]').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.evaluate(() => document.activeElement?.getAttribute('data-cell'))).resolves.toBe('1:1');
+  await expect(page.locator('.heatmap [tabindex="0"]').count()).resolves.toBe(1);
   await link.focus();
   await page.keyboard.press('Enter');
   await page.waitForURL(/#\/builder\?filter=/);
