@@ -20,7 +20,8 @@ export function App() {
     const params = matchPath(route.pattern, location.path);
     if (params) {
       const PageComponent = route.page;
-      content = <PageComponent key={location.path} params={params} query={location.query} />;
+      // A new fragment is a new view: the page starts afresh (its own paging, its own edits).
+      content = <PageComponent key={window.location.hash} params={params} query={location.query} />;
       break;
     }
   }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { isAbort, request, type Operation } from './graphql';
+import { request, type Operation } from './graphql';
 
 export interface QueryState<TData> {
   data: TData | null;
@@ -28,15 +28,21 @@ export function useQuery<TData, TVariables>(
   const [round, setRound] = useState(0);
   useEffect(() => {
     if (options.skip) return;
-    const controller = new AbortController();
+    // A request made stale (new variables, or the page left) is not aborted, which the
+    // browser would report as a failed request: its answer is dropped when it comes.
+    let current = true;
     setState((previous) => ({ ...previous, loading: true, error: null }));
-    request(op, JSON.parse(key) as TVariables, controller.signal).then(
-      (data) => setState({ data, error: null, loading: false }),
+    request(op, JSON.parse(key) as TVariables).then(
+      (data) => {
+        if (current) setState({ data, error: null, loading: false });
+      },
       (error: unknown) => {
-        if (!isAbort(error)) setState({ data: null, error, loading: false });
+        if (current) setState({ data: null, error, loading: false });
       },
     );
-    return () => controller.abort();
+    return () => {
+      current = false;
+    };
   }, [op, key, round, options.skip]);
   const reload = useCallback(() => setRound((value) => value + 1), []);
   return { ...state, reload };
@@ -45,8 +51,10 @@ export function useQuery<TData, TVariables>(
 /**
  * Asks for `variables` once they have stopped changing for `delayMs`, and
  * keeps only the answer to the latest request: each request gets an id, and
- * an answer whose id is not the latest one is dropped (and the request
- * aborted), so that a slow answer to an old edit never overwrites a newer one.
+ * an answer whose id is not the latest one is dropped, so that a slow answer
+ * to an old edit never overwrites a newer one. (A request already sent is not
+ * aborted: the service does the work anyway, and the browser would count it
+ * as a failed request.)
  */
 export function useDebouncedQuery<TData, TVariables>(
   op: Operation<TData, TVariables>,
@@ -64,23 +72,23 @@ export function useDebouncedQuery<TData, TVariables>(
   useEffect(() => {
     if (key === null) return;
     const id = ++latest.current;
-    const controller = new AbortController();
     setState((previous) => ({ ...previous, loading: true }));
-    const timer = window.setTimeout(() => {
-      request(op, JSON.parse(key) as TVariables, controller.signal).then(
-        (data) => {
-          if (id === latest.current) setState({ data, error: null, loading: false, requestId: id });
-        },
-        (error: unknown) => {
-          if (id === latest.current && !isAbort(error))
-            setState((previous) => ({ ...previous, error, loading: false, requestId: id }));
-        },
-      );
-    }, delayMs);
-    return () => {
-      window.clearTimeout(timer);
-      controller.abort();
-    };
+    // The first request goes at once (nothing is being typed yet); later ones wait for a pause.
+    const timer = window.setTimeout(
+      () => {
+        request(op, JSON.parse(key) as TVariables).then(
+          (data) => {
+            if (id === latest.current) setState({ data, error: null, loading: false, requestId: id });
+          },
+          (error: unknown) => {
+            if (id === latest.current)
+              setState((previous) => ({ ...previous, error, loading: false, requestId: id }));
+          },
+        );
+      },
+      id === 1 ? 0 : delayMs,
+    );
+    return () => window.clearTimeout(timer);
   }, [op, key, delayMs]);
   return state;
 }

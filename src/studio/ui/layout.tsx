@@ -61,3 +61,8 @@ export function count(value: number): string {
 export function amount(value: number): string {
   return money.format(value);
 }
+
+/** "1 customer", "5,000 customers". */
+export function counted(value: number, noun: string): string {
+  return `${count(value)} ${noun}${value === 1 ? '' : 's'}`;
+}
