@@ -105,7 +105,7 @@ async function graphql(query: string, variables?: Record<string, unknown>) {
   return answer.body.data;
 }
 
-test('a market-map cell opens in the builder with the size the cell counts', async () => {
+test('a market-map cell opens in the builder with the size the cell counts, and is saved as a segment of that size', async () => {
   const { page, problems, close } = await openStudio('/map');
   await page.getByLabel('Rows').selectOption('COUNTRY');
   await page.getByLabel('Columns').selectOption('LIFECYCLE_STAGE');
@@ -151,6 +151,16 @@ test('a market-map cell opens in the builder with the size the cell counts', asy
     )
     .catch(() => undefined);
   await expect(digits()).resolves.toBe(String(cell.customers));
+  // Saved from the builder, the cell is a segment of that size.
+  await page.getByLabel('Name', { exact: true }).fill('French customers, from the map');
+  await page.getByRole('button', { name: 'Save as new' }).click();
+  await page.getByText('Saved as a new segment.').waitFor({ timeout: 20_000 });
+  const saved = await graphql(
+    '{ segments(search: "French customers, from the map", first: 2) { edges { node { size filter } } } }',
+  );
+  expect(saved.segments.edges.map((edge: { node: { size: number } }) => edge.node.size)).toEqual([
+    cell.customers,
+  ]);
   expect(problems).toEqual([]);
   await close();
 }, 120_000);
