@@ -103,10 +103,29 @@ async function main(): Promise<void> {
       },
     ],
     ['members-all', '#/members', async () => undefined],
-    ['map', '#/map', async () => undefined],
+    [
+      'map',
+      '#/map',
+      async (shown) => void (await shown.locator('table.heatmap[aria-busy="false"]').waitFor()),
+    ],
+    [
+      'map-revenue',
+      '#/map?rows=RFM_SEGMENT&columns=COUNTRY&metric=revenue',
+      async (shown) => void (await shown.locator('table.heatmap[aria-busy="false"]').waitFor()),
+    ],
     ['segments', '#/segments', async () => undefined],
-    ['segment', `#/segments/${segmentId}`, async () => undefined],
-    ['personas', '#/personas', async () => undefined],
+    [
+      'segment',
+      `#/segments/${segmentId}`,
+      async (shown) =>
+        void (await shown.getByText('Lift against everyone else').waitFor({ timeout: 20_000 })),
+    ],
+    [
+      'personas',
+      '#/personas',
+      async (shown) =>
+        void (await shown.getByRole('list', { name: 'Suggestions' }).waitFor({ timeout: 60_000 })),
+    ],
   ];
   for (const [file, fragment, act] of shots) {
     await page.goto(`${origin}/studio/${fragment}`);

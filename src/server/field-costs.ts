@@ -33,6 +33,18 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.personaSuggestions': 4 * SCAN,
   /** Recomputes every customer's value and refits the models. */
   'Mutation.refreshMetrics': 10 * SCAN,
+  // The catalog: each list one grouped statement over an index (kept a minute per store, but priced as if read).
+  'Catalog.events': SCAN,
+  'Catalog.attributes': SCAN,
+  'Catalog.categories': SCAN,
+  'Catalog.interests': SCAN,
+  'Catalog.countries': SCAN,
+  'Catalog.jobFunctions': SCAN,
+  'Catalog.industries': SCAN,
+  /** One indexed read of the name's latest events (shared by its sampled, channels and properties). */
+  'CatalogEvent.sampled': 20,
+  'CatalogEvent.channels': 20,
+  'CatalogEvent.properties': 20,
   // Figures of a selection: each one statement over the base.
   'CustomerConnection.totalCount': SCAN,
   'Segment.size': SCAN,

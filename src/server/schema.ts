@@ -31,6 +31,7 @@ import {
 } from '../analysis/analysis.resolver';
 import { CustomerPersonaResolver, PersonaResolver } from '../personas/persona.resolver';
 import { WebhookResolver } from '../webhooks/webhooks.resolver';
+import { CatalogEventResolver, CatalogResolver } from '../catalog/catalog.resolver';
 import { textArgumentsGuard } from './text-arguments';
 import { heavyWorkGuard } from './heavy-work';
 
@@ -56,6 +57,8 @@ export const RESOLVERS = [
   SegmentAnalysisResolver,
   PreviewStatsResolver,
   StatsWarningsResolver,
+  CatalogResolver,
+  CatalogEventResolver,
   ApiKeyResolver,
   CustomerPersonalDataResolver,
   WebhookResolver,
