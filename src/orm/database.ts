@@ -108,7 +108,9 @@ function isInMemory(path: string): boolean {
 function readConnectionPool(limit?: StatementLimit['pool']): object {
   const settings = [
     'pragma busy_timeout = 5000',
-    'pragma cache_size = -65536',
+    // 16 MiB each: the writer keeps the large cache the refreshes want, and a long export on
+    // one read connection cannot grow the process by more than this (the OS caches the file too).
+    'pragma cache_size = -16384',
     'pragma query_only = on',
   ].join('; ');
   return {
@@ -178,7 +180,10 @@ async function migrate(orm: MikroORM, where: string): Promise<string[]> {
 async function tuneSqlite(orm: MikroORM): Promise<void> {
   const connection = orm.em.getConnection();
   await connection.execute('pragma journal_mode = wal');
-  await connection.execute('pragma busy_timeout = 5000');
+  // The refresh publishes through a connection of its own (db/batch-work.ts) in chunks that
+  // each hold the write lock a moment; on a loaded machine a chunk can outlast 5 s, and an
+  // ingestion batch refused for it (SQLITE_BUSY) would be work the caller has to send again.
+  await connection.execute('pragma busy_timeout = 30000');
   await connection.execute('pragma foreign_keys = on');
   await connection.execute('pragma synchronous = normal');
   // 64 MiB of page cache instead of the 2 MiB default: set-based refreshes and
