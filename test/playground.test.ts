@@ -73,7 +73,7 @@ test('the playground opens on the read-only tour, whose crossed segment is not e
 
 test('a tab with two operations runs each one', async () => {
   const { context, page, outside, pageErrors } = await offlinePage();
-  await page.locator('.graphiql-tab', { hasText: 'SegmentSize' }).click();
+  await page.getByRole('tab', { name: 'SegmentSize', exact: true }).click();
   await page.locator('.graphiql-query-editor', { hasText: 'query SegmentFirstMembers' }).waitFor();
   const result = page.locator('.result-window');
   for (const [operation, expected] of [
