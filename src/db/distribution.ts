@@ -29,6 +29,8 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   order_categories: byCustomer,
   events: byCustomer,
   customer_metrics: byCustomer,
+  // The customers ingestion touched since the last refresh: marks beside their rows.
+  metrics_dirty: byCustomer,
   // A segment's membership record is the customer's: intervals and changes sit on their shard.
   segment_memberships: byCustomer,
   segment_changes: byCustomer,
