@@ -579,6 +579,8 @@ function SizeChart({ name, points }: { name: string; points: SizePoint[] }) {
   const plotHeight = height - top - bottom;
   const slot = plotWidth / points.length;
   const y = (value: number) => top + plotHeight - (largest === 0 ? 0 : (plotHeight * value) / largest);
+  const firstKnown = points.findIndex((point) => point.size !== null);
+  const untracked = firstKnown === -1 ? points.length : firstKnown;
   const first = points[0];
   const last = points[points.length - 1];
   const summary =
@@ -604,6 +606,26 @@ function SizeChart({ name, points }: { name: string; points: SizePoint[] }) {
           <text className="tick" x={left - 6} y={y(largest)} textAnchor="end" dominantBaseline="middle">
             {count(largest)}
           </text>
+        )}
+        {untracked > 0 && (
+          <>
+            {/* The days before tracking started: shaded and said, so an empty stretch is not read as zero. */}
+            <rect
+              className="untracked"
+              x={left + 1}
+              y={top}
+              width={untracked * slot - 1}
+              height={plotHeight}
+            />
+            <text
+              className="tick"
+              x={left + (untracked * slot) / 2}
+              y={top + plotHeight / 2}
+              textAnchor="middle"
+            >
+              Not tracked yet
+            </text>
+          </>
         )}
         {points.map((point, index) =>
           point.size === null ? null : (
