@@ -8,7 +8,9 @@ import { startTestServer, type TestServer } from './support/server';
  * The studio's analysis pages in a real browser with the network cut off
  * (every request outside the service aborted): a market-map cell opened in the
  * builder sizes as the cell counts, a persona suggestion adopted, the segment
- * page's figures as the API gives them, and axe-core finding no serious or
+ * page's figures as the API gives them, a segment's membership tracked from
+ * its page (a stale version refused with the API's message, then its size
+ * history ending at its size), and axe-core finding no serious or
  * critical violation on each page. No console error, no failed request.
  * Needs Chromium (apt-get install -y chromium, or CHROMIUM_PATH) and the
  * bundle (npm run studio, part of npm run build).
@@ -23,7 +25,8 @@ const segments: Array<{ id: string; name: string }> = [];
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
     throw new Error(`Chromium is needed at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
-  server = await startTestServer();
+  // Tracked segments are counted a fifth of a second after a save, so the page's history comes quickly.
+  server = await startTestServer(undefined, { membershipDelayMs: 200 });
   await loadDemoDataIfEmpty(server.db, () => undefined);
   for (const [name, filter] of [
     ['French', { identity: { country: { eq: 'FR' } } }],
@@ -190,6 +193,70 @@ test('the segment page shows the API figures, its performance and its overlap', 
   await page.getByTestId('membership-history').waitFor();
   expect(await seriousViolations(page)).toEqual([]);
   expect(problems).toEqual([]);
+  await close();
+}, 120_000);
+
+test('the segment page turns membership tracking on and shows the size history ending at the size', async () => {
+  const byEmail = segments[2];
+  const { page, problems, close } = await openStudio(`/segments/${byEmail.id}`);
+  await page.getByRole('heading', { level: 1, name: byEmail.name }).waitFor({ timeout: 30_000 });
+  const history = page.getByTestId('membership-history');
+  await history.getByText('Membership of this segment is not tracked').waitFor({ timeout: 30_000 });
+  expect(await seriousViolations(page)).toEqual([]);
+
+  // Someone saves the segment after the page read it: the page's version is stale.
+  const before = await graphql('query ($id: ID!) { segment(id: $id) { filter version } }', {
+    id: byEmail.id,
+  });
+  await graphql(
+    'mutation ($id: ID!, $input: SegmentInput!) { updateSegment(id: $id, input: $input) { version } }',
+    {
+      id: byEmail.id,
+      input: { name: byEmail.name, description: 'Saved meanwhile', filter: before.segment.filter },
+    },
+  );
+  const track = history.getByRole('button', { name: 'Track membership' });
+  await track.click();
+  const refused = history.getByRole('alert').filter({ hasText: 'Tracking could not be turned on' });
+  await refused.getByText('CONFLICT').waitFor({ timeout: 20_000 });
+  await expect(refused.textContent()).resolves.toMatch(/version/i);
+  let tracked = await graphql('query ($id: ID!) { segment(id: $id) { trackMembership } }', {
+    id: byEmail.id,
+  });
+  expect(tracked.segment.trackMembership).toBe(false);
+
+  // Again, from the keyboard: the page has read the current version meanwhile.
+  await history.getByRole('status').getByText('The segment has been read again (version 2)').waitFor();
+  await track.focus();
+  await page.keyboard.press('Enter');
+  const chart = history.getByTestId('size-history');
+  await chart.waitFor({ timeout: 30_000 });
+  tracked = await graphql(
+    'query ($id: ID!) { segment(id: $id) { trackMembership membershipTrackedSince description stats { size } } }',
+    { id: byEmail.id },
+  );
+  expect(tracked.segment).toMatchObject({ trackMembership: true, description: 'Saved meanwhile' });
+  expect(tracked.segment.membershipTrackedSince).not.toBeNull();
+  const size = tracked.segment.stats.size;
+  expect(size).toBeGreaterThan(0);
+  await expect(chart.getByRole('img').getAttribute('aria-label')).resolves.toContain(
+    `${size.toLocaleString('en-US')} on`,
+  );
+  // The text alternative: a table of the days, opened from the keyboard; its last day is the size now.
+  await chart.getByText('Size by day as a table').focus();
+  await page.keyboard.press('Enter');
+  const days = chart.getByRole('table', { name: `Members of ${byEmail.name} by day` });
+  await days.waitFor();
+  const rows = days.locator('tbody tr');
+  await expect(rows.count()).resolves.toBe(30);
+  await expect(rows.last().locator('td').last().textContent()).resolves.toBe(size.toLocaleString('en-US'));
+  // Before tracking started there is no size.
+  await expect(rows.first().locator('td').last().textContent()).resolves.toBe('not tracked yet');
+  const changes = history.getByRole('table', { name: /Latest entries and exits/ });
+  await changes.getByText('Nobody has entered or left since tracking started.').waitFor({ timeout: 20_000 });
+  expect(await seriousViolations(page)).toEqual([]);
+  // The refused save is the one answer of 409 (and the browser's console line about it).
+  expect(problems.filter((problem) => !problem.includes('409'))).toEqual([]);
   await close();
 }, 120_000);
 
