@@ -87,8 +87,7 @@ export async function refreshMetrics(
     // Committed before the orders are read: a mark made later (an order this
     // refresh may not see) is a new, unclaimed one that outlives the publishing.
     // Without unclaimed marks there is nothing to write (and no write lock to wait for).
-    if (await knex('metrics_dirty').where({ claimed: false }).first())
-      await knex.transaction((trx) => claimMarks(trx));
+    await claimUnclaimedMarks(knex);
     const fit = await computeThenPublish(
       knex,
       (db) => computeMetrics(db, at, asOf, now, figures, 'everyone', lap),
@@ -97,6 +96,25 @@ export async function refreshMetrics(
     );
     lap('publish');
     return fit;
+  });
+}
+
+/**
+ * Claims the unclaimed marks as batch work, free of the statement limit like
+ * the rest of the refresh. On SQLite the look comes first, outside a
+ * transaction, so that a refresh with nothing marked takes no write lock.
+ */
+async function claimUnclaimedMarks(knex: Knex): Promise<void> {
+  const unclaimed = (db: Knex) => db('metrics_dirty').where({ claimed: false }).first();
+  const sqlite = dialectName(knex) === 'sqlite';
+  if (sqlite && !(await unclaimed(knex))) return;
+  await knex.transaction(async (trx) => {
+    const restoreLimit = await allowLongStatements(trx);
+    try {
+      if (sqlite || (await unclaimed(trx))) await claimMarks(trx);
+    } finally {
+      restoreLimit();
+    }
   });
 }
 

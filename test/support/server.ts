@@ -25,7 +25,13 @@ export async function startTestServer(
   options: OrmOptions = {},
   settings: Partial<Settings> = {},
 ): Promise<TestServer> {
-  const database = await createTestDatabase(options);
+  // On PostgreSQL every request also takes a token from its rate-limit bucket (one statement of
+  // the HTTP plumbing, server/shared-rate-limit.ts): statement counts are of the question asked.
+  const onQuery = options.onQuery;
+  const counted = onQuery
+    ? { ...options, onQuery: (sql: string) => void (/\brate_limit_buckets\b/.test(sql) || onQuery(sql)) }
+    : options;
+  const database = await createTestDatabase(counted);
   Object.assign(database.settings, settings);
   const logged: unknown[][] = [];
   const logger: Logger = {
