@@ -215,7 +215,7 @@ describe('database time limit', () => {
   describe('through the API', () => {
     let server: TestServer;
     beforeAll(async () => {
-      server = await startTestServer({ statementTimeoutMs: 1 });
+      server = await startTestServer({ statementTimeoutMs: 20 });
       // Loaded through a second handle without the limit, which would stop the loading itself.
       const loader = await openDatabase(server.target);
       await loadSyntheticBase(loader, { customers: 1500, seed: 3, until: new Date('2026-06-01T00:00:00Z') });
