@@ -5,7 +5,7 @@ import { Customer } from './customer.entity';
  * A customer whose stored value is behind their orders or events: ingestion
  * adds one in the transaction that records them (and for every new
  * customer), and the incremental metrics refresh recomputes these customers'
- * rows only, then removes the ones it claimed (src/value/metrics.service.ts).
+ * rows only, then removes the ones it claimed (src/value/metrics-marks.ts).
  */
 @Entity({ tableName: 'metrics_dirty' })
 export class MetricsDirty {
@@ -13,8 +13,9 @@ export class MetricsDirty {
   customer!: Customer;
 
   /**
-   * Set by the refresh that is recomputing the customer, in its transaction;
-   * a later mark by ingestion waits for that transaction and starts a new row.
+   * Set by the refresh that is recomputing the customer; a later mark by
+   * ingestion writes it back to unclaimed, and the refresh leaves it
+   * (src/value/metrics-marks.ts).
    */
   @Property({ type: 'boolean', default: false })
   claimed = false;

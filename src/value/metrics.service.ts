@@ -18,6 +18,7 @@ import { OUTBOUND_EVENT, PREFERRED_CHANNEL_DAYS } from '../common/preferred-chan
 import { jsonValue } from '../db/batch';
 import { dialectName } from '../db/dialect-name';
 import { allowLongStatements } from '../db/statement-timeout';
+import { claimMarks, unmarkClaimed } from './metrics-marks';
 
 const DAY = 86_400_000;
 const WEEK_DAYS = 7;
@@ -163,7 +164,7 @@ export async function refreshTouchedMetrics(
         );
         const statement = rows.insertSelect('customer_metrics', CLAIMED_CUSTOMERS);
         await trx.raw(statement.text, statement.bindings);
-        await trx('metrics_dirty').where({ claimed: true }).delete();
+        await unmarkClaimed(trx);
         await dropScratchTables(trx);
         await trx.raw('drop table metrics_claim');
         lap('publish');
@@ -173,17 +174,6 @@ export async function refreshTouchedMetrics(
       }
     });
   });
-}
-
-/**
- * Claims every mark, in its transaction. PostgreSQL: the marks are locked in
- * customer order first, the order ingestion marks in, so the two never wait
- * for each other in a cycle.
- */
-async function claimMarks(trx: Knex.Transaction): Promise<number> {
-  if (dialectName(trx) === 'postgresql')
-    await trx.raw('select customer_id from metrics_dirty order by customer_id for update');
-  return Number(await trx('metrics_dirty').update({ claimed: true }));
 }
 
 /** The rows of the claimed customers, as customerMetricsRows' range. */
@@ -527,7 +517,7 @@ async function publishFit(trx: Knex, fit: ValueModelFit, { held }: Figures): Pro
       rfm_boundaries: fit.rfmBoundaries ? JSON.stringify(fit.rfmBoundaries) : null,
     });
   }
-  await trx('metrics_dirty').where({ claimed: true }).delete();
+  await unmarkClaimed(trx);
   await dropScratchTables(trx);
   return fit;
 }
