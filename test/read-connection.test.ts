@@ -106,6 +106,28 @@ test('a mutation sent while the writer is held runs after it, and a query sent a
   expect(ada.body.data.customer).toEqual({ externalId: 'ada', city: 'Metz' });
 });
 
+test('a segment export streams while a write transaction holds the writer, with the last committed state', async () => {
+  const saved = await server.post(
+    'mutation ($f: SegmentFilter!) { createSegment(input: { name: "everyone", filter: $f }) { id } }',
+    { f: { not: { identity: { country: { eq: 'ZZ' } } } } },
+  );
+  expect(saved.body.errors).toBeUndefined();
+  const path = `/export/segments/${saved.body.data.createSegment.id}/members.csv?fields=externalId,city`;
+  const before = await server.post(READ, { id: 'ada' });
+  const hold = await holdWriter();
+  const during = await answeredWhileHeld(
+    fetch(server.url.replace(/\/graphql$/, '') + path).then(async (response) => ({
+      status: response.status,
+      text: await response.text(),
+    })),
+    hold.release,
+  );
+  expect(during).not.toBe('still waiting');
+  if (during === 'still waiting') return;
+  expect(during.status).toBe(200);
+  expect(during.text).toContain(`ada,${before.body.data.customer.city}\r\n`);
+});
+
 // PostgreSQL has no read connections of its own: queries and mutations share the pool.
 if (!ON_POSTGRES) {
   test('the read connections refuse to write, so a query can never compete with the writer', async () => {

@@ -67,7 +67,8 @@ async function main(args: string[]): Promise<number> {
   const started = Date.now();
   let out: Writable | undefined;
   try {
-    const em = db.fork();
+    // Read connections (SQLite): a long export neither holds the writer nor fills its large cache.
+    const em = db.forkReader();
     const plan = await planExport(em, {
       segmentId: text('segment')!,
       asOf,

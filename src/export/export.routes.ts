@@ -70,7 +70,9 @@ export function exportRouter(deps: ExportRouteDependencies): Router {
     try {
       if (!format) throw notFound('no such export: members.csv or members.ndjson');
       const { caller, fields, asOf } = readRequest(req);
-      const em = deps.db.fork();
+      // Read connections (SQLite): the pages never queue behind an ingestion batch or hold one up,
+      // and fill a reader's small cache rather than the writer's large one.
+      const em = deps.db.forkReader();
       plan = await planExport(em, {
         segmentId: String(req.params.id),
         asOf,
