@@ -114,7 +114,7 @@ export function Combobox({
   };
 
   return (
-    <span className="combobox">
+    <span className={options.length ? 'combobox' : 'combobox no-options'}>
       <input
         id={id}
         type="text"
@@ -134,7 +134,10 @@ export function Combobox({
           setNarrowing(true);
           setActive(-1);
         }}
-        onClick={() => (expanded ? close() : show())}
+        // Opens only: a click in an open list's input places the caret, it does not close the list.
+        onClick={() => {
+          if (!expanded) show();
+        }}
         onKeyDown={onKeyDown}
         onBlur={() => {
           close();
