@@ -584,7 +584,7 @@ function BehaviourEditor({
           type="number"
           min={0}
           placeholder="all history"
-          className="short"
+          className="short window"
           value={criterion.days}
           onChange={(event) => set({ days: event.target.value })}
         />
