@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { loadDemoDataIfEmpty } from '../seeds/demo';
 import { STUDIO_BUNDLE_DIR } from '../src/server/studio';
 import { startTestServer, type TestServer } from './support/server';
@@ -124,7 +124,19 @@ async function addCriterion(page: Page, groupIndex: number, label: string) {
   const box = group(page, groupIndex);
   await box.getByLabel('Criterion', { exact: true }).selectOption({ label });
   await box.getByRole('button', { name: `Add the criterion to Group ${groupIndex}` }).click();
-  return box.locator('li.criterion').last();
+  // Found by its field, so that the locator still points at it once others are added after it.
+  const field = await box.locator('li.criterion').last().getAttribute('data-field');
+  return box.locator(`li.criterion[data-field="${field}"]`).last();
+}
+
+/** Types into a picker, which narrows its list, then clicks the option that is exactly `value`. */
+async function pick(criterion: Locator, label: string, value: string) {
+  await criterion.getByLabel(label).fill(value);
+  await criterion
+    .getByRole('listbox')
+    .getByRole('option')
+    .filter({ has: criterion.page().getByText(value, { exact: true }) })
+    .click();
 }
 
 test('the studio is served with its bundle, a strict CSP and cache headers; a browser opening /graphql gets the playground', async () => {
@@ -176,13 +188,13 @@ test('the README crossed segment built by clicks has the size evaluateSegment gi
   expect(base).toBeGreaterThan(0);
 
   const country = await addCriterion(page, 1, 'Country');
-  await country.getByLabel('Country: value').fill('FR');
+  await pick(country, 'Country: value', 'FR');
   const job = await addCriterion(page, 1, 'Job function');
-  await job.getByLabel('Job function: value').fill('purchasing');
+  await pick(job, 'Job function: value', 'purchasing');
   const company = await addCriterion(page, 1, 'Company name');
   await company.getByLabel('Company name: operator').selectOption({ label: 'is set' });
   const opened = await addCriterion(page, 1, 'Did an interaction (event)');
-  await opened.getByLabel('Event name').fill('message_opened');
+  await pick(opened, 'Event name', 'message_opened');
   await opened.getByLabel('In the last (days)').fill('30');
   await opened.getByLabel('email', { exact: true }).check();
   const bought = await addCriterion(page, 1, 'Bought (orders)');
@@ -193,7 +205,7 @@ test('the README crossed segment built by clicks has the size evaluateSegment gi
   await page.getByRole('button', { name: '+ Add a group' }).click();
   await group(page, 2).getByLabel('Exclude these customers (not)').check();
   const sent = await addCriterion(page, 2, 'Did an interaction (event)');
-  await sent.getByLabel('Event name').fill('message_sent');
+  await pick(sent, 'Event name', 'message_sent');
   await sent.getByLabel('In the last (days)').fill('7');
   await sent.getByLabel('Number of times').fill('3');
 
@@ -233,6 +245,122 @@ test('the README crossed segment built by clicks has the size evaluateSegment gi
   expect(errors).toEqual([]);
   expect(failed).toEqual([]);
   expect(firstLoadMs).toBeLessThan(10_000); // a gross regression guard; the figure is printed above
+  await context.close();
+}, 120_000);
+
+/** The values a criterion's open picker offers, in order (the value, without its count). */
+async function offered(criterion: Locator): Promise<string[]> {
+  const list = criterion.getByRole('listbox');
+  await list.waitFor({ timeout: 20_000 });
+  return list.locator('[role="option"] .combobox-value').allTextContents();
+}
+
+async function evaluated(
+  filter: Record<string, unknown>,
+): Promise<{ size: number; warnings: Array<{ path: string; message: string }> }> {
+  const answer = await server.post(
+    'query ($f: SegmentFilter!) { evaluateSegment(filter: $f) { size warnings { path message } } }',
+    { f: filter },
+  );
+  return answer.body.data.evaluateSegment;
+}
+
+test("the pickers offer the catalog's values; one picked by keyboard or by click gives the size evaluateSegment gives, and a value not in the catalog can still be typed", async () => {
+  const catalog = (
+    await server.post(
+      '{ catalog { events(first: 200) { name } categories(first: 200) { value } interests(first: 200) { value } countries(first: 200) { value } } }',
+    )
+  ).body.data.catalog;
+  const eventNames: string[] = catalog.events.map((event: { name: string }) => event.name);
+  const values = (list: Array<{ value: string }>) => list.map((entry) => entry.value);
+  expect(eventNames.length).toBeGreaterThan(2);
+
+  const { context, page, outside, errors, failed } = await openStudio('#/builder');
+  await shownSize(page);
+
+  // Event name, by keyboard: ↓ opens the whole list; typing narrows it; ↓ to the name, Enter takes it.
+  const event = await addCriterion(page, 1, 'Did an interaction (event)');
+  const eventName = event.getByLabel('Event name');
+  await eventName.focus();
+  await page.keyboard.press('ArrowDown');
+  expect(await offered(event)).toEqual(eventNames);
+  expect(await seriousViolations(page)).toEqual([]);
+  const picked = eventNames[1];
+  const typed = picked.slice(0, 4);
+  await eventName.fill(typed);
+  const narrowed = await offered(event);
+  expect(narrowed).toEqual(eventNames.filter((name) => name.toLowerCase().includes(typed.toLowerCase())));
+  for (let step = 0; step <= narrowed.indexOf(picked); step++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(eventName.inputValue()).resolves.toBe(picked);
+  await expect(eventName.getAttribute('aria-expanded')).resolves.toBe('false');
+  const eventOnly = await evaluated({ behaviour: { event: { name: picked } } });
+  expect(eventOnly.size).toBeGreaterThan(0);
+  await expect(settledSize(page)).resolves.toBe(eventOnly.size);
+
+  // Order category, by click.
+  const bought = await addCriterion(page, 1, 'Bought (orders)');
+  await bought.getByLabel('Category').click();
+  expect(await offered(bought)).toEqual(values(catalog.categories));
+  const category = catalog.categories[0].value;
+  await bought.getByRole('listbox').getByRole('option').first().click();
+  await expect(bought.getByLabel('Category').inputValue()).resolves.toBe(category);
+
+  // Interests: several picked one after the other; a value taken is not offered again.
+  const interests = await addCriterion(page, 1, 'Interests');
+  const interestInput = interests.getByLabel('Interests: values, separated by commas');
+  await interestInput.click();
+  expect(await offered(interests)).toEqual(values(catalog.interests));
+  const [firstInterest, secondInterest] = values(catalog.interests);
+  await interests.getByRole('listbox').getByRole('option').first().click();
+  expect(await offered(interests)).toEqual(values(catalog.interests).slice(1));
+  await interests.getByRole('listbox').getByRole('option').first().click();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  await expect(interestInput.inputValue()).resolves.toBe(`${firstInterest}, ${secondInterest}`);
+
+  const crossed = await evaluated({
+    and: [
+      { behaviour: { event: { name: picked } } },
+      { behaviour: { purchase: { category: { eq: category } } } },
+      { identity: { interests: { hasAny: [firstInterest, secondInterest] } } },
+    ],
+  });
+  await expect(settledSize(page)).resolves.toBe(crossed.size);
+  expect(crossed.size).not.toBe(eventOnly.size);
+
+  // Country: the catalog's codes; ↓ then Enter takes the most frequent.
+  const country = await addCriterion(page, 1, 'Country');
+  const countryInput = country.getByLabel('Country: value');
+  await countryInput.click();
+  expect(await offered(country)).toEqual(values(catalog.countries));
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  const countryCode = catalog.countries[0].value;
+  await expect(countryInput.inputValue()).resolves.toBe(countryCode);
+
+  // A name the base has not seen yet is kept as typed, and the API's warning shows at it.
+  const unseen = 'webinar_registered_next_quarter';
+  expect(eventNames).not.toContain(unseen);
+  await eventName.fill(unseen);
+  await page.keyboard.press('Enter');
+  await expect(eventName.inputValue()).resolves.toBe(unseen);
+  const withUnseen = await evaluated({
+    and: [
+      { behaviour: { event: { name: unseen } } },
+      { behaviour: { purchase: { category: { eq: category } } } },
+      { identity: { interests: { hasAny: [firstInterest, secondInterest] } } },
+      { identity: { country: { eq: countryCode } } },
+    ],
+  });
+  const unseenWarning = withUnseen.warnings.find((warning) => warning.path.startsWith('filter.and.0'));
+  expect(unseenWarning).toBeDefined();
+  await event.getByText(unseenWarning!.message, { exact: true }).waitFor({ timeout: 20_000 });
+  await expect(settledSize(page)).resolves.toBe(withUnseen.size);
+
+  expect(outside).toEqual([]);
+  expect(errors).toEqual([]);
+  expect(failed).toEqual([]);
   await context.close();
 }, 120_000);
 

@@ -2,10 +2,10 @@ import { useEffect, useState } from 'react';
 import { operation, request } from './graphql';
 import type { CatalogList } from './filter-model';
 
-/** One value a picker offers, with how many customers have it. */
+/** One value a picker offers, with how many carry it (see COUNTED). */
 export interface CatalogEntry {
   value: string;
-  customers: number;
+  count: number;
 }
 
 export interface SavedChoice {
@@ -13,23 +13,47 @@ export interface SavedChoice {
   name: string;
 }
 
+/** What an entry's count counts, per list: the API's catalog counts events and orders, not customers, for those. */
+export const COUNTED: Record<CatalogList, { one: string; many: string }> = {
+  eventNames: { one: 'event', many: 'events' },
+  categories: { one: 'order', many: 'orders' },
+  interests: { one: 'customer', many: 'customers' },
+  countries: { one: 'customer', many: 'customers' },
+  regions: { one: 'customer', many: 'customers' },
+  industries: { one: 'customer', many: 'customers' },
+  jobFunctions: { one: 'customer', many: 'customers' },
+  acquisitionSources: { one: 'customer', many: 'customers' },
+};
+
+/**
+ * How many values a picker asks for. The catalog answers the most frequent
+ * first; a value beyond them is still typed (the pickers keep free text), and
+ * the list narrows as one types, so a long list stays usable.
+ */
+export const PICKER_VALUES = 200;
+
+/** The lists the catalog holds, each as the field that answers it (aliased to one shape). */
+const CATALOG_FIELDS: Partial<Record<CatalogList, string>> = {
+  eventNames: 'events(first: $first) { value: name count: events }',
+  categories: 'categories(first: $first) { value count }',
+  interests: 'interests(first: $first) { value count }',
+  countries: 'countries(first: $first) { value count }',
+  industries: 'industries(first: $first) { value count }',
+  jobFunctions: 'jobFunctions(first: $first) { value count }',
+};
+
+/**
+ * The lists the catalog does not hold come from a market map on that dimension
+ * (one grouped statement: its 50 largest keys with counts).
+ */
+const MAP_DIMENSIONS: Partial<Record<CatalogList, string>> = {
+  regions: 'REGION',
+  acquisitionSources: 'ACQUISITION_SOURCE',
+};
+
 interface MapAnswer {
   marketMap: { cells: Array<{ row: string; customers: number }> };
 }
-
-/**
- * Where each picker's values come from. The open identity fields come from a
- * market map on that dimension (one grouped statement: its 50 largest keys with
- * counts); names no map lists (events, categories, interests) are typed freely,
- * and the API's warnings say when one matches nobody.
- */
-const MAP_DIMENSIONS: Partial<Record<CatalogList, string>> = {
-  countries: 'COUNTRY',
-  regions: 'REGION',
-  industries: 'INDUSTRY',
-  jobFunctions: 'JOB_FUNCTION',
-  acquisitionSources: 'ACQUISITION_SOURCE',
-};
 
 const MAP = operation<MapAnswer, { rows: string }>(
   `query StudioCatalogMap($rows: Dimension!) { marketMap(rows: $rows) { cells { row customers } } }`,
@@ -44,17 +68,28 @@ const SAVED = operation<{
 const lists = new Map<CatalogList, Promise<CatalogEntry[]>>();
 let saved: Promise<{ segments: SavedChoice[]; personas: SavedChoice[] }> | null = null;
 
+function askCatalog(field: string): Promise<CatalogEntry[]> {
+  const query = operation<{ catalog: { values: CatalogEntry[] } }, { first: number }>(
+    `query StudioCatalog($first: Int) { catalog { values: ${field} } }`,
+  );
+  return request(query, { first: PICKER_VALUES }).then((answer) => answer.catalog.values);
+}
+
+function askMap(dimension: string): Promise<CatalogEntry[]> {
+  return request(MAP, { rows: dimension }).then((answer) =>
+    answer.marketMap.cells
+      // "other" and "unknown" are the map's own buckets, not values a customer has.
+      .filter((cell) => cell.row !== 'other' && cell.row !== 'unknown' && cell.customers > 0)
+      .map((cell) => ({ value: cell.row, count: cell.customers })),
+  );
+}
+
 function loadList(list: CatalogList): Promise<CatalogEntry[]> {
-  const dimension = MAP_DIMENSIONS[list];
-  if (!dimension) return Promise.resolve([]);
   let found = lists.get(list);
   if (!found) {
-    found = request(MAP, { rows: dimension }).then((answer) =>
-      answer.marketMap.cells
-        // "other" and "unknown" are the map's own buckets, not values a customer has.
-        .filter((cell) => cell.row !== 'other' && cell.row !== 'unknown' && cell.customers > 0)
-        .map((cell) => ({ value: cell.row, customers: cell.customers })),
-    );
+    const field = CATALOG_FIELDS[list];
+    const dimension = MAP_DIMENSIONS[list];
+    found = field ? askCatalog(field) : dimension ? askMap(dimension) : Promise.resolve([]);
     // A failed look-up is asked again next time.
     found.catch(() => lists.delete(list));
     lists.set(list, found);

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { forgetSavedChoices, useCatalogList, useSavedChoices } from '../catalog';
+import { COUNTED, forgetSavedChoices, useCatalogList, useSavedChoices, type CatalogEntry } from '../catalog';
 import {
   CHANNELS,
   FIELDS,
@@ -13,6 +13,7 @@ import {
   newGroup,
   toFilter,
   type BuilderState,
+  type CatalogList,
   type Criterion,
   type Group,
   type Section,
@@ -20,6 +21,7 @@ import {
 import { GraphQLRequestError, operation, request, type ApiError } from '../graphql';
 import { useDebouncedQuery } from '../hooks';
 import { href, type PageProps } from '../router';
+import { Combobox, type ComboboxOption } from '../ui/combobox';
 import { ErrorBanner } from '../ui/error-banner';
 import { Loading } from '../ui/loading';
 import { Page, count, counted, percent } from '../ui/layout';
@@ -367,11 +369,11 @@ function CriterionEditor({
   const id = criterion.id;
   const set = (change: Partial<Criterion>) => onChange({ ...criterion, ...change });
   const ops = OPERATORS[def.kind];
-  const options = useCatalogList(def.catalog);
+  const known = useCatalogList(def.catalog);
+  const options = useMemo(() => pickerOptions(known, def.catalog), [known, def.catalog]);
   const choices = useSavedChoices(
     def.kind === 'segment' ? 'segments' : def.kind === 'persona' ? 'personas' : null,
   );
-  const listId = options.length ? `${id}-options` : undefined;
   const describedBy = problems ? `${id}-problems` : undefined;
   const invalid = problems?.errors.length ? true : undefined;
 
@@ -400,22 +402,35 @@ function CriterionEditor({
       if (criterion.op === 'missing' || criterion.op === 'present') break;
       const numeric = def.kind === 'int' || def.kind === 'float' || def.kind === 'days';
       const many = ['in', 'notIn', 'hasAny', 'hasAll', 'hasNone'].includes(criterion.op);
+      const placeholder = many ? 'values, comma-separated' : numeric ? 'number' : 'value';
       editor = (
         <>
           <label htmlFor={`${id}-value`} className="visually-hidden">
             {def.label}: {many ? 'values, separated by commas' : 'value'}
           </label>
-          <input
-            id={`${id}-value`}
-            type={numeric ? 'number' : 'text'}
-            step={def.kind === 'float' ? 'any' : undefined}
-            list={listId}
-            placeholder={many ? 'values, comma-separated' : numeric ? 'number' : 'value'}
-            value={criterion.value}
-            aria-invalid={invalid}
-            aria-describedby={describedBy}
-            onChange={(event) => set({ value: event.target.value })}
-          />
+          {def.catalog ? (
+            <Combobox
+              id={`${id}-value`}
+              value={criterion.value}
+              onChange={(value) => set({ value })}
+              options={options}
+              multiple={many}
+              placeholder={placeholder}
+              invalid={invalid}
+              describedBy={describedBy}
+            />
+          ) : (
+            <input
+              id={`${id}-value`}
+              type={numeric ? 'number' : 'text'}
+              step={def.kind === 'float' ? 'any' : undefined}
+              placeholder={placeholder}
+              value={criterion.value}
+              aria-invalid={invalid}
+              aria-describedby={describedBy}
+              onChange={(event) => set({ value: event.target.value })}
+            />
+          )}
           {criterion.op === 'between' && (
             <>
               <span aria-hidden="true">and</span>
@@ -478,7 +493,7 @@ function CriterionEditor({
         <BehaviourEditor
           criterion={criterion}
           set={set}
-          listId={listId}
+          options={options}
           invalid={invalid}
           describedBy={describedBy}
         />
@@ -501,16 +516,6 @@ function CriterionEditor({
           ×
         </button>
       </div>
-      {listId && (
-        <datalist id={listId}>
-          {options.map((option) => (
-            <option
-              key={option.value}
-              value={option.value}
-            >{`${option.value} (${count(option.customers)})`}</option>
-          ))}
-        </datalist>
-      )}
       {problems && (
         <div id={`${id}-problems`} className="criterion-problems">
           {problems.errors.map((error, index) => (
@@ -529,16 +534,32 @@ function CriterionEditor({
   );
 }
 
+/**
+ * The catalog's values as a picker offers them. Every picker keeps free text:
+ * the catalog lists what the base holds today, its most frequent values only,
+ * and a filter on a value not there yet is legitimate (an event a campaign
+ * starts sending tomorrow, a new category, a rare interest); the API's warning
+ * at the criterion says when a value matches nobody.
+ */
+function pickerOptions(known: readonly CatalogEntry[], list: CatalogList | undefined): ComboboxOption[] {
+  if (!list) return [];
+  const unit = COUNTED[list];
+  return known.map((entry) => ({
+    value: entry.value,
+    count: `${count(entry.count)} ${entry.count === 1 ? unit.one : unit.many}`,
+  }));
+}
+
 function BehaviourEditor({
   criterion,
   set,
-  listId,
+  options,
   invalid,
   describedBy,
 }: {
   criterion: Criterion;
   set(change: Partial<Criterion>): void;
-  listId?: string;
+  options: readonly ComboboxOption[];
   invalid?: boolean;
   describedBy?: string;
 }) {
@@ -548,15 +569,14 @@ function BehaviourEditor({
     <div className="behaviour">
       <div className="behaviour-line">
         <label htmlFor={`${id}-name`}>{isEvent ? 'Event name' : 'Category'}</label>
-        <input
+        <Combobox
           id={`${id}-name`}
-          type="text"
-          list={listId}
-          placeholder="any"
           value={criterion.name}
-          aria-invalid={invalid}
-          aria-describedby={describedBy}
-          onChange={(event) => set({ name: event.target.value })}
+          onChange={(name) => set({ name })}
+          options={options}
+          placeholder="any"
+          invalid={invalid}
+          describedBy={describedBy}
         />
         <label htmlFor={`${id}-days`}>In the last (days)</label>
         <input
@@ -564,7 +584,7 @@ function BehaviourEditor({
           type="number"
           min={0}
           placeholder="all history"
-          className="short"
+          className="short window"
           value={criterion.days}
           onChange={(event) => set({ days: event.target.value })}
         />
