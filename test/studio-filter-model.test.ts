@@ -1,6 +1,7 @@
 import {
   criterionAt,
   fromFilter,
+  isIncomplete,
   newCriterion,
   newGroup,
   toFilter,
@@ -89,4 +90,22 @@ test('what the builder writes reads back into the same groups, and a saved filte
     fromFilter({ behaviour: { event: { name: 'x', within: { fromDaysAgo: 9, toDaysAgo: 2 } } } }),
   ).toBeNull();
   expect(fromFilter({ and: [{ or: [{ and: [{ inSegment: '1' }, { persona: '2' }] }] }] })).toBeNull();
+});
+
+test('a criterion still without its value is left out, and so is a group it leaves empty', () => {
+  const blankCountry = newCriterion('identity.country');
+  const noInterests = { ...newCriterion('identity.interests'), value: ' , ' };
+  const country = { ...newCriterion('identity.country'), op: 'eq', value: 'FR' };
+  const halfRange = { ...newCriterion('value.lifetimeRevenue'), op: 'between', value: '10', value2: '' };
+  const state: BuilderState = {
+    join: 'or',
+    groups: [newGroup([blankCountry, country, halfRange]), newGroup([noInterests])],
+  };
+  const { filter, paths } = toFilter(state);
+  expect(filter).toEqual({ identity: { country: { eq: 'FR' } } });
+  expect([...paths.keys()]).toEqual([country.id]);
+  expect(isIncomplete(blankCountry)).toBe(true);
+  expect(isIncomplete({ ...blankCountry, op: 'missing' })).toBe(false);
+  expect(isIncomplete(newCriterion('behaviour.event'))).toBe(false);
+  expect(toFilter({ join: 'and', groups: [newGroup([blankCountry])] }).filter).toEqual({});
 });

@@ -317,6 +317,39 @@ export function criterionFilter(criterion: Criterion): Json {
   }
 }
 
+/**
+ * A criterion still waiting for its value (a country to be, a blank number,
+ * an empty list): left out of the filter, as an empty group is, rather than
+ * sent as "country is ''", which matches nobody and reads as a mistake.
+ */
+export function isIncomplete(criterion: Criterion): boolean {
+  const def = fieldById(criterion.field);
+  const { op, value } = criterion;
+  const blank = (text: string) => text.trim() === '';
+  switch (def.kind) {
+    case 'string':
+      if (op === 'missing' || op === 'present') return false;
+      return op === 'in' || op === 'notIn' ? splitList(value).length === 0 : blank(value);
+    case 'int':
+    case 'float':
+      if (op === 'missing' || op === 'present') return false;
+      return blank(value) || (op === 'between' && blank(criterion.value2));
+    case 'enum':
+      return criterion.list.length === 0;
+    case 'tags':
+      return splitList(value).length === 0;
+    case 'days':
+    case 'segment':
+    case 'persona':
+      return blank(value);
+    case 'bool':
+    case 'event':
+    case 'purchase':
+      // A yes/no always has its answer; a behaviour with nothing filled is "did it at least once".
+      return false;
+  }
+}
+
 export interface WrittenFilter {
   filter: Json;
   /** Each criterion's id → the input path of its node ("filter.and.0.or.2"). */
@@ -324,13 +357,15 @@ export interface WrittenFilter {
 }
 
 /**
- * The SegmentFilter of the builder. Empty groups are left out; no criterion
- * at all is {} (everyone). `root` is the path of the filter argument
+ * The SegmentFilter of the builder. Incomplete criteria and the groups they
+ * leave empty are left out; no criterion at all is {} (everyone). `root` is the path of the filter argument
  * ("filter" for evaluateSegment, "input.filter" for createSegment).
  */
 export function toFilter(state: BuilderState, root = 'filter'): WrittenFilter {
   const paths = new Map<string, string>();
-  const groups = state.groups.filter((group) => group.criteria.length > 0);
+  const groups = state.groups
+    .map((group) => ({ ...group, criteria: group.criteria.filter((criterion) => !isIncomplete(criterion)) }))
+    .filter((group) => group.criteria.length > 0);
   const groupNode = (group: Group, path: string): Json => {
     const inner = group.negated ? `${path}.not` : path;
     let node: Json;

@@ -9,6 +9,7 @@ import {
   emptyBuilder,
   fieldById,
   fromFilter,
+  isIncomplete,
   newCriterion,
   newGroup,
   toFilter,
@@ -374,7 +375,8 @@ function CriterionEditor({
   const choices = useSavedChoices(
     def.kind === 'segment' ? 'segments' : def.kind === 'persona' ? 'personas' : null,
   );
-  const describedBy = problems ? `${id}-problems` : undefined;
+  const incomplete = isIncomplete(criterion);
+  const describedBy = problems ? `${id}-problems` : incomplete ? `${id}-incomplete` : undefined;
   const invalid = problems?.errors.length ? true : undefined;
 
   const operator = ops && def.kind !== 'event' && def.kind !== 'purchase' && (
@@ -516,6 +518,11 @@ function CriterionEditor({
           ×
         </button>
       </div>
+      {incomplete && !problems && (
+        <p id={`${id}-incomplete`} className="criterion-problems muted">
+          Left out of the segment until it has a value.
+        </p>
+      )}
       {problems && (
         <div id={`${id}-problems`} className="criterion-problems">
           {problems.errors.map((error, index) => (
