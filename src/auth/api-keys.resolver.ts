@@ -13,6 +13,7 @@ import {
 import { notFound } from '../common/errors';
 import { idOf } from '../common/ids';
 import { DateTimeScalar } from '../graphql/scalars';
+import { IdArg } from '../graphql/args';
 import type { RequestContext } from '../graphql/context';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
 import { Scope } from '../common/scopes';
@@ -107,7 +108,7 @@ export class ApiKeyResolver {
   })
   async revokeApiKey(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID, { description: "The API key's id; NOT_FOUND for an unknown one." }) id: string,
+    @IdArg("The API key's id; NOT_FOUND for an unknown one.") id: string,
   ) {
     const key = idOf(id);
     const revoked = key === null ? null : await revokeApiKey(ctx.em.getKnex(), key);
