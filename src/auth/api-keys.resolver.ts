@@ -1,15 +1,4 @@
-import {
-  Arg,
-  Authorized,
-  Ctx,
-  Field,
-  ID,
-  Mutation,
-  ObjectType,
-  Query,
-  registerEnumType,
-  Resolver,
-} from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { notFound } from '../common/errors';
 import { idOf } from '../common/ids';
 import { DateTimeScalar } from '../graphql/scalars';
@@ -17,23 +6,20 @@ import { IdArg } from '../graphql/args';
 import type { RequestContext } from '../graphql/context';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
 import { Scope } from '../common/scopes';
+import { registerDescribedEnum } from '../graphql/described-enum';
 
-registerEnumType(Scope, {
+registerDescribedEnum(Scope, {
   name: 'Scope',
   description:
     'What an API key may do. READ: queries; PII: unmasked personal data; WRITE: segments, personas, scoring models; INGEST: customers, orders, events, metrics refreshes; ADMIN: API keys; WEBHOOKS: webhooks.',
-  valuesConfig: {
-    READ: { description: 'Run queries (personal data masked).' },
-    PII: {
-      description: 'Read personal data unmasked (email, phone, names, birth date) and filter on email.',
-    },
-    WRITE: { description: 'Create, update and delete segments, personas and scoring models.' },
-    INGEST: { description: 'Upsert customers, record orders and events, refresh metrics.' },
-    ADMIN: { description: 'Create, list and revoke API keys.' },
-    WEBHOOKS: {
-      description:
-        "List, create, change, enable, test and delete webhooks, which send the ids of customers entering and leaving segments to the webhook's URL.",
-    },
+  values: {
+    READ: 'Run queries (personal data masked).',
+    PII: 'Read personal data unmasked (email, phone, names, birth date) and filter on email.',
+    WRITE: 'Create, update and delete segments, personas and scoring models.',
+    INGEST: 'Upsert customers, record orders and events, refresh metrics.',
+    ADMIN: 'Create, list and revoke API keys.',
+    WEBHOOKS:
+      "List, create, change, enable, test and delete webhooks, which send the ids of customers entering and leaving segments to the webhook's URL.",
   },
 });
 
