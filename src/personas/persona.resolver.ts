@@ -36,6 +36,7 @@ import {
 import { PersonaInput, PersonaPortraitType, PersonaSuggestionType, PersonaType } from './persona.types';
 import { suggestPersonas } from './suggestions/suggestions.service';
 import { SegmentFilterInput } from '../saved-filters/filter.inputs';
+import { FilterArg } from '../saved-filters/filter-arg';
 
 const TOP_COUNTRIES = 5;
 
@@ -71,10 +72,7 @@ export class PersonaResolver {
     @Ctx() ctx: RequestContext,
     @Arg('k', () => Int, { defaultValue: 5, description: 'How many clusters to find, 2 to 12; default 5.' })
     k: number,
-    @Arg('filter', () => SegmentFilterInput, {
-      nullable: true,
-      description: 'Cluster only the customers this filter selects; default everyone.',
-    })
+    @FilterArg('Cluster only the customers this filter selects; default everyone.', { nullable: true })
     filter?: SegmentFilterInput,
   ) {
     return suggestPersonas(ctx.em, k, filter, ctx.now);
