@@ -8,6 +8,7 @@ import { FilterWarningType } from '../segments/filter-warning.type';
 import { filterWarnings } from '../segments/filter-warnings.service';
 import type { RequestContext } from '../graphql/context';
 import { SegmentFilterInput } from '../saved-filters/filter.inputs';
+import { FilterArg, ONLY_FILTERED_CUSTOMERS } from '../saved-filters/filter-arg';
 import { SegmentPreviewType } from '../segments/preview.resolver';
 import { segmentPredicate } from '../segments/segment.service';
 import { SegmentType } from '../segments/segment.types';
@@ -33,10 +34,7 @@ export class AnalysisResolver {
       description: 'The dimension of the columns; default none (one column, "all").',
     })
     columns: Dimension | undefined,
-    @Arg('filter', () => SegmentFilterInput, {
-      nullable: true,
-      description: 'Only customers this filter selects; default everyone.',
-    })
+    @FilterArg(ONLY_FILTERED_CUSTOMERS, { nullable: true })
     filter: SegmentFilterInput | undefined,
     @Args() asOf: AsOfArgs,
   ): Promise<MarketMapType> {

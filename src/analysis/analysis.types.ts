@@ -1,35 +1,30 @@
 import type { SegmentFilter } from '../filter/types';
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { JSONScalar } from '../graphql/scalars';
 import { Dimension } from './dimensions';
+import { registerDescribedEnum } from '../graphql/described-enum';
 
-registerEnumType(Dimension, {
+registerDescribedEnum(Dimension, {
   name: 'Dimension',
   description:
     'An axis of a market map. AGE_BAND: 18–24, 25–34, 35–44, 45–54, 55–64, 65+, unknown (and "under 18" when someone is); ' +
     'COMPANY_SIZE_BAND: 1–9, 10–49, 50–249, 250–999, 1000+ employees, unknown; PERSONA: persona ids in assignment order, then "unassigned"; ' +
     'PREFERRED_CHANNEL: channels, then "none". Open axes (COUNTRY, REGION, INDUSTRY, JOB_FUNCTION, ACQUISITION_SOURCE) show their 50 largest keys, "other" for the rest, then "unknown".',
-  valuesConfig: {
-    COUNTRY: { description: 'Country code (ISO 3166-1 alpha-2); open axis.' },
-    REGION: { description: 'Region, state or province; open axis.' },
-    GENDER: { description: 'Gender values, then "unknown" for customers without one.' },
-    AGE_BAND: {
-      description:
-        'Age bands in whole years at asOf: 18–24, 25–34, 35–44, 45–54, 55–64, 65+, "unknown" (and "under 18" when someone is).',
-    },
-    INDUSTRY: { description: 'Industry of the company; open axis.' },
-    COMPANY_SIZE_BAND: { description: 'Employee bands: 1–9, 10–49, 50–249, 250–999, 1000+, "unknown".' },
-    JOB_FUNCTION: { description: 'Job function; open axis.' },
-    LIFECYCLE_STAGE: { description: 'Lifecycle stages in their order.' },
-    ACQUISITION_SOURCE: { description: 'Where the lead came from; open axis.' },
-    RFM_SEGMENT: {
-      description: 'RFM segments of the latest metrics refresh, then "unknown" for customers without one.',
-    },
-    PERSONA: { description: 'Persona ids in assignment order, then "unassigned".' },
-    PREFERRED_CHANNEL: {
-      description:
-        'Preferred channel kept by the latest metrics refresh (180 days of customer-initiated events before its asOf), then "none" (also for customers without metrics).',
-    },
+  values: {
+    COUNTRY: 'Country code (ISO 3166-1 alpha-2); open axis.',
+    REGION: 'Region, state or province; open axis.',
+    GENDER: 'Gender values, then "unknown" for customers without one.',
+    AGE_BAND:
+      'Age bands in whole years at asOf: 18–24, 25–34, 35–44, 45–54, 55–64, 65+, "unknown" (and "under 18" when someone is).',
+    INDUSTRY: 'Industry of the company; open axis.',
+    COMPANY_SIZE_BAND: 'Employee bands: 1–9, 10–49, 50–249, 250–999, 1000+, "unknown".',
+    JOB_FUNCTION: 'Job function; open axis.',
+    LIFECYCLE_STAGE: 'Lifecycle stages in their order.',
+    ACQUISITION_SOURCE: 'Where the lead came from; open axis.',
+    RFM_SEGMENT: 'RFM segments of the latest metrics refresh, then "unknown" for customers without one.',
+    PERSONA: 'Persona ids in assignment order, then "unassigned".',
+    PREFERRED_CHANNEL:
+      'Preferred channel kept by the latest metrics refresh (180 days of customer-initiated events before its asOf), then "none" (also for customers without metrics).',
   },
 });
 

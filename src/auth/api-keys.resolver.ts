@@ -1,38 +1,25 @@
-import {
-  Arg,
-  Authorized,
-  Ctx,
-  Field,
-  ID,
-  Mutation,
-  ObjectType,
-  Query,
-  registerEnumType,
-  Resolver,
-} from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { notFound } from '../common/errors';
 import { idOf } from '../common/ids';
 import { DateTimeScalar } from '../graphql/scalars';
+import { IdArg } from '../graphql/args';
 import type { RequestContext } from '../graphql/context';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
 import { Scope } from '../common/scopes';
+import { registerDescribedEnum } from '../graphql/described-enum';
 
-registerEnumType(Scope, {
+registerDescribedEnum(Scope, {
   name: 'Scope',
   description:
     'What an API key may do. READ: queries; PII: unmasked personal data; WRITE: segments, personas, scoring models; INGEST: customers, orders, events, metrics refreshes; ADMIN: API keys; WEBHOOKS: webhooks.',
-  valuesConfig: {
-    READ: { description: 'Run queries (personal data masked).' },
-    PII: {
-      description: 'Read personal data unmasked (email, phone, names, birth date) and filter on email.',
-    },
-    WRITE: { description: 'Create, update and delete segments, personas and scoring models.' },
-    INGEST: { description: 'Upsert customers, record orders and events, refresh metrics.' },
-    ADMIN: { description: 'Create, list and revoke API keys.' },
-    WEBHOOKS: {
-      description:
-        "List, create, change, enable, test and delete webhooks, which send the ids of customers entering and leaving segments to the webhook's URL.",
-    },
+  values: {
+    READ: 'Run queries (personal data masked).',
+    PII: 'Read personal data unmasked (email, phone, names, birth date) and filter on email.',
+    WRITE: 'Create, update and delete segments, personas and scoring models.',
+    INGEST: 'Upsert customers, record orders and events, refresh metrics.',
+    ADMIN: 'Create, list and revoke API keys.',
+    WEBHOOKS:
+      "List, create, change, enable, test and delete webhooks, which send the ids of customers entering and leaving segments to the webhook's URL.",
   },
 });
 
@@ -107,7 +94,7 @@ export class ApiKeyResolver {
   })
   async revokeApiKey(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID, { description: "The API key's id; NOT_FOUND for an unknown one." }) id: string,
+    @IdArg("The API key's id; NOT_FOUND for an unknown one.") id: string,
   ) {
     const key = idOf(id);
     const revoked = key === null ? null : await revokeApiKey(ctx.em.getKnex(), key);

@@ -21,6 +21,9 @@ import {
 const FIRST_VALUES =
   'At most this many, the most frequent first; default 50, at most 500 (more is a BAD_USER_INPUT error, not a silent cut).';
 
+/** `first` on every list of the catalog. */
+const FirstValuesArg = () => Arg('first', () => Int, { nullable: true, description: FIRST_VALUES });
+
 const firstArg = (ctx: RequestContext, first: number | undefined) => ({
   knex: ctx.em.getKnex(),
   first: pageSize(first),
@@ -41,10 +44,7 @@ export class CatalogResolver {
   @FieldResolver(() => [CatalogEventType], {
     description: 'Event names by number of events.',
   })
-  async events(
-    @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, description: FIRST_VALUES }) first?: number,
-  ): Promise<CatalogEventType[]> {
+  async events(@Ctx() ctx: RequestContext, @FirstValuesArg() first?: number): Promise<CatalogEventType[]> {
     const values = await this.values(ctx, 'events', first);
     return values.map(({ value, count }) => ({ name: value, events: count }));
   }
@@ -54,7 +54,7 @@ export class CatalogResolver {
   })
   async attributes(
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, description: FIRST_VALUES }) first?: number,
+    @FirstValuesArg() first?: number,
   ): Promise<CatalogAttributeType[]> {
     const { knex, first: size, now } = firstArg(ctx, first);
     const attributes = await catalogAttributes(knex, size, now);
@@ -62,44 +62,29 @@ export class CatalogResolver {
   }
 
   @FieldResolver(() => [CatalogValueType], { description: 'Order categories; count: orders in it.' })
-  categories(
-    @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, description: FIRST_VALUES }) first?: number,
-  ): Promise<CatalogValueType[]> {
+  categories(@Ctx() ctx: RequestContext, @FirstValuesArg() first?: number): Promise<CatalogValueType[]> {
     return this.values(ctx, 'categories', first);
   }
 
   @FieldResolver(() => [CatalogValueType], { description: 'Interests; count: customers with it.' })
-  interests(
-    @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, description: FIRST_VALUES }) first?: number,
-  ): Promise<CatalogValueType[]> {
+  interests(@Ctx() ctx: RequestContext, @FirstValuesArg() first?: number): Promise<CatalogValueType[]> {
     return this.values(ctx, 'interests', first);
   }
 
   @FieldResolver(() => [CatalogValueType], {
     description: 'Country codes (ISO 3166-1 alpha-2); count: customers in it.',
   })
-  countries(
-    @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, description: FIRST_VALUES }) first?: number,
-  ): Promise<CatalogValueType[]> {
+  countries(@Ctx() ctx: RequestContext, @FirstValuesArg() first?: number): Promise<CatalogValueType[]> {
     return this.values(ctx, 'countries', first);
   }
 
   @FieldResolver(() => [CatalogValueType], { description: 'Job functions; count: customers with it.' })
-  jobFunctions(
-    @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, description: FIRST_VALUES }) first?: number,
-  ): Promise<CatalogValueType[]> {
+  jobFunctions(@Ctx() ctx: RequestContext, @FirstValuesArg() first?: number): Promise<CatalogValueType[]> {
     return this.values(ctx, 'jobFunctions', first);
   }
 
   @FieldResolver(() => [CatalogValueType], { description: 'Industries; count: customers in it.' })
-  industries(
-    @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, description: FIRST_VALUES }) first?: number,
-  ): Promise<CatalogValueType[]> {
+  industries(@Ctx() ctx: RequestContext, @FirstValuesArg() first?: number): Promise<CatalogValueType[]> {
     return this.values(ctx, 'industries', first);
   }
 

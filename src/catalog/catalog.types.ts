@@ -1,20 +1,21 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { Channel } from '../common/enums';
 import '../graphql/graphql-enums';
 import { CATALOG_LIMITS, type AttributeValueType } from './catalog.service';
+import { registerDescribedEnum } from '../graphql/described-enum';
 
 export enum AttributeType {
   STRING = 'string',
   NUMBER = 'number',
   BOOLEAN = 'boolean',
 }
-registerEnumType(AttributeType, {
+registerDescribedEnum(AttributeType, {
   name: 'AttributeType',
   description: 'The type of a stored attribute value, which decides the operator input a filter uses.',
-  valuesConfig: {
-    STRING: { description: 'Text: filtered with AttributeFilter.string.' },
-    NUMBER: { description: 'A number: filtered with AttributeFilter.number.' },
-    BOOLEAN: { description: 'true or false: filtered with AttributeFilter.bool.' },
+  values: {
+    STRING: 'Text: filtered with AttributeFilter.string.',
+    NUMBER: 'A number: filtered with AttributeFilter.number.',
+    BOOLEAN: 'true or false: filtered with AttributeFilter.bool.',
   },
 });
 

@@ -6,8 +6,6 @@
  * or already there, 3 when some were rejected, 1 when the import failed, 2 for a wrong command line.
  */
 import 'reflect-metadata';
-import { ConfigError, DEFAULT_DATABASE_URL, parseDatabaseUrl } from '../common/config';
-import { DatabaseError, openDatabase } from '../orm/database';
 import {
   ImportFileError,
   importFile,
@@ -15,35 +13,28 @@ import {
   type ImportKind,
   type ImportProgress,
 } from '../export/import-file';
+import { parseCommandLine, UsageError } from './args';
+import { runCommand, withCommandDatabase } from './command';
 
 const USAGE =
   'usage: npm run import -- customers|orders|events FILE.csv|FILE.ndjson [--rejects FILE] [--batch N] [--format csv|ndjson]';
 
-class UsageError extends Error {}
-
 function parseArgs(args: string[]) {
-  const positional: string[] = [];
-  const named = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    if (!args[i].startsWith('--')) positional.push(args[i]);
-    else if (['--rejects', '--batch', '--format'].includes(args[i])) {
-      if (args[i + 1] === undefined) throw new UsageError(`${args[i]} needs a value`);
-      named.set(args[i].slice(2), args[++i]);
-    } else throw new UsageError(`unknown option ${args[i]}`);
-  }
+  const line = parseCommandLine(args, { valued: ['rejects', 'batch', 'format'], positional: true });
+  const { positional } = line;
   const [kind, path] = positional;
   if (positional.length !== 2 || !['customers', 'orders', 'events'].includes(kind))
     throw new UsageError('name what the file holds (customers, orders or events) and the file');
-  const batch = named.has('batch') ? Number(named.get('batch')) : undefined;
+  const batch = line.has('batch') ? Number(line.value('batch')) : undefined;
   if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1 && batch <= 5000))
     throw new UsageError('--batch is a whole number from 1 to 5000');
-  const format = named.get('format');
+  const format = line.value('format');
   if (format !== undefined && !['csv', 'ndjson'].includes(format))
     throw new UsageError('--format is csv or ndjson');
   return {
     kind: kind as ImportKind,
     path,
-    rejectsFile: named.get('rejects'),
+    rejectsFile: line.value('rejects'),
     batch,
     format: format as ImportFormat | undefined,
   };
@@ -75,46 +66,31 @@ function progressReporter(started: number): (progress: ImportProgress, final?: b
 }
 
 async function main(args: string[]): Promise<number> {
-  let request: ReturnType<typeof parseArgs>;
-  try {
-    request = parseArgs(args);
-  } catch (error) {
-    console.error(`import: ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const db = await openDatabase(parseDatabaseUrl(process.env.DATABASE_URL || DEFAULT_DATABASE_URL));
-  const started = Date.now();
-  const report = progressReporter(started);
-  let last = null as ImportProgress | null;
-  try {
-    const summary = await importFile(db.fork().getKnex(), {
-      ...request,
-      onProgress: (progress) => report((last = progress)),
-    });
-    report(summary, true);
-    const seconds = (Date.now() - started) / 1000;
-    console.error(
-      `imported ${request.path} (${request.kind}) in ${seconds.toFixed(1)} s: ${count(summary.rows)} rows, ${count(summary.accepted)} stored, ${count(summary.duplicates)} already there (duplicates), ${count(summary.rejected)} rejected${summary.rejected ? ` (reasons in ${summary.rejectsFile})` : ''}`,
-    );
-    return summary.rejected > 0 ? 3 : 0;
-  } catch (error) {
-    console.error(`import: ${error instanceof ImportFileError ? error.message : error}`);
-    if (last)
+  const request = parseArgs(args);
+  return withCommandDatabase(async (db) => {
+    const started = Date.now();
+    const report = progressReporter(started);
+    let last = null as ImportProgress | null;
+    try {
+      const summary = await importFile(db.fork().getKnex(), {
+        ...request,
+        onProgress: (progress) => report((last = progress)),
+      });
+      report(summary, true);
+      const seconds = (Date.now() - started) / 1000;
       console.error(
-        `import: stopped after ${count(last.rows)} rows (${count(last.accepted)} stored): importing the file again stores nothing twice`,
+        `imported ${request.path} (${request.kind}) in ${seconds.toFixed(1)} s: ${count(summary.rows)} rows, ${count(summary.accepted)} stored, ${count(summary.duplicates)} already there (duplicates), ${count(summary.rejected)} rejected${summary.rejected ? ` (reasons in ${summary.rejectsFile})` : ''}`,
       );
-    return 1;
-  } finally {
-    await db.close();
-  }
+      return summary.rejected > 0 ? 3 : 0;
+    } catch (error) {
+      console.error(`import: ${error instanceof ImportFileError ? error.message : error}`);
+      if (last)
+        console.error(
+          `import: stopped after ${count(last.rows)} rows (${count(last.accepted)} stored): importing the file again stores nothing twice`,
+        );
+      return 1;
+    }
+  });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(
-      error instanceof ConfigError || error instanceof DatabaseError ? `import: ${error.message}` : error,
-    );
-    process.exit(1);
-  },
-);
+runCommand({ name: 'import', usage: USAGE, run: main });

@@ -19,6 +19,7 @@ import { DateTimeScalar } from '../graphql/scalars';
 import type { Customer, Event, Order } from '../entities';
 import type { RequestContext } from '../graphql/context';
 import { SegmentFilterInput } from '../saved-filters/filter.inputs';
+import { FilterArg, ONLY_FILTERED_CUSTOMERS } from '../saved-filters/filter-arg';
 import { requestFilterPredicate } from '../saved-filters/filter.service';
 import { resolveOrdering } from './score-ordering';
 import { ageAt } from '../common/dates';
@@ -71,10 +72,7 @@ export class CustomerResolver {
     @Args() page: PageArgs,
     @Arg('orderBy', () => CustomerOrderInput, { nullable: true, description: CUSTOMER_ORDER_BY })
     orderBy: CustomerOrderInput | undefined,
-    @Arg('filter', () => SegmentFilterInput, {
-      nullable: true,
-      description: 'Only customers this filter selects; default everyone.',
-    })
+    @FilterArg(ONLY_FILTERED_CUSTOMERS, { nullable: true })
     filter: SegmentFilterInput | undefined,
     @Args() asOf: AsOfArgs,
   ) {

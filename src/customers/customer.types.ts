@@ -3,8 +3,8 @@ import { Connection } from '../graphql/connection.type';
 import { Channel, Gender, LifecycleStage, RfmSegment, SortDirection } from '../graphql/graphql-enums';
 import { DateTimeScalar, JSONScalar } from '../graphql/scalars';
 import { CONNECTION } from '../common/descriptions';
-import { registerEnumType } from 'type-graphql';
 import { enumOf, type NameOf } from '../common/enum-of';
+import { registerDescribedEnum } from '../graphql/described-enum';
 
 /**
  * The GraphQL face of a customer. Resolvers return `Customer` entities; the
@@ -300,24 +300,17 @@ export class EventConnection extends Connection(EventType, 'Event') {}
 export const CustomerOrderField = enumOf('CREATED_AT', 'LIFETIME_REVENUE', 'LAST_ORDER_AT', 'SCORE', 'NAME');
 export type CustomerOrderField = NameOf<typeof CustomerOrderField>;
 
-registerEnumType(CustomerOrderField, {
+registerDescribedEnum(CustomerOrderField, {
   name: 'CustomerOrderField',
   description: 'What a customer list can be sorted by.',
-  valuesConfig: {
-    CREATED_AT: { description: 'When the customer relationship began (Customer.createdAt).' },
-    LIFETIME_REVENUE: {
-      description:
-        'Lifetime revenue of the latest metrics refresh; customers without metrics sort first ascending, last descending.',
-    },
-    LAST_ORDER_AT: {
-      description:
-        'Latest order of the latest metrics refresh; customers without metrics sort first ascending, last descending.',
-    },
-    SCORE: { description: "Score under CustomerOrder.scoreModel (required), at the list's asOf." },
-    NAME: {
-      description:
-        'Last name, then first name (a missing one as empty text), compared as stored; needs the pii scope (the order tells names apart).',
-    },
+  values: {
+    CREATED_AT: 'When the customer relationship began (Customer.createdAt).',
+    LIFETIME_REVENUE:
+      'Lifetime revenue of the latest metrics refresh; customers without metrics sort first ascending, last descending.',
+    LAST_ORDER_AT:
+      'Latest order of the latest metrics refresh; customers without metrics sort first ascending, last descending.',
+    SCORE: "Score under CustomerOrder.scoreModel (required), at the list's asOf.",
+    NAME: 'Last name, then first name (a missing one as empty text), compared as stored; needs the pii scope (the order tells names apart).',
   },
 });
 

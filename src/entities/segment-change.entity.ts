@@ -1,7 +1,6 @@
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, Property } from '@mikro-orm/core';
 import { EpochMillisType } from '../db/epoch-millis.type';
-import { Customer } from './customer.entity';
-import { Segment } from './segment.entity';
+import { SegmentMemberRecord } from './segment-member-record';
 
 export enum MembershipChangeKind {
   ENTERED = 'ENTERED',
@@ -15,16 +14,7 @@ export enum MembershipChangeKind {
  */
 @Entity({ tableName: 'segment_changes' })
 @Index({ properties: ['segment', 'id'] })
-export class SegmentChange {
-  @PrimaryKey({ type: 'integer', autoincrement: true })
-  id!: number;
-
-  @ManyToOne(() => Segment, { deleteRule: 'cascade' })
-  segment!: Segment;
-
-  @ManyToOne(() => Customer, { deleteRule: 'cascade' })
-  customer!: Customer;
-
+export class SegmentChange extends SegmentMemberRecord {
   @Enum({ items: () => MembershipChangeKind })
   kind!: MembershipChangeKind;
 

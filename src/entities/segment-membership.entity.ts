@@ -1,7 +1,6 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, Property } from '@mikro-orm/core';
 import { EpochMillisType } from '../db/epoch-millis.type';
-import { Customer } from './customer.entity';
-import { Segment } from './segment.entity';
+import { SegmentMemberRecord } from './segment-member-record';
 
 /**
  * One stay of a customer in a tracked segment: from `enteredAt` to `exitedAt`
@@ -17,16 +16,7 @@ import { Segment } from './segment.entity';
 @Index({ properties: ['segment', 'enteredAt', 'exitedAt'] })
 // A customer's intervals, newest first.
 @Index({ properties: ['customer', 'enteredAt'] })
-export class SegmentMembership {
-  @PrimaryKey({ type: 'integer', autoincrement: true })
-  id!: number;
-
-  @ManyToOne(() => Segment, { deleteRule: 'cascade' })
-  segment!: Segment;
-
-  @ManyToOne(() => Customer, { deleteRule: 'cascade' })
-  customer!: Customer;
-
+export class SegmentMembership extends SegmentMemberRecord {
   @Property({ type: EpochMillisType })
   enteredAt!: Date;
 

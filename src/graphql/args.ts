@@ -1,4 +1,4 @@
-import { ArgsType, Field, Int } from 'type-graphql';
+import { Arg, ArgsType, Field, ID, Int } from 'type-graphql';
 import { AFTER, AS_OF, FIRST } from '../common/descriptions';
 import { pageSize } from '../common/pagination';
 import type { RequestContext } from './context';
@@ -41,4 +41,9 @@ export class PageArgs {
   page(): { first: number; after?: string } {
     return { first: pageSize(this.first), after: this.after };
   }
+}
+
+/** `id: ID!`, the argument naming the one object a query or mutation is about; described by the caller. */
+export function IdArg(description: string) {
+  return Arg('id', () => ID, { description });
 }

@@ -1,26 +1,27 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { CONNECTION } from '../common/descriptions';
 import { MembershipChangeKind } from '../entities';
 import { Connection } from '../graphql/connection.type';
 import { DateTimeScalar } from '../graphql/scalars';
 import { SizeInterval } from './history.service';
+import { registerDescribedEnum } from '../graphql/described-enum';
 
-registerEnumType(MembershipChangeKind, {
+registerDescribedEnum(MembershipChangeKind, {
   name: 'MembershipChangeKind',
   description: 'What happened to a customer in a tracked segment.',
-  valuesConfig: {
-    ENTERED: { description: 'Became a member.' },
-    EXITED: { description: 'Stopped being a member.' },
+  values: {
+    ENTERED: 'Became a member.',
+    EXITED: 'Stopped being a member.',
   },
 });
 
-registerEnumType(SizeInterval, {
+registerDescribedEnum(SizeInterval, {
   name: 'SizeInterval',
   description: 'The step between the points of a size series (UTC).',
-  valuesConfig: {
-    DAY: { description: 'Every 24 hours from `from`.' },
-    WEEK: { description: 'Every 7 days from `from`.' },
-    MONTH: { description: 'The same day and time every calendar month (the last day of shorter months).' },
+  values: {
+    DAY: 'Every 24 hours from `from`.',
+    WEEK: 'Every 7 days from `from`.',
+    MONTH: 'The same day and time every calendar month (the last day of shorter months).',
   },
 });
 

@@ -5,7 +5,6 @@ import {
   Ctx,
   FieldResolver,
   Float,
-  ID,
   Int,
   Mutation,
   Query,
@@ -16,7 +15,7 @@ import { Scope } from '../common/scopes';
 import { BucketType } from '../analysis/analysis.types';
 import { medianOfCounts, populationFigures } from '../analysis/population';
 import { SAVED_DEFINITION, idOf } from '../common/descriptions';
-import { AsOfArgs, PageArgs } from '../graphql/args';
+import { AsOfArgs, IdArg, PageArgs } from '../graphql/args';
 import { emailShownTo } from '../auth/personal-criteria';
 import { definitionShown } from '../segments/segment.service';
 import { countCustomers, listCustomers } from '../customers/customer.service';
@@ -37,6 +36,7 @@ import {
 import { PersonaInput, PersonaPortraitType, PersonaSuggestionType, PersonaType } from './persona.types';
 import { suggestPersonas } from './suggestions/suggestions.service';
 import { SegmentFilterInput } from '../saved-filters/filter.inputs';
+import { FilterArg } from '../saved-filters/filter-arg';
 
 const TOP_COUNTRIES = 5;
 
@@ -50,10 +50,7 @@ export class PersonaResolver {
 
   @Authorized(Scope.READ)
   @Query(() => PersonaType, { nullable: true, description: 'One persona by id; null when none has it.' })
-  persona(
-    @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID, { description: idOf('persona') }) id: string,
-  ): Promise<Persona | null> {
+  persona(@Ctx() ctx: RequestContext, @IdArg(idOf('persona')) id: string): Promise<Persona | null> {
     return findPersona(ctx.em, id);
   }
 
@@ -75,10 +72,7 @@ export class PersonaResolver {
     @Ctx() ctx: RequestContext,
     @Arg('k', () => Int, { defaultValue: 5, description: 'How many clusters to find, 2 to 12; default 5.' })
     k: number,
-    @Arg('filter', () => SegmentFilterInput, {
-      nullable: true,
-      description: 'Cluster only the customers this filter selects; default everyone.',
-    })
+    @FilterArg('Cluster only the customers this filter selects; default everyone.', { nullable: true })
     filter?: SegmentFilterInput,
   ) {
     return suggestPersonas(ctx.em, k, filter, ctx.now);
@@ -103,7 +97,7 @@ export class PersonaResolver {
   })
   updatePersona(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID, { description: idOf('persona') }) id: string,
+    @IdArg(idOf('persona')) id: string,
     @Arg('input', () => PersonaInput, {
       description: 'The new name, description and filter, and optionally priority.',
     })
@@ -117,10 +111,7 @@ export class PersonaResolver {
     description:
       'Deletes the persona; true when done. CONFLICT while a segment, scoring rule or persona uses it; NOT_FOUND for an unknown id.',
   })
-  deletePersona(
-    @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID, { description: idOf('persona') }) id: string,
-  ): Promise<boolean> {
+  deletePersona(@Ctx() ctx: RequestContext, @IdArg(idOf('persona')) id: string): Promise<boolean> {
     return deletePersona(ctx.em, id);
   }
 

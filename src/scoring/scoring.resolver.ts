@@ -1,5 +1,6 @@
-import { Authorized, Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Authorized, Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { Scope } from '../common/scopes';
+import { IdArg } from '../graphql/args';
 import type { RequestContext } from '../graphql/context';
 import { idOf } from '../common/descriptions';
 import {
@@ -27,7 +28,7 @@ export class ScoringResolver {
   })
   scoringModel(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID, { description: idOf('scoring model') }) id: string,
+    @IdArg(idOf('scoring model')) id: string,
   ): Promise<ScoringModelView | null> {
     return findScoringModel(ctx.em, id);
   }
@@ -51,7 +52,7 @@ export class ScoringResolver {
   })
   updateScoringModel(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID, { description: idOf('scoring model') }) id: string,
+    @IdArg(idOf('scoring model')) id: string,
     @Arg('input', () => ScoringModelInput, { description: 'The new name, description and rules.' })
     input: ScoringModelInput,
   ): Promise<ScoringModelView> {
@@ -63,10 +64,7 @@ export class ScoringResolver {
     description:
       'Deletes the scoring model; true when done. CONFLICT while a segment, persona or other scoring model uses it; NOT_FOUND for an unknown id.',
   })
-  deleteScoringModel(
-    @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID, { description: idOf('scoring model') }) id: string,
-  ): Promise<boolean> {
+  deleteScoringModel(@Ctx() ctx: RequestContext, @IdArg(idOf('scoring model')) id: string): Promise<boolean> {
     return deleteScoringModel(ctx.em, id);
   }
 }

@@ -6,6 +6,7 @@ import type { Customer } from '../entities';
 import type { RequestContext } from '../graphql/context';
 import { AsOfArgs } from '../graphql/args';
 import { SegmentFilterInput } from '../saved-filters/filter.inputs';
+import { FilterArg } from '../saved-filters/filter-arg';
 import { explainCustomer } from './explain.service';
 import { ExplanationType } from './explain.types';
 import { segmentsOfCustomerLoader } from './segment.loaders';
@@ -28,10 +29,7 @@ export class CustomerSegmentsResolver {
     @Ctx() ctx: RequestContext,
     @Arg('segment', () => ID, { nullable: true, description: idOf('saved segment') })
     segment: string | undefined,
-    @Arg('filter', () => SegmentFilterInput, {
-      nullable: true,
-      description: 'A filter to explain instead of a saved segment.',
-    })
+    @FilterArg('A filter to explain instead of a saved segment.', { nullable: true })
     filter: SegmentFilterInput | undefined,
     @Args() asOf: AsOfArgs,
   ) {

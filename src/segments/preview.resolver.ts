@@ -23,6 +23,7 @@ import type { Sql } from '../filter/sql';
 import type { SegmentFilter } from '../filter/types';
 import type { RequestContext } from '../graphql/context';
 import { SegmentFilterInput } from '../saved-filters/filter.inputs';
+import { FilterArg } from '../saved-filters/filter-arg';
 import { requestFilterPredicate } from '../saved-filters/filter.service';
 import { latestMetricsRefresh } from '../value/metrics.service';
 import { FilterWarningType } from './filter-warning.type';
@@ -71,7 +72,7 @@ export class SegmentPreviewResolver {
   })
   async evaluateSegment(
     @Ctx() ctx: RequestContext,
-    @Arg('filter', () => SegmentFilterInput, { description: 'The filter to evaluate.' })
+    @FilterArg('The filter to evaluate.')
     filter: SegmentFilterInput,
     @Args() asOf: AsOfArgs,
   ): Promise<SegmentPreviewType> {

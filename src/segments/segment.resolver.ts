@@ -4,7 +4,6 @@ import {
   Args,
   Ctx,
   FieldResolver,
-  ID,
   Int,
   Mutation,
   Query,
@@ -13,7 +12,7 @@ import {
 } from 'type-graphql';
 import { Scope } from '../common/scopes';
 import { CUSTOMER_ORDER_BY, SAVED_DEFINITION, idOf } from '../common/descriptions';
-import { AsOfArgs, PageArgs } from '../graphql/args';
+import { AsOfArgs, IdArg, PageArgs } from '../graphql/args';
 import { emailShownTo } from '../auth/personal-criteria';
 import { countCustomers, listCustomers } from '../customers/customer.service';
 import { CustomerConnection, CustomerOrderInput } from '../customers/customer.types';
@@ -39,10 +38,7 @@ export class SegmentResolver {
     nullable: true,
     description: 'One saved segment by id; null when none has it.',
   })
-  segment(
-    @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID, { description: idOf('segment') }) id: string,
-  ): Promise<Segment | null> {
+  segment(@Ctx() ctx: RequestContext, @IdArg(idOf('segment')) id: string): Promise<Segment | null> {
     return findSegment(ctx.em, id);
   }
 
@@ -86,7 +82,7 @@ export class SegmentResolver {
   })
   async updateSegment(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID, { description: idOf('segment') }) id: string,
+    @IdArg(idOf('segment')) id: string,
     @Arg('input', () => SegmentInput, { description: 'The new name, description and filter.' })
     input: SegmentInput,
     @Arg('expectedVersion', () => Int, {
@@ -105,10 +101,7 @@ export class SegmentResolver {
     description:
       'Deletes the segment; true when done. CONFLICT while another segment references it; NOT_FOUND for an unknown id.',
   })
-  deleteSegment(
-    @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID, { description: idOf('segment') }) id: string,
-  ): Promise<boolean> {
+  deleteSegment(@Ctx() ctx: RequestContext, @IdArg(idOf('segment')) id: string): Promise<boolean> {
     return deleteSegment(ctx.em, id);
   }
 

@@ -1,43 +1,42 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../graphql/scalars';
 import { SegmentType } from '../segments/segment.types';
 import type { Segment } from '../entities';
 import type { ChangeKind } from './registry';
+import { registerDescribedEnum } from '../graphql/described-enum';
 
 /** The kinds of change as a GraphQL enum (the values of registry.ts CHANGE_KINDS). */
 export const ChangeKindEnum = { ENTERED: 'ENTERED', EXITED: 'EXITED' } as const satisfies Record<
   ChangeKind,
   ChangeKind
 >;
-registerEnumType(ChangeKindEnum, {
+registerDescribedEnum(ChangeKindEnum, {
   name: 'WebhookChangeKind',
   description: 'A kind of segment change a webhook receives.',
-  valuesConfig: {
-    ENTERED: { description: 'A customer entered the segment.' },
-    EXITED: { description: 'A customer left the segment.' },
+  values: {
+    ENTERED: 'A customer entered the segment.',
+    EXITED: 'A customer left the segment.',
   },
 });
 
 export const AttemptStatus = { SUCCEEDED: 'SUCCEEDED', FAILED: 'FAILED' } as const;
-registerEnumType(AttemptStatus, {
+registerDescribedEnum(AttemptStatus, {
   name: 'WebhookAttemptStatus',
   description: 'How an attempt to deliver went.',
-  valuesConfig: {
-    SUCCEEDED: { description: 'The receiver answered with a 2xx status.' },
-    FAILED: {
-      description:
-        'Any other status, a redirect, no answer within the timeout, a connection error or a refused address.',
-    },
+  values: {
+    SUCCEEDED: 'The receiver answered with a 2xx status.',
+    FAILED:
+      'Any other status, a redirect, no answer within the timeout, a connection error or a refused address.',
   },
 });
 
 export const DeliveryType = { CHANGES: 'CHANGES', PING: 'PING' } as const;
-registerEnumType(DeliveryType, {
+registerDescribedEnum(DeliveryType, {
   name: 'WebhookDeliveryType',
   description: 'What a delivery carries.',
-  valuesConfig: {
-    CHANGES: { description: 'A batch of segment changes (at most 1,000), retried until delivered.' },
-    PING: { description: 'No changes: sent once by testWebhook.' },
+  values: {
+    CHANGES: 'A batch of segment changes (at most 1,000), retried until delivered.',
+    PING: 'No changes: sent once by testWebhook.',
   },
 });
 

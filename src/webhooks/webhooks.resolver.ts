@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../common/errors';
 import { Scope } from '../common/scopes';
+import { IdArg } from '../graphql/args';
 import type { RequestContext } from '../graphql/context';
 import {
   createWebhook,
@@ -61,7 +62,7 @@ export class WebhookResolver {
   })
   updateWebhook(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID, { description: ID_OF_WEBHOOK }) id: string,
+    @IdArg(ID_OF_WEBHOOK) id: string,
     @Arg('url', () => String, { nullable: true, description: 'A new URL (same rules as createWebhook).' })
     url?: string | null,
     @Arg('segments', () => [ID], { nullable: true, description: 'The new list of segments to follow.' })
@@ -82,10 +83,7 @@ export class WebhookResolver {
     description:
       'Turns a disabled webhook back on: the failure count restarts from zero and what was queued meanwhile is delivered.',
   })
-  enableWebhook(
-    @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID, { description: ID_OF_WEBHOOK }) id: string,
-  ): Promise<WebhookView> {
+  enableWebhook(@Ctx() ctx: RequestContext, @IdArg(ID_OF_WEBHOOK) id: string): Promise<WebhookView> {
     return enableWebhook(ctx.em, id);
   }
 
@@ -93,10 +91,7 @@ export class WebhookResolver {
   @Mutation(() => Boolean, {
     description: 'Deletes the webhook, its queued changes and its delivery history; true when done.',
   })
-  deleteWebhook(
-    @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID, { description: ID_OF_WEBHOOK }) id: string,
-  ): Promise<boolean> {
+  deleteWebhook(@Ctx() ctx: RequestContext, @IdArg(ID_OF_WEBHOOK) id: string): Promise<boolean> {
     return deleteWebhook(ctx.em, id);
   }
 
@@ -105,7 +100,7 @@ export class WebhookResolver {
     description:
       'Sends a ping (a signed delivery without changes) now, once, even to a disabled webhook, and answers how it went. It does not count as a failure.',
   })
-  testWebhook(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: ID_OF_WEBHOOK }) id: string) {
+  testWebhook(@Ctx() ctx: RequestContext, @IdArg(ID_OF_WEBHOOK) id: string) {
     return pingWebhook(ctx.em, id, ctx.settings.webhooks);
   }
 

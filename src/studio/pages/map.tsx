@@ -6,6 +6,7 @@ import { humanKey } from '../ui/bars';
 import { ErrorBanner } from '../ui/error-banner';
 import { amount, count, Page, Panel, percent } from '../ui/layout';
 import { Loading } from '../ui/loading';
+import { SelectField } from '../ui/select-field';
 import type { PageProps } from '../router';
 import './analysis.css';
 
@@ -34,6 +35,7 @@ const METRICS = {
   share: { label: 'Share of the map', format: percent },
 } as const;
 type Metric = keyof typeof METRICS;
+const METRIC_CHOICES = Object.entries(METRICS).map(([value, { label }]) => [value as Metric, label] as const);
 
 interface Cell {
   row: string;
@@ -120,49 +122,28 @@ export function MapPage({ query }: PageProps) {
         onSubmit={(event) => event.preventDefault()}
         aria-label="Map settings"
       >
-        <div className="field">
-          <label htmlFor="map-rows">Rows</label>
-          <select
-            id="map-rows"
-            value={rows}
-            onChange={(event) => show({ rows: event.target.value as Dimension })}
-          >
-            {DIMENSIONS.map(([value, name]) => (
-              <option key={value} value={value}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="map-columns">Columns</label>
-          <select
-            id="map-columns"
-            value={columns}
-            onChange={(event) => show({ columns: event.target.value as Dimension | '' })}
-          >
-            <option value="">None (one column)</option>
-            {DIMENSIONS.map(([value, name]) => (
-              <option key={value} value={value}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="map-metric">Metric</label>
-          <select
-            id="map-metric"
-            value={metric}
-            onChange={(event) => show({ metric: event.target.value as Metric })}
-          >
-            {Object.entries(METRICS).map(([value, { label: name }]) => (
-              <option key={value} value={value}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="map-rows"
+          label="Rows"
+          value={rows}
+          choices={DIMENSIONS}
+          onChange={(value) => show({ rows: value as Dimension })}
+        />
+        <SelectField
+          id="map-columns"
+          label="Columns"
+          value={columns}
+          choices={DIMENSIONS}
+          none="None (one column)"
+          onChange={(value) => show({ columns: value })}
+        />
+        <SelectField
+          id="map-metric"
+          label="Metric"
+          value={metric}
+          choices={METRIC_CHOICES}
+          onChange={(value) => show({ metric: value as Metric })}
+        />
         {map && (
           <p className="muted map-total">
             {count(map.total)} customers · {map.rows.length} × {map.columns.length} cells

@@ -6,6 +6,7 @@ import { BarChart, humanKey } from '../ui/bars';
 import { ErrorBanner } from '../ui/error-banner';
 import { amount, count, Page, Panel, percent } from '../ui/layout';
 import { Loading } from '../ui/loading';
+import { SelectField } from '../ui/select-field';
 import { DataTable } from '../ui/table';
 import type { PageProps } from '../router';
 import './analysis.css';
@@ -207,20 +208,13 @@ function PerformancePanel({ id }: { id: string }) {
   return (
     <Panel title="Performance over a period">
       <form className="period-controls" onSubmit={(event) => event.preventDefault()}>
-        <div className="field">
-          <label htmlFor="performance-period">Period</label>
-          <select
-            id="performance-period"
-            value={period}
-            onChange={(event) => setPeriod(event.target.value as typeof period)}
-          >
-            {PERIODS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="performance-period"
+          label="Period"
+          value={period}
+          choices={PERIODS}
+          onChange={(value) => setPeriod(value as typeof period)}
+        />
         {period === 'custom' && (
           <>
             <div className="field">
