@@ -64,15 +64,17 @@ export class ReplicaRouting {
     return this.options.now ? this.options.now() : performance.now();
   }
 
-  /** Probes now and then every probeEveryMs until stop(). */
+  /** Probes every probeEveryMs until stop() (the first probe is the caller's: openDatabase awaits one before serving). */
   start(): void {
-    const loop = async () => {
-      this.running = this.probe();
-      await this.running;
-      this.running = null;
-      if (!this.stopped) this.timer = setTimeout(() => void loop(), this.probeEveryMs).unref();
+    const next = () => {
+      this.timer = setTimeout(() => {
+        this.running = this.probe().finally(() => {
+          this.running = null;
+          if (!this.stopped) next();
+        });
+      }, this.probeEveryMs).unref();
     };
-    void loop();
+    next();
   }
 
   async stop(): Promise<void> {
