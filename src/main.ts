@@ -31,7 +31,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   const settings = loadSettings();
-  db = await openDatabase(settings.database, { statementTimeoutMs: settings.limits.statementTimeoutMs });
+  db = await openDatabase(settings.database, {
+    statementTimeoutMs: settings.limits.statementTimeoutMs,
+    readReplica: settings.readReplica,
+    onReplicaChange: (usable, reason) =>
+      usable
+        ? console.log('read replica: caught up, queries read from it')
+        : console.warn(`read replica: queries read from the primary (${reason})`),
+  });
   if (db.appliedMigrations.length) console.log(`applied migrations: ${db.appliedMigrations.join(', ')}`);
   if (settings.auth === 'keys' && (await countActiveApiKeys(db.fork().getKnex())) === 0) {
     await db.close();
@@ -43,7 +50,10 @@ async function main(): Promise<void> {
   if (settings.demoData) await loadDemoDataIfEmpty(db, (line) => console.log(line));
   app = await createApp(db, settings);
   const port = await listenOrExplain(app, settings.port, settings.host, db);
-  const where = settings.database.dialect === 'sqlite' ? `SQLite ${settings.database.path}` : 'PostgreSQL';
+  const where =
+    settings.database.dialect === 'sqlite'
+      ? `SQLite ${settings.database.path}`
+      : `PostgreSQL${settings.readReplica ? ` with a read replica (at most ${settings.readReplica.maxLagMs} ms behind)` : ''}`;
   const shown = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
   const playground = settings.playground ? ` (playground: http://${shown}:${port}/playground/)` : '';
   // Before the address line, on the same stream: whoever reads the address has read the warning.

@@ -10,6 +10,8 @@ export type DatabaseTarget =
 export interface Settings {
   port: number;
   database: DatabaseTarget;
+  /** A PostgreSQL hot standby of `database` that GraphQL queries read from (src/db/replica-routing.ts); null: none. */
+  readReplica: ReadReplica | null;
   demoData: boolean;
   production: boolean;
   /** Currency given to orders recorded without one (docs/API.md: EUR). */
@@ -40,6 +42,15 @@ export interface Settings {
   cursorSecret: string | null;
   webhooks: WebhookSettings;
 }
+
+/** A read replica and how stale what it answers may be (README, "Read replica"). */
+export interface ReadReplica {
+  target: Extract<DatabaseTarget, { dialect: 'postgresql' }>;
+  /** A query never reads data older than this: past it, queries go to the primary. */
+  maxLagMs: number;
+}
+
+export const DEFAULT_READ_MAX_LAG_MS = 5000;
 
 /** The webhook delivery worker (README, "Reacting to segment changes"). */
 export interface WebhookSettings {
@@ -79,12 +90,11 @@ export class ConfigError extends Error {}
 
 export const DEFAULT_DATABASE_URL = 'sqlite:data/segments.sqlite';
 
-export function parseDatabaseUrl(raw: string): DatabaseTarget {
+export function parseDatabaseUrl(raw: string, name = 'DATABASE_URL'): DatabaseTarget {
   const url = raw.trim();
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (path === '')
-      throw new ConfigError(`DATABASE_URL "${raw}" names no SQLite file (expected sqlite:PATH)`);
+    if (path === '') throw new ConfigError(`${name} "${raw}" names no SQLite file (expected sqlite:PATH)`);
     return { dialect: 'sqlite', path };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
@@ -92,17 +102,47 @@ export function parseDatabaseUrl(raw: string): DatabaseTarget {
     try {
       parsed = new URL(url);
     } catch {
-      throw new ConfigError(`DATABASE_URL "${redact(raw)}" is not a valid URL`);
+      throw new ConfigError(`${name} "${redact(raw)}" is not a valid URL`);
     }
     const dbName = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-    if (!parsed.hostname) throw new ConfigError(`DATABASE_URL "${redact(raw)}" names no host`);
+    if (!parsed.hostname) throw new ConfigError(`${name} "${redact(raw)}" names no host`);
     if (!dbName)
-      throw new ConfigError(`DATABASE_URL "${redact(raw)}" names no database (postgres://user@host:port/db)`);
+      throw new ConfigError(`${name} "${redact(raw)}" names no database (postgres://user@host:port/db)`);
     return { dialect: 'postgresql', url, dbName };
   }
   throw new ConfigError(
-    `DATABASE_URL "${redact(raw)}" is not supported: use sqlite:PATH or postgres://user@host:port/db`,
+    `${name} "${redact(raw)}" is not supported: use sqlite:PATH or postgres://user@host:port/db`,
   );
+}
+
+/**
+ * DATABASE_READ_URL: a hot standby of the PostgreSQL primary. A replica only
+ * makes sense beside a PostgreSQL primary it streams from; a SQLite file
+ * already reads on connections of its own (orm/database.ts).
+ */
+export function parseReadReplica(
+  database: DatabaseTarget,
+  rawUrl: string | undefined,
+  rawMaxLag: string | undefined,
+): ReadReplica | null {
+  if (rawUrl === undefined || rawUrl.trim() === '') {
+    if (rawMaxLag !== undefined && rawMaxLag !== '')
+      throw new ConfigError(
+        "DATABASE_READ_MAX_LAG_MS is set but DATABASE_READ_URL is not: it bounds the replica's lag",
+      );
+    return null;
+  }
+  const target = parseDatabaseUrl(rawUrl, 'DATABASE_READ_URL');
+  if (target.dialect !== 'postgresql')
+    throw new ConfigError(
+      `DATABASE_READ_URL "${redact(rawUrl)}" is not PostgreSQL: a read replica is a PostgreSQL hot standby (postgres://user@host:port/db)`,
+    );
+  if (database.dialect !== 'postgresql')
+    throw new ConfigError(
+      'DATABASE_READ_URL needs a PostgreSQL DATABASE_URL: a read replica is a hot standby of a PostgreSQL primary (SQLite already reads on connections of its own)',
+    );
+  const maxLagMs = parseLimit('DATABASE_READ_MAX_LAG_MS', rawMaxLag, DEFAULT_READ_MAX_LAG_MS, false)!;
+  return { target, maxLagMs };
 }
 
 /** Hides a password so that error messages and logs never show it. */
@@ -189,9 +229,11 @@ function parseCursorSecret(raw: string | undefined, production: boolean): string
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const production = env.NODE_ENV === 'production';
+  const database = parseDatabaseUrl(env.DATABASE_URL || DEFAULT_DATABASE_URL);
   return {
     port: parsePort(env.PORT),
-    database: parseDatabaseUrl(env.DATABASE_URL || DEFAULT_DATABASE_URL),
+    database,
+    readReplica: parseReadReplica(database, env.DATABASE_READ_URL, env.DATABASE_READ_MAX_LAG_MS),
     demoData: parseSwitch('DEMO_DATA', env.DEMO_DATA, !production),
     production,
     defaultCurrency: 'EUR',
@@ -244,6 +286,7 @@ export function toolSettings(database: DatabaseTarget, overrides: Partial<Settin
     ...defaults,
     port: 0,
     database,
+    readReplica: null,
     demoData: false,
     metricsRefreshDelayMs: null,
     webhooks: { ...defaults.webhooks, pollMs: null },

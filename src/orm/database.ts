@@ -2,10 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager, Knex } from '@mikro-orm/knex';
-import { redact, type DatabaseTarget } from '../common/config';
+import { redact, type DatabaseTarget, type ReadReplica } from '../common/config';
 import { ormOptions, type OrmOptions } from './orm-config';
 import { statementLimit, type StatementLimit } from '../db/statement-timeout';
 import { withInstanceLock } from '../db/instance-lock';
+import { ReplicaRouting } from '../db/replica-routing';
 
 export class DatabaseError extends Error {}
 
@@ -25,7 +26,18 @@ export interface Database {
    * by side, and an in-memory SQLite base exists on its one connection only.
    */
   forkReader(): EntityManager;
+  /** The read replica (DATABASE_READ_URL), when there is one. */
+  replica: OpenReplica | null;
   close(): Promise<void>;
+}
+
+/** A PostgreSQL hot standby that GraphQL queries read from while it is fresh enough. */
+export interface OpenReplica {
+  target: ReadReplica['target'];
+  /** Whether a read may go there now (staleness bound, read-your-writes). */
+  routing: ReplicaRouting;
+  /** A fresh EntityManager on the replica's pool: only for reads, only when routing says so. */
+  fork(): EntityManager;
 }
 
 /**
@@ -68,10 +80,20 @@ export async function openDatabase(target: DatabaseTarget, options: OrmOptions =
     }
     limit?.activate((reader.em as EntityManager).getKnex());
   }
+  let replica: { orm: MikroORM; open: OpenReplica } | null = null;
+  if (options.readReplica) {
+    try {
+      replica = await openReplica(target, options.readReplica, orm, limit?.pool, options.onReplicaChange);
+    } catch (error) {
+      if (reader !== orm) await reader.close(true).catch(() => undefined);
+      await orm.close(true).catch(() => undefined);
+      throw error;
+    }
+  }
   if (options.onQuery) {
     // Entity queries and direct query-builder queries all pass through knex.
     const onQuery = options.onQuery;
-    for (const each of new Set([orm, reader]))
+    for (const each of new Set([orm, reader, ...(replica ? [replica.orm] : [])]))
       (each.em as EntityManager).getKnex().on('query', (query: { sql: string }) => onQuery(query.sql));
   }
   return {
@@ -80,11 +102,72 @@ export async function openDatabase(target: DatabaseTarget, options: OrmOptions =
     appliedMigrations,
     fork: () => orm.em.fork() as EntityManager,
     forkReader: () => reader.em.fork() as EntityManager,
+    replica: replica?.open ?? null,
     close: async () => {
+      if (replica) {
+        await replica.open.routing.stop();
+        await replica.orm.close(true);
+      }
       if (reader !== orm) await reader.close(true);
       await orm.close(true);
     },
   };
+}
+
+/**
+ * Connects to the read replica and starts watching its lag. A replica that cannot be
+ * reached now is no reason not to start (reads go to the primary until it answers), but
+ * one that answers and is no standby of this primary is a mistake in the settings: the
+ * positions compared to bound its lag would mean nothing.
+ */
+async function openReplica(
+  primaryTarget: DatabaseTarget,
+  settings: ReadReplica,
+  primary: MikroORM,
+  pool: object | undefined,
+  onChange: OrmOptions['onReplicaChange'],
+): Promise<{ orm: MikroORM; open: OpenReplica }> {
+  if (primaryTarget.dialect !== 'postgresql')
+    throw new DatabaseError('a read replica needs a PostgreSQL primary (DATABASE_URL)');
+  const where = `the read replica PostgreSQL ${redact(settings.target.url)}`;
+  let orm: MikroORM;
+  try {
+    const base = ormOptions(settings.target);
+    orm = await MikroORM.init({
+      ...base,
+      ...(pool ? { pool: { ...base.pool, ...pool } } : {}),
+      connect: false,
+    });
+  } catch (error) {
+    throw new DatabaseError(`cannot set up ${where}: ${firstLine(error)}`);
+  }
+  const primaryKnex = (primary.em as EntityManager).getKnex();
+  const replicaKnex = (orm.em as EntityManager).getKnex();
+  const mismatch = await standbyMismatch(primaryKnex, replicaKnex).catch(() => null);
+  if (mismatch) {
+    await orm.close(true).catch(() => undefined);
+    throw new DatabaseError(`${where} ${mismatch}`);
+  }
+  const routing = new ReplicaRouting(primaryKnex, replicaKnex, settings.maxLagMs, { onChange });
+  await routing.probe();
+  routing.start();
+  return { orm, open: { target: settings.target, routing, fork: () => orm.em.fork() as EntityManager } };
+}
+
+/**
+ * Why the replica is not a hot standby of the primary, or null when it is. Rejects
+ * (unreachable) are the caller's to judge. The system identifier is the cluster's
+ * birth certificate, copied by pg_basebackup: equal on a primary and its standbys.
+ */
+async function standbyMismatch(primary: Knex, replica: Knex): Promise<string | null> {
+  const identity =
+    'select pg_is_in_recovery() as recovering, (select system_identifier::text from pg_control_system()) as cluster';
+  const [ours, theirs] = await Promise.all([primary.raw(identity), replica.raw(identity)]);
+  if (!theirs.rows[0].recovering)
+    return "is not a hot standby (pg_is_in_recovery() is false): it must be a standby of DATABASE_URL's server";
+  if (ours.rows[0].cluster !== theirs.rows[0].cluster)
+    return "is a standby of another PostgreSQL cluster than DATABASE_URL's (system identifiers differ)";
+  return null;
 }
 
 /**

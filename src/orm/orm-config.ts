@@ -3,7 +3,7 @@ import { SeedManager } from '@mikro-orm/seeder';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
 import type { Options } from '@mikro-orm/core';
-import type { DatabaseTarget } from '../common/config';
+import type { DatabaseTarget, ReadReplica } from '../common/config';
 import { ENTITIES } from '../entities';
 import { postgresqlMigrations } from '../migrations/postgresql';
 import { sqliteMigrations } from '../migrations/sqlite';
@@ -21,6 +21,10 @@ export interface OrmOptions {
   onQuery?: (sql: string) => void;
   /** Stop any statement running longer (see statement-timeout.ts); none by default (tools, migrations). */
   statementTimeoutMs?: number | null;
+  /** A hot standby that GraphQL queries read from while it is fresh enough (db/replica-routing.ts). */
+  readReplica?: ReadReplica | null;
+  /** Told when the read replica becomes unusable (with why) or usable again. */
+  onReplicaChange?: (usable: boolean, reason: string | null) => void;
 }
 
 /**

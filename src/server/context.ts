@@ -9,7 +9,9 @@ import { heavyWorkOf } from './heavy-work';
 /**
  * A request's context, on the store's read connections: most requests are
  * queries, and a query must not queue behind an ingestion batch or a mutation
- * holding the writer. A mutation is moved to the writer by
+ * holding the writer. With a read replica, a query reads there while the replica
+ * is within the staleness bound and holds the caller's own writes (db/replica-routing.ts),
+ * on the primary otherwise. A mutation is moved to the writer by
  * operationConnectionPlugin once its operation is known, before anything runs.
  */
 export function createRequestContext(
@@ -19,7 +21,7 @@ export function createRequestContext(
   membership: MembershipRefresh,
   caller: Caller | null,
 ): RequestContext {
-  const em = db.forkReader();
+  const em = db.replica?.routing.readsFromReplica(writerKey(caller)) ? db.replica.fork() : db.forkReader();
   const now = new Date();
   const heavy = heavyWorkOf(db, caller);
   return {
@@ -48,13 +50,28 @@ export function createRequestContext(
 export function operationConnectionPlugin(db: Database): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
+      let writes = false;
       return {
         async didResolveOperation({ operation, contextValue }) {
           if (operation?.operation === 'query') return;
+          writes = true;
           contextValue.em = db.fork();
           contextValue.loaders = new LoaderRegistry(contextValue.em, contextValue.now, contextValue.heavy);
+        },
+        // The mutation has committed: from now until the replica has replayed it, the caller reads from the primary.
+        async willSendResponse({ contextValue }) {
+          if (writes) db.replica?.routing.noteWrite(writerKey(contextValue.caller));
         },
       };
     },
   };
+}
+
+/**
+ * Whose writes a query must see (read-your-writes with a replica): an API key's, or
+ * everyone's on the open demo, where callers cannot be told apart (and of requests
+ * without a key, which write nothing where keys are required).
+ */
+function writerKey(caller: Caller | null): string {
+  return caller?.keyId == null ? 'open' : `key:${caller.keyId}`;
 }
