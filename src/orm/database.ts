@@ -130,17 +130,7 @@ async function openReplica(
   if (primaryTarget.dialect !== 'postgresql')
     throw new DatabaseError('a read replica needs a PostgreSQL primary (DATABASE_URL)');
   const where = `the read replica PostgreSQL ${redact(settings.target.url)}`;
-  let orm: MikroORM;
-  try {
-    const base = ormOptions(settings.target);
-    orm = await MikroORM.init({
-      ...base,
-      ...(pool ? { pool: { ...base.pool, ...pool } } : {}),
-      connect: false,
-    });
-  } catch (error) {
-    throw new DatabaseError(`cannot set up ${where}: ${firstLine(error)}`);
-  }
+  const orm = await unconnectedOrm(settings.target, where, pool);
   const primaryKnex = (primary.em as EntityManager).getKnex();
   const replicaKnex = (orm.em as EntityManager).getKnex();
   const mismatch = await standbyMismatch(primaryKnex, replicaKnex).catch(() => null);
@@ -209,17 +199,11 @@ function readConnectionPool(limit?: StatementLimit['pool']): object {
   };
 }
 
-/** A connected MikroORM for the target, with pool hooks when given; a SQLite writer gets the service's settings. */
-async function initOrm(
-  target: DatabaseTarget,
-  where: string,
-  pool?: object,
-  role: 'writer' | 'reader' = 'writer',
-): Promise<MikroORM> {
-  let orm: MikroORM;
+/** A MikroORM for the target, its pool hooks merged in, not yet connected; a DatabaseError names where it failed. */
+async function unconnectedOrm(target: DatabaseTarget, where: string, pool?: object): Promise<MikroORM> {
   try {
     const base = ormOptions(target);
-    orm = await MikroORM.init({
+    return await MikroORM.init({
       ...base,
       ...(pool ? { pool: { ...base.pool, ...pool } } : {}),
       connect: false,
@@ -227,6 +211,16 @@ async function initOrm(
   } catch (error) {
     throw new DatabaseError(`cannot set up ${where}: ${firstLine(error)}`);
   }
+}
+
+/** A connected MikroORM for the target, with pool hooks when given; a SQLite writer gets the service's settings. */
+async function initOrm(
+  target: DatabaseTarget,
+  where: string,
+  pool?: object,
+  role: 'writer' | 'reader' = 'writer',
+): Promise<MikroORM> {
+  const orm = await unconnectedOrm(target, where, pool);
   const check = await orm.checkConnection();
   if (!check.ok) {
     await orm.close(true).catch(() => undefined);
